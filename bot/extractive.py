@@ -1,0 +1,159 @@
+"""The answerer that needs no model: judge support, pick the best sentences, cite them.
+
+Support (whether to answer at all) is the IDF-weighted share of the question's key terms that
+the top passages contain, checked together with the best dense similarity. Terms the corpus has
+never seen weigh the most, so "부산 창업 지원" is refused by a Chungbuk corpus even though
+"창업" and "지원" are everywhere.
+
+Sentence choice: each sentence of the top passages is scored by the key terms it holds (IDF-
+weighted), a bonus when the question asks for an amount/date/contact and the sentence has one,
+and the rank of its passage. The best few distinct sentences become the answer, each followed
+by the [n] of its source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot import prompts
+from bot.models import Source, Support
+from knowledge.korean import KoreanAnalyzer
+from knowledge.models import SearchHit
+
+_NUMBER = re.compile(r"\d")
+_URL_OR_PHONE = re.compile(
+    r"(www\.|https?://|\.go\.kr|\.or\.kr|\b1357\b|\d{2,4}-\d{3,4}-\d{4})"
+)
+_ASKS_AMOUNT = re.compile(r"(얼마|금액|규모|한도|몇|최대|비율|%|억|만원|how much|how many|amount)")
+_ASKS_DATE = re.compile(r"(언제|기간|마감|일정|날짜|시기|접수|when|deadline)")
+_ASKS_CONTACT = re.compile(
+    r"(연락|문의|전화|홈페이지|사이트|누리집|어디서|어디에|신청|contact|where)"
+)
+_DATE_LIKE = re.compile(r"(\d+월|\d+일|\d{4}-\d{2}|\d{4}년|연중|수시|매년)")
+
+
+@dataclass
+class ScoredSentence:
+    text: str
+    score: float
+    hit_index: int
+    terms: frozenset[str]
+
+
+def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
+    df = doc_freq.get(term, 0)
+    return math.log(1 + (n_docs + 1) / (df + 0.5))
+
+
+class ExtractiveAnswerer:
+    def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
+                 max_sentences: int = 3) -> None:
+        self.analyzer = analyzer
+        self.min_coverage = min_coverage
+        self.min_dense = min_dense
+        self.max_sentences = max_sentences
+
+    # --- support ---------------------------------------------------------------------------
+    def assess(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
+               n_docs: int) -> Support:
+        key_terms = self.analyzer.key_terms(question)
+        dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        if not hits or not key_terms:
+            return Support(coverage=0.0, dense=dense, key_terms=key_terms,
+                           missing_terms=key_terms, supported=False)
+        weights = {t: idf(t, doc_freq, n_docs) for t in key_terms}
+        total = sum(weights.values())
+        best, best_missing = 0.0, key_terms
+        # Coverage by the best single passage, or by the top two together (answers that need
+        # a programme's name from one section and its figure from the next).
+        term_sets = [set(self.analyzer.terms(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}"))
+                     for h in hits[:3]]
+        groups = [*term_sets, term_sets[0] | term_sets[1]] if len(term_sets) > 1 else term_sets
+        for terms in groups:
+            found = [t for t in key_terms if t in terms]
+            coverage = sum(weights[t] for t in found) / total
+            if coverage > best:
+                best, best_missing = coverage, [t for t in key_terms if t not in terms]
+        supported = best >= self.min_coverage and (dense >= self.min_dense or best >= 0.8)
+        return Support(coverage=round(best, 4), dense=round(dense, 4), key_terms=key_terms,
+                       missing_terms=best_missing, supported=supported)
+
+    # --- answer ----------------------------------------------------------------------------
+    def select(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
+               n_docs: int, max_hits: int = 4) -> list[ScoredSentence]:
+        key_terms = self.analyzer.key_terms(question)
+        weights = {t: idf(t, doc_freq, n_docs) for t in key_terms}
+        total = sum(weights.values()) or 1.0
+        wants_amount = bool(_ASKS_AMOUNT.search(question))
+        wants_date = bool(_ASKS_DATE.search(question))
+        wants_contact = bool(_ASKS_CONTACT.search(question))
+        scored: list[ScoredSentence] = []
+        seen: set[str] = set()
+        for index, hit in enumerate(hits[:max_hits]):
+            context = set(self.analyzer.terms(f"{hit.chunk.title} {hit.chunk.section}"))
+            for sentence in self.analyzer.sentences(hit.chunk.text):
+                norm = re.sub(r"\s+", "", sentence)
+                if len(norm) < 8 or norm in seen:
+                    continue
+                seen.add(norm)
+                terms = frozenset(self.analyzer.terms(sentence))
+                own = sum(weights[t] for t in key_terms if t in terms) / total
+                ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
+                score = own + 0.35 * ctx
+                if wants_amount and _NUMBER.search(sentence):
+                    score += 0.25
+                if wants_date and _DATE_LIKE.search(sentence):
+                    score += 0.25
+                if wants_contact and _URL_OR_PHONE.search(sentence):
+                    score += 0.25
+                score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
+                scored.append(ScoredSentence(sentence, score, index, terms))
+        scored.sort(key=lambda s: -s.score)
+        if not scored:
+            return []
+        chosen = [scored[0]]
+        covered = set(scored[0].terms)
+        for cand in scored[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if cand.score < 0.55 * scored[0].score:
+                break
+            adds = {t for t in key_terms if t in cand.terms and t not in covered}
+            if adds or cand.score >= 0.85 * scored[0].score:
+                chosen.append(cand)
+                covered |= cand.terms
+        return chosen
+
+    def compose(self, question: str, hits: list[SearchHit], chosen: list[ScoredSentence],
+                language: str) -> tuple[str, list[Source]]:
+        """Answer text with [n] markers, and the numbered sources it cites."""
+        numbers: dict[tuple[str, str], int] = {}
+        sources: list[Source] = []
+        parts: list[str] = []
+        for sentence in chosen:
+            hit = hits[sentence.hit_index]
+            key = (hit.chunk.doc_id, hit.chunk.section)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                sources.append(source_from_hit(numbers[key], hit))
+            parts.append(f"{sentence.text} [{numbers[key]}]")
+        lead = prompts.EXTRACTIVE_LEAD[language]
+        body = "\n".join(f"• {p}" for p in parts) if len(parts) > 1 else parts[0]
+        text = f"{lead}\n{body}" if lead else body
+        if any(needs_call_reminder(s.category) for s in sources):
+            text += "\n\n" + prompts.CHECK_CURRENT_CALL[language]
+        return text, sources
+
+
+def source_from_hit(number: int, hit: SearchHit) -> Source:
+    c = hit.chunk
+    return Source(number=number, title=c.title, section=c.section, source=c.source, url=c.url,
+                  score=round(hit.score, 4), chunk_id=c.id, doc_id=c.doc_id,
+                  facts_as_of=c.facts_as_of, category=c.category)
+
+
+def needs_call_reminder(category: str) -> bool:
+    """Programme figures change every year: remind founders to check the current call."""
+    return category in {"startup-support", "investment", "marketing-export", "organizations"}

@@ -1,0 +1,60 @@
+"""What the answer engine returns to every front end (CLI, Telegram) and to the answer log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class AnswerMode(StrEnum):
+    EXTRACTIVE = "extractive"  # sentences quoted from the sources (no model configured)
+    GENERATIVE = "generative"  # written by the configured model from the sources
+    FALLBACK = "fallback"  # the model failed; extractive answer with a notice
+    REFUSED = "refused"  # the documents do not cover the question
+
+
+class Source(BaseModel):
+    number: int = Field(description="The n of the [n] markers in the answer.")
+    title: str
+    section: str = ""
+    source: str = Field(description="File of the passage (relative to the knowledge folder).")
+    url: str = ""
+    score: float = 0.0
+    chunk_id: str = ""
+    doc_id: str = ""
+    facts_as_of: str = ""
+    category: str = ""
+
+
+class Support(BaseModel):
+    """How well retrieval supports answering; the basis of refusals."""
+
+    coverage: float = Field(description="IDF-weighted share of the question's key terms found.")
+    dense: float = Field(description="Best cosine similarity among the top hits.")
+    key_terms: list[str] = Field(default_factory=list)
+    missing_terms: list[str] = Field(default_factory=list)
+    supported: bool = False
+
+
+class Answer(BaseModel):
+    question: str
+    query: str = Field(description="The standalone query used for retrieval.")
+    answer: str
+    mode: AnswerMode
+    language: str = "ko"
+    sources: list[Source] = Field(default_factory=list)
+    notice: str | None = Field(None, description="Shown under the answer (e.g. fallback notice).")
+    support: Support | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    usage: dict[str, int] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+
+
+class QuestionError(ValueError):
+    """A question the engine will not process; `message` is friendly and user-facing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

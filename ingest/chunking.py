@@ -1,0 +1,111 @@
+"""Documents -> chunks that respect headings and Korean sentence boundaries.
+
+1. LangChain's `MarkdownHeaderTextSplitter` cuts the text at its headings (every loader renders
+   headings as Markdown), which gives each piece its section path.
+2. Inside a section, Kiwi splits paragraphs into sentences and sentences are packed into chunks
+   of about `chunk_size` characters, carrying `overlap` sentences over to the next chunk.
+3. A single sentence longer than a chunk (tables, OCR text without punctuation) is cut with
+   LangChain's `RecursiveCharacterTextSplitter`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+
+from knowledge.korean import KoreanAnalyzer
+from knowledge.models import Chunk
+
+CHUNKER_VERSION = "md-kiwi-2"
+_HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    chunk_size: int = 700
+    overlap_sentences: int = 1
+
+    @property
+    def signature(self) -> str:
+        """Changes whenever chunks would come out differently; stored in the manifest."""
+        return f"{CHUNKER_VERSION}:{self.chunk_size}:{self.overlap_sentences}"
+
+
+def doc_id_for(source_key: str) -> str:
+    return hashlib.sha1(source_key.encode("utf-8")).hexdigest()[:16]
+
+
+def chunk_id_for(doc_id: str, ordinal: int, section: str, text: str) -> str:
+    digest = hashlib.sha1(f"{section}\n{text}".encode()).hexdigest()[:10]
+    return f"{doc_id}-{ordinal:04d}-{digest}"
+
+
+class Chunker:
+    def __init__(self, analyzer: KoreanAnalyzer, config: ChunkingConfig | None = None) -> None:
+        self.analyzer = analyzer
+        self.config = config or ChunkingConfig()
+        self._headers = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True)
+        self._hard = RecursiveCharacterTextSplitter(
+            chunk_size=self.config.chunk_size,
+            chunk_overlap=min(100, self.config.chunk_size // 5),
+            separators=["\n\n", "\n", ". ", "다 ", " ", ""],
+        )
+
+    def sections(self, text: str, title: str) -> list[tuple[str, str]]:
+        """(section path, section text) pairs, in document order."""
+        out = []
+        for piece in self._headers.split_text(text):
+            meta = piece.metadata
+            parts = [meta[key] for _, key in _HEADERS if meta.get(key)]
+            if parts and parts[0].strip() == title.strip():
+                parts = parts[1:]  # the H1 is usually the document title itself
+            body = piece.page_content.strip()
+            if body:
+                out.append((" > ".join(p.strip() for p in parts), body))
+        return out
+
+    def _units(self, body: str) -> list[str]:
+        """Sentences (or bullet lines) of a section, each short enough to fit a chunk."""
+        units: list[str] = []
+        for paragraph in re.split(r"\n\s*\n", body):
+            lines = [ln.strip() for ln in paragraph.splitlines() if ln.strip()]
+            if not lines:
+                continue
+            if all(_BULLET.match(ln) or "|" in ln for ln in lines):
+                candidates = lines  # lists and table rows: one unit per line
+            else:
+                candidates = self.analyzer.sentences(" ".join(lines))
+            for sentence in candidates:
+                if len(sentence) > self.config.chunk_size:
+                    units.extend(self._hard.split_text(sentence))
+                else:
+                    units.append(sentence)
+        return units
+
+    def chunk(self, *, doc_id: str, title: str, text: str, source: str, url: str = "",
+              category: str = "", facts_as_of: str = "") -> list[Chunk]:
+        chunks: list[Chunk] = []
+        size, overlap = self.config.chunk_size, self.config.overlap_sentences
+        for section, body in self.sections(text, title):
+            units = self._units(body)
+            start = 0
+            while start < len(units):
+                end, length = start, 0
+                while end < len(units) and (end == start or length + len(units[end]) <= size):
+                    length += len(units[end]) + 1
+                    end += 1
+                piece = " ".join(units[start:end]).strip()
+                ordinal = len(chunks)
+                chunks.append(Chunk(
+                    id=chunk_id_for(doc_id, ordinal, section, piece), doc_id=doc_id,
+                    text=piece, title=title, section=section, source=source, url=url,
+                    category=category, facts_as_of=facts_as_of, ordinal=ordinal,
+                ))
+                if end >= len(units):
+                    break
+                start = max(end - overlap, start + 1)
+        return chunks

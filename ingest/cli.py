@@ -1,0 +1,64 @@
+"""`startupbot ingest`: the staff command that brings the knowledge folder into the index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.pipeline import Change, Ingestor, IngestReport
+from knowledge.base import KnowledgeBase
+
+_STYLE = {Change.ADDED: "green", Change.UPDATED: "cyan", Change.UNCHANGED: "dim",
+          Change.REMOVED: "yellow", Change.FAILED: "bold red"}
+_LABEL = {Change.ADDED: "추가", Change.UPDATED: "갱신", Change.UNCHANGED: "변경 없음",
+          Change.REMOVED: "삭제", Change.FAILED: "실패"}
+
+
+def run_ingest(kb: KnowledgeBase, paths: list[Path] | None, *, dry_run: bool = False,
+               rebuild: bool = False, console: Console | None = None,
+               show_progress: bool = True) -> IngestReport:
+    """Run an ingest with a progress bar on `console` (stderr by default)."""
+    console = console or Console(stderr=True)
+    if not show_progress or not console.is_terminal:
+        return Ingestor(kb).run(paths, dry_run=dry_run, rebuild=rebuild)
+    with Progress(TextColumn("[bold]수집 중"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.description}"),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=name)
+
+        return Ingestor(kb, progress=update).run(paths, dry_run=dry_run, rebuild=rebuild)
+
+
+def print_report(report: IngestReport, console: Console, *, verbose: bool = False) -> None:
+    table = Table(title=report.summary_ko(), show_lines=False)
+    table.add_column("결과")
+    table.add_column("파일")
+    table.add_column("조각", justify="right")
+    table.add_column("사유")
+    for item in report.files:
+        if item.change is Change.UNCHANGED and not verbose:
+            continue
+        table.add_row(f"[{_STYLE[item.change]}]{_LABEL[item.change]}[/]", item.source,
+                      str(item.chunks), item.reason)
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print(report.summary_ko())
+    if not report.dry_run:
+        rate = report.chunks_written / report.seconds if report.seconds else 0.0
+        console.print(f"색인 조각 {report.total_chunks}개 · "
+                      f"이번에 쓴 조각 {report.chunks_written}개 · "
+                      f"{report.seconds:.1f}초 ({rate:.1f} 조각/초)")
+
+
+def report_json(report: IngestReport) -> str:
+    data = report.model_dump(mode="json")
+    data["counts"] = report.counts
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,161 @@
+"""BM25 over Kiwi morphemes, kept next to the Chroma collection.
+
+The index stores each chunk's terms (so a rebuild never re-analyses unchanged chunks), its
+category (for filtering) and the store generation it matches. `bm25s` does the scoring on sparse
+matrices; the matrix is rebuilt from the stored terms after each ingest, which takes well under a
+second for thousands of chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+
+class KeywordIndex:
+    """Chunk id -> terms, plus a BM25 model built from them."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, list[str]] = {}
+        self.categories: dict[str, str] = {}
+        self.generation: int = -1
+        self._ids: list[str] = []
+        self._bm25: bm25s.BM25 | None = None
+        self._category_masks: dict[str, np.ndarray] = {}
+        self.doc_freq: Counter[str] = Counter()
+
+    def statistics(self) -> tuple[dict[str, int], int]:
+        """(document frequency per term, number of chunks), for IDF weights."""
+        if self._bm25 is None:
+            self._build()
+        return self.doc_freq, len(self._ids)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    # --- persistence -----------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path) -> KeywordIndex:
+        """Load from disk; an absent or unreadable file gives an empty index (to be rebuilt)."""
+        index = cls()
+        if not path.exists():
+            return index
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+            if data.get("format") != FORMAT_VERSION:
+                raise ValueError(f"format {data.get('format')}")
+            index.terms = data["terms"]
+            index.categories = data["categories"]
+            index.generation = int(data["generation"])
+        except Exception as exc:  # a torn or old file is rebuilt, never trusted
+            log.warning("keyword_index.unreadable", extra={"path": str(path), "error": str(exc)})
+            return cls()
+        return index
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file + rename) so a crash never leaves half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": FORMAT_VERSION,
+            "terms": self.terms,
+            "categories": self.categories,
+            "generation": self.generation,
+        }
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kw-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # --- updating ----------------------------------------------------------------------------
+    def remove(self, ids: list[str]) -> None:
+        for chunk_id in ids:
+            self.terms.pop(chunk_id, None)
+            self.categories.pop(chunk_id, None)
+        self._bm25 = None
+
+    def add(self, chunk_id: str, terms: list[str], category: str = "") -> None:
+        self.terms[chunk_id] = terms
+        self.categories[chunk_id] = category
+        self._bm25 = None
+
+    def _build(self) -> None:
+        self._ids = list(self.terms)
+        corpus = [self.terms[i] or [""] for i in self._ids]
+        model = bm25s.BM25()
+        if corpus:
+            model.index(corpus, show_progress=False)
+        self._bm25 = model
+        self.doc_freq = Counter(t for terms in corpus for t in set(terms))
+        cats = np.array([self.categories.get(i, "") for i in self._ids], dtype=object)
+        self._category_masks = {c: cats == c for c in set(cats.tolist())}
+        self._position_map: dict[str, int] | None = None
+
+    def _positions(self) -> dict[str, int]:
+        if self._position_map is None:
+            self._position_map = {cid: i for i, cid in enumerate(self._ids)}
+        return self._position_map
+
+    # --- searching ---------------------------------------------------------------------------
+    def query(self, query_terms: list[str]) -> KeywordScores:
+        """Score every chunk against the query once; pick top hits or look up ids from it."""
+        if self._bm25 is None:
+            self._build()
+        assert self._bm25 is not None
+        vocab = self._bm25.vocab_dict
+        known = [t for t in query_terms if t in vocab] if self._ids else []
+        if not known:
+            return KeywordScores(self, np.zeros(len(self._ids)))
+        return KeywordScores(self, np.asarray(self._bm25.get_scores(known), dtype=np.float64))
+
+    def search(self, query_terms: list[str], k: int,
+               category: str | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) with a positive score, best first."""
+        return self.query(query_terms).top(k, category)
+
+
+class KeywordScores:
+    """BM25 scores of one query over the whole index (a numpy vector aligned to chunk ids)."""
+
+    def __init__(self, index: KeywordIndex, scores: np.ndarray) -> None:
+        self._index = index
+        self.values = scores
+        self._positions: dict[str, int] | None = None
+
+    def top(self, k: int, category: str | None = None) -> list[tuple[str, float]]:
+        scores = self.values
+        if not len(scores):
+            return []
+        if category:
+            mask = self._index._category_masks.get(category)
+            if mask is None:
+                return []
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        ids = self._index._ids
+        return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def of(self, chunk_id: str) -> float:
+        if self._positions is None:
+            self._positions = self._index._positions()
+        pos = self._positions.get(chunk_id)
+        return float(self.values[pos]) if pos is not None else 0.0

