@@ -1,0 +1,365 @@
+"""HWPX loader (Hancom OWPML, KS X 6101): a ZIP with XML sections.
+
+Layout of an .hwpx package (only what we use):
+
+* ``mimetype`` - ``application/hwp+zip``
+* ``META-INF/manifest.xml`` - ODF-style manifest; ``encryption-data`` => encrypted
+* ``Contents/content.hpf`` - OPF package: ``<opf:metadata>`` (title, creator ...),
+  ``<opf:manifest>`` (id -> href) and ``<opf:spine>`` (reading order)
+* ``Contents/header.xml`` - styles (``hh:style``) and paragraph shapes (``hh:paraPr``)
+* ``Contents/section0.xml`` ... - body: ``hs:sec`` > ``hp:p`` > ``hp:run`` > ``hp:t``;
+  tables are ``hp:tbl`` > ``hp:tr`` > ``hp:tc`` > ``hp:subList`` > ``hp:p``
+
+Namespaces differ between Hancom versions (2011/2016/...), so everything is matched by
+XML local name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .base import (
+    EncryptedDocumentError,
+    LoadedDocument,
+    LoaderError,
+    clean_title,
+    collapse_ws,
+    heading,
+    join_blocks,
+    normalize_text,
+    require_text,
+    short_detail,
+    title_from_first_line,
+)
+
+CORRUPT_PREFIX = "한글(HWPX) 파일이 손상되었거나 HWPX 형식이 아닙니다"
+ENCRYPTED_REASON = (
+    "암호가 걸린 한글(HWPX) 문서입니다. 한글에서 암호를 해제하고 저장한 뒤 다시 올려 주세요."
+)
+MAX_PART_SIZE = 200 * 1024 * 1024  # refuse absurd (zip-bomb) XML parts
+
+_SECTION_RE = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
+_OUTLINE_STYLE_RE = re.compile(r"(?:개요|outline|제목|heading)\s*(\d+)", re.IGNORECASE)
+_MAX_HEADING_CHARS = 120
+
+# Sub-trees that never contain body text we want.
+_SKIP = frozenset(
+    {
+        "secPr", "colPr", "linesegarray", "header", "footer", "pageNum", "pageHiding",
+        "equation", "script", "hiddenComment", "memo", "fieldBegin", "fieldEnd",
+        "parameters", "pageNumCtrl", "autoNum", "newNum", "bookmark", "indexmark",
+    }
+)  # fmt: skip
+_CHAR_ELEMENTS = {"tab": "\t", "lineBreak": "\n", "hyphen": "-", "nbSpace": " ", "fwSpace": " "}
+
+
+def _local(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments / processing instructions
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el: Any, name: str) -> str | None:
+    """Attribute by local name (Hancom writes them unprefixed; tolerate prefixed ones)."""
+    value = el.get(name)
+    if value is not None:
+        return value
+    for key, val in el.attrib.items():
+        if key.rsplit("}", 1)[-1] == name:
+            return val
+    return None
+
+
+def _children(el: Any, name: str) -> list[Any]:
+    return [c for c in el if _local(c) == name]
+
+
+def _parse_xml(data: bytes) -> Any:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True
+    )
+    return etree.fromstring(data, parser)
+
+
+class _Styles:
+    """Paragraph -> heading level, from Contents/header.xml (best effort)."""
+
+    def __init__(self, header_root: Any | None):
+        self.style_level: dict[str, int] = {}
+        self.para_level: dict[str, int] = {}
+        if header_root is None:
+            return
+        for el in header_root.iter():
+            name = _local(el)
+            if name == "style":
+                if (el.get("type") or "PARA").upper() != "PARA":
+                    continue
+                for attr in ("name", "engName"):
+                    m = _OUTLINE_STYLE_RE.search(el.get(attr) or "")
+                    if m and el.get("id") is not None:
+                        self.style_level[el.get("id")] = int(m.group(1))
+                        break
+            elif name == "paraPr" and el.get("id") is not None:
+                for sub in el.iter():
+                    if _local(sub) == "heading":
+                        level = sub.get("level", "0")
+                        if (sub.get("type") or "").upper() == "OUTLINE" and level.isdigit():
+                            self.para_level[el.get("id")] = int(level) + 1
+                        break
+
+    def level(self, p: Any) -> int | None:
+        style = _attr(p, "styleIDRef")
+        if style is not None and style in self.style_level:
+            return self.style_level[style]
+        para = _attr(p, "paraPrIDRef")
+        if para is not None and para in self.para_level:
+            return self.para_level[para]
+        return None
+
+
+class _SectionRenderer:
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+
+    # -- paragraphs ---------------------------------------------------------------
+    def paragraph(self, p: Any, *, headings: bool = True) -> list[str]:
+        """Render one hp:p: its own text plus any tables / text boxes / notes inside it.
+
+        Tables are emitted where they occur; paragraphs nested in other objects
+        (footnotes, text boxes, captions) are emitted after the paragraph's own text so
+        they do not split it.
+        """
+        blocks: list[str] = []
+        deferred: list[str] = []
+        buf: list[str] = []
+
+        def flush() -> None:
+            text = "".join(buf)
+            buf.clear()
+            if not text.strip():
+                return
+            lines = [collapse_ws(line) for line in text.split("\n")]
+            text = "\n".join(line for line in lines if line)
+            level = self.styles.level(p) if headings else None
+            if level is not None and "\n" not in text and len(text) <= _MAX_HEADING_CHARS:
+                blocks.append(heading(level, text))
+            else:
+                blocks.append(text)
+
+        def walk(el: Any) -> None:
+            for child in el:
+                name = _local(child)
+                if not name or name in _SKIP:
+                    continue
+                if name == "t":
+                    self._run_text(child, buf)
+                elif name == "tbl":
+                    flush()
+                    table = self.table(child)
+                    if table:
+                        blocks.append(table)
+                elif name == "p":  # nested paragraph (text box, footnote, caption ...)
+                    deferred.extend(self.paragraph(child, headings=headings))
+                else:
+                    walk(child)
+
+        walk(p)
+        flush()
+        return blocks + deferred
+
+    @staticmethod
+    def _run_text(t: Any, buf: list[str]) -> None:
+        # Literal newlines inside <hp:t> are just whitespace; <hp:lineBreak/> is a break.
+        if t.text:
+            buf.append(t.text.replace("\n", " "))
+        for child in t:
+            buf.append(_CHAR_ELEMENTS.get(_local(child), ""))
+            if child.tail:
+                buf.append(child.tail.replace("\n", " "))
+
+    # -- tables --------------------------------------------------------------------
+    def _cell_text(self, tc: Any) -> str:
+        parts: list[str] = []
+        for el in tc.iter():
+            if _local(el) == "p" and self._is_direct_paragraph(el, tc):
+                for block in self.paragraph(el, headings=False):
+                    parts.append(collapse_ws(block.replace("\n", " ")))
+        return " ".join(part for part in parts if part)
+
+    @staticmethod
+    def _is_direct_paragraph(p: Any, tc: Any) -> bool:
+        """True if the nearest enclosing hp:p / hp:tc of *p* is the cell itself."""
+        parent = p.getparent()
+        while parent is not None and parent is not tc:
+            if _local(parent) in ("p", "tc"):
+                return False
+            parent = parent.getparent()
+        return parent is tc
+
+    def table(self, tbl: Any) -> str:
+        lines: list[str] = []
+        for tr in _children(tbl, "tr"):
+            cells = [self._cell_text(tc) for tc in _children(tr, "tc")]
+            if any(cells):
+                lines.append(" | ".join(cells))
+        return "\n".join(lines)
+
+    def section(self, root: Any) -> list[str]:
+        blocks: list[str] = []
+        paragraphs = _children(root, "p")
+        if not paragraphs and _local(root) == "p":
+            paragraphs = [root]
+        for p in paragraphs:
+            blocks.extend(self.paragraph(p))
+        return blocks
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > MAX_PART_SIZE:
+        raise LoaderError(f"{CORRUPT_PREFIX}: '{name}' 부분이 비정상적으로 큽니다.")
+    return zf.read(info)
+
+
+def _find_member(names: set[str], href: str, base_dir: str) -> str | None:
+    href = href.lstrip("/")
+    for candidate in (href, posixpath.normpath(posixpath.join(base_dir, href))):
+        if candidate in names:
+            return candidate
+    lowered = {n.lower(): n for n in names}
+    return lowered.get(href.lower())
+
+
+def _is_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if any(info.flag_bits & 0x1 for info in zf.infolist()):  # zip-level encryption
+        return True
+    manifest = _find_member(names, "META-INF/manifest.xml", "")
+    if manifest is None:
+        return False
+    try:
+        root = _parse_xml(_read_member(zf, manifest))
+    except Exception:
+        return False
+    return any(_local(el) in ("encryption-data", "encryptionData") for el in root.iter())
+
+
+def _read_package(zf: zipfile.ZipFile, names: set[str]) -> tuple[list[str], str, dict[str, Any]]:
+    """(section member names in reading order, opf title, metadata) from content.hpf."""
+    hpf_name = _find_member(names, "Contents/content.hpf", "")
+    if hpf_name is None:
+        hpf_name = next((n for n in sorted(names) if n.lower().endswith(".hpf")), None)
+    sections: list[str] = []
+    title = ""
+    metadata: dict[str, Any] = {}
+    if hpf_name is not None:
+        try:
+            root = _parse_xml(_read_member(zf, hpf_name))
+        except etree.XMLSyntaxError:
+            root = None
+        if root is not None:
+            base_dir = posixpath.dirname(hpf_name)
+            hrefs: dict[str, str] = {}
+            for el in root.iter():
+                name = _local(el)
+                if name == "item" and el.get("id") and el.get("href"):
+                    hrefs[el.get("id")] = el.get("href")
+                elif name == "title" and not title:
+                    title = clean_title("".join(el.itertext()))
+                elif name == "meta" and el.get("name"):
+                    key = el.get("name").lower()
+                    value = clean_title("".join(el.itertext()) or el.get("content"))
+                    if value and key in ("creator", "subject", "description", "keyword"):
+                        metadata["author" if key == "creator" else key] = value
+                elif name == "creator":
+                    value = clean_title("".join(el.itertext()))
+                    if value:
+                        metadata.setdefault("author", value)
+            for el in root.iter():
+                if _local(el) != "itemref":
+                    continue
+                href = hrefs.get(el.get("idref") or "")
+                if href and _SECTION_RE.search(href):
+                    member = _find_member(names, href, base_dir)
+                    if member is not None and member not in sections:
+                        sections.append(member)
+            if not sections:  # no spine: manifest order of section items
+                for href in hrefs.values():
+                    if not _SECTION_RE.search(href):
+                        continue
+                    member = _find_member(names, href, base_dir)
+                    if member is not None and member not in sections:
+                        sections.append(member)
+    if not sections:
+        found = [n for n in names if n.lower().startswith("contents/") and _SECTION_RE.search(n)]
+        sections = sorted(found, key=lambda n: int(_SECTION_RE.search(n).group(1)))
+    return sections, title, metadata
+
+
+def _first_paragraph_title(blocks: list[str]) -> str:
+    """The first non-table block, if it is short enough to be a title."""
+    for block in blocks:
+        if " | " in block:
+            continue
+        return title_from_first_line(block)
+    return ""
+
+
+def load_hwpx(path: Path) -> LoadedDocument:
+    if not zipfile.is_zipfile(path):
+        raise LoaderError(f"{CORRUPT_PREFIX}: ZIP 구조가 아닙니다.")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
+    with zf:
+        names = set(zf.namelist())
+        if _is_encrypted(zf, names):
+            raise EncryptedDocumentError(ENCRYPTED_REASON)
+        try:
+            sections, opf_title, metadata = _read_package(zf, names)
+        except LoaderError:
+            raise
+        except Exception as exc:
+            raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
+        if not sections:
+            raise LoaderError(f"{CORRUPT_PREFIX}: 본문(section) 파일이 없습니다.")
+
+        header_root = None
+        header_name = _find_member(names, "Contents/header.xml", "")
+        if header_name is not None:
+            try:
+                header_root = _parse_xml(_read_member(zf, header_name))
+            except Exception:  # styles are only used for headings: degrade to paragraphs
+                header_root = None
+        renderer = _SectionRenderer(_Styles(header_root))
+
+        blocks: list[str] = []
+        for member in sections:
+            try:
+                data = _read_member(zf, member)
+            except LoaderError:
+                raise
+            except Exception as exc:  # BadZipFile, CRC errors, zlib.error, ...
+                raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
+            try:
+                root = _parse_xml(data)
+            except etree.XMLSyntaxError as exc:
+                if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    # binary garbage where XML should be: encrypted/DRM-protected content
+                    raise EncryptedDocumentError(ENCRYPTED_REASON) from exc
+                raise LoaderError(
+                    f"{CORRUPT_PREFIX}: {member} XML 오류 ({short_detail(exc, max_len=80)})"
+                ) from exc
+            blocks.extend(renderer.section(root))
+
+    text = require_text(normalize_text(join_blocks(blocks)))
+    metadata["section_count"] = len(sections)
+    title = opf_title or _first_paragraph_title(blocks) or path.stem
+    return LoadedDocument(path=path, format="hwpx", title=title, text=text, metadata=metadata)
