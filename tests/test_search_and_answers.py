@@ -9,18 +9,18 @@ from bot.models import AnswerMode, QuestionError
 from knowledge.search import SearchMode
 
 
-def rank_of(hits, predicate) -> int | None:  # noqa: ANN001
+def rank_of(hits, predicate) -> int | None:
     for rank, hit in enumerate(hits, 1):
         if predicate(hit.chunk):
             return rank
     return None
 
 
-def test_hybrid_finds_exact_korean_term_that_dense_ranks_low(corpus_kb) -> None:  # noqa: ANN001
+def test_hybrid_finds_exact_korean_term_that_dense_ranks_low(corpus_kb) -> None:
     searcher = corpus_kb.searcher()
     term = "알파브라더스"  # the co-GP of Chungbuk's first startup fund, named once in the corpus
 
-    def has_term(chunk) -> bool:  # noqa: ANN001
+    def has_term(chunk) -> bool:
         return term in chunk.text
 
     dense = searcher.search(term, 30, mode=SearchMode.DENSE).hits
@@ -36,17 +36,17 @@ def test_hybrid_finds_exact_korean_term_that_dense_ranks_low(corpus_kb) -> None:
     assert top.chunk.source == "investment-funds.md" and top.chunk.url.startswith("http")
 
 
-def test_abbreviations_find_the_full_programme_name(corpus_kb) -> None:  # noqa: ANN001
+def test_abbreviations_find_the_full_programme_name(corpus_kb) -> None:
     hits = corpus_kb.searcher().search("예창패 지원 금액", 3, mode=SearchMode.KEYWORD).hits
     assert hits and "예비창업패키지" in hits[0].chunk.text
 
 
-def test_category_filter(corpus_kb) -> None:  # noqa: ANN001
+def test_category_filter(corpus_kb) -> None:
     hits = corpus_kb.searcher().search("지원 금액", 10, category="marketing-export").hits
     assert hits and {h.chunk.category for h in hits} == {"marketing-export"}
 
 
-def test_keyword_index_repairs_itself_after_a_lost_file(corpus_copy) -> None:  # noqa: ANN001
+def test_keyword_index_repairs_itself_after_a_lost_file(corpus_copy) -> None:
     corpus_copy.settings.keyword_index_path.unlink()
     corpus_copy.reload_keyword_index()
     hits = corpus_copy.searcher().search("알파브라더스", 3, mode=SearchMode.KEYWORD).hits
@@ -57,7 +57,7 @@ def test_keyword_index_repairs_itself_after_a_lost_file(corpus_copy) -> None:  #
 
 
 @pytest.fixture(scope="module")
-def engine(corpus_kb) -> AnswerEngine:  # noqa: ANN001
+def engine(corpus_kb) -> AnswerEngine:
     return AnswerEngine(corpus_kb)
 
 

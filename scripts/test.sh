@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything the tests need into .venv and run the linter and the whole test suite.
+# This is README command 2, and exactly what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+if [ -f scripts/install-test-browser.sh ]; then
+    bash scripts/install-test-browser.sh
+fi
+.venv/bin/ruff check .
+.venv/bin/python -m pytest -q "$@"
