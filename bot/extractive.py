@@ -22,16 +22,22 @@ from bot.models import Source, Support
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import SearchHit
 
-_NUMBER = re.compile(r"\d")
-_URL_OR_PHONE = re.compile(
-    r"(www\.|https?://|\.go\.kr|\.or\.kr|\b1357\b|\d{2,4}-\d{3,4}-\d{4})"
-)
-_ASKS_AMOUNT = re.compile(r"(얼마|금액|규모|한도|몇|최대|비율|%|억|만원|how much|how many|amount)")
-_ASKS_DATE = re.compile(r"(언제|기간|마감|일정|날짜|시기|접수|when|deadline)")
-_ASKS_CONTACT = re.compile(
-    r"(연락|문의|전화|홈페이지|사이트|누리집|어디서|어디에|신청|contact|where)"
-)
-_DATE_LIKE = re.compile(r"(\d+월|\d+일|\d{4}-\d{2}|\d{4}년|연중|수시|매년)")
+# What kind of fact a question asks for, and what a sentence holding that fact looks like.
+_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"(얼마|금액|한도|지원금|예산|자금|how much|amount|budget)", re.I),
+     re.compile(r"\d[\d,.]*\s*(조|억|천만|만)?\s*원|\d\s*(조|억)")),
+    (re.compile(r"(몇\s*(명|개|곳|팀|개사|건|社)|인원|규모|how many)", re.I),
+     re.compile(r"\d[\d,]*\s*(명|개사|개|곳|팀|건)")),
+    (re.compile(r"(나이|몇\s*살|연령|age)", re.I), re.compile(r"\d+\s*세|만\s*\d+")),
+    (re.compile(r"(비율|비중|퍼센트|%|percent|share)", re.I), re.compile(r"\d+(\.\d+)?\s*%")),
+    (re.compile(r"(언제|기간|마감|일정|날짜|시기|몇\s*월|when|deadline)", re.I),
+     re.compile(r"\d+월|\d+일|\d{4}-\d{2}|\d{4}년|연중|수시|매년")),
+    (re.compile(r"(연락|문의|전화|홈페이지|사이트|누리집|주소|어디서|어디에|website|contact|phone)",
+                re.I),
+     re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.com|\b1357\b|\d{2,4}-\d{3,4}-\d{4}")),
+]
+_META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
+_REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
 
 @dataclass
@@ -47,6 +53,29 @@ def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
     return math.log(1 + (n_docs + 1) / (df + 0.5))
 
 
+# Weight of a common noun the corpus has never seen ("가게", "예전"): about that of a frequent
+# term, so paraphrases do not sink an answer. Unseen names, numbers and foreign words keep the
+# full IDF: "부산시" in a Chungbuk corpus is exactly what should make the bot refuse.
+UNSEEN_COMMON_NOUN_WEIGHT = 1.0
+_NAME_TAGS = frozenset({"NNP", "SL", "SN", "SH"})
+
+
+def term_weights(tagged: dict[str, str], doc_freq: dict[str, int], n_docs: int,
+                 language: str = "ko") -> dict[str, float]:
+    """IDF weight of each key term of a question (see UNSEEN_COMMON_NOUN_WEIGHT)."""
+    weights = {}
+    for term, tag in tagged.items():
+        if doc_freq.get(term, 0) > 0:
+            weights[term] = idf(term, doc_freq, n_docs)
+        elif language == "en" and tag == "SL":
+            continue  # an English word without a glossary entry says nothing about the corpus
+        elif tag in _NAME_TAGS:
+            weights[term] = idf(term, doc_freq, n_docs)
+        else:
+            weights[term] = UNSEEN_COMMON_NOUN_WEIGHT
+    return weights
+
+
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
                  max_sentences: int = 3) -> None:
@@ -56,14 +85,18 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
 
     # --- support ---------------------------------------------------------------------------
+    def weights(self, question: str, doc_freq: dict[str, int], n_docs: int,
+                language: str = "ko") -> dict[str, float]:
+        return term_weights(self.analyzer.key_terms_tagged(question), doc_freq, n_docs, language)
+
     def assess(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int) -> Support:
-        key_terms = self.analyzer.key_terms(question)
+               n_docs: int, language: str = "ko") -> Support:
+        weights = self.weights(question, doc_freq, n_docs, language)
+        key_terms = list(weights)
         dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if not hits or not key_terms:
             return Support(coverage=0.0, dense=dense, key_terms=key_terms,
                            missing_terms=key_terms, supported=False)
-        weights = {t: idf(t, doc_freq, n_docs) for t in key_terms}
         total = sum(weights.values())
         best, best_missing = 0.0, key_terms
         # Coverage by the best single passage, or by the top two together (answers that need
@@ -82,13 +115,11 @@ class ExtractiveAnswerer:
 
     # --- answer ----------------------------------------------------------------------------
     def select(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, max_hits: int = 4) -> list[ScoredSentence]:
-        key_terms = self.analyzer.key_terms(question)
-        weights = {t: idf(t, doc_freq, n_docs) for t in key_terms}
+               n_docs: int, max_hits: int = 4, language: str = "ko") -> list[ScoredSentence]:
+        weights = self.weights(question, doc_freq, n_docs, language)
+        key_terms = list(weights)
         total = sum(weights.values()) or 1.0
-        wants_amount = bool(_ASKS_AMOUNT.search(question))
-        wants_date = bool(_ASKS_DATE.search(question))
-        wants_contact = bool(_ASKS_CONTACT.search(question))
+        wanted = [pattern for cue, pattern in _CUES if cue.search(question)]
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
         for index, hit in enumerate(hits[:max_hits]):
@@ -102,12 +133,12 @@ class ExtractiveAnswerer:
                 own = sum(weights[t] for t in key_terms if t in terms) / total
                 ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
                 score = own + 0.35 * ctx
-                if wants_amount and _NUMBER.search(sentence):
-                    score += 0.25
-                if wants_date and _DATE_LIKE.search(sentence):
-                    score += 0.25
-                if wants_contact and _URL_OR_PHONE.search(sentence):
-                    score += 0.25
+                if any(pattern.search(sentence) for pattern in wanted):
+                    score += 0.3
+                if _META.search(sentence):
+                    score *= 0.3  # "이 문서는 ..." describes the document, not the programme
+                if _REMINDER_SECTION.search(hit.chunk.section):
+                    score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 scored.append(ScoredSentence(sentence, score, index, terms))
         scored.sort(key=lambda s: -s.score)

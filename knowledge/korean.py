@@ -20,6 +20,8 @@ DEFAULT_USER_DICTIONARY = Path(__file__).resolve().parent / "userdict.tsv"
 CONTENT_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_URL"}
 )
+# Tags that can be a question's key terms.
+KEY_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR"})
 # Terms that carry no topic on their own; dropped from the question's "key terms".
 GENERIC_TERMS = frozenset([
     "하", "있", "되", "없", "알", "주", "받", "보", "대하", "관하", "어떻", "어떠", "무엇", "뭐",
@@ -50,6 +52,34 @@ DOMAIN_ALIASES: dict[str, str] = {
     "2차전지": "이차전지",
 }
 
+# English words of the domain, mapped to the Korean terms the documents use, so an English
+# question still finds (and is judged against) the Korean corpus. Hand-written and small on
+# purpose: only words whose Korean equivalent is unambiguous in this domain.
+EN_GLOSSARY: dict[str, str] = {
+    "startup": "창업", "startups": "창업", "founder": "창업자", "founders": "창업자",
+    "entrepreneur": "창업자", "venture": "벤처", "ventures": "벤처",
+    "certification": "확인", "certified": "확인", "investment": "투자", "invest": "투자",
+    "investor": "투자자", "investors": "투자자", "angel": "엔젤", "fund": "펀드", "funds": "펀드",
+    "funding": "지원금", "grant": "지원금", "grants": "지원금", "subsidy": "지원금",
+    "loan": "융자", "loans": "융자", "tax": "세", "deduction": "소득공제",
+    "export": "수출", "exports": "수출", "exporting": "수출", "voucher": "바우처",
+    "vouchers": "바우처", "marketing": "마케팅", "exhibition": "전시회", "exhibitions": "전시회",
+    "trade": "무역", "overseas": "해외", "global": "글로벌", "foreign": "외국인",
+    "foreigner": "외국인", "foreigners": "외국인", "procurement": "공공구매",
+    "battery": "이차전지", "batteries": "이차전지", "synchrotron": "방사광가속기",
+    "accelerator": "가속기", "strategy": "전략", "cluster": "클러스터", "complex": "단지",
+    "youth": "청년", "young": "청년", "age": "나이", "restart": "재도전", "failure": "재도전",
+    "package": "패키지", "preliminary": "예비", "early": "초기", "growth": "도약",
+    "competition": "경진대회", "contest": "경진대회", "demo": "데모데이", "prize": "상금",
+    "application": "신청", "apply": "신청", "deadline": "마감", "website": "누리집",
+    "contact": "문의", "phone": "전화", "call": "콜센터", "center": "센터", "centre": "센터",
+    "chungbuk": "충북", "cheongju": "청주", "ochang": "오창", "osong": "오송",
+    "budget": "예산", "amount": "금액", "maximum": "최대", "companies": "기업",
+    "company": "기업", "government": "정부", "ministry": "중기부", "technopark": "테크노파크",
+    "university": "대학", "incubation": "보육", "mentoring": "멘토링", "sales": "판로",
+    "shopping": "쇼핑", "online": "온라인", "tips": "tips", "k-startup": "k-startup",
+}
+
 _SPACE = re.compile(r"\s+")
 # Kiwi glues an opening 「 after a full stop to the previous sentence ("...이다. 「전략」" +
 # "은 ..."), so text is first cut at punctuation followed by a space, then Kiwi splits further.
@@ -67,6 +97,8 @@ class KoreanAnalyzer:
         self._alias_terms: dict[str, list[str]] = {}
         for alias, canonical in DOMAIN_ALIASES.items():
             self._alias_terms[alias] = self._raw_terms(canonical)
+        for word, korean in EN_GLOSSARY.items():
+            self._alias_terms.setdefault(word, self._raw_terms(korean) or [korean])
 
     def _load_user_dictionary(self, path: Path) -> None:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -111,14 +143,24 @@ class KoreanAnalyzer:
 
     def key_terms(self, text: str) -> list[str]:
         """Distinct topic-bearing terms of a question (generic words and 1-char nouns dropped)."""
-        seen: dict[str, None] = {}
-        for term in self.terms(text):
-            if term in GENERIC_TERMS:
+        return list(self.key_terms_tagged(text))
+
+    def key_terms_tagged(self, text: str) -> dict[str, str]:
+        """Key terms of a question with their Kiwi tag: nouns, numbers, foreign words and roots
+        only (verbs, adjectives and adverbs such as 알려주다 / 정확히 / 그냥 say how, not what)."""
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        seen: dict[str, str] = {}
+        for token in tokens:
+            if token.tag not in KEY_TAGS:
                 continue
-            if len(term) < 2 and not term.isdigit():
-                continue
-            seen.setdefault(term, None)
-        return list(seen)
+            form = token.form.lower()
+            tag = "NNP" if form in self._alias_terms else token.tag
+            for term in self._alias_terms.get(form, [form]):
+                if term in GENERIC_TERMS or (len(term) < 2 and not term.isdigit()):
+                    continue
+                seen.setdefault(term, tag)
+        return seen
 
     def sentences(self, text: str) -> list[str]:
         """Split Korean (and mixed) text into sentences; whitespace normalised."""
