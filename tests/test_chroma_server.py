@@ -1,0 +1,68 @@
+"""Chroma as a server (`chroma run`, the scale-out setting) on loopback: ingest and search."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.pipeline import Ingestor
+from knowledge.base import KnowledgeBase
+from tests.conftest import make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    chroma = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("chroma run did not start within 30 s")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_ingest_and_search_through_a_chroma_server(chroma_server: int, tmp_path: Path,
+                                                    analyzer) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "export.md").write_text(
+        "---\ntitle: 수출바우처\ncategory: marketing-export\n---\n# 수출바우처\n\n## 신청\n"
+        "수출바우처는 수출지원기반활용사업 누리집(www.exportvoucher.com)에서 신청한다.\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "data", docs, chroma_mode="http",
+                             chroma_host="127.0.0.1", chroma_port=chroma_server)
+    kb = KnowledgeBase(settings, analyzer=analyzer)
+    report = Ingestor(kb).run()
+    assert report.ok and report.counts["added"] == 1
+    assert not (tmp_path / "data" / "chroma").exists()  # nothing stored locally
+    hits = kb.searcher().search("수출바우처 신청 사이트", 3).hits
+    assert hits and "exportvoucher" in hits[0].chunk.text
+    # a second client (another bot process) sees the same index
+    other = KnowledgeBase(settings, analyzer=analyzer)
+    assert other.store.open().count() == kb.store.count()
