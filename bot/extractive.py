@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
@@ -90,7 +91,10 @@ class ExtractiveAnswerer:
         return term_weights(self.analyzer.key_terms_tagged(question), doc_freq, n_docs, language)
 
     def assess(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, language: str = "ko") -> Support:
+               n_docs: int, language: str = "ko",
+               chunk_terms: Mapping[str, list[str]] | None = None) -> Support:
+        """`chunk_terms` (the keyword index's stored terms per chunk id) saves re-analysing the
+        top passages; without it they are analysed here."""
         weights = self.weights(question, doc_freq, n_docs, language)
         key_terms = list(weights)
         dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
@@ -101,8 +105,12 @@ class ExtractiveAnswerer:
         best, best_missing = 0.0, key_terms
         # Coverage by the best single passage, or by the top two together (answers that need
         # a programme's name from one section and its figure from the next).
-        term_sets = [set(self.analyzer.terms(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}"))
-                     for h in hits[:3]]
+        top = hits[:3]
+        known = [chunk_terms.get(h.chunk.id) if chunk_terms is not None else None for h in top]
+        todo = [h for h, terms in zip(top, known, strict=True) if terms is None]
+        analysed = iter(self.analyzer.terms_batch(
+            [f"{h.chunk.title} {h.chunk.section} {h.chunk.text}" for h in todo]))
+        term_sets = [set(terms) if terms is not None else set(next(analysed)) for terms in known]
         groups = [*term_sets, term_sets[0] | term_sets[1]] if len(term_sets) > 1 else term_sets
         for terms in groups:
             found = [t for t in key_terms if t in terms]
@@ -122,25 +130,32 @@ class ExtractiveAnswerer:
         wanted = [pattern for cue, pattern in _CUES if cue.search(question)]
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
+        candidates: list[tuple[int, str]] = []
         for index, hit in enumerate(hits[:max_hits]):
-            context = set(self.analyzer.terms(f"{hit.chunk.title} {hit.chunk.section}"))
             for sentence in self.analyzer.sentences(hit.chunk.text):
                 norm = re.sub(r"\s+", "", sentence)
-                if len(norm) < 8 or norm in seen:
-                    continue
-                seen.add(norm)
-                terms = frozenset(self.analyzer.terms(sentence))
-                own = sum(weights[t] for t in key_terms if t in terms) / total
-                ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
-                score = own + 0.35 * ctx
-                if any(pattern.search(sentence) for pattern in wanted):
-                    score += 0.3
-                if _META.search(sentence):
-                    score *= 0.3  # "이 문서는 ..." describes the document, not the programme
-                if _REMINDER_SECTION.search(hit.chunk.section):
-                    score *= 0.5  # generic "check the current call" sections
-                score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
-                scored.append(ScoredSentence(sentence, score, index, terms))
+                if len(norm) >= 8 and norm not in seen:
+                    seen.add(norm)
+                    candidates.append((index, sentence))
+        heads = [f"{h.chunk.title} {h.chunk.section}" for h in hits[:max_hits]]
+        # one Kiwi call for every sentence and section heading (much faster than one each)
+        analysed = self.analyzer.terms_batch(heads + [sentence for _, sentence in candidates])
+        contexts = [set(terms) for terms in analysed[:len(heads)]]
+        for (index, sentence), sentence_terms in zip(candidates, analysed[len(heads):],
+                                                     strict=True):
+            hit, context = hits[index], contexts[index]
+            terms = frozenset(sentence_terms)
+            own = sum(weights[t] for t in key_terms if t in terms) / total
+            ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
+            score = own + 0.35 * ctx
+            if any(pattern.search(sentence) for pattern in wanted):
+                score += 0.3
+            if _META.search(sentence):
+                score *= 0.3  # "이 문서는 ..." describes the document, not the programme
+            if _REMINDER_SECTION.search(hit.chunk.section):
+                score *= 0.5  # generic "check the current call" sections
+            score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
+            scored.append(ScoredSentence(sentence, score, index, terms))
         scored.sort(key=lambda s: -s.score)
         if not scored:
             return []
