@@ -1,35 +1,90 @@
-"""The answer engine: question -> retrieval -> support check -> answer with numbered sources.
+"""The answer engine: question -> (rewrite) -> retrieval -> support check -> answer with sources.
 
-It knows nothing about Telegram or the terminal; front ends call `answer()` and render the
-`Answer`. Without a model it answers extractively; refusals happen before any model is called.
+It knows nothing about Telegram or the terminal; front ends call `answer()` / `aanswer()` /
+`astream()` and render the `Answer`. Without a model it answers extractively. With one, the
+model writes the answer from the same numbered passages; its [n] markers are checked, an answer
+that cites nothing is retried once with a stricter instruction, and any failure (timeouts, 429,
+5xx after the client's bounded retries, bad key, unknown model, ungrounded answer) falls back to
+the extractive answer with a notice. Refusals decided by retrieval support happen before any
+model call, so unsupported questions cost no tokens.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
 from bot import prompts
-from bot.extractive import ExtractiveAnswerer
+from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
+from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
+from bot.extractive import ExtractiveAnswerer, needs_call_reminder
+from bot.generation import (
+    Completion,
+    GenerationError,
+    Message,
+    NumberedSource,
+    OpenAIGenerator,
+    add_usage,
+    answer_messages,
+    number_sources,
+    retry_messages,
+)
 from bot.language import detect_language
-from bot.models import Answer, AnswerMode, QuestionError
+from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from knowledge.base import KnowledgeBase
+from knowledge.models import SearchHit
 from knowledge.search import SearchResult
+from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class _Run:
+    """One question on its way through the engine."""
+
+    question: str
+    language: str
+    query: str
+    rewrite: Rewrite
+    hits: list[SearchHit]
+    support: Support
+    doc_freq: dict[str, int]
+    n_docs: int
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)
+    model_called: bool = False
+    retried: bool = False
+    invalid_citations: int = 0
+
+    def add_call(self, usage: dict[str, int], seconds: float) -> None:
+        self.model_called = True
+        add_usage(self.usage, usage)
+        self.timings["generation"] = self.timings.get("generation", 0.0) + seconds
+
+
 class AnswerEngine:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, generator: OpenAIGenerator | None = None,
+                 conversations: ConversationStore | None = None) -> None:
         self.kb = kb
         self.settings = kb.settings
+        self.generator = generator
         self.extractive = ExtractiveAnswerer(
             kb.analyzer,
             min_coverage=self.settings.min_term_coverage,
             min_dense=self.settings.min_dense_score,
             max_sentences=self.settings.max_answer_sentences,
         )
+        self.conversations = conversations or ConversationStore(
+            self.settings.history_turns, self.settings.max_conversations)
+        self.rewriter = QueryRewriter(kb.analyzer, generator,
+                                      max_chars=self.settings.max_question_chars)
 
+    # --- public API ----------------------------------------------------------------------------
     def validate(self, question: str) -> str:
         question = (question or "").strip()
         language = detect_language(question)
@@ -43,33 +98,215 @@ class AnswerEngine:
     def retrieve(self, query: str, category: str | None = None) -> SearchResult:
         return self.kb.searcher().search(query, self.settings.top_k, category=category)
 
-    def answer(self, question: str, *, category: str | None = None) -> Answer:
+    def answer(self, question: str, *, conversation_id: str | None = None,
+               category: str | None = None) -> Answer:
+        run = self._prepare(question, conversation_id, category)
+        if not self._wants_model(run):
+            return self._finish(run, self._without_model(run), conversation_id)
+        assert self.generator is not None
+        sources = number_sources(run.hits)
+        messages = answer_messages(sources, run.query)
+        try:
+            reply = self._complete(run, messages)
+        except GenerationError as exc:
+            return self._finish(run, self._fallback(run, "error", exc), conversation_id)
+        return self._finish(run, self._judge(run, sources, messages, reply.text),
+                            conversation_id)
+
+    async def aanswer(self, question: str, *, conversation_id: str | None = None,
+                      category: str | None = None) -> Answer:
+        """`answer` in a worker thread, so an event loop is never blocked."""
+        return await asyncio.to_thread(self.answer, question, conversation_id=conversation_id,
+                                       category=category)
+
+    async def astream(self, question: str, *, conversation_id: str | None = None,
+                      category: str | None = None) -> AsyncIterator[StreamEvent]:
+        """Deltas (the whole text so far) while the model writes, then the checked answer.
+
+        Extractive and refused answers come as one "final" event. The final text may differ
+        from the last delta (invalid citations removed, a retry, or a fallback).
+        """
+        run = await asyncio.to_thread(self._prepare, question, conversation_id, category)
+        if not self._wants_model(run):
+            answer = await asyncio.to_thread(self._without_model, run)
+        else:
+            assert self.generator is not None
+            sources = number_sources(run.hits)
+            messages = answer_messages(sources, run.query)
+            stream = self.generator.stream(messages)
+            try:
+                async for text in stream:
+                    if not may_be_sentinel(text):  # never show the refusal marker
+                        yield StreamEvent(kind="delta", text=text)
+            except GenerationError as exc:
+                run.add_call(stream.usage, stream.seconds)
+                answer = await asyncio.to_thread(self._fallback, run, "error", exc)
+            else:
+                run.add_call(stream.usage, stream.seconds)
+                answer = await asyncio.to_thread(self._judge, run, sources, messages, stream.text)
+        answer = self._finish(run, answer, conversation_id)
+        yield StreamEvent(kind="final", text=answer.answer, answer=answer)
+
+    def forget(self, conversation_id: str) -> None:
+        """Drop a conversation's history (/reset)."""
+        self.conversations.forget(conversation_id)
+
+    async def aclose(self) -> None:
+        """Release the model clients (call from the event loop that streamed, at shutdown)."""
+        if self.generator is not None:
+            await self.generator.aclose()
+            self.generator.close()
+
+    # --- steps ---------------------------------------------------------------------------------
+    def _prepare(self, question: str, conversation_id: str | None,
+                 category: str | None) -> _Run:
         started = time.perf_counter()
         question = self.validate(question)
         language = detect_language(question)
-        query = question
-        result = self.retrieve(query, category)
-        t_retrieved = time.perf_counter()
+        rewrite = self.rewriter.rewrite(question, self.conversations.history(conversation_id))
+        t_search = time.perf_counter()
+        result = self.retrieve(rewrite.query, category)
         doc_freq, n_docs = self.kb.keyword_index().statistics()
-        support = self.extractive.assess(query, result.hits, doc_freq, n_docs)
-        answer = Answer(question=question, query=query, answer="", mode=AnswerMode.REFUSED,
-                        language=language, support=support,
-                        prompt_version=prompts.PROMPT_VERSION)
-        chosen = (self.extractive.select(query, result.hits, doc_freq, n_docs)
-                  if support.supported else [])
+        support = self.extractive.assess(rewrite.query, result.hits, doc_freq, n_docs,
+                                         language)
+        run = _Run(question=question, language=language, query=rewrite.query, rewrite=rewrite,
+                   hits=result.hits, support=support, doc_freq=doc_freq, n_docs=n_docs,
+                   started=started)
+        run.timings["rewrite"] = round(rewrite.seconds, 4)
+        run.timings["retrieval"] = round(time.perf_counter() - t_search, 4)
+        if rewrite.method == "model" or rewrite.error is not None:
+            run.model_called = True
+            add_usage(run.usage, rewrite.usage)
+        return run
+
+    def _complete(self, run: _Run, messages: list[Message]) -> Completion:
+        """One model call, its usage and time (failed attempts count as model time too)."""
+        assert self.generator is not None
+        started = time.perf_counter()
+        try:
+            reply = self.generator.complete(messages)
+        except GenerationError:
+            run.add_call({}, time.perf_counter() - started)
+            raise
+        run.add_call(reply.usage, reply.seconds)
+        return reply
+
+    def _wants_model(self, run: _Run) -> bool:
+        return (self.generator is not None and run.support.supported
+                and run.rewrite.error is None)
+
+    def _without_model(self, run: _Run) -> Answer:
+        """Refusal when retrieval does not support the question; otherwise the extractive
+        answer (a fallback when a model is configured but unreachable)."""
+        if not run.support.supported:
+            return self._refused(run)
+        if run.rewrite.error is not None:  # the model failed a moment ago: don't wait twice
+            return self._fallback(run, "error", run.rewrite.error)
+        return self._extractive(run)
+
+    def _extractive(self, run: _Run, mode: AnswerMode = AnswerMode.EXTRACTIVE,
+                    notice: str | None = None) -> Answer:
+        chosen = self.extractive.select(run.query, run.hits, run.doc_freq, run.n_docs,
+                                        language=run.language)
+        answer = self._answer(run, mode, notice=notice)
         if chosen:
-            text, sources = self.extractive.compose(query, result.hits, chosen, language)
-            answer.answer, answer.sources, answer.mode = text, sources, AnswerMode.EXTRACTIVE
+            answer.answer, answer.sources = self.extractive.compose(
+                run.query, run.hits, chosen, run.language)
         else:
-            answer.answer = prompts.REFUSAL[language].format(contact=self.settings.human_contact)
+            answer.answer = self._refusal_text(run)
+            if mode is AnswerMode.EXTRACTIVE:
+                answer.mode = AnswerMode.REFUSED
+        return answer
+
+    def _refused(self, run: _Run) -> Answer:
+        return self._answer(run, AnswerMode.REFUSED, text=self._refusal_text(run))
+
+    def _fallback(self, run: _Run, reason: str, error: GenerationError | None = None) -> Answer:
+        extra = {"reason": reason}
+        if error is not None:
+            extra |= {"kind": error.kind, "status": error.status}
+        if error is not None and error.is_configuration:
+            log.error("generation.misconfigured", extra={
+                **extra, "hint": "run `startupbot doctor`", "model": self.generator and
+                self.generator.model})
+        else:
+            log.warning("generation.fallback", extra=extra)
+        notice = prompts.FALLBACK_NOTICE[reason][run.language]
+        return self._extractive(run, AnswerMode.FALLBACK, notice=notice)
+
+    def _judge(self, run: _Run, sources: list[NumberedSource], messages: list[Message],
+               reply: str) -> Answer:
+        """Accept a cited reply, pass a refusal through, retry an uncited one once."""
+        check = check_citations(reply, len(sources))
+        if is_refusal(check.text, grounded=check.grounded):
+            return self._refused(run)
+        if check.grounded:
+            return self._generative(run, sources, check)
+        run.retried = True
+        try:
+            second = self._complete(run, retry_messages(messages, reply))
+        except GenerationError as exc:
+            return self._fallback(run, "error", exc)
+        check = check_citations(second.text, len(sources))
+        if is_refusal(check.text, grounded=check.grounded):
+            return self._refused(run)
+        if check.grounded:
+            return self._generative(run, sources, check)
+        return self._fallback(run, "ungrounded")
+
+    def _generative(self, run: _Run, sources: list[NumberedSource],
+                    check: CitationCheck) -> Answer:
+        run.invalid_citations += len(check.invalid)
+        cited = [sources[n - 1] for n in check.cited]
+        text = check.text.replace(prompts.NO_ANSWER_SENTINEL, "").strip()
+        if any(needs_call_reminder(s.category) for s in cited):
+            text += "\n\n" + prompts.CHECK_CURRENT_CALL[run.language]
+        answer = self._answer(run, AnswerMode.GENERATIVE, text=text)
+        answer.sources = [s.to_source(i) for i, s in enumerate(cited, 1)]
+        return answer
+
+    def _answer(self, run: _Run, mode: AnswerMode, *, text: str = "",
+                notice: str | None = None) -> Answer:
+        return Answer(question=run.question, query=run.query, answer=text, mode=mode,
+                      language=run.language, support=run.support, notice=notice,
+                      prompt_version=prompts.PROMPT_VERSION)
+
+    def _refusal_text(self, run: _Run) -> str:
+        return prompts.REFUSAL[run.language].format(contact=self.settings.human_contact)
+
+    def _finish(self, run: _Run, answer: Answer, conversation_id: str | None) -> Answer:
+        """Usage, timings and the model name on the answer; the turn into the history; a log."""
         done = time.perf_counter()
+        if run.model_called and self.generator is not None:
+            answer.model = self.generator.model
+            answer.usage = dict(run.usage)
+        total = done - run.started
+        generation = run.timings.get("generation", 0.0)
+        # answer = the engine's own work after retrieval: extractive selection, or prompt
+        # assembly and citation checks; model = time inside model calls (rewrite included).
         answer.timings = {
-            "retrieval": round(t_retrieved - started, 4),
-            "answer": round(done - t_retrieved, 4),
-            "total": round(done - started, 4),
+            "rewrite": run.timings["rewrite"],
+            "retrieval": run.timings["retrieval"],
+            "generation": round(generation, 4),
+            "answer": round(max(0.0, total - run.rewrite.seconds - run.timings["retrieval"]
+                                - generation), 4),
+            "model": round(generation + run.rewrite.model_seconds, 4),
+            "total": round(total, 4),
         }
+        said = answer.answer.replace(prompts.CHECK_CURRENT_CALL[run.language], "").strip()
+        self.conversations.add(conversation_id, Turn(run.question, run.query, said))
         log.info("answer", extra={
             "mode": answer.mode.value, "sources": [s.chunk_id for s in answer.sources],
-            "coverage": support.coverage, "dense": support.dense, **answer.timings,
+            "coverage": run.support.coverage, "dense": run.support.dense,
+            "rewrite": run.rewrite.method, "retried": run.retried,
+            "invalid_citations": run.invalid_citations, "model": answer.model,
+            "usage": answer.usage, "timings": answer.timings,
         })
         return answer
+
+
+def build_engine(settings: Settings, kb: KnowledgeBase) -> AnswerEngine:
+    """The engine the settings ask for: generative when a key or a base URL is configured."""
+    generator = OpenAIGenerator.from_settings(settings) if settings.generation_enabled else None
+    conversations = ConversationStore(settings.history_turns, settings.max_conversations)
+    return AnswerEngine(kb, generator=generator, conversations=conversations)

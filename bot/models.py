@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -50,6 +51,14 @@ class Answer(BaseModel):
     prompt_version: str | None = None
     usage: dict[str, int] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+
+
+class StreamEvent(BaseModel):
+    """One step of `AnswerEngine.astream`: the growing text, then the checked answer."""
+
+    kind: Literal["delta", "final"]
+    text: str = Field("", description="delta: the whole answer so far; final: the answer text.")
+    answer: Answer | None = Field(None, description="Only on the final event.")
 
 
 class QuestionError(ValueError):

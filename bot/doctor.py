@@ -1,0 +1,172 @@
+"""`startupbot doctor`: check the configuration before the bot goes live, and say what to fix.
+
+Checks, in order: settings load; the knowledge folder; the index (present, built by the
+configured embedder, not empty); the chat model (a 1-token completion: server reachable, key and
+model accepted); the embedding endpoint when embeddings go through the OpenAI-compatible route.
+Each check prints one ✓/✗ line in Korean (staff-facing, like the rest of the CLI) with the fix;
+the exit code is 1 when anything failed. Nothing here prints a key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.console import Console
+
+from knowledge.settings import EmbeddingProvider, Settings, SettingsError, load_settings
+
+Status = Literal["ok", "fail", "info"]
+_MARK = {"ok": "✓", "fail": "✗", "info": "–"}
+
+
+@dataclass
+class Check:
+    status: Status
+    label: str
+    detail: str
+    fix: str = ""
+
+    def lines(self) -> list[str]:
+        out = [f"{_MARK[self.status]} {self.label}: {self.detail}"]
+        if self.fix:
+            out.append(f"    → {self.fix}")
+        return out
+
+
+def run_doctor(console: Console, settings: Settings | None = None) -> int:
+    """Print every check; return the exit code (0 all fine, 1 something to fix)."""
+    failed = 0
+    for check in collect_checks(settings):
+        failed += check.status == "fail"
+        for line in check.lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    console.print("")
+    console.print("문제 없음: 봇을 시작할 수 있습니다." if not failed
+                  else f"고칠 항목 {failed}개: 위의 ✗ 줄을 확인하세요.", markup=False)
+    return 1 if failed else 0
+
+
+def collect_checks(settings: Settings | None = None) -> Iterator[Check]:
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            yield Check("fail", "설정", str(exc), "`.env` 또는 환경 변수 값을 고치세요 "
+                        "(.env.example 참고).")
+            return
+    yield check_documents(settings)
+    yield check_index(settings)
+    yield check_model(settings)
+    if settings.embedding_provider is EmbeddingProvider.OPENAI:
+        yield check_embeddings(settings)
+
+
+def check_documents(settings: Settings) -> Check:
+    folder = settings.documents_dir
+    if not folder.is_dir():
+        return Check("fail", "문서 폴더", f"{folder} 가 없습니다.",
+                     "STARTUPBOT_DOCUMENTS_DIR를 지식 문서 폴더로 지정하세요.")
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return Check("ok", "문서 폴더", f"{folder} (파일 {len(files)}개), 데이터 폴더 "
+                 f"{settings.data_dir}")
+
+
+def check_index(settings: Settings) -> Check:
+    from knowledge.base import KnowledgeBase
+    from knowledge.settings import ChromaMode
+    from knowledge.store import EmbedderMismatchError
+
+    ingest = "`startupbot ingest`로 문서를 수집하세요."
+    if settings.chroma_mode is ChromaMode.EMBEDDED and not settings.chroma_dir.exists():
+        return Check("fail", "색인", f"{settings.chroma_dir} 에 색인이 없습니다.", ingest)
+    try:
+        store = KnowledgeBase(settings).store
+        if not store.exists():
+            return Check("fail", "색인", f"'{settings.collection_name}' 컬렉션이 없습니다.", ingest)
+        store.open()
+        count = store.count()
+        docs = len(store.documents()) if count else 0
+    except EmbedderMismatchError as exc:
+        return Check("fail", "색인", str(exc),
+                     "STARTUPBOT_EMBEDDING_PROVIDER를 되돌리거나 `startupbot ingest --rebuild`.")
+    except Exception as exc:  # Chroma server unreachable, corrupt files, ...
+        return Check("fail", "색인", f"열 수 없습니다: {type(exc).__name__}: {str(exc)[:200]}",
+                     "Chroma 설정(STARTUPBOT_CHROMA_*)과 데이터 폴더를 확인하세요.")
+    if count == 0:
+        return Check("fail", "색인", "비어 있습니다 (조각 0개).", ingest)
+    return Check("ok", "색인", f"문서 {docs}개, 조각 {count}개 (임베더 "
+                 f"{store.embeddings.embedder_id})")
+
+
+def _where(settings: Settings) -> str:
+    return settings.openai_base_url or "https://api.openai.com/v1"
+
+
+def _failure(label: str, error: object, settings: Settings, model: str, env_model: str,
+             available: list[str] | None = None) -> Check:
+    from bot.generation import GenerationError
+
+    assert isinstance(error, GenerationError)
+    where = _where(settings)
+    match error.kind:
+        case "auth":
+            return Check("fail", label, f"API 키가 거부되었습니다 ({error.status}, {where}).",
+                         "OPENAI_API_KEY 값을 확인하세요 (로컬 서버라면 서버가 요구하는 키).")
+        case "not_found":
+            hint = f" 서버가 제공하는 모델: {', '.join(available[:8])}" if available else ""
+            return Check("fail", label, f"모델 '{model}'을(를) 찾을 수 없습니다 (404, {where}).",
+                         f"{env_model}을(를) 서버에 있는 모델 이름으로 바꾸세요.{hint}")
+        case "connection" | "timeout":
+            what = "응답 시간 초과" if error.kind == "timeout" else "연결할 수 없습니다"
+            return Check("fail", label, f"서버에 {what} ({where}).",
+                         "OPENAI_BASE_URL 주소와 서버 실행 여부, 네트워크를 확인하세요.")
+        case "rate_limit":
+            return Check("fail", label, f"요청 한도 초과 또는 크레딧 부족 (429, {where}).",
+                         "요금제와 사용 한도를 확인하거나 잠시 뒤 다시 확인하세요.")
+        case "server":
+            return Check("fail", label, f"서버 오류 ({error.status}, {where}).",
+                         "서버 상태를 확인하고 잠시 뒤 다시 실행하세요.")
+        case _:
+            return Check("fail", label, f"요청이 거부되었습니다 ({error.status}): "
+                         f"{error.detail[:160]}", f"{env_model} 등 모델 설정을 확인하세요.")
+
+
+def check_model(settings: Settings) -> Check:
+    from bot.generation import GenerationError, OpenAIGenerator
+
+    if not settings.generation_enabled:
+        return Check("info", "생성 모델",
+                     "설정되지 않음 — 자료의 문장을 인용하는 추출식 답변만 합니다.",
+                     "생성형 답변을 쓰려면 OPENAI_API_KEY 또는 OPENAI_BASE_URL을 설정하세요.")
+    generator = OpenAIGenerator.from_settings(settings)
+    try:
+        reply = generator.check(timeout=min(settings.llm_timeout, 15.0))
+    except GenerationError as exc:
+        available = generator.available_models() if exc.kind == "not_found" else None
+        return _failure("생성 모델", exc, settings, settings.chat_model,
+                        "STARTUPBOT_CHAT_MODEL", available)
+    return Check("ok", "생성 모델", f"{settings.chat_model} 응답함 ({_where(settings)}, "
+                 f"{reply.seconds:.2f}초)")
+
+
+def check_embeddings(settings: Settings) -> Check:
+    from bot.generation import classify
+    from knowledge.embeddings import OpenAICompatibleEmbeddings
+
+    key = settings.embedding_api_key or settings.openai_api_key
+    base_url = settings.embedding_base_url or settings.openai_base_url
+    embeddings = OpenAICompatibleEmbeddings(
+        model=settings.embedding_model, base_url=base_url,
+        api_key=key.get_secret_value() if key else None,
+        timeout=min(settings.llm_timeout, 15.0), max_retries=0,
+    )
+    try:
+        vector = embeddings.embed_query("연결 확인")
+    except Exception as exc:
+        shown = settings.model_copy(update={"openai_base_url": base_url})
+        return _failure("임베딩", classify(exc), shown, settings.embedding_model,
+                        "STARTUPBOT_EMBEDDING_MODEL")
+    return Check("ok", "임베딩", f"{settings.embedding_model} 응답함 (차원 {len(vector)}, "
+                 f"{base_url or _where(settings)})")
