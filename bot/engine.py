@@ -166,9 +166,10 @@ class AnswerEngine:
         rewrite = self.rewriter.rewrite(question, self.conversations.history(conversation_id))
         t_search = time.perf_counter()
         result = self.retrieve(rewrite.query, category)
-        doc_freq, n_docs = self.kb.keyword_index().statistics()
+        index = self.kb.keyword_index()
+        doc_freq, n_docs = index.statistics()
         support = self.extractive.assess(rewrite.query, result.hits, doc_freq, n_docs,
-                                         language)
+                                         language, chunk_terms=index.terms)
         run = _Run(question=question, language=language, query=rewrite.query, rewrite=rewrite,
                    hits=result.hits, support=support, doc_freq=doc_freq, n_docs=n_docs,
                    started=started)
