@@ -13,6 +13,7 @@ Guarantees, in the order they are kept:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -91,16 +92,43 @@ class SourceFile:
     key: str  # manifest key: path relative to the knowledge folder, or absolute outside it
 
 
-def source_key(path: Path, documents_dir: Path) -> str:
-    path = path.resolve()
-    try:
-        return path.relative_to(documents_dir.resolve()).as_posix()
-    except ValueError:
+CURATED_PREFIX = "curated/"
+
+
+@dataclass(frozen=True)
+class SourceKeys:
+    """Manifest keys, which are also the `source` shown in citations: a path relative to the
+    knowledge folder, `curated/<name>` for maintainers' reviewed answers, else the absolute path
+    (so no machine-specific path reaches founders for the two folders the bot owns)."""
+
+    documents_dir: Path
+    curated_dir: Path | None = None
+
+    def key(self, path: Path) -> str:
+        path = path.resolve()
+        with contextlib.suppress(ValueError):
+            return path.relative_to(self.documents_dir.resolve()).as_posix()
+        if self.curated_dir is not None:
+            with contextlib.suppress(ValueError):
+                return CURATED_PREFIX + path.relative_to(self.curated_dir.resolve()).as_posix()
         return path.as_posix()
 
+    def path(self, key: str) -> Path:
+        if Path(key).is_absolute():
+            return Path(key)
+        if key.startswith(CURATED_PREFIX) and self.curated_dir is not None:
+            in_docs = self.documents_dir / key
+            if not in_docs.exists():
+                return self.curated_dir / key[len(CURATED_PREFIX):]
+        return self.documents_dir / key
 
-def discover(paths: Iterable[Path], documents_dir: Path) -> tuple[list[SourceFile], list[Path]]:
-    """Files to ingest under `paths`, and the roots whose vanished files should be pruned."""
+
+def discover(paths: Iterable[Path],
+             keys: SourceKeys | Path) -> tuple[list[SourceFile], list[Path]]:
+    """Files to ingest under `paths`, and the roots whose vanished files should be pruned.
+    `keys` may be just the knowledge folder."""
+    if isinstance(keys, Path):
+        keys = SourceKeys(keys)
     found: dict[str, SourceFile] = {}
     roots: list[Path] = []
     for raw in paths:
@@ -112,17 +140,16 @@ def discover(paths: Iterable[Path], documents_dir: Path) -> tuple[list[SourceFil
                 if any(p.startswith((".", "~$")) for p in rel_parts) or not file.is_file():
                     continue
                 if is_supported(file):
-                    key = source_key(file, documents_dir)
+                    key = keys.key(file)
                     found[key] = SourceFile(file, key)
         elif path.exists():
-            key = source_key(path, documents_dir)
+            key = keys.key(path)
             found[key] = SourceFile(path, key)
     return list(found.values()), roots
 
 
-def _under(key: str, roots: list[Path], documents_dir: Path) -> bool:
-    path = Path(key) if Path(key).is_absolute() else (documents_dir / key)
-    path = path.resolve()
+def _under(key: str, roots: list[Path], keys: SourceKeys) -> bool:
+    path = keys.path(key).resolve()
     return any(path == r or r in path.parents for r in roots)
 
 
@@ -151,14 +178,19 @@ class Ingestor:
                 "(another ingest is running)"
             ) from None
         try:
-            return self._run(paths or [self.settings.documents_dir], dry_run, rebuild)
+            return self._run(paths or self.default_paths(), dry_run, rebuild)
         finally:
             lock.release()
+
+    def default_paths(self) -> list[Path]:
+        """The knowledge folder and the curated folder (maintainers' reviewed answers)."""
+        curated = self.settings.curated_dir
+        return [self.settings.documents_dir, *([curated] if curated is not None else [])]
 
     def _run(self, paths: list[Path], dry_run: bool, rebuild: bool) -> IngestReport:
         started = time.perf_counter()
         settings, store = self.settings, self.kb.store
-        documents_dir = settings.documents_dir
+        keys = SourceKeys(settings.documents_dir, settings.curated_dir)
         report = IngestReport(dry_run=dry_run)
 
         if rebuild and not dry_run:
@@ -173,7 +205,7 @@ class Ingestor:
         signature = self.chunker.config.signature
         embedder = store.embeddings.embedder_id
 
-        files, roots = discover(paths, documents_dir)
+        files, roots = discover(paths, keys)
         for number, source in enumerate(files, 1):
             self.progress(number - 1, len(files), source.key)
             result = self._one(source, manifest, signature, embedder, dry_run, index)
@@ -186,9 +218,9 @@ class Ingestor:
 
         present = {f.key for f in files}
         for key in sorted(manifest.files):
-            if key in present or not _under(key, roots, documents_dir):
+            if key in present or not _under(key, roots, keys):
                 continue
-            if Path(key if Path(key).is_absolute() else documents_dir / key).exists():
+            if keys.path(key).exists():
                 continue  # still there, just not a supported file any more -> keep as is
             entry = manifest.files[key]
             if not dry_run:
@@ -251,9 +283,8 @@ class Ingestor:
         stale = [cid for cid in store.ids_for_doc(chunks[0].doc_id) if cid not in new_ids]
         store.delete(stale)
         index.remove(stale)
-        for chunk, terms in zip(
-            chunks, self.kb.analyzer.terms_batch([keyword_text(c) for c in chunks]), strict=True
-        ):
+        texts = [keyword_text(c) for c in chunks]
+        for chunk, terms in zip(chunks, self.kb.analyzer.search_terms_batch(texts), strict=True):
             index.add(chunk.id, terms, chunk.category)
         manifest.files[source.key] = ManifestEntry(
             source=source.key, doc_id=chunks[0].doc_id, sha256=sha,

@@ -7,8 +7,10 @@ so users can reuse what they already have. `.env.example` documents every field.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import (
     AliasChoices,
@@ -18,7 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DOCUMENTS_DIR = PACKAGE_DIR / "documents"
@@ -37,6 +39,11 @@ class EmbeddingProvider(StrEnum):
 class FusionMethod(StrEnum):
     RRF = "rrf"
     WEIGHTED = "weighted"
+
+
+class TelegramMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
 
 
 class SettingsError(Exception):
@@ -116,12 +123,91 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     max_output_tokens: int = Field(600, ge=16, le=16000)
     history_turns: int = Field(4, ge=0, le=20)
+    max_conversations: int = Field(
+        1000, ge=1, le=1_000_000, description="Conversations kept in memory (least recent dropped)."
+    )
 
     # --- Telegram ------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_api_base_url: str = Field(
         "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
     )
+    telegram_mode: TelegramMode = Field(
+        TelegramMode.POLLING, description="How updates arrive: long polling or a webhook."
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram posts updates to (webhook mode)."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    telegram_webhook_listen: str = Field("127.0.0.1", description="Webhook server address.")
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_rate_limit_count: int = Field(6, ge=1, le=1000, description="Questions per window.")
+    telegram_rate_limit_window: float = Field(60.0, gt=0, le=86400, description="Seconds.")
+    telegram_staff_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids allowed /stats and /reingest."
+    )
+    telegram_max_question_chars: int = Field(1000, ge=10, le=4096)
+    telegram_comment_window_minutes: float = Field(10.0, gt=0, le=1440)
+    telegram_stream_edit_interval: float = Field(
+        1.2, ge=0.1, le=10, description="Seconds between edits of a streamed answer (per chat)."
+    )
+    telegram_concurrent_updates: int = Field(32, ge=1, le=1024)
+
+    @field_validator("telegram_staff_ids", mode="before")
+    @classmethod
+    def _staff_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
+                                                  value.get_secret_value()):
+            raise ValueError("1-256 characters, only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    # --- answer log and review ------------------------------------------------------------
+    answer_log_url: str | None = Field(
+        None, description="SQLAlchemy URL of the answer log; default: sqlite file in data_dir."
+    )
+    user_hash_salt: SecretStr | None = Field(
+        None, description="HMAC salt for user/chat ids; default: random, kept in data_dir."
+    )
+    log_retention_days: int = Field(0, ge=0, description="Delete logged answers older (0=never).")
+    answer_log_timezone: str = Field("Asia/Seoul", description="Time zone of per-day stats.")
+    curated_dir: Path | None = Field(
+        None, description="Reviewed answers become documents here; default: data_dir/curated."
+    )
+    review_token: SecretStr | None = Field(None, description="Sign-in token of the review page.")
+    review_host: str = Field("127.0.0.1", description="Address the review page listens on.")
+    review_port: int = Field(8765, ge=1, le=65535)
+    review_page_size: int = Field(50, ge=5, le=500)
+    review_session_hours: float = Field(12.0, gt=0, le=24 * 30)
+
+    @field_validator("answer_log_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Seoul)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _answer_log_defaults(self) -> Settings:
+        if not self.answer_log_url:
+            self.answer_log_url = f"sqlite:///{self.data_dir / 'answer_log.sqlite3'}"
+        if self.curated_dir is None:
+            self.curated_dir = self.data_dir / "curated"
+        return self
 
     # --- logging -------------------------------------------------------------------------
     log_level: str = "INFO"

@@ -1,0 +1,88 @@
+"""The answer log's tables (SQLAlchemy 2.x ORM).
+
+The schema is created and changed only by the numbered Alembic migrations in `migrations/`;
+these classes must describe the same tables (tests/test_answer_log.py compares the two).
+Types are portable (no SQLite-only SQL), so a `postgresql+psycopg://` URL works as well.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+QUESTION_KEY_LENGTH = 200
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
+    day: Mapped[date] = mapped_column(Date)  # local day, for per-day stats and date filters
+    channel: Mapped[str] = mapped_column(String(32))
+    user_hash: Mapped[str | None] = mapped_column(String(64))
+    chat_hash: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    question_key: Mapped[str] = mapped_column(String(QUESTION_KEY_LENGTH))
+    query: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt_version: Mapped[str | None] = mapped_column(String(64))
+    notice: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list] = mapped_column(JSON)
+    support: Mapped[dict | None] = mapped_column(JSON)
+    retrieval_ms: Mapped[int | None] = mapped_column(Integer)
+    generation_ms: Mapped[int | None] = mapped_column(Integer)
+    total_ms: Mapped[int | None] = mapped_column(Integer)
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    total_tokens: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[int | None] = mapped_column(SmallInteger)
+    feedback_comment: Mapped[str | None] = mapped_column(Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_status: Mapped[str] = mapped_column(String(16))
+    reviewer_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    corrected_answer: Mapped[str | None] = mapped_column(Text)
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    curated_path: Mapped[str | None] = mapped_column(String(1000))
+
+    __table_args__ = (
+        Index("ix_answers_created_at", "created_at"),
+        Index("ix_answers_day", "day"),
+        Index("ix_answers_mode_id", "mode", "id"),
+        Index("ix_answers_feedback_id", "feedback", "id"),
+        Index("ix_answers_review_status_id", "review_status", "id"),
+        Index("ix_answers_mode_question_key", "mode", "question_key"),
+    )
+
+
+class ReviewEventRow(Base):
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_review_events_answer_id", "answer_id"),)

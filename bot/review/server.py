@@ -1,0 +1,25 @@
+"""Run the review page with uvicorn (`startupbot review --web`)."""
+
+from __future__ import annotations
+
+from bot.answer_log import AnswerLog
+from bot.review.corrections import Corrections
+
+
+def build_app(settings, log: AnswerLog, corrections: Corrections | None):
+    from bot.review.web import create_app
+
+    if settings.review_token is None:
+        raise ValueError("STARTUPBOT_REVIEW_TOKEN is not set")
+    return create_app(log_=log, corrections=corrections,
+                      token=settings.review_token.get_secret_value(),
+                      page_size=settings.review_page_size,
+                      session_hours=settings.review_session_hours)
+
+
+def serve(settings, log: AnswerLog, corrections: Corrections | None, *, host: str,
+          port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(build_app(settings, log, corrections), host=host, port=port,
+                log_level="warning", access_log=False)
