@@ -7,6 +7,7 @@ It is also the one place where the bot side calls ingestion (to fill an empty in
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from knowledge.settings import Settings, SettingsError, load_settings
+from bot.review.cli import review_app
+from knowledge.settings import Settings, SettingsError, TelegramMode, load_settings
 
 app = typer.Typer(
     name="startupbot",
@@ -67,8 +69,6 @@ def build_kb():
 
 def ensure_index(kb, *, quiet: bool = False) -> str | None:
     """Ingest the shipped corpus when the index is missing or empty; returns the notice."""
-    from bot import prompts
-    from ingest.cli import run_ingest
     from knowledge.store import EmbedderMismatchError
 
     store = kb.store
@@ -77,6 +77,10 @@ def ensure_index(kb, *, quiet: bool = False) -> str | None:
             return None
     except EmbedderMismatchError as exc:
         raise fail(str(exc), 2) from None
+    # only now: the loaders and splitters of `ingest` cost ~1 s of imports (cold `ask`)
+    from bot import prompts
+    from ingest.cli import run_ingest
+
     report = run_ingest(kb, None, show_progress=not quiet)
     notice = prompts.INDEX_BOOTSTRAPPED.format(count=len(report.files),
                                                chunks=report.total_chunks)
@@ -142,8 +146,10 @@ def ask(
         raise fail(exc.message, 2) from None
     except StoreError as exc:
         raise fail(str(exc), 2) from None
+    answer_id = build_answer_log().record(answer, channel="cli")
     if as_json:
         data = answer.model_dump(mode="json")
+        data["answer_id"] = answer_id
         if notice:
             data["index_notice"] = notice
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -151,17 +157,44 @@ def ask(
         out.print(render_text(answer), markup=False, highlight=False)
 
 
-def build_engine(kb):
-    from bot.engine import AnswerEngine
+def build_answer_log(*, warm: bool = False):
+    """The answer log; it opens its database on the first record, and a failure there is
+    logged (`answer_log.error`) without stopping the answer. `warm=True` (long-running
+    commands) opens it now: migrations and the retention purge run at start-up, and a broken
+    database is reported at once (the bot still answers)."""
+    from bot.answer_log import AnswerLog, AnswerLogError
 
-    return AnswerEngine(kb)
+    answer_log = AnswerLog.from_settings(get_settings())
+    if warm:
+        try:
+            answer_log.ping()
+        except AnswerLogError as exc:
+            from rich.markup import escape
+
+            err.print(f"[yellow]경고: {escape(str(exc))} — 답변은 계속하지만 기록되지 "
+                      "않습니다.[/]", highlight=False)
+    return answer_log
+
+
+def build_engine(kb):
+    """The answer engine for `kb`'s settings (generative when a model is configured)."""
+    from bot.engine import build_engine as engine_from_settings
+
+    return engine_from_settings(kb.settings, kb)
 
 
 @app.command()
-def chat() -> None:
+def chat(
+    conversation: Annotated[str | None, typer.Option(
+        "--conversation", help="Conversation id (default: a new one); /reset forgets it.")] = None,
+) -> None:
     """Interactive console: ask questions one after another (empty line or Ctrl-D to quit)."""
+    import uuid
+
     from bot.models import QuestionError
     from bot.render import render_text
+
+    conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
 
     kb = build_kb()
     kb.prefetch()
@@ -169,6 +202,7 @@ def chat() -> None:
     if notice:
         err.print(f"[yellow]{notice}[/]")
     engine = build_engine(kb)
+    answer_log = build_answer_log()
     out.print("[bold]충북 창업 지원 안내[/] — 질문을 입력하세요 (끝내려면 빈 줄 또는 Ctrl-D).")
     while True:
         try:
@@ -178,13 +212,25 @@ def chat() -> None:
             break
         if not question.strip():
             break
+        if question.strip() == "/reset":
+            engine.forget(conversation_id)
+            continue
         try:
-            answer = engine.answer(question)
+            answer = engine.answer(question, conversation_id=conversation_id)
         except QuestionError as exc:
             out.print(f"[yellow]{exc.message}[/]")
             continue
+        answer_log.record(answer, channel="cli")
         out.print(render_text(answer), markup=False, highlight=False)
         out.print(f"[dim]({answer.mode.value}, {answer.timings.get('total', 0) * 1000:.0f} ms)[/]")
+
+
+@app.command()
+def doctor() -> None:
+    """Check settings, index and model reachability; say what to fix (exit 1 if anything is)."""
+    from bot.doctor import run_doctor
+
+    raise typer.Exit(run_doctor(out))
 
 
 @app.command()
@@ -231,6 +277,154 @@ def search(
         out.print(f"{rank}. {hit.score:.4f} dense={hit.dense_score} bm25={hit.keyword_score} "
                   f"{c.title} › {c.section}", markup=False)
         out.print(f"   {c.text[:160]}", markup=False, highlight=False)
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[Path | None, typer.Option(
+        "--dataset", help="Retrieval dataset folder (passages.jsonl + questions.jsonl).")] = None,
+    answers: Annotated[bool, typer.Option(
+        "--answers", help="Evaluate answers on the shipped corpus instead.")] = False,
+    retrievers: Annotated[list[str] | None, typer.Option(
+        "--retrievers", help="Comma-separated: hybrid, dense, kiwi-bm25, hybrid-rrf, "
+        "bigram-bm25, whitespace-bm25, minilm-chroma (default: all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1,
+                                              help="Only the first N questions.")] = None,
+    questions: Annotated[Path | None, typer.Option(
+        "--questions", help="Answer-eval question file (default: the shipped one).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Do not read or write data/eval-cache (embeddings).")] = False,
+    no_titles: Annotated[bool, typer.Option(
+        "--no-titles", help="Index passage text without its title.")] = False,
+) -> None:
+    """Measure retrieval (recall@k, MRR, nDCG vs baselines) or answers, in throwaway indexes."""
+    from bot import prompts
+
+    if (dataset is not None) == answers:  # exactly one of the two
+        raise fail(prompts.EVAL_NEEDS_TARGET, 2)
+    settings = get_settings()
+    if answers:
+        _eval_answers(settings, questions, limit=limit, as_json=as_json)
+        return
+    from knowledge.evaluation.datasets import DatasetError
+    from knowledge.evaluation.report import retrieval_notes, retrieval_table
+    from knowledge.evaluation.runner import evaluate_retrieval
+
+    # bm25s sets its own logger to DEBUG when imported (after logging was configured)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    kb = build_kb()
+    say = None if as_json else (lambda message: err.print(f"[dim]{message}[/]"))
+    try:
+        report = evaluate_retrieval(
+            dataset, settings, kb.analyzer, retrievers=retrievers, limit=limit,
+            cache_dir=None if no_cache else settings.data_dir / "eval-cache",
+            titles=not no_titles, progress=say)
+    except DatasetError as exc:
+        raise fail(str(exc), 2) from None
+    for skipped in report.skipped:
+        err.print(prompts.EVAL_BASELINE_NOT_RUN.format(name=skipped.name, reason=skipped.reason,
+                                                       install=skipped.install), markup=False)
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        return
+    console = out if out.is_terminal else Console(width=140)  # piped to a file: do not wrap
+    console.print(retrieval_table(report))
+    for line in retrieval_notes(report):
+        console.print(line)
+
+
+def _eval_answers(settings: Settings, questions: Path | None, *, limit: int | None,
+                  as_json: bool) -> None:
+    """Answer eval on a throwaway index of the knowledge folder: extractive, then generative
+    when a model is configured (each mode gets settings with or without the model)."""
+    import shutil
+    import tempfile
+
+    from bot import prompts
+    from bot.answer_eval import (
+        DEFAULT_QUESTIONS,
+        AnswerEvalError,
+        AnswerEvalReport,
+        answers_table,
+        evaluate_answers,
+        load_questions,
+    )
+    from ingest.pipeline import Ingestor
+    from knowledge.base import KnowledgeBase
+
+    path = questions or DEFAULT_QUESTIONS
+    try:
+        items = load_questions(path)[:limit]
+    except AnswerEvalError as exc:
+        raise fail(str(exc), 2) from None
+    tmp = Path(tempfile.mkdtemp(prefix="startupbot-answer-eval-"))
+    try:
+        if not as_json:
+            err.print(f"[dim]{prompts.EVAL_INDEXING_CORPUS.format(path=settings.documents_dir)}[/]")
+        local = settings.model_copy(update={"data_dir": tmp / "data", "collection_name": "eval"})
+        kb = KnowledgeBase(local)
+        report = Ingestor(kb).run()
+        if not report.ok:
+            raise fail(report.summary_ko(), 1)
+        offline = local.model_copy(update={"openai_api_key": None, "openai_base_url": None})
+        extractive_kb = KnowledgeBase(offline, analyzer=kb.analyzer, store=kb.store)
+        modes = [evaluate_answers(build_engine(extractive_kb), items, "extractive")]
+        skipped = []
+        if settings.generation_enabled:
+            modes.append(evaluate_answers(build_engine(kb), items, "generative"))
+        else:
+            skipped.append({"mode": "generative", "reason": "no model configured"})
+            if not as_json:
+                err.print(prompts.EVAL_GENERATIVE_NOT_RUN, markup=False)
+        result = AnswerEvalReport(questions_file=str(path), modes=modes, skipped=skipped)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        out.print(answers_table(result))
+
+
+app.add_typer(review_app, name="review")
+
+
+@app.command()
+def serve(
+    mode: Annotated[TelegramMode | None, typer.Option(
+        help="polling | webhook (default: STARTUPBOT_TELEGRAM_MODE, else polling).")] = None,
+    webhook_url: Annotated[str | None, typer.Option(
+        help="Public HTTPS URL Telegram posts updates to (webhook mode).")] = None,
+    webhook_secret: Annotated[str | None, typer.Option(
+        help="Secret token Telegram sends with every update (webhook mode).")] = None,
+    listen: Annotated[str | None, typer.Option(help="Webhook server address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Webhook server port.")] = None,
+) -> None:
+    """Run the Telegram bot (long polling by default; webhook mode for production)."""
+    from bot.logging_setup import configure_logging
+    from bot.telegram import serve as bot_serve
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_format=settings.log_json)
+
+    def reingest():
+        from ingest.cli import run_ingest
+
+        report = run_ingest(kb, None, show_progress=False)
+        kb.reload_keyword_index()
+        return report
+
+    try:
+        webhook = bot_serve.preflight(settings, mode, url=webhook_url, secret=webhook_secret,
+                                      listen=listen, port=port)
+        kb = build_kb()
+        kb.prefetch()  # Kiwi loads while Chroma opens
+        bot_serve.check_index(kb)
+        bot_serve.serve(settings, build_engine(kb), build_answer_log(warm=True), reingest,
+                        webhook,
+                        announce=lambda line: err.print(line, markup=False, highlight=False))
+    except bot_serve.ServeError as exc:
+        raise fail(exc.message, exc.code) from None
 
 
 def main() -> None:

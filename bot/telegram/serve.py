@@ -1,0 +1,139 @@
+"""`startupbot serve`: check the configuration, then run the bot until Ctrl-C / SIGTERM.
+
+Start-up fails early with a message that says what to do: no token, a malformed token, webhook
+mode without a URL, no index, or a token Telegram rejects (getMe) — in that order, cheapest first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from telegram import Bot, User
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot import prompts
+from bot.telegram.app import WebhookConfig, build_application, file_url, running
+from bot.telegram.services import AnswerLogPort, Engine
+from knowledge.settings import Settings, TelegramMode
+
+log = logging.getLogger(__name__)
+
+_TOKEN_FORMAT = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{2,100}")
+# python-telegram-bot logs whole updates and request bodies at DEBUG: never below INFO.
+_QUIET_AT_INFO = ("telegram", "httpx", "httpcore", "apscheduler")
+
+
+class ServeError(Exception):
+    """Start-up cannot continue; `message` tells the operator what to do."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def quiet_library_loggers() -> None:
+    for name in _QUIET_AT_INFO:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+    logging.getLogger("httpx").setLevel(max(logging.getLogger().level, logging.WARNING))
+
+
+def check_token(settings: Settings) -> str:
+    secret = settings.telegram_bot_token
+    token = secret.get_secret_value().strip() if secret else ""
+    if not token:
+        raise ServeError(prompts.SERVE_NO_TOKEN)
+    if not _TOKEN_FORMAT.fullmatch(token):
+        raise ServeError(prompts.SERVE_BAD_TOKEN_FORMAT)
+    return token
+
+
+async def check_bot(settings: Settings, token: str) -> User:
+    """getMe: is the token accepted and the Bot API reachable?"""
+    base = settings.telegram_api_base_url.rstrip("/")
+    try:
+        async with Bot(token, base_url=base, base_file_url=file_url(base)) as bot:
+            return bot.bot
+    except InvalidToken:
+        raise ServeError(prompts.SERVE_TOKEN_REJECTED) from None
+    except (NetworkError, TelegramError) as exc:
+        url = base.rsplit("/bot", 1)[0] if base.endswith("/bot") else base
+        raise ServeError(prompts.SERVE_API_UNREACHABLE.format(
+            url=url, error=str(exc).replace(token, "<token>")), 3) from None
+
+
+def check_index(kb: Any) -> None:
+    """The bot answers from the index only; without one every question would fail."""
+    from knowledge.store import StoreError
+
+    store = kb.store
+    try:
+        if not store.exists() or store.open().count() == 0:
+            raise ServeError(prompts.SERVE_NO_INDEX)
+    except StoreError as exc:
+        raise ServeError(str(exc)) from None
+
+
+def webhook_config(settings: Settings, mode: TelegramMode | None,
+                   **overrides: Any) -> WebhookConfig | None:
+    mode = mode or settings.telegram_mode
+    if mode is not TelegramMode.WEBHOOK:
+        return None
+    if not (overrides.get("url") or settings.telegram_webhook_url):
+        raise ServeError(prompts.SERVE_WEBHOOK_NO_URL)
+    try:
+        webhook = WebhookConfig.from_settings(settings, **overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ServeError(prompts.SERVE_WEBHOOK_INVALID.format(problems=problems)) from None
+    if not webhook.secret:
+        log.warning("telegram.webhook_without_secret",
+                    extra={"hint": prompts.SERVE_WEBHOOK_NO_SECRET})
+    return webhook
+
+
+async def serve_until_stopped(settings: Settings, engine: Engine,
+                              answer_log: AnswerLogPort | None,
+                              reingest: Callable[[], Any] | None,
+                              webhook: WebhookConfig | None,
+                              announce: Callable[[str], None] = print) -> None:
+    app = build_application(settings, engine, answer_log, reingest)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with running(app, webhook=webhook):
+        announce(prompts.SERVE_STARTED.format(username=app.bot.username,
+                                              mode="webhook" if webhook else "long polling"))
+        await stop.wait()
+
+
+def preflight(settings: Settings, mode: TelegramMode | None = None,
+              **webhook_overrides: Any) -> WebhookConfig | None:
+    """The checks that need nothing built: logging levels, the token, the webhook settings."""
+    quiet_library_loggers()
+    check_token(settings)
+    return webhook_config(settings, mode, **webhook_overrides)
+
+
+def serve(settings: Settings, engine: Engine, answer_log: AnswerLogPort | None,
+          reingest: Callable[[], Any] | None, webhook: WebhookConfig | None = None, *,
+          announce: Callable[[str], None] = print) -> None:
+    """getMe, then run until SIGINT/SIGTERM. Raises `ServeError` for the operator.
+
+    Call `preflight` and `check_index` first (before building the engine: they are instant).
+    """
+    token = check_token(settings)
+    me = asyncio.run(check_bot(settings, token))
+    log.info("telegram.checked", extra={"bot": me.username,
+                                        "mode": "webhook" if webhook else "polling"})
+    asyncio.run(serve_until_stopped(settings, engine, answer_log, reingest, webhook, announce))
