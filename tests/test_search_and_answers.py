@@ -37,8 +37,16 @@ def test_hybrid_finds_exact_korean_term_that_dense_ranks_low(corpus_kb) -> None:
 
 
 def test_abbreviations_find_the_full_programme_name(corpus_kb) -> None:
-    hits = corpus_kb.searcher().search("예창패 지원 금액", 3, mode=SearchMode.KEYWORD).hits
-    assert hits and "예비창업패키지" in hits[0].chunk.text
+    searcher = corpus_kb.searcher()
+    # "LGES" and "2차전지" never appear in the corpus: only the aliases can find these
+    texts = [c.text for c in corpus_kb.store.iter_chunks()]
+    assert not any("LGES" in t or "2차전지" in t for t in texts)
+    hits = searcher.search("LGES 투자협약", 3, mode=SearchMode.KEYWORD).hits
+    assert hits and "LG에너지솔루션" in hits[0].chunk.text
+    hits = searcher.search("2차전지 특화단지", 3, mode=SearchMode.KEYWORD).hits
+    assert hits and all("이차전지" in h.chunk.text for h in hits)
+    hits = searcher.search("예창패 지원 금액", 3, mode=SearchMode.KEYWORD).hits
+    assert any("예비창업패키지" in h.chunk.text and "억원" in h.chunk.text for h in hits)
 
 
 def test_category_filter(corpus_kb) -> None:
