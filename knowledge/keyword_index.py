@@ -19,8 +19,13 @@ import bm25s
 import numpy as np
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, which would print "Building index" on every
+# start whatever the application's log level is.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 1
+# 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms); older files are
+# rebuilt from the store on first search.
+FORMAT_VERSION = 2
 
 
 class KeywordIndex:
