@@ -132,10 +132,11 @@ def ask(
     """Answer one question with its sources."""
     from bot.models import QuestionError
     from bot.render import render_text
-    from knowledge.store import StoreError
 
     kb = build_kb()
-    kb.prefetch()
+    kb.prefetch()  # Kiwi loads in the background while Chroma is imported below
+    from knowledge.store import StoreError
+
     notice = ensure_index(kb, quiet=as_json)
     if notice and not as_json:
         err.print(f"[yellow]{notice}[/]")
@@ -304,6 +305,9 @@ def eval_command(
     if (dataset is not None) == answers:  # exactly one of the two
         raise fail(prompts.EVAL_NEEDS_TARGET, 2)
     settings = get_settings()
+    import bm25s  # noqa: F401  (it sets its logger to DEBUG on import: quiet it after that)
+
+    logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
     if answers:
         _eval_answers(settings, questions, limit=limit, as_json=as_json)
         return
@@ -311,8 +315,6 @@ def eval_command(
     from knowledge.evaluation.report import retrieval_notes, retrieval_table
     from knowledge.evaluation.runner import evaluate_retrieval
 
-    # bm25s sets its own logger to DEBUG when imported (after logging was configured)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     kb = build_kb()
     say = None if as_json else (lambda message: err.print(f"[dim]{message}[/]"))
     try:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from knowledge.embeddings import build_embeddings
-from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import DEFAULT_USER_DICTIONARY, KoreanAnalyzer
-from knowledge.search import FusionConfig, HybridSearcher, sync_keyword_index
 from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore, build_chroma_client
+
+if TYPE_CHECKING:
+    from knowledge.keyword_index import KeywordIndex
+    from knowledge.search import HybridSearcher
+    from knowledge.store import KnowledgeStore
+
+# Chroma, LangChain and bm25s are imported where first needed (store, keyword index), not
+# here: they take ~2 s to import, and `prefetch()` can load Kiwi in the meantime (cold `ask`).
 
 
 class KnowledgeBase:
@@ -54,6 +59,9 @@ class KnowledgeBase:
 
     @cached_property
     def store(self) -> KnowledgeStore:
+        from knowledge.embeddings import build_embeddings
+        from knowledge.store import KnowledgeStore, build_chroma_client
+
         return KnowledgeStore(
             build_chroma_client(self.settings),
             self.settings.collection_name,
@@ -62,6 +70,9 @@ class KnowledgeBase:
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index, loaded from disk and brought in line with the store."""
+        from knowledge.keyword_index import KeywordIndex
+        from knowledge.search import sync_keyword_index
+
         with self._lock:
             if self._keyword_index is None:
                 self._keyword_index = KeywordIndex.load(self.settings.keyword_index_path)
@@ -75,6 +86,8 @@ class KnowledgeBase:
 
     def searcher(self) -> HybridSearcher:
         """A searcher over the current index; opens the store (raises if there is none)."""
+        from knowledge.search import FusionConfig, HybridSearcher
+
         if not self.store.is_open:
             self.store.open()
         return HybridSearcher(self.store, self.keyword_index(), self.analyzer,

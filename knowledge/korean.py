@@ -22,6 +22,10 @@ CONTENT_TAGS = frozenset(
 )
 # Tags that can be a question's key terms.
 KEY_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR"})
+# Kiwi splits compound nouns ("인터넷전문은행" -> 인터넷 / 전문 / 은행); search also indexes each
+# pair of adjacent nouns joined ("전문은행"), so a phrase outranks its words scattered over a
+# page. Measured in benchmarks/README.md (BM25 recall@1 on AutoRAG-ko 0.842 -> 0.886).
+COMPOUND_TAGS = frozenset({"NNG", "NNP"})
 # Terms that carry no topic on their own; dropped from the question's "key terms".
 GENERIC_TERMS = frozenset([
     "하", "있", "되", "없", "알", "주", "받", "보", "대하", "관하", "어떻", "어떠", "무엇", "뭐",
@@ -90,7 +94,10 @@ class KoreanAnalyzer:
     """Morpheme tokenizer and sentence splitter with the domain user dictionary."""
 
     def __init__(self, user_dictionaries: Iterable[Path] = (DEFAULT_USER_DICTIONARY,)) -> None:
-        self._kiwi = Kiwi()
+        # Without Kiwi's multi-word dictionary (names spanning several words): loading it costs
+        # ~1.5 s of every cold start; without it AutoRAG-ko and the answer eval are unchanged
+        # and KorQuAD recall@1 moves by -0.003 (benchmarks/README.md).
+        self._kiwi = Kiwi(load_multi_dict=False)
         self._lock = threading.Lock()
         for path in user_dictionaries:
             self._load_user_dictionary(path)
@@ -140,6 +147,39 @@ class KoreanAnalyzer:
                 terms.extend(self._alias_terms.get(form, [form]))
             result.append(terms)
         return result
+
+    def search_terms(self, text: str) -> list[str]:
+        """Terms for keyword search: `terms` plus adjacent noun pairs joined ("전문은행").
+
+        Kept apart from `terms`, whose callers compare single morphemes (key terms, topics).
+        """
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        return self._search_terms(tokens)
+
+    def search_terms_batch(self, texts: list[str]) -> list[list[str]]:
+        """`search_terms` for many texts (what the keyword index stores)."""
+        with self._lock:
+            analysed = list(self._kiwi.tokenize(texts))
+        return [self._search_terms(tokens) for tokens in analysed]
+
+    def _search_terms(self, tokens) -> list[str]:
+        terms: list[str] = []
+        previous: str | None = None
+        for t in tokens:
+            if t.tag not in CONTENT_TAGS:
+                previous = None
+                continue
+            form = t.form.lower()
+            expansion = self._alias_terms.get(form)
+            terms.extend(expansion or [form])
+            if t.tag in COMPOUND_TAGS and not expansion:
+                if previous is not None:
+                    terms.append(previous + form)
+                previous = form
+            else:
+                previous = None
+        return terms
 
     def key_terms(self, text: str) -> list[str]:
         """Distinct topic-bearing terms of a question (generic words and 1-char nouns dropped)."""

@@ -66,8 +66,8 @@ def sync_keyword_index(store: KnowledgeStore, index: KeywordIndex, analyzer: Kor
     live = {c.id for c in chunks}
     index.remove([cid for cid in list(index.terms) if cid not in live])
     missing = [c for c in chunks if c.id not in index.terms]
-    for chunk, terms in zip(missing, analyzer.terms_batch([keyword_text(c) for c in missing]),
-                            strict=True):
+    texts = [keyword_text(c) for c in missing]
+    for chunk, terms in zip(missing, analyzer.search_terms_batch(texts), strict=True):
         index.add(chunk.id, terms, chunk.category)
     index.generation = generation
     index.save(path)
@@ -93,7 +93,7 @@ class HybridSearcher:
                mode: SearchMode = SearchMode.HYBRID) -> SearchResult:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        terms = self.analyzer.terms(query)
+        terms = self.analyzer.search_terms(query)
         timings["analyze"] = time.perf_counter() - t0
         n = max(self.fusion.candidates, k)
 
