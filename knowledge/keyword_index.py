@@ -1,9 +1,17 @@
-"""BM25 over Kiwi morphemes, kept next to the Chroma collection.
+"""Keyword search, kept next to the Chroma collection: BM25 over Kiwi morphemes and BM25 over
+character n-grams, two views of the same chunks.
 
-The index stores each chunk's terms (so a rebuild never re-analyses unchanged chunks), its
-category (for filtering) and the store generation it matches. `bm25s` does the scoring on sparse
-matrices; the matrix is rebuilt from the stored terms after each ingest, which takes well under a
-second for thousands of chunks.
+The index stores each chunk's Kiwi terms (so a rebuild never re-analyses unchanged chunks), its
+character unigrams + bigrams, its category (for filtering) and the store generation it matches.
+`bm25s` does the scoring on sparse matrices; both matrices are rebuilt from the stored terms
+after each ingest, which takes well under a second for thousands of chunks.
+
+Why two: morphemes match what Kiwi recognises (and the domain dictionary's names), n-grams match
+what it splits or mis-tags (OCR'd text, unknown compounds, spacing errors). The searcher gives
+n-grams a small weight (0.2): more helped the public benchmarks a little and hurt the answer
+eval on our own corpus (benchmarks/README.md, "Fusion tuning"). BM25 parameters: k1 = 0.9,
+b = 0.4 for morphemes (from k1 1.5 / b 0.75: AutoRAG-ko recall@1 0.886 -> 0.895, KorQuAD
+level), bm25s defaults (k1 = 1.2, b = 0.75) for n-grams.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -23,20 +32,38 @@ log = logging.getLogger(__name__)
 # start whatever the application's log level is.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-# 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms); older files are
-# rebuilt from the store on first search.
-FORMAT_VERSION = 2
+# 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms).
+# 3: character n-grams stored beside the terms. Older files are rebuilt from the store on first
+# search.
+FORMAT_VERSION = 3
+
+KIWI_BM25 = {"k1": 0.9, "b": 0.4}
+GRAM_BM25 = {"k1": 1.2, "b": 0.75}
+
+_WORD = re.compile(r"\w+")
+
+
+def char_grams(text: str) -> list[str]:
+    """Character unigrams and bigrams inside each word (lower-cased), the usual Korean n-gram
+    tokenization: "전문은행" -> 전, 문, 은, 행, 전문, 문은, 은행."""
+    out: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        out.extend(word)
+        out.extend(word[i : i + 2] for i in range(len(word) - 1))
+    return out
 
 
 class KeywordIndex:
-    """Chunk id -> terms, plus a BM25 model built from them."""
+    """Chunk id -> Kiwi terms and character n-grams, plus a BM25 model for each."""
 
     def __init__(self) -> None:
         self.terms: dict[str, list[str]] = {}
+        self.grams: dict[str, list[str]] = {}
         self.categories: dict[str, str] = {}
         self.generation: int = -1
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
+        self._gram_bm25: bm25s.BM25 | None = None
         self._category_masks: dict[str, np.ndarray] = {}
         self.doc_freq: Counter[str] = Counter()
 
@@ -62,6 +89,7 @@ class KeywordIndex:
             if data.get("format") != FORMAT_VERSION:
                 raise ValueError(f"format {data.get('format')}")
             index.terms = data["terms"]
+            index.grams = data["grams"]
             index.categories = data["categories"]
             index.generation = int(data["generation"])
         except Exception as exc:  # a torn or old file is rebuilt, never trusted
@@ -75,6 +103,7 @@ class KeywordIndex:
         data = {
             "format": FORMAT_VERSION,
             "terms": self.terms,
+            "grams": self.grams,
             "categories": self.categories,
             "generation": self.generation,
         }
@@ -93,25 +122,34 @@ class KeywordIndex:
     def remove(self, ids: list[str]) -> None:
         for chunk_id in ids:
             self.terms.pop(chunk_id, None)
+            self.grams.pop(chunk_id, None)
             self.categories.pop(chunk_id, None)
         self._bm25 = None
 
-    def add(self, chunk_id: str, terms: list[str], category: str = "") -> None:
+    def add(self, chunk_id: str, terms: list[str], category: str = "", *,
+            text: str) -> None:
+        """Index one chunk: its Kiwi `terms` and the n-grams of its keyword `text`."""
         self.terms[chunk_id] = terms
+        self.grams[chunk_id] = char_grams(text)
         self.categories[chunk_id] = category
         self._bm25 = None
 
     def _build(self) -> None:
         self._ids = list(self.terms)
+        self._bm25 = self._model([self.terms[i] for i in self._ids], KIWI_BM25)
+        self._gram_bm25 = self._model([self.grams.get(i, []) for i in self._ids], GRAM_BM25)
         corpus = [self.terms[i] or [""] for i in self._ids]
-        model = bm25s.BM25()
-        if corpus:
-            model.index(corpus, show_progress=False)
-        self._bm25 = model
         self.doc_freq = Counter(t for terms in corpus for t in set(terms))
         cats = np.array([self.categories.get(i, "") for i in self._ids], dtype=object)
         self._category_masks = {c: cats == c for c in set(cats.tolist())}
         self._position_map: dict[str, int] | None = None
+
+    @staticmethod
+    def _model(corpus: list[list[str]], params: dict[str, float]) -> bm25s.BM25:
+        model = bm25s.BM25(**params)
+        if corpus:
+            model.index([terms or [""] for terms in corpus], show_progress=False)
+        return model
 
     def _positions(self) -> dict[str, int]:
         if self._position_map is None:
@@ -120,15 +158,26 @@ class KeywordIndex:
 
     # --- searching ---------------------------------------------------------------------------
     def query(self, query_terms: list[str]) -> KeywordScores:
-        """Score every chunk against the query once; pick top hits or look up ids from it."""
+        """Score every chunk against the query's Kiwi terms once (BM25 over morphemes); pick top
+        hits or look up ids from it."""
         if self._bm25 is None:
             self._build()
         assert self._bm25 is not None
-        vocab = self._bm25.vocab_dict
-        known = [t for t in query_terms if t in vocab] if self._ids else []
+        return self._scores(self._bm25, query_terms)
+
+    def query_grams(self, text: str) -> KeywordScores:
+        """Score every chunk against the character n-grams of `text` (BM25 over n-grams)."""
+        if self._bm25 is None:
+            self._build()
+        assert self._gram_bm25 is not None
+        return self._scores(self._gram_bm25, char_grams(text))
+
+    def _scores(self, model: bm25s.BM25, tokens: list[str]) -> KeywordScores:
+        vocab = model.vocab_dict
+        known = [t for t in tokens if t in vocab] if self._ids else []
         if not known:
             return KeywordScores(self, np.zeros(len(self._ids)))
-        return KeywordScores(self, np.asarray(self._bm25.get_scores(known), dtype=np.float64))
+        return KeywordScores(self, np.asarray(model.get_scores(known), dtype=np.float64))
 
     def search(self, query_terms: list[str], k: int,
                category: str | None = None) -> list[tuple[str, float]]:

@@ -26,6 +26,9 @@ KEY_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR"})
 # pair of adjacent nouns joined ("전문은행"), so a phrase outranks its words scattered over a
 # page. Measured in benchmarks/README.md (BM25 recall@1 on AutoRAG-ko 0.842 -> 0.886).
 COMPOUND_TAGS = frozenset({"NNG", "NNP"})
+# particles (J*), endings (E*), copula (VCP), suffixes (XS*) and punctuation/symbols (SF, SP, SS,
+# SE, SO, SW) carry no topic: `gram_text` drops them
+FUNCTION_TAG_PREFIXES = ("J", "E", "VCP", "XS", "SF", "SP", "SS", "SE", "SO", "SW")
 # Terms that carry no topic on their own; dropped from the question's "key terms".
 GENERIC_TERMS = frozenset([
     "하", "있", "되", "없", "알", "주", "받", "보", "대하", "관하", "어떻", "어떠", "무엇", "뭐",
@@ -180,6 +183,25 @@ class KoreanAnalyzer:
             else:
                 previous = None
         return terms
+
+    def gram_text(self, text: str) -> str:
+        """The question as written, minus its particles, endings and punctuation (what n-gram
+        search should match): "인터넷은행의 인가 요건은 무엇인가요?" -> "인터넷은행 인가 요건
+        무엇". Spelling and word-internal adjacency are kept, unlike `search_terms`."""
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        words: list[str] = []
+        end = -1
+        for t in tokens:
+            if t.tag.startswith(FUNCTION_TAG_PREFIXES):
+                continue
+            piece = text[t.start : t.start + t.len]
+            if words and t.start == end:
+                words[-1] += piece
+            else:
+                words.append(piece)
+            end = t.start + t.len
+        return " ".join(words)
 
     def key_terms(self, text: str) -> list[str]:
         """Distinct topic-bearing terms of a question (generic words and 1-char nouns dropped)."""

@@ -1,8 +1,11 @@
-"""Korean-aware hybrid search: dense (Chroma) + BM25 over Kiwi morphemes, fused into one ranking.
+"""Korean-aware hybrid search: dense (Chroma) + BM25 over Kiwi morphemes + BM25 over character
+n-grams, fused into one ranking.
 
-Every candidate found by either retriever gets *both* scores (its cosine similarity from its
-stored vector and its BM25 score from the keyword index), so weighted fusion compares like with
-like instead of treating "not in the other top-N" as zero. RRF is available as the alternative.
+Every candidate found by any retriever gets *all* scores (its cosine similarity from its stored
+vectors, its BM25 scores from the keyword index), so weighted fusion compares like with like
+instead of treating "not in the other top-N" as zero. Each signal is normalised per query
+(BM25 by its best score, cosine min-max over the candidates) and summed with its weight. RRF
+(of the dense and Kiwi rankings) is available as the alternative.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-
-import numpy as np
 
 from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer
@@ -33,15 +34,16 @@ class SearchMode(StrEnum):
 @dataclass
 class FusionConfig:
     method: FusionMethod = FusionMethod.WEIGHTED
-    dense_weight: float = 0.35
-    keyword_weight: float = 0.65
+    dense_weight: float = 0.4
+    keyword_weight: float = 0.6
     rrf_k: int = 60
     candidates: int = 30
+    ngram_weight: float = 0.2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FusionConfig:
         return cls(settings.fusion, settings.dense_weight, settings.keyword_weight,
-                   settings.rrf_k, settings.candidates)
+                   settings.rrf_k, settings.candidates, settings.ngram_weight)
 
 
 @dataclass
@@ -67,8 +69,9 @@ def sync_keyword_index(store: KnowledgeStore, index: KeywordIndex, analyzer: Kor
     index.remove([cid for cid in list(index.terms) if cid not in live])
     missing = [c for c in chunks if c.id not in index.terms]
     texts = [keyword_text(c) for c in missing]
-    for chunk, terms in zip(missing, analyzer.search_terms_batch(texts), strict=True):
-        index.add(chunk.id, terms, chunk.category)
+    for chunk, text, terms in zip(missing, texts, analyzer.search_terms_batch(texts),
+                                  strict=True):
+        index.add(chunk.id, terms, chunk.category, text=text)
     index.generation = generation
     index.save(path)
     return index
@@ -110,6 +113,13 @@ class HybridSearcher:
         t = time.perf_counter()
         kw_scores = self.keyword_index.query(terms)
         keyword = kw_scores.top(n, category) if mode is not SearchMode.DENSE else []
+        use_grams = mode is SearchMode.HYBRID and self.fusion.ngram_weight > 0 \
+            and self.fusion.method is FusionMethod.WEIGHTED
+        # n-grams of the question without its particles and endings ("얼마인가요" would
+        # otherwise match every passage's syllables)
+        gram_scores = self.keyword_index.query_grams(self.analyzer.gram_text(query)) \
+            if use_grams else None
+        grams = gram_scores.top(n, category) if gram_scores is not None else []
         timings["keyword"] = time.perf_counter() - t
 
         if mode is SearchMode.DENSE:
@@ -120,20 +130,23 @@ class HybridSearcher:
 
         t = time.perf_counter()
         chunks = {c.id: c for c, _ in dense}
-        missing = [cid for cid, _ in keyword if cid not in chunks]
+        missing = list(dict.fromkeys(cid for cid, _ in (*keyword, *grams) if cid not in chunks))
         chunks.update(self.store.get_chunks(missing))
         dense_scores = {c.id: s for c, s in dense}
         if mode is SearchMode.HYBRID and missing and vector is not None:
-            dense_scores.update(self._cosines(missing, vector))
+            dense_scores.update(self.store.cosines(missing, vector))
         timings["fetch"] = time.perf_counter() - t
 
         dense_rank = {c.id: r for r, (c, _) in enumerate(dense, 1)}
         kw_rank = {cid: r for r, (cid, _) in enumerate(keyword, 1)}
         kw_value = {cid: kw_scores.of(cid) for cid in chunks}
+        gram_value = {cid: gram_scores.of(cid) for cid in chunks} if gram_scores is not None \
+            else {}
         if mode is SearchMode.KEYWORD:
             ranked = [(cid, kw_value[cid]) for cid, _ in keyword]
         else:
-            ranked = self._fuse(list(chunks), dense_scores, kw_value, dense_rank, kw_rank)
+            ranked = self._fuse(list(chunks), dense_scores, kw_value, dense_rank, kw_rank,
+                                gram_value)
         hits = [
             SearchHit(chunk=chunks[cid], score=score,
                       dense_score=dense_scores.get(cid), keyword_score=kw_value.get(cid) or None,
@@ -143,18 +156,9 @@ class HybridSearcher:
         timings["total"] = time.perf_counter() - t0
         return SearchResult(hits, terms, timings)
 
-    def _cosines(self, ids: list[str], vector: list[float]) -> dict[str, float]:
-        got = self.store.collection.get(ids=ids, include=["embeddings"])
-        q = np.asarray(vector, dtype=np.float32)
-        q /= np.linalg.norm(q) or 1.0
-        out = {}
-        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
-            e = np.asarray(emb, dtype=np.float32)
-            out[cid] = float(e @ q / (np.linalg.norm(e) or 1.0))
-        return out
-
     def _fuse(self, ids: list[str], dense: dict[str, float], keyword: dict[str, float],
-              dense_rank: dict[str, int], kw_rank: dict[str, int]) -> list[tuple[str, float]]:
+              dense_rank: dict[str, int], kw_rank: dict[str, int],
+              grams: dict[str, float] | None = None) -> list[tuple[str, float]]:
         f = self.fusion
         if f.method is FusionMethod.RRF:
             scored = {
@@ -166,10 +170,13 @@ class HybridSearcher:
             d_vals = [dense[c] for c in ids if c in dense]
             d_lo, d_hi = (min(d_vals), max(d_vals)) if d_vals else (0.0, 1.0)
             k_hi = max((keyword.get(c, 0.0) for c in ids), default=0.0) or 1.0
+            grams = grams or {}
+            g_hi = max((grams.get(c, 0.0) for c in ids), default=0.0) or 1.0
             span = (d_hi - d_lo) or 1.0
             scored = {
                 cid: f.dense_weight * ((dense[cid] - d_lo) / span if cid in dense else 0.0)
                 + f.keyword_weight * (keyword.get(cid, 0.0) / k_hi)
+                + f.ngram_weight * (grams.get(cid, 0.0) / g_hi)
                 for cid in ids
             }
         return sorted(scored.items(), key=lambda kv: -kv[1])

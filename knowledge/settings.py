@@ -41,6 +41,14 @@ class FusionMethod(StrEnum):
     WEIGHTED = "weighted"
 
 
+class DenseUnits(StrEnum):
+    """What one vector stands for: a whole chunk, or each sentence of it (the chunk scores as
+    its best sentence)."""
+
+    CHUNK = "chunk"
+    SENTENCE = "sentence"
+
+
 class TelegramMode(StrEnum):
     POLLING = "polling"
     WEBHOOK = "webhook"
@@ -94,8 +102,16 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever.")
     fusion: FusionMethod = FusionMethod.WEIGHTED
     rrf_k: int = Field(60, ge=1)
-    dense_weight: float = Field(0.35, ge=0.0, le=1.0)
-    keyword_weight: float = Field(0.65, ge=0.0, le=1.0)
+    # Weights of the three signals in weighted fusion (they need not sum to 1); chosen on
+    # AutoRAG-ko and KorQuAD together, see benchmarks/README.md "Fusion tuning".
+    dense_weight: float = Field(0.4, ge=0.0, le=1.0)
+    keyword_weight: float = Field(0.6, ge=0.0, le=1.0, description="Kiwi-morpheme BM25.")
+    ngram_weight: float = Field(0.2, ge=0.0, le=1.0, description="Character n-gram BM25.")
+    dense_units: DenseUnits = Field(
+        DenseUnits.SENTENCE,
+        description="One vector per sentence (default) or per chunk; changing it needs "
+        "`startupbot ingest --rebuild`.",
+    )
     user_dictionary: Path | None = Field(
         None, description="Extra Kiwi user dictionary (TSV: word, tag, score)."
     )
@@ -223,8 +239,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
-        if self.dense_weight + self.keyword_weight <= 0:
-            raise ValueError("dense_weight + keyword_weight must be > 0")
+        if self.dense_weight + self.keyword_weight + self.ngram_weight <= 0:
+            raise ValueError("dense_weight + keyword_weight + ngram_weight must be > 0")
         if self.embedding_provider is EmbeddingProvider.OPENAI and not (
             self.embedding_api_key or self.openai_api_key or self.embedding_base_url
             or self.openai_base_url

