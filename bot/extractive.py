@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
 from bot.models import Source, Support
 from knowledge.korean import KoreanAnalyzer
-from knowledge.models import SearchHit
+from knowledge.models import Chunk, SearchHit
+
+# Sentence splitting and term analysis of a chunk cost ~4 ms of Kiwi each time, and the same
+# chunks answer many questions: keep the last CHUNK_CACHE_SIZE chunks' analyses in memory.
+CHUNK_CACHE_SIZE = 4096
 
 # What kind of fact a question asks for, and what a sentence holding that fact looks like.
 _CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
@@ -77,13 +83,49 @@ def term_weights(tagged: dict[str, str], doc_freq: dict[str, int], n_docs: int,
     return weights
 
 
+@dataclass(frozen=True)
+class ChunkAnalysis:
+    """A chunk's sentences with their Kiwi terms, and the terms of its title + section."""
+
+    sentences: list[str]
+    terms: list[frozenset[str]]
+    head_terms: frozenset[str]
+
+
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
                  max_sentences: int = 3) -> None:
         self.analyzer = analyzer
+        self._chunk_cache: OrderedDict[tuple[str, str], ChunkAnalysis] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.min_coverage = min_coverage
         self.min_dense = min_dense
         self.max_sentences = max_sentences
+
+    # --- chunk analysis (cached) -------------------------------------------------------------
+    def _analyse(self, chunks: list[Chunk]) -> list[ChunkAnalysis]:
+        keys = [(c.id, c.text) for c in chunks]
+        with self._cache_lock:
+            found = {k: self._chunk_cache[k] for k in keys if k in self._chunk_cache}
+            for k in found:
+                self._chunk_cache.move_to_end(k)
+        todo = [c for c, k in zip(chunks, keys, strict=True) if k not in found]
+        if todo:
+            split = [self.analyzer.sentences(c.text) for c in todo]
+            heads = [f"{c.title} {c.section}" for c in todo]
+            # one Kiwi call for every sentence and heading (much faster than one each)
+            analysed = iter(self.analyzer.terms_batch(
+                [text for head, sents in zip(heads, split, strict=True)
+                 for text in (head, *sents)]))
+            with self._cache_lock:
+                for chunk, sents in zip(todo, split, strict=True):
+                    head = frozenset(next(analysed))
+                    terms = [frozenset(next(analysed)) for _ in sents]
+                    found[(chunk.id, chunk.text)] = analysis = ChunkAnalysis(sents, terms, head)
+                    self._chunk_cache[(chunk.id, chunk.text)] = analysis
+                    while len(self._chunk_cache) > CHUNK_CACHE_SIZE:
+                        self._chunk_cache.popitem(last=False)
+        return [found[k] for k in keys]
 
     # --- support ---------------------------------------------------------------------------
     def weights(self, question: str, doc_freq: dict[str, int], n_docs: int,
@@ -130,21 +172,17 @@ class ExtractiveAnswerer:
         wanted = [pattern for cue, pattern in _CUES if cue.search(question)]
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
-        candidates: list[tuple[int, str]] = []
-        for index, hit in enumerate(hits[:max_hits]):
-            for sentence in self.analyzer.sentences(hit.chunk.text):
+        candidates: list[tuple[int, str, frozenset[str]]] = []
+        analyses = self._analyse([h.chunk for h in hits[:max_hits]])
+        for index, analysis in enumerate(analyses):
+            for sentence, terms in zip(analysis.sentences, analysis.terms, strict=True):
                 norm = re.sub(r"\s+", "", sentence)
                 if len(norm) >= 8 and norm not in seen:
                     seen.add(norm)
-                    candidates.append((index, sentence))
-        heads = [f"{h.chunk.title} {h.chunk.section}" for h in hits[:max_hits]]
-        # one Kiwi call for every sentence and section heading (much faster than one each)
-        analysed = self.analyzer.terms_batch(heads + [sentence for _, sentence in candidates])
-        contexts = [set(terms) for terms in analysed[:len(heads)]]
-        for (index, sentence), sentence_terms in zip(candidates, analysed[len(heads):],
-                                                     strict=True):
+                    candidates.append((index, sentence, terms))
+        contexts = [a.head_terms for a in analyses]
+        for index, sentence, terms in candidates:
             hit, context = hits[index], contexts[index]
-            terms = frozenset(sentence_terms)
             own = sum(weights[t] for t in key_terms if t in terms) / total
             ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
             score = own + 0.35 * ctx

@@ -104,6 +104,7 @@ class Chunker:
                     id=chunk_id_for(doc_id, ordinal, section, piece), doc_id=doc_id,
                     text=piece, title=title, section=section, source=source, url=url,
                     category=category, facts_as_of=facts_as_of, ordinal=ordinal,
+                    sentences=[u.strip() for u in units[start:end] if u.strip()],
                 ))
                 if end >= len(units):
                     break

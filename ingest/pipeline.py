@@ -201,6 +201,8 @@ class Ingestor:
         elif not dry_run:
             store.open(create=True)
         manifest = Manifest.load(settings.manifest_path)
+        if not dry_run:
+            self.kb.reload_keyword_index()  # under the ingest lock the file is the truth
         index = self.kb.keyword_index() if not dry_run else None
         signature = self.chunker.config.signature
         embedder = store.embeddings.embedder_id

@@ -8,6 +8,7 @@ pass in their own parts.
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 # here: they take ~2 s to import, and `prefetch()` can load Kiwi in the meantime (cold `ask`).
 
 
+SYNC_CHECK_SECONDS = 2.0
+
+
 class KnowledgeBase:
     def __init__(self, settings: Settings, *, analyzer: KoreanAnalyzer | None = None,
                  store: KnowledgeStore | None = None) -> None:
@@ -33,6 +37,7 @@ class KnowledgeBase:
         if store is not None:
             self.__dict__["store"] = store
         self._keyword_index: KeywordIndex | None = None
+        self._checked_at: float | None = None
         self._analyzer_thread: threading.Thread | None = None
 
     def prefetch(self) -> None:
@@ -71,20 +76,32 @@ class KnowledgeBase:
         )
 
     def keyword_index(self) -> KeywordIndex:
-        """The keyword index, loaded from disk and brought in line with the store."""
+        """The keyword index, loaded from disk and brought in line with the store.
+
+        The check against the store (its generation and chunk count: two Chroma calls, ~2 ms)
+        runs at most every `SYNC_CHECK_SECONDS`, not on every question: another process's
+        ingest shows up within that time, and this process's own ingest or /reingest calls
+        `reload_keyword_index`, which forces the check."""
         from knowledge.keyword_index import KeywordIndex
         from knowledge.search import sync_keyword_index
 
         with self._lock:
             if self._keyword_index is None:
                 self._keyword_index = KeywordIndex.load(self.settings.keyword_index_path)
-            return sync_keyword_index(self.store, self._keyword_index, self.analyzer,
-                                      self.settings.keyword_index_path)
+                self._checked_at = None
+            now = time.monotonic()
+            if self._checked_at is None or now - self._checked_at >= SYNC_CHECK_SECONDS:
+                self._keyword_index = sync_keyword_index(
+                    self.store, self._keyword_index, self.analyzer,
+                    self.settings.keyword_index_path)
+                self._checked_at = now
+            return self._keyword_index
 
     def reload_keyword_index(self) -> None:
         """Forget the in-memory keyword index (after another process ingested)."""
         with self._lock:
             self._keyword_index = None
+            self._checked_at = None
 
     def searcher(self) -> HybridSearcher:
         """A searcher over the current index; opens the store (raises if there is none)."""

@@ -18,6 +18,10 @@ class Chunk(BaseModel):
     category: str = ""
     facts_as_of: str = ""
     ordinal: int = 0
+    sentences: list[str] = Field(
+        default_factory=list, exclude=True, repr=False,
+        description="The sentences (or list lines) the chunker packed into `text`, when known: "
+        "reused for sentence vectors instead of splitting the text again. Not stored.")
 
     def embedding_text(self) -> str:
         """Text given to the embedder: title and section help dense retrieval a lot."""

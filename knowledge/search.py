@@ -100,14 +100,14 @@ class HybridSearcher:
         timings["analyze"] = time.perf_counter() - t0
         n = max(self.fusion.candidates, k)
 
-        dense: list[tuple[Chunk, float]] = []
+        dense: list[tuple[str, float]] = []
         vector: list[float] | None = None
         if mode is not SearchMode.KEYWORD:
             t = time.perf_counter()
             vector = self.store.embeddings.embed_query(query)
             timings["embed"] = time.perf_counter() - t
             t = time.perf_counter()
-            dense = self.store.dense_search(query, n, category, query_vector=vector)
+            dense = self.store.dense_ids(vector, n, category)
             timings["dense"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -123,21 +123,22 @@ class HybridSearcher:
         timings["keyword"] = time.perf_counter() - t
 
         if mode is SearchMode.DENSE:
-            hits = [SearchHit(chunk=c, score=s, dense_score=s, dense_rank=r,
-                              keyword_score=kw_scores.of(c.id) or None)
-                    for r, (c, s) in enumerate(dense[:k], 1)]
+            found = self.store.get_chunks([cid for cid, _ in dense[:k]])
+            hits = [SearchHit(chunk=found[cid], score=s, dense_score=s, dense_rank=r,
+                              keyword_score=kw_scores.of(cid) or None)
+                    for r, (cid, s) in enumerate(dense[:k], 1) if cid in found]
             return SearchResult(hits, terms, timings)
 
         t = time.perf_counter()
-        chunks = {c.id: c for c, _ in dense}
-        missing = list(dict.fromkeys(cid for cid, _ in (*keyword, *grams) if cid not in chunks))
-        chunks.update(self.store.get_chunks(missing))
-        dense_scores = {c.id: s for c, s in dense}
+        dense_scores = dict(dense)
+        missing = list(dict.fromkeys(cid for cid, _ in (*keyword, *grams)
+                                     if cid not in dense_scores))
+        chunks = self.store.get_chunks([*dense_scores, *missing])  # one call for all candidates
         if mode is SearchMode.HYBRID and missing and vector is not None:
             dense_scores.update(self.store.cosines(missing, vector))
         timings["fetch"] = time.perf_counter() - t
 
-        dense_rank = {c.id: r for r, (c, _) in enumerate(dense, 1)}
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         kw_rank = {cid: r for r, (cid, _) in enumerate(keyword, 1)}
         kw_value = {cid: kw_scores.of(cid) for cid in chunks}
         gram_value = {cid: gram_scores.of(cid) for cid in chunks} if gram_scores is not None \

@@ -230,12 +230,13 @@ class KnowledgeStore:
         self.write(chunks, units, vectors)
 
     def unit_texts(self, chunks: Sequence[Chunk]) -> list[list[str]]:
-        """The texts embedded for each chunk: "title > section" and one sentence each."""
+        """The texts embedded for each chunk: "title > section" and one sentence each (the
+        chunker's own sentences and list lines when the chunk carries them)."""
         assert self.split_sentences is not None
         out = []
         for chunk in chunks:
             head = " > ".join(p for p in (chunk.title, chunk.section) if p)
-            sentences = self.split_sentences(chunk.text) or [chunk.text]
+            sentences = chunk.sentences or self.split_sentences(chunk.text) or [chunk.text]
             out.append([f"{head}\n{s}" if head else s for s in sentences])
         return out
 
@@ -253,18 +254,19 @@ class KnowledgeStore:
         bounds = np.cumsum([0, *counts])
         means = np.stack([vectors[a:b].mean(axis=0) for a, b in pairwise(bounds)])
         means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-        unit_ids, unit_meta, unit_docs = [], [], []
+        # Sentence records hold no document text (the chunk has it): Chroma would index it for
+        # full-text search, which costs ~30 % of the write and is never used.
+        unit_ids, unit_meta = [], []
         for chunk, texts in zip(chunks, units, strict=True):
-            for n, text in enumerate(texts):
+            for n in range(len(texts)):
                 unit_ids.append(f"{chunk.id}#{n}")
                 unit_meta.append({"chunk_id": chunk.id, "doc_id": chunk.doc_id,
                                   "category": chunk.category})
-                unit_docs.append(text)
         step = max(1, min(batch, self.client.get_max_batch_size()))
         for start in range(0, len(unit_ids), step):
             end = start + step
             self.units.upsert(ids=unit_ids[start:end], embeddings=vectors[start:end],
-                              metadatas=unit_meta[start:end], documents=unit_docs[start:end])
+                              metadatas=unit_meta[start:end])
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
             self.collection.upsert(
@@ -322,38 +324,29 @@ class KnowledgeStore:
     def dense_search(self, query: str, k: int, category: str | None = None,
                      query_vector: list[float] | None = None) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity (1 - cosine distance), best first."""
-        if self.count() == 0:
-            return []
         vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+        ranked = self.dense_ids(vector, k, category)
+        chunks = self.get_chunks([cid for cid, _ in ranked])
+        return [(chunks[cid], score) for cid, score in ranked if cid in chunks]
+
+    def dense_ids(self, vector: Sequence[float], k: int,
+                  category: str | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine) of the k nearest chunks, best first, without fetching them (the
+        searcher fetches every candidate in one call). With sentence vectors it asks for
+        `SENTENCE_FANOUT` x k sentences and scores each chunk by its best one; Chroma returns
+        fewer results when the index is smaller, so no count is needed."""
         where = {"category": category} if category else None
         if self.dense_units is DenseUnits.SENTENCE:
-            return self._dense_by_sentence(vector, k, where)
-        got = self.collection.query(query_embeddings=[vector], n_results=min(k, self.count()),
-                                    where=where, include=["metadatas", "distances"])
-        return [
-            (Chunk.from_store(cid, str((meta or {}).get("text", "")), dict(meta or {})),
-             1.0 - float(distance))
-            for cid, meta, distance in zip(got["ids"][0], got["metadatas"][0],
-                                           got["distances"][0], strict=True)
-        ]
-
-    def _dense_by_sentence(self, vector: Sequence[float], k: int,
-                           where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
-        """Top sentences, grouped by chunk (a chunk scores as its best sentence). Asks for
-        `SENTENCE_FANOUT` x k sentences so that k distinct chunks are nearly always found."""
-        total = self.units.count()
-        if total == 0:
-            return []
-        got = self.units.query(query_embeddings=[vector],
-                               n_results=min(k * SENTENCE_FANOUT, total),
-                               where=where, include=["metadatas", "distances"])
-        best: dict[str, float] = {}
-        for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
-            cid = str(meta["chunk_id"])
-            best.setdefault(cid, 1.0 - float(distance))  # results come best first
-        top = list(best.items())[:k]
-        chunks = self.get_chunks([cid for cid, _ in top])
-        return [(chunks[cid], score) for cid, score in top if cid in chunks]
+            got = self.units.query(query_embeddings=[vector], n_results=k * SENTENCE_FANOUT,
+                                   where=where, include=["metadatas", "distances"])
+            best: dict[str, float] = {}
+            for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
+                best.setdefault(str(meta["chunk_id"]), 1.0 - float(distance))  # best first
+            return list(best.items())[:k]
+        got = self.collection.query(query_embeddings=[vector], n_results=k, where=where,
+                                    include=["distances"])
+        return [(str(cid), 1.0 - float(distance))
+                for cid, distance in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def cosines(self, ids: list[str], vector: Sequence[float]) -> dict[str, float]:
         """Cosine similarity of the query to each chunk in `ids` (for candidates found by
