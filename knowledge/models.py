@@ -22,6 +22,9 @@ class Chunk(BaseModel):
         default_factory=list, exclude=True, repr=False,
         description="The sentences (or list lines) the chunker packed into `text`, when known: "
         "reused for sentence vectors instead of splitting the text again. Not stored.")
+    vectors: int = Field(0, exclude=True, repr=False,
+                         description="How many sentence vectors the store holds for this chunk "
+                         "(0 = unknown or one vector per chunk).")
 
     def embedding_text(self) -> str:
         """Text given to the embedder: title and section help dense retrieval a lot."""
@@ -54,6 +57,7 @@ class Chunk(BaseModel):
             category=str(meta.get("category", "")),
             facts_as_of=str(meta.get("facts_as_of", "")),
             ordinal=int(meta.get("ordinal", 0) or 0),
+            vectors=int(meta.get("vectors", 0) or 0),
         )
 
 

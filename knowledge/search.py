@@ -135,7 +135,7 @@ class HybridSearcher:
                                      if cid not in dense_scores))
         chunks = self.store.get_chunks([*dense_scores, *missing])  # one call for all candidates
         if mode is SearchMode.HYBRID and missing and vector is not None:
-            dense_scores.update(self.store.cosines(missing, vector))
+            dense_scores.update(self.store.cosines(missing, vector, chunks))
         timings["fetch"] = time.perf_counter() - t
 
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
