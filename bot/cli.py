@@ -6,9 +6,11 @@ It is also the one place where the bot side calls ingestion (to fill an empty in
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -135,6 +137,9 @@ def ask(
 
     kb = build_kb()
     kb.prefetch()  # Kiwi loads in the background while Chroma is imported below
+    # and the answer log's SQLAlchemy (~0.2 s of imports, needed only at the end)
+    threading.Thread(target=importlib.import_module, args=("bot.answer_log",),
+                     daemon=True).start()
     from knowledge.store import StoreError
 
     notice = ensure_index(kb, quiet=as_json)
