@@ -81,7 +81,8 @@ def grow(data_dir: Path, total: int, rng_seed: int = 0) -> dict[str, float]:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         store.write(chunks, units, vectors)
         for chunk, chunk_terms in zip(chunks, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category, text=keyword_text(chunk))
+            index.add(chunk.id, chunk_terms, chunk.category, text=keyword_text(chunk),
+                      vectors=chunk.vectors)
     index.generation = store.bump_generation()
     index.save(kb.settings.keyword_index_path)
     return {"grow_s": round(time.perf_counter() - started, 1), "chunks": store.count(),

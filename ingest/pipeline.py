@@ -288,7 +288,7 @@ class Ingestor:
         texts = [keyword_text(c) for c in chunks]
         for chunk, text, terms in zip(chunks, texts, self.kb.analyzer.search_terms_batch(texts),
                                       strict=True):
-            index.add(chunk.id, terms, chunk.category, text=text)
+            index.add(chunk.id, terms, chunk.category, text=text, vectors=chunk.vectors)
         manifest.files[source.key] = ManifestEntry(
             source=source.key, doc_id=chunks[0].doc_id, sha256=sha,
             size=source.path.stat().st_size, title=chunks[0].title,

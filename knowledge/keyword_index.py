@@ -34,9 +34,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms).
 # 3: character n-grams stored beside the terms. 4: n-grams stored as int32 ids of one n-gram
-# vocabulary (as Python strings they took ~7 GB at 100k chunks). Older files are rebuilt from
-# the store on first search.
-FORMAT_VERSION = 4
+# vocabulary (as Python strings they took ~7 GB at 100k chunks). 5: each chunk's number of
+# sentence vectors. Older files are rebuilt from the store on first search.
+FORMAT_VERSION = 5
 
 KIWI_BM25 = {"k1": 0.9, "b": 0.4}
 GRAM_BM25 = {"k1": 1.2, "b": 0.75}
@@ -63,6 +63,9 @@ class KeywordIndex:
         self.gram_vocab: dict[str, int] = {"": 0}
         self.grams: dict[str, np.ndarray] = {}
         self.categories: dict[str, str] = {}
+        # sentence vectors per chunk in the store (0 = one vector per chunk / unknown): lets the
+        # searcher read a keyword-only candidate's sentence vectors by id
+        self.vectors: dict[str, int] = {}
         self.generation: int = -1
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
@@ -94,6 +97,7 @@ class KeywordIndex:
             index.terms = data["terms"]
             index.grams = data["grams"]
             index.gram_vocab = data["gram_vocab"]
+            index.vectors = data["vectors"]
             index.categories = data["categories"]
             index.generation = int(data["generation"])
         except Exception as exc:  # a torn or old file is rebuilt, never trusted
@@ -109,6 +113,7 @@ class KeywordIndex:
             "terms": self.terms,
             "grams": self.grams,
             "gram_vocab": self.gram_vocab,
+            "vectors": self.vectors,
             "categories": self.categories,
             "generation": self.generation,
         }
@@ -128,13 +133,16 @@ class KeywordIndex:
         for chunk_id in ids:
             self.terms.pop(chunk_id, None)
             self.grams.pop(chunk_id, None)
+            self.vectors.pop(chunk_id, None)
             self.categories.pop(chunk_id, None)
         self._bm25 = None
 
     def add(self, chunk_id: str, terms: list[str], category: str = "", *,
-            text: str) -> None:
-        """Index one chunk: its Kiwi `terms` and the n-grams of its keyword `text`."""
+            text: str, vectors: int = 0) -> None:
+        """Index one chunk: its Kiwi `terms`, the n-grams of its keyword `text` and how many
+        sentence vectors the store holds for it."""
         self.terms[chunk_id] = terms
+        self.vectors[chunk_id] = vectors
         vocab = self.gram_vocab
         ids = [vocab.setdefault(g, len(vocab)) for g in char_grams(text)]
         self.grams[chunk_id] = np.asarray(ids or [0], dtype=np.int32)

@@ -37,7 +37,7 @@ class FusionConfig:
     dense_weight: float = 0.4
     keyword_weight: float = 0.6
     rrf_k: int = 60
-    candidates: int = 30
+    candidates: int = 50
     ngram_weight: float = 0.2
 
     @classmethod
@@ -71,7 +71,7 @@ def sync_keyword_index(store: KnowledgeStore, index: KeywordIndex, analyzer: Kor
     texts = [keyword_text(c) for c in missing]
     for chunk, text, terms in zip(missing, texts, analyzer.search_terms_batch(texts),
                                   strict=True):
-        index.add(chunk.id, terms, chunk.category, text=text)
+        index.add(chunk.id, terms, chunk.category, text=text, vectors=chunk.vectors)
     index.generation = generation
     index.save(path)
     return index
@@ -131,29 +131,34 @@ class HybridSearcher:
 
         t = time.perf_counter()
         dense_scores = dict(dense)
-        missing = list(dict.fromkeys(cid for cid, _ in (*keyword, *grams)
-                                     if cid not in dense_scores))
-        chunks = self.store.get_chunks([*dense_scores, *missing])  # one call for all candidates
-        if mode is SearchMode.HYBRID and missing and vector is not None:
-            dense_scores.update(self.store.cosines(missing, vector, chunks))
-        timings["fetch"] = time.perf_counter() - t
+        candidates = list(dict.fromkeys([*dense_scores, *(cid for cid, _ in (*keyword, *grams))]))
+        keyword_only = [cid for cid in candidates if cid not in dense_scores]
+        if mode is SearchMode.HYBRID and keyword_only and vector is not None:
+            dense_scores.update(self.store.cosines(keyword_only, vector,
+                                                   self.keyword_index.vectors))
+        timings["cosines"] = time.perf_counter() - t
 
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         kw_rank = {cid: r for r, (cid, _) in enumerate(keyword, 1)}
-        kw_value = {cid: kw_scores.of(cid) for cid in chunks}
-        gram_value = {cid: gram_scores.of(cid) for cid in chunks} if gram_scores is not None \
-            else {}
+        kw_value = {cid: kw_scores.of(cid) for cid in candidates}
+        gram_value = {cid: gram_scores.of(cid) for cid in candidates} \
+            if gram_scores is not None else {}
         if mode is SearchMode.KEYWORD:
             ranked = [(cid, kw_value[cid]) for cid, _ in keyword]
         else:
-            ranked = self._fuse(list(chunks), dense_scores, kw_value, dense_rank, kw_rank,
+            ranked = self._fuse(candidates, dense_scores, kw_value, dense_rank, kw_rank,
                                 gram_value)
+        # Only the winners are fetched from Chroma (their text and metadata): a few spare ones
+        # cover ids the keyword index still has but the store no longer does.
+        t = time.perf_counter()
+        chunks = self.store.get_chunks([cid for cid, _ in ranked[: k + 5]])
+        timings["fetch"] = time.perf_counter() - t
         hits = [
             SearchHit(chunk=chunks[cid], score=score,
                       dense_score=dense_scores.get(cid), keyword_score=kw_value.get(cid) or None,
                       dense_rank=dense_rank.get(cid), keyword_rank=kw_rank.get(cid))
-            for cid, score in ranked[:k] if cid in chunks
-        ]
+            for cid, score in ranked[: k + 5] if cid in chunks
+        ][:k]
         timings["total"] = time.perf_counter() - t0
         return SearchResult(hits, terms, timings)
 

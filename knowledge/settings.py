@@ -99,7 +99,7 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50)
-    candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever.")
+    candidates: int = Field(50, ge=5, le=500, description="Hits taken from each retriever.")
     fusion: FusionMethod = FusionMethod.WEIGHTED
     rrf_k: int = Field(60, ge=1)
     # Weights of the three signals in weighted fusion (they need not sum to 1); chosen on

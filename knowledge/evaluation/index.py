@@ -171,7 +171,8 @@ class EvalIndex:
         texts = [keyword_text(c) for c in self.chunks]
         terms = self.analyzer.search_terms_batch(texts)
         for chunk, text, chunk_terms in zip(self.chunks, texts, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category, text=text)
+            index.add(chunk.id, chunk_terms, chunk.category, text=text,
+                      vectors=chunk.vectors)
         index.generation = generation
         index.save(settings.keyword_index_path)
         self.kb = KnowledgeBase(settings, analyzer=self.analyzer, store=store)
