@@ -89,13 +89,6 @@ class KnowledgeStore:
         self._collection: Any = None
         self._units: Any = None
 
-    @property
-    def vector_signature(self) -> str:
-        """What a stored vector depends on besides the text (the ingest manifest keeps it)."""
-        if self.dense_units is DenseUnits.CHUNK:
-            return self.embeddings.embedder_id
-        return f"{self.embeddings.embedder_id}|units={self.dense_units.value}"
-
     # --- opening ---------------------------------------------------------------------------
     def exists(self) -> bool:
         try:
