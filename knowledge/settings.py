@@ -8,6 +8,7 @@ so users can reuse what they already have. `.env.example` documents every field.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -224,6 +225,11 @@ class Settings(BaseSettings):
         if self.curated_dir is None:
             self.curated_dir = self.data_dir / "curated"
         return self
+
+    # --- time ----------------------------------------------------------------------------
+    today: date | None = Field(
+        None, description="Pin today's date (YYYY-MM-DD) for tests and demos; default: the real "
+        "date in Asia/Seoul (knowledge/clock.py).")
 
     # --- logging -------------------------------------------------------------------------
     log_level: str = "INFO"
