@@ -70,24 +70,52 @@ def build_kb():
 
 
 def ensure_index(kb, *, quiet: bool = False) -> str | None:
-    """Ingest the shipped corpus when the index is missing or empty; returns the notice."""
-    from knowledge.store import EmbedderMismatchError
+    """Make sure there is an index to answer from; returns a notice for the user, if any.
 
-    store = kb.store
-    try:
-        if store.exists() and store.open().count() > 0:
-            return None
-    except EmbedderMismatchError as exc:
-        raise fail(str(exc), 2) from None
-    # only now: the loaders and splitters of `ingest` cost ~1 s of imports (cold `ask`)
+    - no index yet (or one from before snapshots): ingest the knowledge folder now, waiting
+      for another process's ingest to finish first (two first-run `ask` at once);
+    - an index that misses documents of the knowledge folder that were never ingested (an
+      interrupted first run): finish the ingest;
+    - a broken index (e.g. another embedder): stop with the message that says what to run."""
     from bot import prompts
-    from ingest.cli import run_ingest
+    from ingest.pipeline import pending_documents
 
-    report = run_ingest(kb, None, show_progress=not quiet)
-    notice = prompts.INDEX_BOOTSTRAPPED.format(count=len(report.files),
-                                               chunks=report.total_chunks)
-    kb.reload_keyword_index()
-    return notice
+    status = kb.status()
+    if status.ready and not status.empty:
+        pending = pending_documents(kb)
+        if not pending:
+            return None
+        if status.writer_running:
+            names = ", ".join(pending[:3]) + (" …" if len(pending) > 3 else "")
+            return prompts.INDEX_PENDING_WARNING.format(pending=len(pending), names=names)
+        report = _ingest_now(kb, quiet)
+        return prompts.INDEX_FINISHED.format(pending=len(pending)) if report.ok else \
+            prompts.INDEX_PENDING_WARNING.format(pending=len(pending), names=report.summary_ko())
+    if status.problem and not (status.missing or status.legacy_layout):
+        raise fail(status.problem, 2)
+    if status.writer_running and not quiet:
+        err.print(f"[yellow]{prompts.INDEX_WAITING_FOR_WRITER}[/]")
+    report = _ingest_now(kb, quiet)
+    if report.stopped:
+        raise fail(report.stopped, 4)
+    return prompts.INDEX_BOOTSTRAPPED.format(count=len(report.files),
+                                             chunks=report.total_chunks)
+
+
+def _ingest_now(kb, quiet: bool):
+    # only now: the loaders and splitters of `ingest` cost ~1 s of imports (cold `ask`)
+    from ingest.cli import run_ingest
+    from knowledge.store import StoreError
+    from knowledge.writer import WriterError
+
+    try:
+        return run_ingest(kb, None, show_progress=not quiet, wait=FIRST_RUN_WAIT_SECONDS)
+    except (WriterError, StoreError) as exc:
+        raise fail(str(exc), 2) from None
+
+
+# How long a first-run `ask` waits for another process's ingest before giving up.
+FIRST_RUN_WAIT_SECONDS = 900.0
 
 
 @app.command()
@@ -100,29 +128,63 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     verbose_report: Annotated[bool, typer.Option(
         "--all", help="List unchanged files too.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 on any failed file, also one already reported.")] = False,
 ) -> None:
-    """Ingest documents incrementally (added / updated / unchanged / removed / failed)."""
+    """Ingest documents incrementally (added / updated / unchanged / removed / failed).
+
+    Exit codes: 0 done (files that failed before and are unchanged are reported as known and
+    do not count, unless --strict); 1 a file failed; 2 bad arguments or a broken index;
+    3 another ingest is running; 4 stopped early (full disk); 130 interrupted."""
+    from bot import prompts
     from ingest.cli import print_report, report_json, run_ingest
     from ingest.pipeline import IngestLockedError
     from knowledge.store import StoreError
+    from knowledge.writer import WriterError
 
     kb = build_kb()
     for path in paths or []:
         if not path.exists():
             raise fail(f"경로가 없습니다: {path}", 2)
     try:
-        report = run_ingest(kb, paths, dry_run=dry_run, rebuild=rebuild,
-                            show_progress=not as_json)
+        with sigterm_as_interrupt():
+            report = run_ingest(kb, paths, dry_run=dry_run, rebuild=rebuild,
+                                show_progress=not as_json)
     except IngestLockedError as exc:
         raise fail(str(exc), 3) from None
-    except StoreError as exc:
-        raise fail(str(exc), 2) from None
+    except (StoreError, WriterError) as exc:
+        raise fail(str(exc), 4 if "디스크" in str(exc) else 2) from None
+    except KeyboardInterrupt:
+        raise fail(prompts.INGEST_INTERRUPTED, 130) from None
     if as_json:
         out.print_json(report_json(report))
     else:
         print_report(report, out, verbose=verbose_report)
-    if not report.ok:
-        raise typer.Exit(1)
+    code = report.exit_code(strict=strict)
+    if code:
+        raise typer.Exit(code)
+
+
+class sigterm_as_interrupt:
+    """Treat SIGTERM (systemd, containers, `kill`) like Ctrl-C while inside: the writer then
+    publishes the documents it finished instead of dying half-way."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        def interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        try:
+            self._previous = signal.signal(signal.SIGTERM, interrupt)
+        except ValueError:  # not the main thread
+            self._previous = None
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
 
 
 @app.command()
@@ -250,7 +312,7 @@ def sources(
 
     kb = build_kb()
     try:
-        docs = kb.store.open().documents()
+        docs = kb.store.documents()
     except StoreError as exc:
         raise fail(str(exc), 2) from None
     if as_json:
@@ -375,7 +437,7 @@ def _eval_answers(settings: Settings, questions: Path | None, *, limit: int | No
         if not report.ok:
             raise fail(report.summary_ko(), 1)
         offline = local.model_copy(update={"openai_api_key": None, "openai_base_url": None})
-        extractive_kb = KnowledgeBase(offline, analyzer=kb.analyzer, store=kb.store)
+        extractive_kb = KnowledgeBase(offline, analyzer=kb.analyzer, embeddings=kb.embeddings)
         modes = [evaluate_answers(build_engine(extractive_kb), items, "extractive")]
         skipped = []
         if settings.generation_enabled:
@@ -415,18 +477,17 @@ def serve(
     configure_logging(settings.log_level, json_format=settings.log_json)
 
     def reingest():
-        from ingest.cli import run_ingest
+        from bot.reingest import reingest_in_child
 
-        report = run_ingest(kb, None, show_progress=False)
-        kb.reload_keyword_index()
-        return report
+        return reingest_in_child()
 
     try:
         webhook = bot_serve.preflight(settings, mode, url=webhook_url, secret=webhook_secret,
                                       listen=listen, port=port)
         kb = build_kb()
         kb.prefetch()  # Kiwi loads while Chroma opens
-        bot_serve.check_index(kb)
+        for warning in bot_serve.check_index(kb):
+            err.print(f"[yellow]{warning}[/]")
         bot_serve.serve(settings, build_engine(kb), build_answer_log(warm=True), reingest,
                         webhook,
                         announce=lambda line: err.print(line, markup=False, highlight=False))

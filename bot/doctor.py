@@ -17,8 +17,8 @@ from rich.console import Console
 
 from knowledge.settings import EmbeddingProvider, Settings, SettingsError, load_settings
 
-Status = Literal["ok", "fail", "info"]
-_MARK = {"ok": "✓", "fail": "✗", "info": "–"}
+Status = Literal["ok", "warn", "fail", "info"]
+_MARK = {"ok": "✓", "warn": "!", "fail": "✗", "info": "–"}
 
 
 @dataclass
@@ -74,30 +74,34 @@ def check_documents(settings: Settings) -> Check:
 
 
 def check_index(settings: Settings) -> Check:
+    """The published index, from `KnowledgeBase.status()` (never creates or repairs one)."""
+    from ingest.pipeline import pending_documents
     from knowledge.base import KnowledgeBase
-    from knowledge.settings import ChromaMode
-    from knowledge.store import EmbedderMismatchError
 
     ingest = "`startupbot ingest`로 문서를 수집하세요."
-    if settings.chroma_mode is ChromaMode.EMBEDDED and not settings.chroma_dir.exists():
-        return Check("fail", "색인", f"{settings.chroma_dir} 에 색인이 없습니다.", ingest)
+    kb = KnowledgeBase(settings)
     try:
-        store = KnowledgeBase(settings).store
-        if not store.exists():
-            return Check("fail", "색인", f"'{settings.collection_name}' 컬렉션이 없습니다.", ingest)
-        store.open()
-        count = store.count()
-        docs = len(store.documents()) if count else 0
-    except EmbedderMismatchError as exc:
-        return Check("fail", "색인", str(exc),
-                     "STARTUPBOT_EMBEDDING_PROVIDER를 되돌리거나 `startupbot ingest --rebuild`.")
-    except Exception as exc:  # Chroma server unreachable, corrupt files, ...
-        return Check("fail", "색인", f"열 수 없습니다: {type(exc).__name__}: {str(exc)[:200]}",
-                     "Chroma 설정(STARTUPBOT_CHROMA_*)과 데이터 폴더를 확인하세요.")
-    if count == 0:
+        status = kb.status()
+    finally:
+        kb.close()
+    if status.missing or status.legacy_layout:
+        return Check("fail", "색인", status.problem, ingest)
+    if not status.ready:
+        return Check("fail", "색인", status.problem[:400],
+                     "메시지의 명령을 실행하거나 Chroma 설정(STARTUPBOT_CHROMA_*)과 데이터 폴더를 "
+                     "확인하세요.")
+    if status.empty:
         return Check("fail", "색인", "비어 있습니다 (조각 0개).", ingest)
-    return Check("ok", "색인", f"문서 {docs}개, 조각 {count}개 (임베더 "
-                 f"{store.embeddings.embedder_id})")
+    detail = (f"문서 {status.documents}개, 조각 {status.chunks}개 (임베더 {status.embedder}, "
+              f"공개본 {status.snapshot})")
+    pending = pending_documents(kb)
+    if pending:
+        return Check("warn", "색인", f"{detail}; 색인되지 않은 문서 {len(pending)}개: "
+                     + ", ".join(pending[:5]), ingest)
+    if status.unpublished_changes and not status.writer_running:
+        return Check("warn", "색인", f"{detail}; 중단된 수집의 변경이 아직 공개되지 않았습니다.",
+                     ingest)
+    return Check("ok", "색인", detail)
 
 
 def _where(settings: Settings) -> str:

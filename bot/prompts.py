@@ -42,6 +42,18 @@ QUESTION_TOO_LONG = {
 INDEX_BOOTSTRAPPED = (
     "색인이 비어 있어 기본 문서({count}개 파일, {chunks}개 조각)를 먼저 수집했습니다."
 )
+INDEX_FINISHED = (
+    "지식 폴더의 문서 {pending}개가 색인에 없어 먼저 수집했습니다 (중단된 수집을 마침)."
+)
+INDEX_PENDING_WARNING = (
+    "경고: 지식 폴더의 문서 {pending}개가 아직 색인되지 않았습니다 ({names}). "
+    "`startupbot ingest`를 실행하세요. 지금 답변은 색인된 문서만으로 합니다."
+)
+INDEX_WAITING_FOR_WRITER = "다른 문서 수집이 진행 중입니다. 끝나기를 기다립니다…"
+INGEST_INTERRUPTED = (
+    "수집이 중단되었습니다. 끝난 문서까지는 공개되었고, 다음 `startupbot ingest`가 나머지를 "
+    "이어서 처리합니다."
+)
 
 # --- reviewed answers (bot/review/corrections.py): a maintainer's correction becomes a curated
 # document that founders see cited as a source, e.g. "[1] 검토된 답변: <question>".
@@ -265,6 +277,10 @@ TG_REINGEST_DONE = "{summary}\n색인 조각 {chunks}개 · {seconds:.1f}초"
 TG_REINGEST_FAILED_FILES = "실패한 파일: {files}"
 TG_REINGEST_ERROR = "문서 수집에 실패했습니다: {error}"
 TG_REINGEST_UNAVAILABLE = "이 서버에서는 /reingest 를 쓸 수 없습니다."
+TG_REINGEST_CRASHED = (
+    "문서 수집 프로세스가 비정상 종료되었습니다({detail}). 봇은 이전 색인으로 계속 답합니다. "
+    "서버 로그와 메모리를 확인하세요."
+)
 
 # setMyCommands: the menu next to the text box.
 TG_COMMANDS = {

@@ -20,11 +20,12 @@ _LABEL = {Change.ADDED: "추가", Change.UPDATED: "갱신", Change.UNCHANGED: "�
 
 def run_ingest(kb: KnowledgeBase, paths: list[Path] | None, *, dry_run: bool = False,
                rebuild: bool = False, console: Console | None = None,
-               show_progress: bool = True) -> IngestReport:
-    """Run an ingest with a progress bar on `console` (stderr by default)."""
+               show_progress: bool = True, wait: float = 0.0) -> IngestReport:
+    """Run an ingest with a progress bar on `console` (stderr by default); `wait` seconds for
+    another writer to finish first."""
     console = console or Console(stderr=True)
     if not show_progress or not console.is_terminal:
-        return Ingestor(kb).run(paths, dry_run=dry_run, rebuild=rebuild)
+        return Ingestor(kb, wait=wait).run(paths, dry_run=dry_run, rebuild=rebuild)
     with Progress(TextColumn("[bold]수집 중"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"),
                   console=console, transient=True) as progress:
@@ -33,7 +34,8 @@ def run_ingest(kb: KnowledgeBase, paths: list[Path] | None, *, dry_run: bool = F
         def update(done: int, total: int, name: str) -> None:
             progress.update(task, completed=done, total=total, description=name)
 
-        return Ingestor(kb, progress=update).run(paths, dry_run=dry_run, rebuild=rebuild)
+        return Ingestor(kb, progress=update, wait=wait).run(paths, dry_run=dry_run,
+                                                             rebuild=rebuild)
 
 
 def print_report(report: IngestReport, console: Console, *, verbose: bool = False) -> None:
@@ -51,6 +53,10 @@ def print_report(report: IngestReport, console: Console, *, verbose: bool = Fals
         console.print(table)
     else:
         console.print(report.summary_ko())
+    known = [f for f in report.of(Change.FAILED) if f.known]
+    if known:
+        console.print(f"[dim]이미 보고된 실패 {len(known)}개는 파일이 바뀌기 전까지 종료 코드에 "
+                      "반영하지 않습니다 (--strict로 반영).[/]")
     if not report.dry_run:
         rate = report.chunks_written / report.seconds if report.seconds else 0.0
         console.print(f"색인 조각 {report.total_chunks}개 · "

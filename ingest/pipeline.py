@@ -1,41 +1,46 @@
 """Incremental ingestion: files -> chunks -> knowledge base, one document at a time.
 
-Guarantees, in the order they are kept:
-- one ingest at a time (a lock file next to the index; the OS drops it if the process dies);
-- a file that cannot be read is reported with its reason and never stops the others;
-- a document is replaced, never half-written: its new chunks are embedded first, then upserted
-  (stable ids), then its stale chunks are deleted; the manifest entry is written last, so an
-  interrupted run simply redoes that document next time;
-- the keyword index follows the store: the store's generation is bumped before the first write
-  and the keyword index is saved with the new generation at the end, so a crash in between is
-  detected and repaired by the next search.
+Everything is written through the knowledge writer (`knowledge/writer.py`), which owns the lock,
+the store, the keyword index, the manifest and publishing; this module decides *what* to write:
+- which files are in scope (links that leave the folder they were found in are not followed,
+  and reported as skipped);
+- each file's key: relative to the knowledge folder however it was named (`ingest
+  knowledge/documents`, an absolute path, `.`), `curated/<name>` for reviewed answers, and
+  `external/<hash of its folder>/<name>` for files elsewhere, so naming a file another way
+  never duplicates it;
+- unchanged files (same hash, chunker and embedder) are skipped; a file whose content matches
+  a document whose file is gone is a rename: the old key is removed, not duplicated;
+- a file that cannot be read is reported with its reason and never stops the others; the same
+  unchanged failure is reported again as known and does not fail the next run;
+- vanished files under the given folders are removed.
+A full disk stops the run cleanly: what was finished stays, and the served snapshot is intact.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
 from ingest.chunking import Chunker, ChunkingConfig, doc_id_for
 from ingest.loaders import LoaderError, is_supported, load_document
-from ingest.manifest import Manifest, ManifestEntry, file_sha256
 from knowledge.base import KnowledgeBase
+from knowledge.manifest import Manifest, ManifestEntry, file_sha256
 from knowledge.models import Chunk
-from knowledge.search import keyword_text
+from knowledge.writer import DiskFullError, KnowledgeWriter, WriterBusyError, is_disk_full
 
 log = logging.getLogger(__name__)
 
-
-class IngestLockedError(Exception):
-    """Another ingest holds the lock."""
+# The writer's "busy" error is what callers catch as "another ingest is running".
+IngestLockedError = WriterBusyError
 
 
 class Change(StrEnum):
@@ -43,6 +48,7 @@ class Change(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     REMOVED = "removed"
+    SKIPPED = "skipped"
     FAILED = "failed"
 
 
@@ -52,11 +58,14 @@ class FileResult(BaseModel):
     chunks: int = 0
     reason: str = ""
     title: str = ""
+    known: bool = Field(False, description="A failure already reported for this same file "
+                        "content; it does not fail the run.")
 
 
 class IngestReport(BaseModel):
     dry_run: bool = False
     files: list[FileResult] = Field(default_factory=list)
+    stopped: str = Field("", description="Why the run stopped early (e.g. a full disk).")
     seconds: float = 0.0
     chunks_written: int = 0
     total_chunks: int = 0
@@ -70,7 +79,19 @@ class IngestReport(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return not self.of(Change.FAILED)
+        return not self.of(Change.FAILED) and not self.stopped
+
+    @property
+    def new_failures(self) -> list[FileResult]:
+        return [f for f in self.of(Change.FAILED) if not f.known]
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0: fine (known, unchanged failures only); 1: a new failure (any with `strict`);
+        4: stopped early (full disk)."""
+        if self.stopped:
+            return 4
+        failures = self.of(Change.FAILED) if strict else self.new_failures
+        return 1 if failures else 0
 
     @property
     def changed(self) -> bool:
@@ -79,8 +100,9 @@ class IngestReport(BaseModel):
     def summary_ko(self) -> str:
         c = self.counts
         head = "수집 미리보기 (변경 없음)" if self.dry_run else "수집 결과"
-        return (f"{head}: 추가 {c['added']} · 갱신 {c['updated']} · 변경 없음 {c['unchanged']} · "
-                f"삭제 {c['removed']} · 실패 {c['failed']}")
+        text = (f"{head}: 추가 {c['added']} · 갱신 {c['updated']} · 변경 없음 {c['unchanged']} · "
+                f"삭제 {c['removed']} · 건너뜀 {c['skipped']} · 실패 {c['failed']}")
+        return text + (f" — 중단: {self.stopped}" if self.stopped else "")
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -89,17 +111,28 @@ ProgressFn = Callable[[int, int, str], None]
 @dataclass
 class SourceFile:
     path: Path
-    key: str  # manifest key: path relative to the knowledge folder, or absolute outside it
+    key: str  # manifest key (also the `source` shown in citations)
 
 
+@dataclass
+class Skipped:
+    path: Path
+    reason: str
+
+
+LINK_OUTSIDE = "폴더 밖을 가리키는 링크라 따라가지 않습니다 (link leaves the folder)."
+DISK_FULL = ("디스크 공간이 부족해 수집을 멈췄습니다. 끝난 문서는 보존되었고, 서비스 중인 색인은 "
+             "그대로입니다. 공간을 확보한 뒤 다시 실행하세요.")
 CURATED_PREFIX = "curated/"
+EXTERNAL_PREFIX = "external/"
 
 
 @dataclass(frozen=True)
 class SourceKeys:
     """Manifest keys, which are also the `source` shown in citations: a path relative to the
-    knowledge folder, `curated/<name>` for maintainers' reviewed answers, else the absolute path
-    (so no machine-specific path reaches founders for the two folders the bot owns)."""
+    knowledge folder, `curated/<name>` for maintainers' reviewed answers, and for a file
+    anywhere else `external/<8 hex of its folder's real path>/<name>`: stable however the file
+    is named, and no machine-specific path reaches founders."""
 
     documents_dir: Path
     curated_dir: Path | None = None
@@ -111,11 +144,15 @@ class SourceKeys:
         if self.curated_dir is not None:
             with contextlib.suppress(ValueError):
                 return CURATED_PREFIX + path.relative_to(self.curated_dir.resolve()).as_posix()
-        return path.as_posix()
+        folder = hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]
+        return f"{EXTERNAL_PREFIX}{folder}/{path.name}"
 
-    def path(self, key: str) -> Path:
-        if Path(key).is_absolute():
+    def path(self, key: str) -> Path | None:
+        """Where a key's file lives (None for external keys: their folder is not recorded)."""
+        if Path(key).is_absolute():  # keys of indexes made before stable external keys
             return Path(key)
+        if key.startswith(EXTERNAL_PREFIX):
+            return None
         if key.startswith(CURATED_PREFIX) and self.curated_dir is not None:
             in_docs = self.documents_dir / key
             if not in_docs.exists():
@@ -123,180 +160,254 @@ class SourceKeys:
         return self.documents_dir / key
 
 
-def discover(paths: Iterable[Path],
-             keys: SourceKeys | Path) -> tuple[list[SourceFile], list[Path]]:
-    """Files to ingest under `paths`, and the roots whose vanished files should be pruned.
-    `keys` may be just the knowledge folder."""
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    roots: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def discover(paths: Iterable[Path], keys: SourceKeys | Path, *,
+             follow_links: bool = False) -> Discovery:
+    """Files to ingest under `paths`, the roots whose vanished files should be pruned, and
+    what was skipped. A symbolic link (to a file or a folder) whose target lies outside the
+    root it was found in is not followed unless `follow_links`: a link in the knowledge folder
+    to a server file must never reach founders. `keys` may be just the knowledge folder."""
     if isinstance(keys, Path):
         keys = SourceKeys(keys)
     found: dict[str, SourceFile] = {}
-    roots: list[Path] = []
+    out = Discovery()
     for raw in paths:
-        path = raw.resolve()
-        roots.append(path)
-        if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                rel_parts = file.relative_to(path).parts
-                if any(p.startswith((".", "~$")) for p in rel_parts) or not file.is_file():
+        root = raw.resolve()
+        out.roots.append(root)
+        if root.is_dir():
+            for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
+                here = Path(dirpath)
+                rel_parts = here.relative_to(root).parts if _inside(here, root) else ()
+                if any(p.startswith((".", "~$")) for p in rel_parts):
+                    dirnames[:] = []
                     continue
-                if is_supported(file):
+                dirnames.sort()
+                for name in [*dirnames]:
+                    sub = here / name
+                    if sub.is_symlink() and not follow_links:
+                        outside = not _inside(sub.resolve(), root)
+                        out.skipped.append(Skipped(sub, LINK_OUTSIDE if outside
+                                                   else "폴더 링크는 따라가지 않습니다."))
+                for name in sorted(filenames):
+                    if name.startswith((".", "~$")):
+                        continue
+                    file = here / name
+                    if not is_supported(file):
+                        continue
+                    if file.is_symlink() and not follow_links \
+                            and not _inside(file.resolve(), root):
+                        out.skipped.append(Skipped(
+                            file, "폴더 밖의 파일을 가리키는 링크라 건너뜁니다 "
+                                  "(link to a file outside the folder)."))
+                        continue
+                    if not file.is_file():
+                        continue
                     key = keys.key(file)
-                    found[key] = SourceFile(file, key)
-        elif path.exists():
-            key = keys.key(path)
-            found[key] = SourceFile(path, key)
-    return list(found.values()), roots
+                    found.setdefault(key, SourceFile(file, key))
+        elif root.exists():
+            key = keys.key(root)
+            found.setdefault(key, SourceFile(root, key))
+    out.files = list(found.values())
+    return out
 
 
 def _under(key: str, roots: list[Path], keys: SourceKeys) -> bool:
-    path = keys.path(key).resolve()
-    return any(path == r or r in path.parents for r in roots)
+    path = keys.path(key)
+    if path is None:
+        return False
+    path = path.resolve()
+    return any(_inside(path, r) for r in roots)
 
 
 class Ingestor:
-    """Runs one ingest over a knowledge base."""
+    """Runs one ingest over a knowledge base, writing through its one writer."""
 
-    def __init__(self, kb: KnowledgeBase, *, progress: ProgressFn | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, *, progress: ProgressFn | None = None,
+                 wait: float = 0.0) -> None:
         self.kb = kb
         self.settings = kb.settings
         self.progress = progress or (lambda done, total, name: None)
+        self.wait = wait
         self.chunker = Chunker(kb.analyzer, ChunkingConfig(
             chunk_size=self.settings.chunk_size,
             overlap_sentences=self.settings.chunk_overlap_sentences,
         ))
-        self._generation_bumped = False
 
     def run(self, paths: list[Path] | None = None, *, dry_run: bool = False,
             rebuild: bool = False) -> IngestReport:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.settings.lock_path), timeout=0)
+        paths = paths or self.default_paths()
+        if dry_run:
+            return self._dry_run(paths)
+        writer = self.kb.writer().open(wait=self.wait, rebuild=rebuild)
         try:
-            lock.acquire()
-        except Timeout:
-            raise IngestLockedError(
-                "다른 수집(ingest) 작업이 이미 실행 중입니다. 끝난 뒤 다시 실행하세요. "
-                "(another ingest is running)"
-            ) from None
-        try:
-            return self._run(paths or self.default_paths(), dry_run, rebuild)
-        finally:
-            lock.release()
+            with writer:
+                return self._run(writer, paths)
+        except _Stopped as stop:
+            return stop.report
 
     def default_paths(self) -> list[Path]:
         """The knowledge folder and the curated folder (maintainers' reviewed answers)."""
         curated = self.settings.curated_dir
         return [self.settings.documents_dir, *([curated] if curated is not None else [])]
 
-    def _run(self, paths: list[Path], dry_run: bool, rebuild: bool) -> IngestReport:
+    def keys(self) -> SourceKeys:
+        return SourceKeys(self.settings.documents_dir, self.settings.curated_dir)
+
+    def _dry_run(self, paths: list[Path]) -> IngestReport:
         started = time.perf_counter()
-        settings, store = self.settings, self.kb.store
-        keys = SourceKeys(settings.documents_dir, settings.curated_dir)
-        report = IngestReport(dry_run=dry_run)
-
-        if rebuild and not dry_run:
-            store.open(create=True, rebuild=True)
-            settings.manifest_path.unlink(missing_ok=True)
-            settings.keyword_index_path.unlink(missing_ok=True)
-            self.kb.reload_keyword_index()
-        elif not dry_run:
-            store.open(create=True)
-        manifest = Manifest.load(settings.manifest_path)
-        if not dry_run:
-            self.kb.reload_keyword_index()  # under the ingest lock the file is the truth
-        index = self.kb.keyword_index() if not dry_run else None
-        signature = self.chunker.config.signature
-        embedder = store.embeddings.embedder_id
-
-        files, roots = discover(paths, keys)
-        for number, source in enumerate(files, 1):
-            self.progress(number - 1, len(files), source.key)
-            result = self._one(source, manifest, signature, embedder, dry_run, index)
-            report.files.append(result)
-            if result.change in (Change.ADDED, Change.UPDATED):
-                report.chunks_written += result.chunks
-            log.info("ingest.file", extra={"source": source.key, "change": result.change.value,
-                                           "chunks": result.chunks, "reason": result.reason})
-        self.progress(len(files), len(files), "")
-
-        present = {f.key for f in files}
-        for key in sorted(manifest.files):
-            if key in present or not _under(key, roots, keys):
-                continue
-            if keys.path(key).exists():
-                continue  # still there, just not a supported file any more -> keep as is
-            entry = manifest.files[key]
-            if not dry_run:
-                self._mark_writing()
-                stale = store.ids_for_doc(entry.doc_id)
-                store.delete(stale)
-                assert index is not None
-                index.remove(stale)
-                del manifest.files[key]
-                manifest.save(settings.manifest_path)
-            report.files.append(FileResult(source=key, change=Change.REMOVED,
-                                           chunks=len(entry.chunk_ids), title=entry.title))
-
-        if not dry_run:
-            assert index is not None
-            if self._generation_bumped:
-                index.generation = store.generation
-                index.save(settings.keyword_index_path)
-            report.total_chunks = store.count()
+        report = IngestReport(dry_run=True)
+        manifest = Manifest.load(self.settings.manifest_path)
+        embedder = self.kb.embeddings.embedder_id
+        found = discover(paths, self.keys())
+        report.files.extend(FileResult(source=str(s.path), change=Change.SKIPPED,
+                                       reason=s.reason) for s in found.skipped)
+        for source in found.files:
+            report.files.append(self._plan(source, manifest, embedder)[0])
+        report.files.extend(self._vanished(manifest, found))
         report.seconds = time.perf_counter() - started
         return report
 
-    def _mark_writing(self) -> None:
-        if not self._generation_bumped:
-            self.kb.store.bump_generation()
-            self._generation_bumped = True
+    def _run(self, writer: KnowledgeWriter, paths: list[Path]) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        found = discover(paths, self.keys())
+        report.files.extend(FileResult(source=str(s.path), change=Change.SKIPPED,
+                                       reason=s.reason) for s in found.skipped)
+        manifest = writer.manifest
+        embedder = writer.embedder_id
+        renamed = self._renames(found, manifest)
+        try:
+            for number, source in enumerate(found.files, 1):
+                self.progress(number - 1, len(found.files), source.key)
+                result = self._one(writer, source, embedder, renamed)
+                report.files.append(result)
+                if result.change in (Change.ADDED, Change.UPDATED):
+                    report.chunks_written += result.chunks
+                log.info("ingest.file", extra={"source": source.key,
+                                               "change": result.change.value,
+                                               "chunks": result.chunks, "reason": result.reason})
+            self.progress(len(found.files), len(found.files), "")
+            for result in self._vanished(manifest, found):
+                writer.remove_document(result.source)
+                report.files.append(result)
+        except DiskFullError as exc:
+            report.stopped = str(exc)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            report.stopped = f"{DISK_FULL} (disk full: {exc})"
+        if report.stopped:
+            log.error("ingest.stopped", extra={"reason": report.stopped[:300]})
+            report.seconds = time.perf_counter() - started
+            raise _Stopped(report)
+        writer.publish()
+        report.total_chunks = writer.published.chunks if writer.published else \
+            sum(len(e.chunk_ids) for e in writer.manifest.files.values())
+        report.seconds = time.perf_counter() - started
+        return report
 
-    def _one(self, source: SourceFile, manifest: Manifest, signature: str, embedder: str,
-             dry_run: bool, index) -> FileResult:
-        store = self.kb.store
+    def _vanished(self, manifest: Manifest, found: Discovery) -> list[FileResult]:
+        present = {f.key for f in found.files}
+        out = []
+        for key in sorted(manifest.files):
+            if key in present or not _under(key, found.roots, self.keys()):
+                continue
+            path = self.keys().path(key)
+            if path is not None and path.exists() and not path.is_symlink():
+                continue  # still there, just not a supported file any more -> keep as is
+            entry = manifest.files[key]
+            out.append(FileResult(source=key, change=Change.REMOVED,
+                                  chunks=len(entry.chunk_ids), title=entry.title))
+        return out
+
+    def _renames(self, found: Discovery, manifest: Manifest) -> dict[str, str]:
+        """New key -> old key for files whose content is a document whose file is gone."""
+        present = {f.key for f in found.files}
+        gone = {}
+        for key, entry in manifest.files.items():
+            if key in present:
+                continue
+            path = self.keys().path(key)
+            if path is None or not path.exists():
+                gone.setdefault(entry.sha256, key)
+        if not gone:
+            return {}
+        out = {}
+        for source in found.files:
+            if source.key in manifest.files:
+                continue
+            with contextlib.suppress(OSError):
+                old = gone.get(file_sha256(source.path))
+                if old is not None:
+                    out[source.key] = old
+        return out
+
+    def _plan(self, source: SourceFile, manifest: Manifest,
+              embedder: str) -> tuple[FileResult, str]:
+        """What would happen to one file (and its hash), without reading its content."""
         try:
             sha = file_sha256(source.path)
         except OSError as exc:
             return FileResult(source=source.key, change=Change.FAILED,
-                              reason=f"파일을 읽을 수 없습니다: {exc.strerror or exc}")
+                              reason=f"파일을 읽을 수 없습니다: {exc.strerror or exc}"), ""
         previous = manifest.files.get(source.key)
+        signature = self.chunker.config.signature
         if (previous and previous.sha256 == sha and previous.chunker == signature
                 and previous.embedder == embedder):
             return FileResult(source=source.key, change=Change.UNCHANGED,
-                              chunks=len(previous.chunk_ids), title=previous.title)
+                              chunks=len(previous.chunk_ids), title=previous.title), sha
+        failed = manifest.failed.get(source.key)
+        if failed is not None and failed.sha256 == sha:
+            return FileResult(source=source.key, change=Change.FAILED, known=True,
+                              reason=failed.reason), sha
         change = Change.UPDATED if previous else Change.ADDED
+        return FileResult(source=source.key, change=change), sha
+
+    def _one(self, writer: KnowledgeWriter, source: SourceFile, embedder: str,
+             renamed: dict[str, str]) -> FileResult:
+        planned, sha = self._plan(source, writer.manifest, embedder)
+        if planned.change is Change.UNCHANGED or (planned.change is Change.FAILED
+                                                  and (planned.known or not sha)):
+            return planned
         try:
             chunks = self._chunks(source)
         except LoaderError as exc:
+            writer.record_failure(source.key, sha, exc.reason)
             return FileResult(source=source.key, change=Change.FAILED, reason=exc.reason)
         if not chunks:
-            return FileResult(source=source.key, change=Change.FAILED,
-                              reason="문서에서 색인할 텍스트를 찾지 못했습니다.")
-        if dry_run:
-            return FileResult(source=source.key, change=change, chunks=len(chunks),
-                              title=chunks[0].title)
+            reason = "문서에서 색인할 텍스트를 찾지 못했습니다."
+            writer.record_failure(source.key, sha, reason)
+            return FileResult(source=source.key, change=Change.FAILED, reason=reason)
+        old = renamed.get(source.key)
+        if old is not None:
+            writer.remove_document(old)
+        entry = ManifestEntry(
+            source=source.key, doc_id=chunks[0].doc_id, sha256=sha,
+            size=source.path.stat().st_size, title=chunks[0].title,
+            chunker=self.chunker.config.signature, embedder=embedder)
         try:
-            self._mark_writing()
-            store.upsert(chunks)  # embeds everything first: a failure writes nothing
+            writer.upsert_document(entry, chunks)
+        except DiskFullError:
+            raise
         except Exception as exc:
+            if is_disk_full(exc):
+                raise
             log.exception("ingest.write_failed", extra={"source": source.key})
             return FileResult(source=source.key, change=Change.FAILED,
                               reason=f"색인에 쓰지 못했습니다: {type(exc).__name__}: {exc}")
-        new_ids = {c.id for c in chunks}
-        stale = [cid for cid in store.ids_for_doc(chunks[0].doc_id) if cid not in new_ids]
-        store.delete(stale)
-        index.remove(stale)
-        texts = [keyword_text(c) for c in chunks]
-        for chunk, text, terms in zip(chunks, texts, self.kb.analyzer.search_terms_batch(texts),
-                                      strict=True):
-            index.add(chunk.id, terms, chunk.category, text=text, vectors=chunk.vectors)
-        manifest.files[source.key] = ManifestEntry(
-            source=source.key, doc_id=chunks[0].doc_id, sha256=sha,
-            size=source.path.stat().st_size, title=chunks[0].title,
-            chunk_ids=[c.id for c in chunks], chunker=signature, embedder=embedder,
-        )
-        manifest.save(self.settings.manifest_path)
-        return FileResult(source=source.key, change=change, chunks=len(chunks),
-                          title=chunks[0].title)
+        reason = f"이름이 바뀐 문서입니다 (이전: {old})" if old else ""
+        return FileResult(source=source.key, change=planned.change, chunks=len(chunks),
+                          title=chunks[0].title, reason=reason)
 
     def _chunks(self, source: SourceFile) -> list[Chunk]:
         doc = load_document(source.path)
@@ -313,3 +424,37 @@ class Ingestor:
             category=str(meta.get("category", "") or ""),
             facts_as_of=str(meta.get("facts_as_of", "") or ""),
         )
+
+
+class _Stopped(Exception):
+    """Carries the report of a run that stopped early (a full disk) out of the writer's
+    `with` block, which then publishes nothing."""
+
+    no_publish = True  # the writer keeps what was finished in work/ but does not publish it
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(report.stopped)
+        self.report = report
+
+
+def pending_documents(kb: KnowledgeBase) -> list[str]:
+    """Keys of supported files in the knowledge folder that the writer has never handled in
+    their current version (neither indexed nor remembered as failed): what `ask`, `doctor`
+    and `serve` warn about after an interrupted ingest."""
+    settings = kb.settings
+    try:
+        manifest = Manifest.load(settings.manifest_path)
+    except Exception:
+        return []
+    keys = SourceKeys(settings.documents_dir, settings.curated_dir)
+    out = []
+    for source in discover([settings.documents_dir], keys).files:
+        entry = manifest.files.get(source.key)
+        failed = manifest.failed.get(source.key)
+        try:
+            sha = file_sha256(source.path)
+        except OSError:
+            continue
+        if (entry is None or entry.sha256 != sha) and (failed is None or failed.sha256 != sha):
+            out.append(source.key)
+    return out

@@ -1,47 +1,55 @@
-"""Keyword search, kept next to the Chroma collection: BM25 over Kiwi morphemes and BM25 over
-character n-grams, two views of the same chunks.
+"""Keyword search on an on-disk tantivy index: BM25 over Kiwi morphemes and BM25 over character
+n-grams, two fields of the same chunk documents.
 
-The index stores each chunk's Kiwi terms (so a rebuild never re-analyses unchanged chunks), its
-character unigrams + bigrams, its category (for filtering) and the store generation it matches.
-`bm25s` does the scoring on sparse matrices; both matrices are rebuilt from the stored terms
-after each ingest, which takes well under a second for thousands of chunks.
+Why tantivy (replacing a pickle rebuilt into bm25s models in every process): the writer adds and
+deletes single chunks and commits; readers open the folder read-only, memory-mapped, in
+milliseconds, whatever the index size, and never rebuild anything. A pickle also ran code on
+load, so write access to the data folder meant code execution; tantivy's files are data.
 
-Why two: morphemes match what Kiwi recognises (and the domain dictionary's names), n-grams match
-what it splits or mis-tags (OCR'd text, unknown compounds, spacing errors). The searcher gives
-n-grams a small weight (0.2): more helped the public benchmarks a little and hurt the answer
-eval on our own corpus (benchmarks/README.md, "Fusion tuning"). BM25 parameters: k1 = 0.9,
-b = 0.4 for morphemes (from k1 1.5 / b 0.75: AutoRAG-ko recall@1 0.886 -> 0.895, KorQuAD
-level), bm25s defaults (k1 = 1.2, b = 0.75) for n-grams.
+The terms are pre-tokenised by us (Kiwi morphemes and their noun compounds, character unigrams
+and bigrams) and joined with spaces into fields tokenised on whitespace, so tantivy sees exactly
+the tokens the searcher queries with. Tantivy scores with BM25 at k1 = 1.2, b = 0.75 (fixed); on
+AutoRAG-ko the bm25s model it replaces used k1 = 0.9, b = 0.4 (benchmarks/README.md compares
+them inside the hybrid).
+
+Schema (one tantivy document per chunk):
+- `id`        raw, stored: the chunk id;
+- `key`       i64 fast field: a hash of the id, so scores can be matched to candidates found by
+              other retrievers without fetching stored documents;
+- `category`  raw: for filtering;
+- `terms`     Kiwi terms (stored, so the answerer can reuse a chunk's terms);
+- `grams`     character n-grams;
+- `vectors`   i64 stored: the chunk's number of sentence vectors in the store.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
-import pickle
 import re
-import tempfile
-from collections import Counter
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-
-import bm25s
-import numpy as np
+from typing import Any
 
 log = logging.getLogger(__name__)
-# bm25s sets its own logger to DEBUG when imported, which would print "Building index" on every
-# start whatever the application's log level is.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-# 2: terms include adjacent-noun compounds (KoreanAnalyzer.search_terms).
-# 3: character n-grams stored beside the terms. 4: n-grams stored as int32 ids of one n-gram
-# vocabulary (as Python strings they took ~7 GB at 100k chunks). 5: each chunk's number of
-# sentence vectors. Older files are rebuilt from the store on first search.
-FORMAT_VERSION = 5
-
-KIWI_BM25 = {"k1": 0.9, "b": 0.4}
-GRAM_BM25 = {"k1": 1.2, "b": 0.75}
+# Bumped when the schema or the tokens change: an index of another format is rebuilt by the
+# writer from the store.
+FORMAT_VERSION = 6
+FORMAT_FILE = "FORMAT"
+# Hits collected per query: every candidate of the other retrievers that ranks below this gets
+# a keyword score of 0 (its BM25 would be a sliver of the best one after normalisation).
+DEFAULT_LIMIT = 1000
+WRITER_HEAP_BYTES = 64 * 1024 * 1024
 
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+class KeywordIndexError(Exception):
+    """The keyword index folder cannot be opened; the message says what to run."""
 
 
 def char_grams(text: str) -> list[str]:
@@ -54,186 +62,299 @@ def char_grams(text: str) -> list[str]:
     return out
 
 
+def _token(term: str) -> str:
+    """A term as one whitespace-free token (Kiwi forms rarely hold spaces; joined if so)."""
+    return _SPACE.sub("_", term.strip())
+
+
+def chunk_key(chunk_id: str) -> int:
+    """63-bit key of a chunk id (the `key` fast field; tantivy-py passes ints of 2**63 and above
+    as floats)."""
+    digest = hashlib.blake2b(chunk_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def _schema() -> Any:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("key", stored=False, indexed=False, fast=True)
+    builder.add_text_field("category", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("terms", stored=True, tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field("grams", stored=False, tokenizer_name="whitespace",
+                           index_option="freq")
+    builder.add_integer_field("vectors", stored=True, indexed=False)
+    return builder.build()
+
+
+def is_keyword_index(path: Path) -> bool:
+    try:
+        return (path / FORMAT_FILE).read_text().strip() == str(FORMAT_VERSION)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class KeywordDoc:
+    """What the keyword index holds of one chunk."""
+
+    chunk_id: str
+    terms: Sequence[str]
+    text: str  # the keyword text its n-grams come from (title, section, text)
+    category: str = ""
+    vectors: int = 0
+
+
+class KeywordIndexWriter:
+    """The only code that changes a keyword index folder; used by `knowledge.writer`."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        import tantivy
+
+        self.path = path
+        fresh = not is_keyword_index(path)
+        self.fresh = fresh  # created empty just now (the writer then refills it from the store)
+        if fresh:
+            if not create:
+                raise KeywordIndexError(f"no keyword index in {path}")
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True, exist_ok=True)
+        self._index = tantivy.Index(_schema(), path=str(path), reuse=not fresh)
+        self._writer = self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+        if fresh:
+            self._writer.commit()
+            (path / FORMAT_FILE).write_text(str(FORMAT_VERSION))
+
+    def upsert(self, docs: Iterable[KeywordDoc]) -> None:
+        import tantivy
+
+        for doc in docs:
+            self._writer.delete_documents_by_term("id", doc.chunk_id)
+            self._writer.add_document(tantivy.Document(
+                id=doc.chunk_id,
+                key=chunk_key(doc.chunk_id),
+                category=doc.category or "",
+                terms=" ".join(_token(t) for t in doc.terms if t.strip()),
+                grams=" ".join(char_grams(doc.text)),
+                vectors=int(doc.vectors),
+            ))
+
+    def delete(self, chunk_ids: Iterable[str]) -> None:
+        for chunk_id in chunk_ids:
+            self._writer.delete_documents_by_term("id", chunk_id)
+
+    def clear(self) -> None:
+        self._writer.delete_all_documents()
+
+    def commit(self) -> None:
+        """Make the changes durable (and visible to readers that reload)."""
+        self._writer.commit()
+        self._writer.garbage_collect_files()
+
+    def rollback(self) -> None:
+        self._writer.rollback()
+
+    def close(self) -> None:
+        """Finish merges and release the folder's writer lock."""
+        self._writer.wait_merging_threads()
+
+
 class KeywordIndex:
-    """Chunk id -> Kiwi terms and character n-grams, plus a BM25 model for each."""
+    """A read-only view of a keyword index folder (never writes to it)."""
 
-    def __init__(self) -> None:
-        self.terms: dict[str, list[str]] = {}
-        # n-grams as ids into `gram_vocab` (id 0 = the empty document), one int32 array per chunk
-        self.gram_vocab: dict[str, int] = {"": 0}
-        self.grams: dict[str, np.ndarray] = {}
-        self.categories: dict[str, str] = {}
-        # sentence vectors per chunk in the store (0 = one vector per chunk / unknown): lets the
-        # searcher read a keyword-only candidate's sentence vectors by id
-        self.vectors: dict[str, int] = {}
-        self.generation: int = -1
-        self._ids: list[str] = []
-        self._bm25: bm25s.BM25 | None = None
-        self._gram_bm25: bm25s.BM25 | None = None
-        self._category_masks: dict[str, np.ndarray] = {}
-        self.doc_freq: Counter[str] = Counter()
+    def __init__(self, path: Path) -> None:
+        import tantivy
 
-    def statistics(self) -> tuple[dict[str, int], int]:
-        """(document frequency per term, number of chunks), for IDF weights."""
-        if self._bm25 is None:
-            self._build()
-        return self.doc_freq, len(self._ids)
+        if not is_keyword_index(path):
+            raise KeywordIndexError(
+                f"키워드 색인({path})이 없거나 형식이 다릅니다. `startupbot ingest`를 실행하세요. "
+                f"(keyword index missing or of another format)")
+        self.path = path
+        try:
+            self._index = tantivy.Index.open(str(path))
+        except (OSError, ValueError) as exc:
+            raise KeywordIndexError(
+                f"키워드 색인({path})을 열 수 없습니다: {exc}. `startupbot ingest --rebuild`로 "
+                "다시 만드세요.") from exc
+        self._searcher = self._index.searcher()
+        self._term_cache: dict[str, int] = {}
 
+    # --- statistics ------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.terms)
+        return int(self._searcher.num_docs)
 
-    # --- persistence -----------------------------------------------------------------------
-    @classmethod
-    def load(cls, path: Path) -> KeywordIndex:
-        """Load from disk; an absent or unreadable file gives an empty index (to be rebuilt)."""
-        index = cls()
-        if not path.exists():
-            return index
-        try:
-            with path.open("rb") as fh:
-                data = pickle.load(fh)
-            if data.get("format") != FORMAT_VERSION:
-                raise ValueError(f"format {data.get('format')}")
-            index.terms = data["terms"]
-            index.grams = data["grams"]
-            index.gram_vocab = data["gram_vocab"]
-            index.vectors = data["vectors"]
-            index.categories = data["categories"]
-            index.generation = int(data["generation"])
-        except Exception as exc:  # a torn or old file is rebuilt, never trusted
-            log.warning("keyword_index.unreadable", extra={"path": str(path), "error": str(exc)})
-            return cls()
-        return index
+    def statistics(self) -> tuple[Mapping[str, int], int]:
+        """(document frequency per term, number of chunks), for IDF weights."""
+        return DocFreq(self), len(self)
 
-    def save(self, path: Path) -> None:
-        """Write atomically (temp file + rename) so a crash never leaves half a file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "format": FORMAT_VERSION,
-            "terms": self.terms,
-            "grams": self.grams,
-            "gram_vocab": self.gram_vocab,
-            "vectors": self.vectors,
-            "categories": self.categories,
-            "generation": self.generation,
-        }
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kw-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def doc_freq(self, term: str) -> int:
+        token = _token(term)
+        if not token:
+            return 0
+        cached = self._term_cache.get(token)
+        if cached is None:
+            cached = int(self._searcher.doc_freq("terms", token))
+            if len(self._term_cache) > 50_000:
+                self._term_cache.clear()
+            self._term_cache[token] = cached
+        return cached
 
-    # --- updating ----------------------------------------------------------------------------
-    def remove(self, ids: list[str]) -> None:
-        for chunk_id in ids:
-            self.terms.pop(chunk_id, None)
-            self.grams.pop(chunk_id, None)
-            self.vectors.pop(chunk_id, None)
-            self.categories.pop(chunk_id, None)
-        self._bm25 = None
+    @property
+    def terms(self) -> ChunkTerms:
+        """Chunk id -> its stored Kiwi terms (read on demand, for the few top passages)."""
+        return ChunkTerms(self)
 
-    def add(self, chunk_id: str, terms: list[str], category: str = "", *,
-            text: str, vectors: int = 0) -> None:
-        """Index one chunk: its Kiwi `terms`, the n-grams of its keyword `text` and how many
-        sentence vectors the store holds for it."""
-        self.terms[chunk_id] = terms
-        self.vectors[chunk_id] = vectors
-        vocab = self.gram_vocab
-        ids = [vocab.setdefault(g, len(vocab)) for g in char_grams(text)]
-        self.grams[chunk_id] = np.asarray(ids or [0], dtype=np.int32)
-        self.categories[chunk_id] = category
-        self._bm25 = None
+    def chunk_terms(self, chunk_id: str) -> list[str] | None:
+        stored = self._stored(chunk_id)
+        if stored is None:
+            return None
+        return str((stored.get("terms") or [""])[0]).split()
 
-    def _build(self) -> None:
-        self._ids = list(self.terms)
-        self._bm25 = self._model([self.terms[i] for i in self._ids], KIWI_BM25)
-        self._gram_bm25 = bm25s.BM25(**GRAM_BM25)
-        if self._ids:
-            empty = np.zeros(1, dtype=np.int32)
-            self._gram_bm25.index(([self.grams.get(i, empty) for i in self._ids],
-                                   dict(self.gram_vocab)), show_progress=False)
-        corpus = [self.terms[i] or [""] for i in self._ids]
-        self.doc_freq = Counter(t for terms in corpus for t in set(terms))
-        cats = np.array([self.categories.get(i, "") for i in self._ids], dtype=object)
-        self._category_masks = {c: cats == c for c in set(cats.tolist())}
-        self._position_map: dict[str, int] | None = None
+    def vectors_of(self, chunk_id: str) -> int:
+        stored = self._stored(chunk_id)
+        return int((stored or {}).get("vectors", [0])[0]) if stored else 0
 
-    @staticmethod
-    def _model(corpus: list[list[str]], params: dict[str, float]) -> bm25s.BM25:
-        model = bm25s.BM25(**params)
-        if corpus:
-            model.index([terms or [""] for terms in corpus], show_progress=False)
-        return model
+    def ids(self) -> Iterator[str]:
+        """Every chunk id in the index (for consistency checks)."""
+        import tantivy
 
-    def _positions(self) -> dict[str, int]:
-        if self._position_map is None:
-            self._position_map = {cid: i for i, cid in enumerate(self._ids)}
-        return self._position_map
+        total = len(self)
+        if not total:
+            return
+        found = self._searcher.search(tantivy.Query.all_query(), limit=total, count=False)
+        for _, address in found.hits:
+            yield str(self._searcher.doc(address)["id"][0])
+
+    def _stored(self, chunk_id: str) -> dict[str, list[Any]] | None:
+        import tantivy
+
+        query = tantivy.Query.term_query(self._index.schema, "id", chunk_id)
+        found = self._searcher.search(query, limit=1, count=False).hits
+        if not found:
+            return None
+        return self._searcher.doc(found[0][1]).to_dict()
 
     # --- searching ---------------------------------------------------------------------------
-    def query(self, query_terms: list[str]) -> KeywordScores:
-        """Score every chunk against the query's Kiwi terms once (BM25 over morphemes); pick top
-        hits or look up ids from it."""
-        if self._bm25 is None:
-            self._build()
-        assert self._bm25 is not None
-        return self._scores(self._bm25, query_terms)
+    def query(self, query_terms: Sequence[str], category: str | None = None,
+              limit: int = DEFAULT_LIMIT) -> KeywordScores:
+        """BM25 over Kiwi terms: the best `limit` chunks (with a category, only its chunks)."""
+        tokens = [_token(t) for t in query_terms if t.strip()]
+        return self._run("terms", tokens, category, limit)
 
-    def query_grams(self, text: str) -> KeywordScores:
-        """Score every chunk against the character n-grams of `text` (BM25 over n-grams)."""
-        if self._bm25 is None:
-            self._build()
-        assert self._gram_bm25 is not None
-        vocab = self.gram_vocab
-        ids = [vocab[g] for g in char_grams(text) if g in vocab]
-        if not ids or not self._ids:
-            return KeywordScores(self, np.zeros(len(self._ids)))
-        return KeywordScores(self, np.asarray(self._gram_bm25.get_scores_from_ids(ids),
-                                              dtype=np.float64))
-
-    def _scores(self, model: bm25s.BM25, tokens: list[str]) -> KeywordScores:
-        vocab = model.vocab_dict
-        known = [t for t in tokens if t in vocab] if self._ids else []
-        if not known:
-            return KeywordScores(self, np.zeros(len(self._ids)))
-        return KeywordScores(self, np.asarray(model.get_scores(known), dtype=np.float64))
+    def query_grams(self, text: str, category: str | None = None,
+                    limit: int = DEFAULT_LIMIT) -> KeywordScores:
+        """BM25 over the character n-grams of `text`."""
+        return self._run("grams", char_grams(text), category, limit)
 
     def search(self, query_terms: list[str], k: int,
                category: str | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk id, BM25 score) with a positive score, best first."""
-        return self.query(query_terms).top(k, category)
+        return self.query(query_terms, category, limit=max(k, 1)).top(k)
+
+    def _run(self, field: str, tokens: list[str], category: str | None,
+             limit: int) -> KeywordScores:
+        import tantivy
+
+        schema = self._index.schema
+        if not tokens or not len(self):
+            return KeywordScores(self, [], [], category)
+        Occur = tantivy.Occur
+        clauses = [(Occur.Should, tantivy.Query.term_query(schema, field, t)) for t in tokens]
+        query = tantivy.Query.boolean_query(clauses)
+        if category:
+            only = tantivy.Query.const_score_query(
+                tantivy.Query.term_query(schema, "category", category), 0.0)
+            query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, only)])
+        hits = self._searcher.search(query, limit=limit, count=False).hits
+        addresses = [address for _, address in hits]
+        keys = self._searcher.fast_field_values("key", addresses) if addresses else []
+        return KeywordScores(self, [float(score) for score, _ in hits], list(zip(
+            keys, addresses, strict=True)), category)
 
 
 class KeywordScores:
-    """BM25 scores of one query over the whole index (a numpy vector aligned to chunk ids)."""
+    """BM25 scores of one query: the best chunks (best first), matchable by chunk id."""
 
-    def __init__(self, index: KeywordIndex, scores: np.ndarray) -> None:
+    def __init__(self, index: KeywordIndex, scores: list[float],
+                 hits: list[tuple[int, Any]], category: str | None) -> None:
         self._index = index
-        self.values = scores
-        self._positions: dict[str, int] | None = None
+        self._scores = scores
+        self._hits = hits
+        self.category = category
+        self._by_key = {key: score for (key, _), score in zip(hits, scores, strict=True)}
+        # chunk id -> its number of sentence vectors, for the chunks `top` returned (lets the
+        # searcher read a keyword-only candidate's sentence vectors by id)
+        self.vectors: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._scores)
 
     def top(self, k: int, category: str | None = None) -> list[tuple[str, float]]:
-        scores = self.values
-        if not len(scores):
+        """The k best (chunk id, score) with a positive score. A category other than the
+        query's gives nothing: filter when querying."""
+        if category and category != self.category:
             return []
-        if category:
-            mask = self._index._category_masks.get(category)
-            if mask is None:
-                return []
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        ids = self._index._ids
-        return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        out: list[tuple[str, float]] = []
+        searcher = self._index._searcher
+        for (_, address), score in zip(self._hits[:k], self._scores[:k], strict=True):
+            if score <= 0:
+                break
+            stored = searcher.doc(address)
+            chunk_id = str(stored["id"][0])
+            self.vectors[chunk_id] = int((stored["vectors"] or [0])[0])
+            out.append((chunk_id, score))
+        return out
 
     def of(self, chunk_id: str) -> float:
-        if self._positions is None:
-            self._positions = self._index._positions()
-        pos = self._positions.get(chunk_id)
-        return float(self.values[pos]) if pos is not None else 0.0
+        """The chunk's score, or 0 when it is not among the collected hits."""
+        return self._by_key.get(chunk_key(chunk_id), 0.0)
+
+    @property
+    def best(self) -> float:
+        return self._scores[0] if self._scores else 0.0
+
+
+class DocFreq(Mapping[str, int]):
+    """Read-only `term -> document frequency` over the index (looked up lazily)."""
+
+    def __init__(self, index: KeywordIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, term: str) -> int:
+        return self._index.doc_freq(term)
+
+    def get(self, term: str, default: int = 0) -> int:  # type: ignore[override]
+        return self._index.doc_freq(term) or default
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("document frequencies are looked up per term")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class ChunkTerms(Mapping[str, list[str]]):
+    """Read-only `chunk id -> stored Kiwi terms`, read on demand."""
+
+    def __init__(self, index: KeywordIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, chunk_id: str) -> list[str]:
+        terms = self._index.chunk_terms(chunk_id)
+        if terms is None:
+            raise KeyError(chunk_id)
+        return terms
+
+    def get(self, chunk_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        terms = self._index.chunk_terms(chunk_id)
+        return default if terms is None else terms
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return isinstance(chunk_id, str) and self._index.chunk_terms(chunk_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._index.ids()
+
+    def __len__(self) -> int:
+        return len(self._index)

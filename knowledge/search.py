@@ -14,13 +14,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer
-from knowledge.models import Chunk, SearchHit
+from knowledge.models import SearchHit
 from knowledge.settings import FusionMethod, Settings
 from knowledge.store import KnowledgeStore
+from knowledge.writer import keyword_text
+
+__all__ = ["FusionConfig", "HybridSearcher", "SearchMode", "SearchResult", "keyword_text"]
 
 log = logging.getLogger(__name__)
 
@@ -53,35 +55,6 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def sync_keyword_index(store: KnowledgeStore, index: KeywordIndex, analyzer: KoreanAnalyzer,
-                       path: Path) -> KeywordIndex:
-    """Make the keyword index match the store (same generation and chunk ids).
-
-    Only chunks whose terms are not stored yet are analysed, so after a normal ingest (which
-    updates the index itself) this is a cheap check; after a crash it repairs the drift.
-    """
-    generation = store.generation
-    if index.generation == generation and len(index) == store.count():
-        return index
-    log.info("keyword_index.resync", extra={"from": index.generation, "to": generation})
-    chunks = list(store.iter_chunks())
-    live = {c.id for c in chunks}
-    index.remove([cid for cid in list(index.terms) if cid not in live])
-    missing = [c for c in chunks if c.id not in index.terms]
-    texts = [keyword_text(c) for c in missing]
-    for chunk, text, terms in zip(missing, texts, analyzer.search_terms_batch(texts),
-                                  strict=True):
-        index.add(chunk.id, terms, chunk.category, text=text, vectors=chunk.vectors)
-    index.generation = generation
-    index.save(path)
-    return index
-
-
-def keyword_text(chunk: Chunk) -> str:
-    """What BM25 sees of a chunk: its section path (a strong topic signal) and its text."""
-    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
-
-
 class HybridSearcher:
     """Search the knowledge base by meaning and by exact Korean terms at once."""
 
@@ -111,15 +84,15 @@ class HybridSearcher:
             timings["dense"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        kw_scores = self.keyword_index.query(terms)
-        keyword = kw_scores.top(n, category) if mode is not SearchMode.DENSE else []
+        kw_scores = self.keyword_index.query(terms, category)
+        keyword = kw_scores.top(n) if mode is not SearchMode.DENSE else []
         use_grams = mode is SearchMode.HYBRID and self.fusion.ngram_weight > 0 \
             and self.fusion.method is FusionMethod.WEIGHTED
         # n-grams of the question without its particles and endings ("얼마인가요" would
         # otherwise match every passage's syllables)
-        gram_scores = self.keyword_index.query_grams(self.analyzer.gram_text(query)) \
+        gram_scores = self.keyword_index.query_grams(self.analyzer.gram_text(query), category) \
             if use_grams else None
-        grams = gram_scores.top(n, category) if gram_scores is not None else []
+        grams = gram_scores.top(n) if gram_scores is not None else []
         timings["keyword"] = time.perf_counter() - t
 
         if mode is SearchMode.DENSE:
@@ -134,8 +107,8 @@ class HybridSearcher:
         candidates = list(dict.fromkeys([*dense_scores, *(cid for cid, _ in (*keyword, *grams))]))
         keyword_only = [cid for cid in candidates if cid not in dense_scores]
         if mode is SearchMode.HYBRID and keyword_only and vector is not None:
-            dense_scores.update(self.store.cosines(keyword_only, vector,
-                                                   self.keyword_index.vectors))
+            counts = {**kw_scores.vectors, **(gram_scores.vectors if gram_scores else {})}
+            dense_scores.update(self.store.cosines(keyword_only, vector, counts))
         timings["cosines"] = time.perf_counter() - t
 
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}

@@ -117,6 +117,19 @@ class Settings(BaseSettings):
         None, description="Extra Kiwi user dictionary (TSV: word, tag, score)."
     )
 
+    # --- publishing (knowledge/writer.py) ---------------------------------------------------
+    keep_snapshots: int = Field(
+        2, ge=1, le=20, description="Published snapshots kept on disk (the newest is served).")
+    snapshot_grace_seconds: float = Field(
+        60.0, ge=0, le=86400, description="An older snapshot is deleted only this long after "
+        "a newer one was published, so readers still on it can finish.")
+    min_free_disk_mb: int = Field(
+        200, ge=0, description="Ingest refuses to start (and stops cleanly) below this much "
+        "free space on the data folder's disk, besides the room a snapshot copy needs.")
+    reader_check_seconds: float = Field(
+        1.0, ge=0.05, le=60, description="How often a serving process looks for a newer "
+        "published snapshot.")
+
     # --- answering -----------------------------------------------------------------------
     min_term_coverage: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of the question's key terms the sources must hold."
@@ -257,20 +270,25 @@ class Settings(BaseSettings):
         return self
 
     # --- derived paths -------------------------------------------------------------------
+    # The knowledge base lives in data_dir/knowledge (knowledge/layout.py): the writer's private
+    # `work/` copy and the published `snapshots/` that readers open.
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.data_dir / "knowledge"
+
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        """The writer's embedded Chroma folder (readers open a published snapshot's copy)."""
+        return self.knowledge_dir / "work" / "chroma"
 
     @property
     def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.json"
-
-    @property
-    def keyword_index_path(self) -> Path:
-        return self.data_dir / "keyword_index.pkl"
+        """The writer's manifest (each snapshot carries its own copy)."""
+        return self.knowledge_dir / "work" / "manifest.json"
 
     @property
     def lock_path(self) -> Path:
+        """The one-writer lock: ingest, sync, corrections and /reingest all take it."""
         return self.data_dir / "ingest.lock"
 
     @property

@@ -13,9 +13,9 @@ Two layouts, chosen by `dense_units` when the index is created (and recorded in 
 Reads (search) query chromadb directly with the query vector the searcher already computed,
 without importing langchain-chroma (~0.5 s of every cold `startupbot ask`).
 
-The collection's metadata records which embedder (and dimension) built it and a `generation`
-counter bumped after every ingest; the keyword index stores the generation it was built from,
-which is how search notices that the two have drifted apart.
+The collection's metadata records which embedder (and dimension) built it. Which copy of the
+store a process opens (the writer's `work/` folder or a published snapshot) is decided by
+`knowledge/snapshots.py`; this module only reads and writes the folder or server it is given.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import chromadb
@@ -57,8 +58,13 @@ class EmbedderMismatchError(StoreError):
     pass
 
 
-def build_chroma_client(settings: Settings) -> chromadb.ClientAPI:
-    """Embedded persistent Chroma by default; a `chroma run` server when configured."""
+class StoreCorruptError(StoreError):
+    """The Chroma folder cannot be opened (corrupt or from another version)."""
+
+
+def build_chroma_client(settings: Settings, path: Path | None = None) -> chromadb.ClientAPI:
+    """Embedded persistent Chroma in `path` (default: the writer's folder) by default; a
+    `chroma run` server when configured."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_mode is ChromaMode.HTTP:
         return chromadb.HttpClient(
@@ -67,8 +73,15 @@ def build_chroma_client(settings: Settings) -> chromadb.ClientAPI:
             ssl=settings.chroma_ssl,
             settings=chroma_settings,
         )
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    path = path or settings.chroma_dir
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # a corrupt sqlite file or segment: chromadb raises many kinds
+        raise StoreCorruptError(
+            f"벡터 색인 폴더({path})를 열 수 없습니다: {type(exc).__name__}: {exc}. "
+            "`startupbot ingest`가 마지막 공개본에서 복구하며, 그래도 안 되면 "
+            "`startupbot ingest --rebuild`로 다시 만드세요.") from exc
 
 
 class KnowledgeStore:
@@ -133,7 +146,6 @@ class KnowledgeStore:
             metadata = {
                 "embedder": self.embeddings.embedder_id,
                 "dimension": self.embeddings.dimension(),
-                "generation": 0,
                 "schema": SCHEMA_VERSION,
                 "dense_units": self.dense_units.value,
             }
@@ -192,17 +204,6 @@ class KnowledgeStore:
     # --- metadata ----------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
         return dict(self.client.get_collection(self.collection_name).metadata or {})
-
-    @property
-    def generation(self) -> int:
-        return int(self.metadata().get("generation", 0))
-
-    def bump_generation(self) -> int:
-        """Mark that the content changed; returns the new generation."""
-        metadata = self.metadata()
-        metadata["generation"] = int(metadata.get("generation", 0)) + 1
-        self.collection.modify(metadata=metadata)
-        return metadata["generation"]
 
     # --- writing -----------------------------------------------------------------------------
     def upsert(self, chunks: list[Chunk]) -> None:
@@ -271,6 +272,19 @@ class KnowledgeStore:
                 documents=[c.embedding_text() for c in part],
             )
 
+    def write_chunk_vectors(self, chunks: Sequence[Chunk], vectors: np.ndarray, *,
+                            batch: int = 5000) -> None:
+        """Write chunks with one precomputed vector each (`dense_units=chunk`)."""
+        step = max(1, min(batch, self.client.get_max_batch_size()))
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + len(part)],
+                metadatas=[{**c.metadata(), "text": c.text} for c in part],
+                documents=[c.embedding_text() for c in part],
+            )
+
     def delete_units(self, chunk_ids: list[str]) -> None:
         if chunk_ids and self.units is not None:
             self.units.delete(where={"chunk_id": {"$in": chunk_ids}})
@@ -291,6 +305,23 @@ class KnowledgeStore:
     # --- reading -----------------------------------------------------------------------------
     def count(self) -> int:
         return int(self.collection.count())
+
+    def all_ids(self, page_size: int = 5000) -> set[str]:
+        """Every chunk id in the collection (the writer's consistency check)."""
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=page_size, offset=offset)
+            if not got["ids"]:
+                return ids
+            ids.update(got["ids"])
+            offset += len(got["ids"])
+
+    def close(self) -> None:
+        """Release the client (an embedded store's files can then be copied or removed)."""
+        self._collection = self._units = self._vectorstore = None
+        with contextlib.suppress(Exception):
+            self.client.close()
 
     def ids_for_doc(self, doc_id: str) -> list[str]:
         got = self.collection.get(where={"doc_id": doc_id}, include=[])

