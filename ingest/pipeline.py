@@ -248,7 +248,10 @@ class Ingestor:
         paths = paths or self.default_paths()
         if dry_run:
             return self._dry_run(paths)
-        writer = self.kb.writer().open(wait=self.wait, rebuild=rebuild)
+        try:
+            writer = self.kb.writer().open(wait=self.wait, rebuild=rebuild)
+        except DiskFullError as exc:
+            return IngestReport(stopped=str(exc))
         try:
             with writer:
                 return self._run(writer, paths)

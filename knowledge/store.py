@@ -78,6 +78,12 @@ def build_chroma_client(settings: Settings, path: Path | None = None) -> chromad
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # a corrupt sqlite file or segment: chromadb raises many kinds
+        # chromadb keeps the half-built system of a failed open cached per path, so a later
+        # client on the same path (after the writer restored it) would get the broken one.
+        # Clearing the cache only forgets systems; open clients keep theirs.
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
         raise StoreCorruptError(
             f"벡터 색인 폴더({path})를 열 수 없습니다: {type(exc).__name__}: {exc}. "
             "`startupbot ingest`가 마지막 공개본에서 복구하며, 그래도 안 되면 "

@@ -34,6 +34,7 @@ from knowledge.models import Chunk
 from knowledge.settings import ChromaMode, Settings
 from knowledge.snapshots import (
     KnowledgePaths,
+    SnapshotError,
     SnapshotState,
     folder_bytes,
     write_atomically,
@@ -330,8 +331,12 @@ class KnowledgeWriter:
         """Check and publish the writer's copy as the new snapshot readers open.
 
         Does nothing when nothing changed and a snapshot exists (unless `force`)."""
-        current = self.paths.read_current()
-        stale_snapshot = current is None or (current.embedder != self.embedder_id)
+        try:
+            current = self.paths.read_current()
+        except SnapshotError:  # a damaged pointer: publish a fresh snapshot
+            current = None
+        stale_snapshot = (current is None or current.embedder != self.embedder_id
+                          or not self._snapshot_intact(current))
         if not (self._changed or force or stale_snapshot or self._needs_publish
                 or self.paths.writing_marker.exists()):
             if self._manifest_dirty:
@@ -367,6 +372,20 @@ class KnowledgeWriter:
         if self.on_publish is not None:
             self.on_publish(state)
         return state
+
+    def _snapshot_intact(self, state: SnapshotState) -> bool:
+        """A cheap check that the served snapshot can still be opened (files present, the
+        Chroma database a SQLite file, the keyword index readable): else it is republished."""
+        folder = self.paths.snapshot(state.snapshot)
+        try:
+            KeywordIndex(self.paths.keyword(folder))
+            if state.chroma_mode == ChromaMode.EMBEDDED.value:
+                with (self.paths.chroma(folder) / "chroma.sqlite3").open("rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        return False
+        except Exception:
+            return False
+        return True
 
     def verify_and_repair(self) -> list[str]:
         """Make the store, the keyword index and the manifest agree on the chunk ids.
