@@ -48,44 +48,41 @@ def build_seed(seed_dir: Path) -> None:
 
 
 def grow(data_dir: Path, total: int, rng_seed: int = 0) -> dict[str, float]:
-    """Add synthetic chunks to the index in `data_dir` until it holds `total` chunks."""
+    """Add synthetic chunks to the index in `data_dir` until it holds `total` chunks, through
+    the knowledge writer (which also indexes their keyword terms), then publish."""
     from knowledge.base import KnowledgeBase
     from knowledge.models import Chunk
-    from knowledge.search import keyword_text
 
     kb = KnowledgeBase(bench_settings(data_dir))
-    store = kb.store.open()
-    real = list(store.iter_chunks())
-    sentences = sorted({s for c in real for s in kb.analyzer.sentences(c.text) if len(s) > 15})
-    titles = sorted({c.title for c in real})
-    sentence_terms = dict(zip(sentences, kb.analyzer.search_terms_batch(sentences), strict=True))
-    title_terms = dict(zip(titles, kb.analyzer.search_terms_batch(titles), strict=True))
-    rng = random.Random(rng_seed)
-    vec_rng = np.random.default_rng(rng_seed)
-    index = kb.keyword_index()
-    need = total - store.count()
     started = time.perf_counter()
-    for start in range(0, need, BATCH):
-        chunks, terms, units = [], [], []
-        for i in range(start, min(start + BATCH, need)):
-            picked = rng.sample(sentences, rng.randint(3, 6))
-            title = f"{rng.choice(titles)} (사례 {i})"
-            chunks.append(Chunk(id=f"synthetic-{i:06d}", doc_id=f"synthetic-{i // 20:05d}",
-                                text=" ".join(picked), title=title, section="합성 자료",
-                                source=f"synthetic/{i // 20:05d}.md",
-                                category=rng.choice(CATEGORIES), ordinal=i % 20))
-            units.append([f"{title} > 합성 자료\n{s}" for s in picked])
-            terms.append([*title_terms[title.split(" (사례")[0]], str(i), "합성", "자료",
-                          *(t for s in picked for t in sentence_terms[s])])
-        vectors = vec_rng.standard_normal((sum(map(len, units)), 384)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        store.write(chunks, units, vectors)
-        for chunk, chunk_terms in zip(chunks, terms, strict=True):
-            index.add(chunk.id, chunk_terms, chunk.category, text=keyword_text(chunk),
-                      vectors=chunk.vectors)
-    index.generation = store.bump_generation()
-    index.save(kb.settings.keyword_index_path)
-    return {"grow_s": round(time.perf_counter() - started, 1), "chunks": store.count(),
+    with kb.writer() as writer:
+        store = writer.store
+        real = list(store.iter_chunks())
+        sentences = sorted({s for c in real for s in kb.analyzer.sentences(c.text)
+                            if len(s) > 15})
+        titles = sorted({c.title for c in real})
+        sentence_terms = dict(zip(sentences, kb.analyzer.search_terms_batch(sentences),
+                                  strict=True))
+        title_terms = dict(zip(titles, kb.analyzer.search_terms_batch(titles), strict=True))
+        rng = random.Random(rng_seed)
+        vec_rng = np.random.default_rng(rng_seed)
+        need = total - store.count()
+        for start in range(0, need, BATCH):
+            chunks, terms, units = [], [], []
+            for i in range(start, min(start + BATCH, need)):
+                picked = rng.sample(sentences, rng.randint(3, 6))
+                title = f"{rng.choice(titles)} (사례 {i})"
+                chunks.append(Chunk(id=f"synthetic-{i:06d}", doc_id=f"synthetic-{i // 20:05d}",
+                                    text=" ".join(picked), title=title, section="합성 자료",
+                                    source=f"synthetic/{i // 20:05d}.md",
+                                    category=rng.choice(CATEGORIES), ordinal=i % 20))
+                units.append([f"{title} > 합성 자료\n{s}" for s in picked])
+                terms.append([*title_terms[title.split(" (사례")[0]], str(i), "합성", "자료",
+                              *(t for s in picked for t in sentence_terms[s])])
+            vectors = vec_rng.standard_normal((sum(map(len, units)), 384)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            writer.write_prepared(chunks, units, vectors, terms=terms)
+    return {"grow_s": round(time.perf_counter() - started, 1), "chunks": kb.status().chunks,
             "real_chunks": len(real)}
 
 

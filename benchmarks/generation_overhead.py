@@ -45,7 +45,8 @@ def ensure_index(data_dir: Path) -> None:
     from knowledge.base import KnowledgeBase
 
     kb = KnowledgeBase(bench_settings(data_dir))
-    if kb.store.exists() and kb.store.open().count() > 0:
+    status = kb.status()
+    if status.ready and not status.empty:
         return
     print(f"ingesting the shipped corpus into {data_dir} ...", flush=True)
     assert Ingestor(kb).run().ok

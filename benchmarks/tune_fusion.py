@@ -38,14 +38,15 @@ def signals(dataset_dir: Path) -> dict[str, np.ndarray]:
                    VectorCache(REPO / "data" / "eval-cache")) as index:
         searcher = index.searcher()
         kw = searcher.keyword_index
-        kw.statistics()  # builds the BM25 models and their id order
-        order = {cid: i for i, cid in enumerate(kw._ids)}
         ids = [c.id for c in index.chunks]
-        perm = np.asarray([order[i] for i in ids])
-        kiwi = np.stack([kw.query(analyzer.search_terms(q.question)).values[perm]
+
+        def scores(result) -> np.ndarray:  # every passage's score (limit = all of them)
+            return np.asarray([result.of(cid) for cid in ids])
+
+        kiwi = np.stack([scores(kw.query(analyzer.search_terms(q.question), limit=len(ids)))
                          for q in ds.questions])
-        grams = np.stack([kw.query_grams(analyzer.gram_text(q.question)).values[perm]
-                          for q in ds.questions])
+        grams = np.stack([scores(kw.query_grams(analyzer.gram_text(q.question),
+                                                limit=len(ids))) for q in ds.questions])
         units = index.passage_vectors.vectors
         owners = np.asarray([i for i, texts in enumerate(index.kb.store.unit_texts(index.chunks))
                              for _ in texts])

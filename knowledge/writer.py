@@ -299,13 +299,15 @@ class KnowledgeWriter:
         if self.manifest.failed.pop(source, None) is not None:
             self._manifest_dirty = True
 
-    def _keyword_docs(self, chunks: Sequence[Chunk]) -> None:
+    def _keyword_docs(self, chunks: Sequence[Chunk],
+                      terms: Sequence[Sequence[str]] | None = None) -> None:
         assert self._keyword is not None
         texts = [keyword_text(c) for c in chunks]
+        if terms is None:
+            terms = self.analyzer.search_terms_batch(texts)
         self._keyword.upsert(
-            KeywordDoc(c.id, terms, text, c.category, c.vectors)
-            for c, text, terms in zip(chunks, texts, self.analyzer.search_terms_batch(texts),
-                                      strict=True))
+            KeywordDoc(c.id, chunk_terms, text, c.category, c.vectors)
+            for c, text, chunk_terms in zip(chunks, texts, terms, strict=True))
 
     def _mark_writing(self) -> None:
         if not self._changed:
@@ -428,16 +430,18 @@ class KnowledgeWriter:
 
     # --- convenience for the evaluation and benchmarks -----------------------------------
     def write_prepared(self, chunks: Sequence[Chunk], units: Sequence[Sequence[str]] | None,
-                       vectors, *, source: str = "bulk") -> None:
+                       vectors, *, source: str = "bulk",
+                       terms: Sequence[Sequence[str]] | None = None) -> None:
         """Write chunks whose vectors are already computed (cached evaluation vectors,
         synthetic benchmark data): sentence vectors with their `units`, or one vector per
-        chunk when `units` is None. Recorded under one manifest key per doc_id."""
+        chunk when `units` is None; `terms` (their Kiwi terms) when already known.
+        Recorded under one manifest key per doc_id."""
         self._mark_writing()
         if units is None:
             self.store.write_chunk_vectors(chunks, vectors)
         else:
             self.store.write(chunks, units, vectors)
-        self._keyword_docs(chunks)
+        self._keyword_docs(chunks, terms)
         by_doc: dict[str, list[str]] = {}
         for chunk in chunks:
             by_doc.setdefault(chunk.doc_id, []).append(chunk.id)
