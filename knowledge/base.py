@@ -179,7 +179,8 @@ class KnowledgeBase:
                 f"공개된 색인 {folder}에 벡터 색인이 없습니다 (다른 모드로 만든 색인). "
                 "`startupbot ingest --rebuild`를 실행하세요.")
         store = KnowledgeStore(
-            build_chroma_client(self.settings, chroma), self.settings.collection_name,
+            build_chroma_client(self.settings, chroma),
+            state.collection or self.settings.collection_name,
             self.embeddings, dense_units=self.settings.dense_units,
             sentences=self.analyzer.sentences)
         try:

@@ -56,6 +56,8 @@ class SnapshotState(BaseModel):
     embedder: str = ""
     dense_units: str = ""
     chroma_mode: str = "embedded"
+    collection: str = Field("", description="The Chroma collection readers query (with a "
+                            "server, a rebuild writes a new one; empty: the configured name).")
 
 
 class KnowledgePaths:
@@ -90,6 +92,11 @@ class KnowledgePaths:
     @staticmethod
     def manifest(folder: Path) -> Path:
         return folder / "manifest.json"
+
+    @property
+    def collection_file(self) -> Path:
+        """With a Chroma server: which collection the writer's copy is (see writer)."""
+        return self.work / "collection"
 
     @property
     def writing_marker(self) -> Path:
@@ -143,7 +150,8 @@ class KnowledgePaths:
         target = self.snapshot(state.snapshot)
         tmp = Path(tempfile.mkdtemp(dir=self.snapshots, prefix=f".{state.snapshot}-"))
         try:
-            for part in ("keyword", "manifest.json", *(["chroma"] if include_chroma else [])):
+            for part in ("keyword", "manifest.json", "collection",
+                         *(["chroma"] if include_chroma else [])):
                 source = self.work / part
                 if source.is_dir():
                     shutil.copytree(source, tmp / part,
@@ -160,6 +168,11 @@ class KnowledgePaths:
             raise
         write_atomically(self.current_file, state.model_dump_json(indent=1))
         return target
+
+    def kept_states(self) -> list[SnapshotState]:
+        """The states of the snapshots still on disk."""
+        return [state for folder in self._snapshot_dirs()
+                if (state := read_state(folder)) is not None]
 
     def collect_garbage(self, keep: int, grace_seconds: float) -> list[str]:
         """Delete snapshots beyond the newest `keep`, once they have been superseded for

@@ -17,6 +17,7 @@ Readers never write: they only open published snapshots (`knowledge/base.py`).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -180,20 +181,32 @@ class KnowledgeWriter:
         log.info("writer.legacy_layout_migrated")
 
     def _drop_work(self) -> None:
-        if self.settings.chroma_mode is ChromaMode.HTTP:
-            from knowledge.store import KnowledgeStore  # noqa: F401 (opened below)
-
-            store = self._open_store()
-            store.open(create=True, rebuild=True)
-            store.close()
         shutil.rmtree(self.paths.work, ignore_errors=True)
+        if self.settings.chroma_mode is ChromaMode.HTTP:
+            # Readers keep querying the served collection during the rebuild: the writer
+            # fills a new one, which the next snapshot names (the old one is dropped once no
+            # kept snapshot uses it).
+            self.paths.work.mkdir(parents=True, exist_ok=True)
+            name = f"{self.settings.collection_name}-r{int(time.time())}"
+            write_atomically(self.paths.collection_file, name)
+
+    @property
+    def collection_name(self) -> str:
+        """The collection the writer's copy is: always the configured one in embedded mode
+        (each copy has its own folder); with a server, a rebuild's new one if any."""
+        if self.settings.chroma_mode is ChromaMode.HTTP:
+            try:
+                return self.paths.collection_file.read_text().strip()
+            except OSError:
+                pass
+        return self.settings.collection_name
 
     def _open_store(self) -> KnowledgeStore:
         from knowledge.store import KnowledgeStore, build_chroma_client
 
         path = self.paths.chroma(self.paths.work)
         return KnowledgeStore(
-            build_chroma_client(self.settings, path), self.settings.collection_name,
+            build_chroma_client(self.settings, path), self.collection_name,
             self._embeddings(), dense_units=self.settings.dense_units,
             sentences=self.analyzer.sentences)
 
@@ -352,7 +365,7 @@ class KnowledgeWriter:
             snapshot=name, generation=generation, documents=len(self.manifest.files),
             chunks=len(ids), ids_sha256=ids_hash(ids), embedder=self.embedder_id,
             dense_units=self.settings.dense_units.value,
-            chroma_mode=self.settings.chroma_mode.value)
+            chroma_mode=self.settings.chroma_mode.value, collection=self.collection_name)
         size = folder_bytes(self.paths.work) if embedded else folder_bytes(
             self.paths.keyword(self.paths.work))
         self.check_free_space(extra_bytes=size)
@@ -367,6 +380,8 @@ class KnowledgeWriter:
         self._changed = self._needs_publish = False
         removed = self.paths.collect_garbage(self.settings.keep_snapshots,
                                              self.settings.snapshot_grace_seconds)
+        if not embedded:
+            self._drop_unused_collections()
         log.info("writer.published", extra={"snapshot": name, "chunks": state.chunks,
                                             "documents": state.documents,
                                             "removed_snapshots": removed})
@@ -374,6 +389,21 @@ class KnowledgeWriter:
         if self.on_publish is not None:
             self.on_publish(state)
         return state
+
+    def _drop_unused_collections(self) -> None:
+        """With a server: delete collections of earlier rebuilds that no kept snapshot uses."""
+        from knowledge.store import UNITS_SUFFIX
+
+        base = self.settings.collection_name
+        used = {self.collection_name, *(s.collection or base for s in self.paths.kept_states())}
+        used |= {name + UNITS_SUFFIX for name in used}
+        for collection in self.store.client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            ours = name in (base, base + UNITS_SUFFIX) or name.startswith(f"{base}-r")
+            if ours and name not in used:
+                with contextlib.suppress(Exception):
+                    self.store.client.delete_collection(name)
+                    log.info("writer.collection_dropped", extra={"collection": name})
 
     def _snapshot_intact(self, state: SnapshotState) -> bool:
         """A cheap check that the served snapshot can still be opened (files present, the

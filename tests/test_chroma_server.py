@@ -66,3 +66,35 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server: int, tmp_path:
     # a second client (another bot process) sees the same index
     other = KnowledgeBase(settings, analyzer=analyzer)
     assert other.store.open().count() == kb.store.count()
+
+
+def test_a_rebuild_with_a_server_fills_a_new_collection_while_readers_keep_the_old(
+        chroma_server: int, tmp_path: Path, analyzer) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "tips.md").write_text(
+        "---\ntitle: 팁스\n---\n# 팁스\n\n## 지원\n팁스 일반트랙 R&D는 최대 5억원을 지원한다.\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "data", docs, chroma_mode="http",
+                             chroma_host="127.0.0.1", chroma_port=chroma_server,
+                             keep_snapshots=1, snapshot_grace_seconds=0)
+    writer_kb = KnowledgeBase(settings, analyzer=analyzer)
+    assert Ingestor(writer_kb).run().ok
+    reader = KnowledgeBase(settings, analyzer=analyzer)
+    before = reader.current().state
+    served = before.collection
+    during: list[int] = []
+
+    def while_rebuilding(done: int, total: int, name: str) -> None:
+        # the writer has started filling a new, empty collection: readers still answer
+        reader.refresh()
+        during.append(len(reader.searcher().search("팁스 지원 금액", 3).hits))
+
+    assert Ingestor(writer_kb, progress=while_rebuilding).run(rebuild=True).ok
+    assert during and all(during)
+    reader.refresh()
+    after = reader.current().state
+    assert after.collection != served and after.snapshot != before.snapshot
+    assert "5억원" in reader.searcher().search("팁스 지원 금액", 3).hits[0].chunk.text
+    names = {c if isinstance(c, str) else c.name for c in reader.store.client.list_collections()}
+    assert served not in names, "the old collection is dropped once no snapshot uses it"
