@@ -43,8 +43,8 @@ EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today 
 
 # The answerer's "subject found, detail missing" answers: any of these modes, or a first line
 # saying so in the documents' voice ("자료에는 ○○의 △△ 정보가 없습니다", "The documents do not
-# give ..."). The modes are what the trust branch may add; the text rule catches answers that
-# say it before a mode exists.
+# give ..."). `detail_missing` is the mode the issue-11 answerer defines (`partial` is accepted
+# too); the text rule also catches answers (e.g. generative ones) that say it in their text.
 DETAIL_MISSING_MODES = frozenset({"detail_missing", "partial"})
 _KO_MISSING = re.compile(r"^\W*(?:제공된\s*)?(?:자료|문서)(?:에는|에서는)\s.*?"
                          r"(?:없습니다|없어요|나와 있지 않|확인되지 않|담겨 있지 않|"

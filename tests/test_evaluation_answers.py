@@ -345,3 +345,20 @@ def test_cli_answers_generative_mode_when_a_model_is_configured(
     assert generative["q2"]["outcome"] == "refused"  # refused before any model call
     assert modes["extractive"]["outcomes"][0]["mode"] == "extractive"
     assert len(asked) == 1, "only the answerable question reaches the model"
+
+
+def test_compare_shows_before_and_after() -> None:
+    from bot.answer_eval_report import AnswerEvalReport, ModeRun, compare_markdown
+
+    item = _item("detail_missing", [], ["tips.md"], kind="near_miss")
+
+    def run(answer: Answer) -> AnswerEvalReport:
+        part = part_report("heldout", "h.jsonl", 1, [score_turn(item, 0, answer)])
+        return AnswerEvalReport(today="2026-12-01",
+                                modes=[ModeRun(mode="extractive", parts=[part])])
+
+    before = run(_answer("1357 [1]", AnswerMode.EXTRACTIVE, "tips.md"))
+    after = run(_answer("자료에는 전화번호 정보가 없습니다.", "detail_missing", "tips.md"))
+    table = compare_markdown(before, after)
+    assert "| heldout (all) | 1 | – | – | 0.000 → 1.000 | 1 → 0 | 0 |" in table
+    assert "|   near_miss | 1 |" in table
