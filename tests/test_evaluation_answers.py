@@ -79,6 +79,9 @@ def test_detail_missing_text_signal(text: str, missing: bool) -> None:
     ("No. The academy is for founders aged 39 or younger [1].", "no"),
     ("Yes, you can apply [1].", "yes"),
     ("예비창업패키지는 2018년에 시작되었습니다 [1].", None),  # 예비 is not 예
+    ("혁신바우처는 5년 안에 3회를 넘게 지원받은 기업은 신청할 수 없다. [1]", None),  # a quote
+    ("대상이 아닙니다. 창업 7년 이내 기업만 됩니다 [1].", "no"),
+    ("신청할 수 있습니다. 2020년부터 연령 제한이 없습니다 [1].", "yes"),
 ])
 def test_verdict_read_from_the_first_sentence(text: str, verdict: str | None) -> None:
     assert detect_verdict(text) == verdict
