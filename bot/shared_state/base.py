@@ -1,0 +1,97 @@
+"""What replicas share, as one small interface with two backends (SQL and Redis).
+
+Every method is blocking (a database or Redis round trip); the bot calls them in a worker
+thread. Keys are pseudonyms (HMAC of the Telegram id under the conversation key), never raw
+ids. Times are wall-clock seconds (`time.time()`), because replicas on different machines share
+no monotonic clock.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Claim(StrEnum):
+    """What a replica may do with a delivered update."""
+
+    NEW = "new"  # nobody has it: this replica owns it now (or took it over from a dead one)
+    DONE = "done"  # already answered: acknowledge, do nothing
+    BUSY = "busy"  # another replica is processing it right now: ask Telegram to retry later
+
+
+@dataclass(frozen=True)
+class RateVerdict:
+    allowed: bool
+    retry_after: float = 0.0
+    warn: bool = False
+
+
+class SharedStateError(Exception):
+    """The shared store cannot be used (the message names it, without passwords)."""
+
+
+class SharedState(ABC):
+    """The state of the bot that must not live in one process."""
+
+    name: str = "?"
+
+    # --- conversation turns --------------------------------------------------------------
+    @abstractmethod
+    def turns(self, conversation: str, limit: int) -> list[dict[str, str]]:
+        """The last `limit` turns (oldest first), each {"question", "query", "answer"}."""
+
+    @abstractmethod
+    def add_turn(self, conversation: str, turn: dict[str, str], keep: int,
+                 ttl_s: float) -> None:
+        """Append a turn, keep only the last `keep`, forget the conversation after `ttl_s`."""
+
+    @abstractmethod
+    def forget(self, conversation: str) -> bool:
+        """Drop a conversation; True when there was one."""
+
+    @abstractmethod
+    def conversation_count(self) -> int: ...
+
+    # --- pending 👎 comments --------------------------------------------------------------
+    @abstractmethod
+    def set_pending(self, key: str, data: dict[str, Any], until: float) -> None: ...
+
+    @abstractmethod
+    def get_pending(self, key: str, now: float) -> dict[str, Any] | None:
+        """The pending comment of `key` if it has not expired."""
+
+    @abstractmethod
+    def pop_pending(self, key: str) -> bool:
+        """Remove it; True for exactly one caller (so a comment is stored once)."""
+
+    # --- rate limit ----------------------------------------------------------------------
+    @abstractmethod
+    def rate_hit(self, key: str, count: int, window: float, now: float) -> RateVerdict:
+        """Count one question in a sliding window of `window` seconds, if it has room; the
+        first refusal after the window filled says `warn`. Atomic across replicas."""
+
+    # --- processed updates ---------------------------------------------------------------
+    @abstractmethod
+    def claim_update(self, update_id: int, lease_s: float, now: float) -> Claim: ...
+
+    @abstractmethod
+    def finish_update(self, update_id: int, now: float, keep_s: float) -> None: ...
+
+    @abstractmethod
+    def release_update(self, update_id: int) -> None:
+        """Give an unfinished update back (e.g. on shutdown) so a redelivery is processed."""
+
+    # --- housekeeping --------------------------------------------------------------------
+    @abstractmethod
+    def purge(self, now: float) -> int:
+        """Delete what has expired; returns how many entries."""
+
+    @abstractmethod
+    def ping(self) -> str:
+        """Open (and migrate) now; returns a printable name. Raises SharedStateError."""
+
+    @abstractmethod
+    def close(self) -> None: ...
