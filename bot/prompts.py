@@ -247,6 +247,10 @@ TG_COMMENT_PROMPT = {
     "en": "What was missing? Reply to this message and I will use it to improve (optional, "
           "within {minutes} min). Send /skip to ask a new question instead.",
 }
+TG_FEEDBACK_REJECTED = {  # a forged, foreign or stale 👍/👎 button: nothing was changed
+    "ko": "이 버튼은 이 대화의 답변이 아니어서 반영하지 않았습니다.",
+    "en": "This button does not belong to an answer in this chat, so nothing was changed.",
+}
 TG_COMMENT_PLACEHOLDER = {"ko": "부족했던 점 (선택)", "en": "What was missing (optional)"}
 TG_COMMENT_SAVED = {"ko": "의견을 저장했습니다. 감사합니다!", "en": "Saved. Thank you!"}
 TG_COMMENT_SKIPPED = {"ko": "알겠습니다. 새 질문을 보내 주세요.",

@@ -106,16 +106,14 @@ class RedisSharedState(SharedState):
     def set_pending(self, key: str, data: dict[str, Any], until: float) -> None:
         ms = max(1, int((until - time.time()) * 1000))
         self._r().set(f"{PREFIX}pending:{key}",
-                      json.dumps(data | {"until": until}, ensure_ascii=False), px=ms)
+                      json.dumps({"data": data, "until": until}, ensure_ascii=False), px=ms)
 
     def get_pending(self, key: str, now: float) -> dict[str, Any] | None:
         raw = self._r().get(f"{PREFIX}pending:{key}")
         if raw is None:
             return None
-        data = json.loads(raw)
-        if data.pop("until", now + 1) <= now:
-            return None
-        return data
+        entry = json.loads(raw)
+        return entry["data"] if entry["until"] > now else None
 
     def pop_pending(self, key: str) -> bool:
         return self._r().delete(f"{PREFIX}pending:{key}") == 1
