@@ -42,8 +42,9 @@ def make_answer(question: str = "예비창업패키지 지원 금액은?", *,
 
 
 @pytest.fixture
-def answer_log(tmp_path: Path) -> AnswerLog:
-    log = AnswerLog.from_settings(make_settings(tmp_path / "data"))
+def answer_log(tmp_path: Path, database_url: str) -> AnswerLog:
+    """Runs each test on SQLite and on a real PostgreSQL (tests/servers.py)."""
+    log = AnswerLog.from_settings(make_settings(tmp_path / "data", answer_log_url=database_url))
     yield log
     log.close()
 
