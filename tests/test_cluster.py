@@ -31,15 +31,20 @@ TOKEN = "123456:CLUSTER-token_abc"
 RATE_LIMIT_TEXT = prompts.TG_RATE_LIMITED["ko"].split(".")[0]
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory, corpus_data_dir: Path,
-            postgres: Any) -> Iterator[Cluster]:
+@pytest.fixture(scope="module", params=["postgresql", "redis"])
+def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+            corpus_data_dir: Path, postgres: Any) -> Iterator[Cluster]:
+    """The shared state in PostgreSQL (next to the answer log), then in Redis."""
     root = tmp_path_factory.mktemp("cluster")
     data = root / "data"
     shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
+    redis_url = None
+    if request.param == "redis":
+        redis_url = request.getfixturevalue("redis_session").url
+        request.getfixturevalue("redis_session").flush()
     with FakeTelegram(token=TOKEN) as tg, FakeOpenAI(api_key="sk-cluster") as llm:
         # replica 2 writes with a (fake) model, so the kill test can hold it mid-answer
-        cluster = Cluster(root, tg, postgres.create_database(), data,
+        cluster = Cluster(root, tg, postgres.create_database(), data, redis_url=redis_url,
                           victim_env=llm.env() | {"STARTUPBOT_LLM_MAX_RETRIES": "0"})
         cluster.llm = llm  # type: ignore[attr-defined]
         try:
@@ -70,6 +75,26 @@ def ask(cluster: Cluster, chat: int, question: str, first: int | None,
     update = cluster.tg.make_message_update(chat, chat, question, **kwargs)
     cluster.deliver(update, first=first)
     return update
+
+
+def held(cluster: Cluster, update_id: int) -> bool:
+    """Is the update claimed (being processed) in the shared store?"""
+    if cluster.redis_url:
+        import redis
+
+        client = redis.Redis.from_url(cluster.redis_url)
+        try:
+            return client.get(f"startupbot:update:{update_id}") == b"busy"
+        finally:
+            client.close()
+    engine = create_engine(cluster.answer_log_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT state FROM shared_updates WHERE update_id = :u"),
+                {"u": update_id}).scalar() == "busy"
+    finally:
+        engine.dispose()
 
 
 def no_errors(cluster: Cluster) -> None:
@@ -180,18 +205,13 @@ def test_kill_9_while_holding_an_update_loses_nothing_and_answers_once(
     sender = threading.Thread(target=lambda: statuses.extend(
         cluster.deliver(update, first=2, timeout=90)))
     sender.start()
-    engine = create_engine(cluster.answer_log_url)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # replica 2 has claimed it and is waiting on the model
-        with engine.connect() as connection:
-            held = connection.execute(text(
-                "SELECT state FROM shared_updates WHERE update_id = :u"), {"u": uid}).scalar()
-        if held == "busy" and len(cluster.llm.chat_requests()) > asked:  # type: ignore
+        if held(cluster, uid) and len(cluster.llm.chat_requests()) > asked:  # type: ignore
             break
         time.sleep(0.05)
     else:
         raise AssertionError("replica 2 never took the update")
-    engine.dispose()
     assert answers(cluster, chat) == []
     cluster.kill(2)
     sender.join(timeout=120)
