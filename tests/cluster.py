@@ -66,6 +66,7 @@ class Cluster:
     data_dir: Path
     redis_url: str | None = None
     victim_env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # for every replica
     replicas: list[Replica] = field(default_factory=list)
     nginx_port: int = 0
     chroma_port: int = 0
@@ -91,6 +92,7 @@ class Cluster:
         }
         if self.redis_url:
             env["STARTUPBOT_REDIS_URL"] = self.redis_url
+        env |= self.extra_env
         if index == 2:
             env |= self.victim_env
         return env
