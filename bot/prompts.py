@@ -305,3 +305,4 @@ SERVE_WEBHOOK_NO_SECRET = (
 )
 SERVE_STARTED = "텔레그램 봇 @{username} 실행 중 ({mode}). 끝내려면 Ctrl-C."
 SERVE_WEBHOOK_INVALID = "웹훅 설정이 올바르지 않습니다: {problems}"
+SERVE_STATE_INVALID = "공유 상태 설정(STARTUPBOT_REDIS_URL 등)이 올바르지 않습니다: {problems}"

@@ -153,3 +153,15 @@ def test_settings_reject_short_keys_and_foreign_urls() -> None:
         SharedStateSettings(conversation_key="short", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         SharedStateSettings(redis_url="http://x", _env_file=None)  # type: ignore[call-arg]
+
+
+def test_serve_refuses_to_start_with_bad_shared_state_settings(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.telegram.serve import ServeError, preflight
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "data", telegram_bot_token="123456:TEST-token_abc")
+    monkeypatch.setenv("STARTUPBOT_REDIS_URL", "http://127.0.0.1:6379")
+    with pytest.raises(ServeError, match="STARTUPBOT_REDIS_URL") as raised:
+        preflight(settings)
+    assert "redis_url" in raised.value.message
