@@ -24,7 +24,11 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
 # policy-rc.d: install only, do not start the system services (the tests start their own)
-$SUDO sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+made_policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    $SUDO sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+    made_policy=1
+fi
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-$SUDO rm -f /usr/sbin/policy-rc.d
+[ -z "$made_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 echo "test servers: installed ${missing[*]}"
