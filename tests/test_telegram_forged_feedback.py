@@ -101,3 +101,34 @@ async def test_webhook_redelivery_is_answered_once_and_a_held_update_is_retried(
         assert len(h.answers(USER)) == 2
         assert len(list(h.answer_log.iter_answers())) == 2
     h.tg.assert_no_violations()
+
+
+@pytest.mark.asyncio
+async def test_stopping_gives_an_unfinished_update_back(harness: Harness,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM while an answer is still being computed: the webhook never said 200, and the
+    update is released, so Telegram's redelivery is processed (by this or another replica)."""
+    port = free_port()
+    hook = WebhookConfig(url=f"http://127.0.0.1:{port}/hook", listen="127.0.0.1", port=port)
+    started = asyncio.Event()
+
+    async def hangs(*args, **kwargs):
+        started.set()
+        await asyncio.sleep(120)
+
+    monkeypatch.setattr(harness.engine, "aanswer", hangs)
+    update = harness.tg.make_message_update(USER, USER, QUESTION)
+    async with harness.running(webhook=hook) as h:
+        delivery = asyncio.create_task(h.tg.async_deliver_webhook(hook.url, update, timeout=30))
+        await asyncio.wait_for(started.wait(), 20)
+        state = h.services.state
+        assert state.claim_update(update["update_id"], 60, time.time()) is Claim.BUSY
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 10
+    assert await delivery == 503  # not 200: Telegram will resend it
+    from bot.shared_state import SharedStateSettings, build_shared_state
+
+    again = build_shared_state(h.settings.answer_log_url, SharedStateSettings(_env_file=None))
+    assert again.claim_update(update["update_id"], 60, time.time()) is Claim.NEW
+    again.close()
+    assert h.answers(USER) == []

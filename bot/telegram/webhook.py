@@ -13,8 +13,9 @@ endpoint calls `application.process_update` and answers only when it is done:
   after about a minute and then resends): processing goes on and marks the update done;
 - no answer at all when the process dies (kill -9): Telegram resends, another replica takes it.
 
-On shutdown the server stops accepting, waits a few seconds for updates in progress, and gives
-the unfinished ones back (release), so their redelivery is processed elsewhere.
+On shutdown the server answers new updates 503, waits a few seconds for updates in progress,
+and gives the unfinished ones back (release, answered 503), so their redelivery is processed
+elsewhere.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class WebhookServer:
         self._limit = asyncio.Semaphore(svc.settings.telegram_concurrent_updates)
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._server: _Server | None = None
+        self._stopping = False
         self._serving: asyncio.Task[None] | None = None
 
     def asgi(self) -> Starlette:
@@ -75,6 +77,8 @@ class WebhookServer:
         return PlainTextResponse("ok")
 
     async def handle(self, request: Request) -> Response:
+        if self._stopping:
+            return PlainTextResponse("stopping", status_code=503, headers={"Retry-After": "1"})
         secret = self.config.secret
         if secret and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
             log.warning("telegram.webhook_bad_secret")
@@ -96,6 +100,8 @@ class WebhookServer:
         self._tasks[update_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(update_id, None))
         done, _ = await asyncio.wait({task}, timeout=self.timeout)
+        if task.cancelled():  # shutting down: given back, Telegram resends it
+            return PlainTextResponse("stopping", status_code=503, headers={"Retry-After": "1"})
         if task not in done:
             log.warning("telegram.update_slow", extra={"update_id": update_id,
                                                        "timeout_s": self.timeout})
@@ -144,7 +150,7 @@ class WebhookServer:
     async def start(self) -> None:
         config = uvicorn.Config(self.asgi(), host=self.config.listen, port=self.config.port,
                                 log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=int(SHUTDOWN_GRACE_S))
+                                timeout_graceful_shutdown=2)
         self._server = _Server(config)
         self._serving = asyncio.create_task(self._server.serve())
         while not self._server.started:
@@ -154,16 +160,19 @@ class WebhookServer:
             await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._serving is not None:
-            with contextlib.suppress(Exception):
-                await self._serving
+        """New updates get 503; those in progress get SHUTDOWN_GRACE_S to finish, the rest
+        are cancelled and released (answered 503), then the server closes."""
+        self._stopping = True
         pending: list[Any] = list(self._tasks.values())
         if pending:
-            _, late = await asyncio.wait(pending, timeout=1.0)  # uvicorn waited already
+            _, late = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_S)
             for task in late:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=2)
                 log.warning("telegram.updates_released", extra={"count": len(late)})
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._serving is not None:
+            with contextlib.suppress(Exception):
+                await self._serving
