@@ -16,6 +16,7 @@ arrive at another replica than the one that asked for it.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -82,7 +83,8 @@ async def _rejection(svc: BotServices, answer_id: int, chat_id: int | None,
     """Why this press must not count, or None when it is the chat's own answer."""
     if chat_id is None:
         return "no_message"  # an inaccessible message: we cannot tell whose chat it is
-    if signature is not None and signature != svc.feedback_signature(answer_id, chat_id):
+    if signature is not None and not hmac.compare_digest(
+            signature, svc.feedback_signature(answer_id, chat_id)):
         return "signature"
     assert svc.answer_log is not None
     owner = getattr(svc.answer_log, "answer_in_chat", None)
