@@ -133,7 +133,9 @@ def main() -> None:
             for n in args.replicas:
                 root = tmp / f"r{n}"
                 root.mkdir()
-                with FakeTelegram(token=TOKEN) as tg:
+                # update ids keep increasing from one cluster to the next, as on Telegram
+                # (the shared store remembers processed ids, and Redis outlives a cluster)
+                with FakeTelegram(token=TOKEN, first_update_id=100_000_001 + n * 10**7) as tg:
                     cluster = Cluster(root, tg, pg.create_database(), data, redis_url=redis_url,
                                       extra_env={"STARTUPBOT_TELEGRAM_UPDATE_TIMEOUT": "55",
                                                  "STARTUPBOT_TELEGRAM_RATE_LIMIT_COUNT": "50",

@@ -79,20 +79,21 @@ def ask(cluster: Cluster, chat: int, question: str, first: int | None,
 
 def held(cluster: Cluster, update_id: int) -> bool:
     """Is the update claimed (being processed) in the shared store?"""
+    key = f"{TOKEN.split(':')[0]}:{update_id}"  # "<bot id>:<update_id>"
     if cluster.redis_url:
         import redis
 
         client = redis.Redis.from_url(cluster.redis_url)
         try:
-            return client.get(f"startupbot:update:{update_id}") == b"busy"
+            return client.get(f"startupbot:update:{key}") == b"busy"
         finally:
             client.close()
     engine = create_engine(cluster.answer_log_url)
     try:
         with engine.connect() as connection:
             return connection.execute(text(
-                "SELECT state FROM shared_updates WHERE update_id = :u"),
-                {"u": update_id}).scalar() == "busy"
+                "SELECT state FROM shared_updates WHERE update_key = :k"),
+                {"k": key}).scalar() == "busy"
     finally:
         engine.dispose()
 

@@ -106,19 +106,21 @@ def test_the_rate_limit_holds_when_replicas_race(replicas) -> None:
 def test_an_update_is_claimed_once_finished_and_taken_over_after_its_lease(replicas) -> None:
     one, two = replicas
     now = time.time()
-    assert one.claim_update(101, 60, now) is Claim.NEW
-    assert two.claim_update(101, 60, now) is Claim.BUSY
-    one.finish_update(101, time.time(), 3600)
-    assert two.claim_update(101, 60, time.time()) is Claim.DONE
+    assert one.claim_update("1:101", 60, now) is Claim.NEW
+    assert two.claim_update("1:101", 60, now) is Claim.BUSY
+    one.finish_update("1:101", time.time(), 3600)
+    assert two.claim_update("1:101", 60, time.time()) is Claim.DONE
     # a replica that died holding an update: after the lease another one takes it over
-    assert one.claim_update(102, 0.3, time.time()) is Claim.NEW
-    assert two.claim_update(102, 0.3, time.time()) is Claim.BUSY
+    assert one.claim_update("1:102", 0.3, time.time()) is Claim.NEW
+    assert two.claim_update("1:102", 0.3, time.time()) is Claim.BUSY
     time.sleep(0.5)
-    assert two.claim_update(102, 60, time.time()) is Claim.NEW
+    assert two.claim_update("1:102", 60, time.time()) is Claim.NEW
+    # the same update id of another bot sharing the store is another update
+    assert one.claim_update("2:101", 60, time.time()) is Claim.NEW
     # released (shutdown before processing): the redelivery is processed
-    assert one.claim_update(103, 60, time.time()) is Claim.NEW
-    one.release_update(103)
-    assert two.claim_update(103, 60, time.time()) is Claim.NEW
+    assert one.claim_update("1:103", 60, time.time()) is Claim.NEW
+    one.release_update("1:103")
+    assert two.claim_update("1:103", 60, time.time()) is Claim.NEW
 
 
 def test_racing_claims_give_the_update_to_exactly_one_replica(replicas) -> None:
@@ -127,7 +129,7 @@ def test_racing_claims_give_the_update_to_exactly_one_replica(replicas) -> None:
 
     def claim(i: int) -> Claim:
         barrier.wait()
-        return (one if i % 2 else two).claim_update(555, 60, time.time())
+        return (one if i % 2 else two).claim_update("1:555", 60, time.time())
 
     with ThreadPoolExecutor(8) as pool:
         claims = list(pool.map(claim, range(8)))

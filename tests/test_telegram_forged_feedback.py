@@ -91,12 +91,13 @@ async def test_webhook_redelivery_is_answered_once_and_a_held_update_is_retried(
         # an update another replica holds: 503 (Telegram retries), nothing sent
         held = h.tg.make_message_update(USER, USER, "TIPS 프로그램은 어떻게 지원하나요?")
         state = h.services.state
-        assert state.claim_update(held["update_id"], 60, time.time()) is Claim.NEW
+        key = f"{h.app.bot.id}:{held['update_id']}"
+        assert state.claim_update(key, 60, time.time()) is Claim.NEW
         assert await h.tg.async_deliver_webhook(hook.url, held, secret_token="s3cret") == 503
         await asyncio.sleep(0.3)
         assert len(h.answers(USER)) == 1
         # that replica gives it back (or its lease ends): the retry is processed here
-        state.release_update(held["update_id"])
+        state.release_update(key)
         assert await h.tg.async_deliver_webhook(hook.url, held, secret_token="s3cret") == 200
         assert len(h.answers(USER)) == 2
         assert len(list(h.answer_log.iter_answers())) == 2
@@ -122,13 +123,14 @@ async def test_stopping_gives_an_unfinished_update_back(harness: Harness,
         delivery = asyncio.create_task(h.tg.async_deliver_webhook(hook.url, update, timeout=30))
         await asyncio.wait_for(started.wait(), 20)
         state = h.services.state
-        assert state.claim_update(update["update_id"], 60, time.time()) is Claim.BUSY
+        key = f"{h.app.bot.id}:{update['update_id']}"
+        assert state.claim_update(key, 60, time.time()) is Claim.BUSY
         stopping = time.monotonic()
     assert time.monotonic() - stopping < 10
     assert await delivery == 503  # not 200: Telegram will resend it
     from bot.shared_state import SharedStateSettings, build_shared_state
 
     again = build_shared_state(h.settings.answer_log_url, SharedStateSettings(_env_file=None))
-    assert again.claim_update(update["update_id"], 60, time.time()) is Claim.NEW
+    assert again.claim_update(key, 60, time.time()) is Claim.NEW
     again.close()
     assert h.answers(USER) == []

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Date,
     DateTime,
     Double,
@@ -128,7 +127,7 @@ class SharedRateRow(Base):
 class SharedUpdateRow(Base):
     __tablename__ = "shared_updates"
 
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<bot id>:<id>"
     state: Mapped[str] = mapped_column(String(8))  # busy | done
     lease_until: Mapped[float] = mapped_column(Double)
     expires_at: Mapped[float] = mapped_column(Double)

@@ -74,14 +74,15 @@ class SharedState(ABC):
         first refusal after the window filled says `warn`. Atomic across replicas."""
 
     # --- processed updates ---------------------------------------------------------------
+    # `key` is "<bot id>:<update_id>": two bots (say staging and production) may share a store.
     @abstractmethod
-    def claim_update(self, update_id: int, lease_s: float, now: float) -> Claim: ...
+    def claim_update(self, key: str, lease_s: float, now: float) -> Claim: ...
 
     @abstractmethod
-    def finish_update(self, update_id: int, now: float, keep_s: float) -> None: ...
+    def finish_update(self, key: str, now: float, keep_s: float) -> None: ...
 
     @abstractmethod
-    def release_update(self, update_id: int) -> None:
+    def release_update(self, key: str) -> None:
         """Give an unfinished update back (e.g. on shutdown) so a redelivery is processed."""
 
     # --- housekeeping --------------------------------------------------------------------

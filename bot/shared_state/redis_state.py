@@ -130,9 +130,9 @@ class RedisSharedState(SharedState):
         return RateVerdict(bool(allowed), float(retry), bool(warn))
 
     # --- processed updates ---------------------------------------------------------------
-    def claim_update(self, update_id: int, lease_s: float, now: float) -> Claim:
+    def claim_update(self, key: str, lease_s: float, now: float) -> Claim:
         client = self._r()
-        key = f"{PREFIX}update:{update_id}"
+        key = f"{PREFIX}update:{key}"
         if client.set(key, "busy", nx=True, px=int(lease_s * 1000)):
             return Claim.NEW
         state = client.get(key)
@@ -141,11 +141,11 @@ class RedisSharedState(SharedState):
                                            px=int(lease_s * 1000)) else Claim.BUSY
         return Claim.DONE if state == b"done" else Claim.BUSY
 
-    def finish_update(self, update_id: int, now: float, keep_s: float) -> None:
-        self._r().set(f"{PREFIX}update:{update_id}", "done", px=int(keep_s * 1000))
+    def finish_update(self, key: str, now: float, keep_s: float) -> None:
+        self._r().set(f"{PREFIX}update:{key}", "done", px=int(keep_s * 1000))
 
-    def release_update(self, update_id: int) -> None:
-        key = f"{PREFIX}update:{update_id}"
+    def release_update(self, key: str) -> None:
+        key = f"{PREFIX}update:{key}"
         client = self._r()
         if client.get(key) == b"busy":
             client.delete(key)

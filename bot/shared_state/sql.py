@@ -169,36 +169,36 @@ class SqlSharedState(SharedState):
         return verdict
 
     # --- processed updates ---------------------------------------------------------------
-    def claim_update(self, update_id: int, lease_s: float, now: float) -> Claim:
+    def claim_update(self, key: str, lease_s: float, now: float) -> Claim:
         lease = now + lease_s
         with self._tx() as c:
             inserted = c.execute(
-                self._insert(_UPDATES).values(update_id=update_id, state="busy",
+                self._insert(_UPDATES).values(update_key=key, state="busy",
                                               lease_until=lease,
                                               expires_at=lease + _BUSY_KEEP_S)
-                .on_conflict_do_nothing(index_elements=[_UPDATES.c.update_id])
-                .returning(_UPDATES.c.update_id)).first()
+                .on_conflict_do_nothing(index_elements=[_UPDATES.c.update_key])
+                .returning(_UPDATES.c.update_key)).first()
             if inserted is not None:  # (rowcount is -1 here with psycopg 3)
                 return Claim.NEW
             row = c.execute(select(_UPDATES.c.state, _UPDATES.c.lease_until)
-                            .where(_UPDATES.c.update_id == update_id).with_for_update()).one()
+                            .where(_UPDATES.c.update_key == key).with_for_update()).one()
             if row.state == "done":
                 return Claim.DONE
             if row.lease_until > now:
                 return Claim.BUSY
-            c.execute(update(_UPDATES).where(_UPDATES.c.update_id == update_id)
+            c.execute(update(_UPDATES).where(_UPDATES.c.update_key == key)
                       .values(lease_until=lease, expires_at=lease + _BUSY_KEEP_S))
-            log.warning("shared_state.update_taken_over", extra={"update_id": update_id})
+            log.warning("shared_state.update_taken_over", extra={"update": key})
             return Claim.NEW
 
-    def finish_update(self, update_id: int, now: float, keep_s: float) -> None:
+    def finish_update(self, key: str, now: float, keep_s: float) -> None:
         with self._tx() as c:
-            c.execute(update(_UPDATES).where(_UPDATES.c.update_id == update_id)
+            c.execute(update(_UPDATES).where(_UPDATES.c.update_key == key)
                       .values(state="done", expires_at=now + keep_s))
 
-    def release_update(self, update_id: int) -> None:
+    def release_update(self, key: str) -> None:
         with self._tx() as c:
-            c.execute(delete(_UPDATES).where(_UPDATES.c.update_id == update_id,
+            c.execute(delete(_UPDATES).where(_UPDATES.c.update_key == key,
                                              _UPDATES.c.state == "busy"))
 
     # --- housekeeping --------------------------------------------------------------------

@@ -107,12 +107,15 @@ class WebhookServer:
                                                        "timeout_s": self.timeout})
         return PlainTextResponse("ok")
 
+    def _key(self, update_id: int) -> str:
+        return f"{self.app.bot.id}:{update_id}"
+
     async def _claim(self, update_id: int) -> Claim:
         if self.svc.state is None:
             return Claim.NEW
         try:
-            return await self.svc.in_state_thread(self.svc.state.claim_update, update_id,
-                                                  self.lease, time.time())
+            return await self.svc.in_state_thread(self.svc.state.claim_update,
+                                                  self._key(update_id), self.lease, time.time())
         except Exception as exc:  # without the store: process it (at least once, maybe twice)
             log.error("telegram.update_store_failed", extra={"op": "claim",
                                                             "error": type(exc).__name__})
@@ -140,9 +143,10 @@ class WebhookServer:
         try:
             if op == "finish":
                 await asyncio.shield(self.svc.in_state_thread(
-                    state.finish_update, update_id, time.time(), self.keep))
+                    state.finish_update, self._key(update_id), time.time(), self.keep))
             else:
-                await asyncio.shield(self.svc.in_state_thread(state.release_update, update_id))
+                await asyncio.shield(self.svc.in_state_thread(state.release_update,
+                                                              self._key(update_id)))
         except Exception as exc:
             log.error("telegram.update_store_failed", extra={"op": op,
                                                             "error": type(exc).__name__})

@@ -44,7 +44,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "shared_updates",
-        sa.Column("update_id", sa.BigInteger(), primary_key=True, autoincrement=False),
+        sa.Column("update_key", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(8), nullable=False),
         sa.Column("lease_until", sa.Double(), nullable=False),
         sa.Column("expires_at", sa.Double(), nullable=False),
