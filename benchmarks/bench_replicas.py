@@ -79,6 +79,15 @@ def rss_mb(pid: int) -> int | None:
     return None
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_round(cluster, users: int, chat_base: int) -> dict:
     from tests.cluster import SECRET
 
@@ -95,10 +104,13 @@ def one_round(cluster, users: int, chat_base: int) -> dict:
             status = 0
         return time.perf_counter() - started, status
 
+    pids = [r.proc.pid for r in cluster.replicas] + [p.pid for p in cluster._procs[:1]]
+    cpu_before = sum(cpu_s(pid) for pid in pids)  # replicas + the chroma server
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=users) as pool:
         results = list(pool.map(post, updates))
     wall = time.perf_counter() - started
+    cpu = sum(cpu_s(pid) for pid in pids) - cpu_before
     latencies = [t for t, _ in results]
     answered = sum(1 for i in range(users) if any(
         b.get("callback_data", "").startswith("fb:")
@@ -106,7 +118,8 @@ def one_round(cluster, users: int, chat_base: int) -> dict:
     return {"users": users, "ok": sum(1 for _, s in results if s == 200), "answered": answered,
             "p50_ms": round(statistics.median(latencies) * 1000),
             "p95_ms": round(percentile(latencies, 0.95) * 1000),
-            "max_ms": round(max(latencies) * 1000), "wall_s": round(wall, 1)}
+            "max_ms": round(max(latencies) * 1000), "wall_s": round(wall, 1),
+            "cpu_ms_per_answer": round(cpu / users * 1000), "load_avg": os.getloadavg()[0]}
 
 
 def main() -> None:
