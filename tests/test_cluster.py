@@ -228,3 +228,18 @@ def test_kill_9_while_holding_an_update_loses_nothing_and_answers_once(
     assert len(answers(cluster, chat)) == 1
     assert len(logged(cluster, question)) == 1
     no_errors(cluster)
+
+
+def test_a_replica_stops_cleanly_within_10_s_of_sigterm(cluster: Cluster) -> None:
+    import signal
+
+    replica = cluster.replicas[0]
+    started = time.monotonic()
+    replica.proc.send_signal(signal.SIGTERM)
+    assert replica.proc.wait(timeout=15) == 0
+    assert time.monotonic() - started < 10
+    # the others still answer, through nginx
+    chat = 706_006
+    ask(cluster, chat, "수출바우처는 어디에서 신청하나요?", first=None)
+    assert len(answers(cluster, chat)) == 1
+    no_errors(cluster)
