@@ -167,3 +167,24 @@ def test_serve_refuses_to_start_with_bad_shared_state_settings(
     with pytest.raises(ServeError, match="STARTUPBOT_REDIS_URL") as raised:
         preflight(settings)
     assert "redis_url" in raised.value.message
+
+
+def test_a_dead_store_fails_fast_and_recovers() -> None:
+    from bot.shared_state import FailFast, SharedStateError
+    from tests.servers import free_port
+
+    settings = SharedStateSettings(redis_url=f"redis://127.0.0.1:{free_port()}/0",
+                                   _env_file=None)  # type: ignore[call-arg]
+    state = build_shared_state("sqlite://", settings)
+    assert isinstance(state, FailFast)
+    with pytest.raises(Exception) as first:  # redis' ConnectionError
+        state.turns("c", 3)
+    assert not isinstance(first.value, SharedStateError)
+    started = time.monotonic()
+    with pytest.raises(SharedStateError):
+        state.turns("c", 3)  # within the pause: at once, without a connection attempt
+    assert time.monotonic() - started < 0.05
+    state.pause_s = 0.0
+    with pytest.raises(Exception) as again:  # tried for real after the pause
+        state.turns("c", 3)
+    assert not isinstance(again.value, SharedStateError)

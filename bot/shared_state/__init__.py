@@ -6,19 +6,23 @@ answer-log database (SQLite for one process, PostgreSQL for replicas). Nothing i
 first use. docs/deploy.md says which to choose and why.
 """
 
-from bot.shared_state.base import Claim, RateVerdict, SharedState, SharedStateError
+from bot.shared_state.base import Claim, FailFast, RateVerdict, SharedState, SharedStateError
 from bot.shared_state.keys import StateKeys
 from bot.shared_state.settings import SharedStateSettings
 
-__all__ = ["Claim", "RateVerdict", "SharedState", "SharedStateError", "SharedStateSettings",
-           "StateKeys", "build_shared_state"]
+__all__ = ["Claim", "FailFast", "RateVerdict", "SharedState", "SharedStateError",
+           "SharedStateSettings", "StateKeys", "build_shared_state"]
 
 
 def build_shared_state(answer_log_url: str, state_settings: SharedStateSettings) -> SharedState:
+    """The configured backend, failing fast for a few seconds after an error (FailFast)."""
+    backend: SharedState
     if state_settings.redis_url is not None:
         from bot.shared_state.redis_state import RedisSharedState
 
-        return RedisSharedState(state_settings.redis_url.get_secret_value())
-    from bot.shared_state.sql import SqlSharedState
+        backend = RedisSharedState(state_settings.redis_url.get_secret_value())
+    else:
+        from bot.shared_state.sql import SqlSharedState
 
-    return SqlSharedState(answer_log_url)
+        backend = SqlSharedState(answer_log_url)
+    return FailFast(backend)  # type: ignore[return-value]  # same methods, by delegation
