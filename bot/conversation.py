@@ -8,7 +8,9 @@ previous query's topic words in front of it. Standalone questions are never sent
 which saves a model call on most turns.
 
 Hand-written: the store is an `OrderedDict` of `deque`s under one lock (an LRU of bounded
-histories); the heuristic is a few lines over the Kiwi analyzer.
+histories) for one process, or a shared backend (bot/shared_state: the answer-log database or
+Redis) when several webhook replicas must see the same turns; the heuristic is a few lines
+over the Kiwi analyzer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot import prompts
 from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
@@ -56,19 +58,47 @@ class Turn:
     answer: str
 
 
+class TurnBackend(Protocol):
+    """Where turns live when processes share them (bot.shared_state.SharedState)."""
+
+    def turns(self, conversation: str, limit: int) -> list[dict[str, str]]: ...
+
+    def add_turn(self, conversation: str, turn: dict[str, str], keep: int,
+                 ttl_s: float) -> None: ...
+
+    def forget(self, conversation: str) -> bool: ...
+
+    def conversation_count(self) -> int: ...
+
+
 class ConversationStore:
     """The last `max_turns` turns per conversation id, for at most `max_conversations`
-    conversations (the least recently used one is dropped first). Thread-safe."""
+    conversations (the least recently used one is dropped first). Thread-safe.
 
-    def __init__(self, max_turns: int = 4, max_conversations: int = 1000) -> None:
+    With a `backend` the turns live there instead (shared by replicas, forgotten `ttl_s` after
+    the last turn). A failing backend costs the follow-up context, never the answer: it is
+    logged and the question is answered as a standalone one.
+    """
+
+    def __init__(self, max_turns: int = 4, max_conversations: int = 1000, *,
+                 backend: TurnBackend | None = None, ttl_s: float = 86400.0) -> None:
         self.max_turns = max_turns
         self.max_conversations = max_conversations
+        self.backend = backend
+        self.ttl_s = ttl_s
         self._turns: OrderedDict[str, deque[Turn]] = OrderedDict()
         self._lock = threading.Lock()
 
     def history(self, conversation_id: str | None) -> list[Turn]:
         if conversation_id is None or self.max_turns == 0:
             return []
+        if self.backend is not None:
+            try:
+                return [Turn(**t) for t in self.backend.turns(conversation_id, self.max_turns)]
+            except Exception as exc:
+                log.warning("conversation.backend_failed", extra={
+                    "op": "history", "error": type(exc).__name__})
+                return []
         with self._lock:
             turns = self._turns.get(conversation_id)
             if turns is None:
@@ -78,6 +108,16 @@ class ConversationStore:
 
     def add(self, conversation_id: str | None, turn: Turn) -> None:
         if conversation_id is None or self.max_turns == 0:
+            return
+        if self.backend is not None:
+            try:
+                self.backend.add_turn(conversation_id, {"question": turn.question,
+                                                        "query": turn.query,
+                                                        "answer": turn.answer},
+                                      self.max_turns, self.ttl_s)
+            except Exception as exc:
+                log.warning("conversation.backend_failed", extra={
+                    "op": "add", "error": type(exc).__name__})
             return
         with self._lock:
             turns = self._turns.get(conversation_id)
@@ -89,14 +129,25 @@ class ConversationStore:
                 self._turns.popitem(last=False)
 
     def forget(self, conversation_id: str) -> bool:
+        if self.backend is not None:
+            try:
+                return self.backend.forget(conversation_id)
+            except Exception as exc:
+                log.warning("conversation.backend_failed", extra={
+                    "op": "forget", "error": type(exc).__name__})
+                return False
         with self._lock:
             return self._turns.pop(conversation_id, None) is not None
 
     def __len__(self) -> int:
+        if self.backend is not None:
+            return self.backend.conversation_count()
         with self._lock:
             return len(self._turns)
 
     def __contains__(self, conversation_id: object) -> bool:
+        if self.backend is not None:
+            return isinstance(conversation_id, str) and bool(self.history(conversation_id))
         with self._lock:
             return conversation_id in self._turns
 

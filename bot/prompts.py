@@ -263,6 +263,10 @@ TG_COMMENT_PROMPT = {
     "en": "What was missing? Reply to this message and I will use it to improve (optional, "
           "within {minutes} min). Send /skip to ask a new question instead.",
 }
+TG_FEEDBACK_REJECTED = {  # a forged, foreign or stale 👍/👎 button: nothing was changed
+    "ko": "이 버튼은 이 대화의 답변이 아니어서 반영하지 않았습니다.",
+    "en": "This button does not belong to an answer in this chat, so nothing was changed.",
+}
 TG_COMMENT_PLACEHOLDER = {"ko": "부족했던 점 (선택)", "en": "What was missing (optional)"}
 TG_COMMENT_SAVED = {"ko": "의견을 저장했습니다. 감사합니다!", "en": "Saved. Thank you!"}
 TG_COMMENT_SKIPPED = {"ko": "알겠습니다. 새 질문을 보내 주세요.",
@@ -321,3 +325,4 @@ SERVE_WEBHOOK_NO_SECRET = (
 )
 SERVE_STARTED = "텔레그램 봇 @{username} 실행 중 ({mode}). 끝내려면 Ctrl-C."
 SERVE_WEBHOOK_INVALID = "웹훅 설정이 올바르지 않습니다: {problems}"
+SERVE_STATE_INVALID = "공유 상태 설정(STARTUPBOT_REDIS_URL 등)이 올바르지 않습니다: {problems}"

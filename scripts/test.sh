@@ -10,5 +10,7 @@ PYTHON=${PYTHON:-python3}
 if [ -f scripts/install-test-browser.sh ]; then
     bash scripts/install-test-browser.sh
 fi
+# PostgreSQL, redis-server and nginx from Debian (apt-get) when missing; says what it installs
+bash scripts/install-test-servers.sh
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q "$@"

@@ -123,3 +123,36 @@ def corpus_copy(corpus_data_dir: Path, tmp_path: Path,
     data = tmp_path / "corpus-data"
     shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
     yield KnowledgeBase(make_settings(data), analyzer=analyzer)
+
+
+# --- real database servers on loopback (tests/servers.py) ---------------------------------------
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One PostgreSQL for the session (started on first use); tests call create_database()."""
+    from tests.servers import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_session() -> Iterator[object]:
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_session) -> str:
+    redis_session.flush()
+    return redis_session.url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty answer-log database: a SQLite file, and a fresh database on the real
+    PostgreSQL (the same tests run against both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'answer_log.sqlite3'}"
+    return request.getfixturevalue("postgres").create_database()

@@ -42,8 +42,9 @@ def make_answer(question: str = "예비창업패키지 지원 금액은?", *,
 
 
 @pytest.fixture
-def answer_log(tmp_path: Path) -> AnswerLog:
-    log = AnswerLog.from_settings(make_settings(tmp_path / "data"))
+def answer_log(tmp_path: Path, database_url: str) -> AnswerLog:
+    """Runs each test on SQLite and on a real PostgreSQL (tests/servers.py)."""
+    log = AnswerLog.from_settings(make_settings(tmp_path / "data", answer_log_url=database_url))
     yield log
     log.close()
 
@@ -148,7 +149,7 @@ def test_migrations_describe_the_same_schema_as_the_models(answer_log: AnswerLog
     answer_log.ping()
     engine = answer_log._ready()
     alembic_head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert current_revision(engine) == head_revision() == alembic_head == "0001"
+    assert current_revision(engine) == head_revision() == alembic_head == "0002"
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []

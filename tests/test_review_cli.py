@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,14 +34,16 @@ def seeded_answer(question: str, mode: AnswerMode, *, total: float = 0.5) -> Ans
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer):
-    """(invoke, data_dir): `startupbot …` in-process with STARTUPBOT_DATA_DIR = corpus copy."""
+def env(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer, database_url: str):
+    """(invoke, data_dir): `startupbot …` in-process with STARTUPBOT_DATA_DIR = corpus copy,
+    and the answer log on SQLite or on a real PostgreSQL (STARTUPBOT_ANSWER_LOG_URL)."""
     from knowledge.base import KnowledgeBase
 
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     data_dir = corpus_copy.settings.data_dir
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("STARTUPBOT_ANSWER_LOG_URL", database_url)
     monkeypatch.setattr(cli, "build_kb", lambda: KnowledgeBase(cli.get_settings(),
                                                                analyzer=analyzer))
     runner = CliRunner()
@@ -60,7 +63,8 @@ def env(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer):
 def seeded(env) -> dict[str, int]:
     """Five logged answers in the corpus copy's answer log, as the bot would leave them."""
     _, data_dir = env
-    log = AnswerLog.from_settings(make_settings(data_dir))
+    log = AnswerLog.from_settings(make_settings(
+        data_dir, answer_log_url=os.environ["STARTUPBOT_ANSWER_LOG_URL"]))
     ids = {
         "tips": log.record(seeded_answer("팁스 지원 금액은?", AnswerMode.GENERATIVE, total=1.0),
                            channel="telegram", user_id=1),

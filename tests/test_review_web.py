@@ -31,8 +31,9 @@ def answer(question: str, mode: AnswerMode = AnswerMode.GENERATIVE) -> Answer:
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> AnswerLog:
-    log = AnswerLog.from_settings(make_settings(tmp_path / "data"))
+def log(tmp_path: Path, database_url: str) -> AnswerLog:
+    """Each review-page test runs on SQLite and on a real PostgreSQL (tests/servers.py)."""
+    log = AnswerLog.from_settings(make_settings(tmp_path / "data", answer_log_url=database_url))
     yield log
     log.close()
 

@@ -201,3 +201,43 @@ def test_a_well_formed_token_passes() -> None:
     settings = load_settings(_env_file=None,
                              telegram_bot_token="123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
     assert check_token(settings).startswith("123456789:")
+
+
+def test_signed_feedback_buttons_bind_answer_and_chat() -> None:
+    from bot.shared_state import SharedStateSettings, StateKeys
+    from bot.telegram.keyboards import parse_signed_feedback
+
+    settings = SharedStateSettings(_env_file=None)  # type: ignore[call-arg]
+    keys = StateKeys.from_settings(settings, salt=b"salt-one")
+    again = StateKeys.from_settings(settings, salt=b"salt-one")  # another replica, same salt
+    other = StateKeys.from_settings(settings, salt=b"salt-two")
+    signature = keys.sign("fb:41:1001")
+    assert again.verify("fb:41:1001", signature)
+    assert not keys.verify("fb:42:1001", signature) and not keys.verify("fb:41:1002", signature)
+    assert not other.verify("fb:41:1001", signature)
+    assert keys.pseudonym("user", 7) == again.pseudonym("user", 7) != other.pseudonym("user", 7)
+    assert "987654321" not in keys.pseudonym("user", 987654321)
+    markup = feedback_keyboard(2**62, chosen=1, signature=signature)
+    up, down = markup.inline_keyboard[0]
+    assert len(down.callback_data.encode()) <= 64
+    assert parse_signed_feedback(up.callback_data) == (2**62, 1, signature)
+    assert parse_signed_feedback(f"fb:1:+:{signature}x") is None  # not 16 characters
+    explicit = StateKeys.from_settings(SharedStateSettings(  # type: ignore[call-arg]
+        conversation_key="k" * 16, callback_key="c" * 16, _env_file=None))
+    assert explicit.conversation == b"k" * 16 and explicit.callback == b"c" * 16
+
+
+def test_a_failing_shared_store_never_refuses_or_breaks_a_question() -> None:
+    from bot.conversation import ConversationStore, Turn
+    from bot.telegram.ratelimit import SharedWindowLimiter
+
+    class Down:
+        def __getattr__(self, name: str):
+            def fail(*args, **kwargs):
+                raise ConnectionError("store down")
+            return fail
+
+    assert SharedWindowLimiter(Down(), 1, 60, key=str).hit(1).allowed
+    store = ConversationStore(backend=Down())  # type: ignore[arg-type]
+    store.add("c", Turn("q", "q", "a"))
+    assert store.history("c") == [] and store.forget("c") is False

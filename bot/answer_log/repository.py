@@ -10,6 +10,7 @@ every answer down.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import threading
 import time
@@ -232,6 +233,21 @@ class AnswerLog:
             row.feedback_at = self._now()
 
         return self._feedback(answer_id, change, EventKind.FEEDBACK, comment, "comment")
+
+    def answer_in_chat(self, answer_id: int, chat_id: str | int) -> bool:
+        """True when `answer_id` was answered in this chat (its stored chat hash matches), so a
+        👍/👎 or comment sent from another chat cannot change it. False on any failure."""
+        try:
+            with self._session() as session:
+                stored = session.scalar(select(AnswerRow.chat_hash)
+                                        .where(AnswerRow.id == answer_id))
+        except Exception as exc:
+            log.error("answer_log.error", extra={"op": "owner", "answer_id": answer_id,
+                                                 "error": _error_text(exc)})
+            return False
+        expected = self.hash_id(chat_id)
+        return stored is not None and expected is not None and hmac.compare_digest(stored,
+                                                                                   expected)
 
     def _feedback(self, answer_id: int, change, kind: EventKind, note: str | None,
                   detail: str) -> bool:

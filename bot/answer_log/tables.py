@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -86,3 +87,49 @@ class ReviewEventRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_review_events_answer_id", "answer_id"),)
+
+
+# --- state that webhook replicas share (bot/shared_state/sql.py; migration 0002) -------------
+# Keys are HMAC pseudonyms (never raw Telegram ids); times are wall-clock epoch seconds.
+
+
+class SharedTurnRow(Base):
+    __tablename__ = "shared_turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[float] = mapped_column(Double)
+    question: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_shared_turns_conversation_id", "conversation", "id"),
+                      Index("ix_shared_turns_expires_at", "expires_at"))
+
+
+class SharedPendingRow(Base):
+    __tablename__ = "shared_pending"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)  # JSON
+    expires_at: Mapped[float] = mapped_column(Double)
+
+
+class SharedRateRow(Base):
+    __tablename__ = "shared_rate"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hits: Mapped[str] = mapped_column(Text)  # JSON list of times
+    warned_at: Mapped[float | None] = mapped_column(Double)
+    expires_at: Mapped[float] = mapped_column(Double)
+
+
+class SharedUpdateRow(Base):
+    __tablename__ = "shared_updates"
+
+    update_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<bot id>:<id>"
+    state: Mapped[str] = mapped_column(String(8))  # busy | done
+    lease_until: Mapped[float] = mapped_column(Double)
+    expires_at: Mapped[float] = mapped_column(Double)
+
+    __table_args__ = (Index("ix_shared_updates_expires_at", "expires_at"),)

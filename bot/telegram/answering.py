@@ -75,7 +75,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         await send_text(bot, target, prompts.TG_TOO_LONG[language].format(
             length=len(question), limit=limit))
         return None
-    verdict = svc.limiter.hit(user.id)
+    verdict = await svc.in_state_thread(svc.limiter.hit, user.id)
     if not verdict.allowed:
         log.info("telegram.rate_limited", extra={"told": verdict.warn,
                                                  "retry_s": verdict.retry_seconds})
@@ -89,7 +89,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
 
     async def finish(answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:
         answer_id = await record(svc, answer, user.id, chat.id)
-        return render_answer(answer), feedback_keyboard(answer_id) if answer_id else None
+        if not answer_id:
+            return render_answer(answer), None
+        return render_answer(answer), feedback_keyboard(
+            answer_id, signature=svc.feedback_signature(answer_id, chat.id))
 
     async with typing(bot, target) as first_text_shown:
         reply = StreamingReply(bot, target, svc.throttle, first_text_shown)

@@ -7,8 +7,10 @@ tests exercise the same start-up path as production.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,15 +29,18 @@ from telegram.ext import (
 )
 
 from bot import prompts
+from bot.shared_state import SharedStateSettings, build_shared_state
 from bot.telegram import errors, feedback, handlers
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
+from bot.telegram.webhook import WebhookServer
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 FLOOD_RETRIES = 3  # AIORateLimiter: retries after a 429 (it waits retry_after each time)
+PURGE_EVERY_S = 600.0
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
 NON_TEXT = NEW_MESSAGES & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & (
@@ -66,7 +71,11 @@ def file_url(base_url: str) -> str:
 
 
 def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogPort | None,
-                      reingest: Callable[[], Any] | None) -> Application:
+                      reingest: Callable[[], Any] | None, *,
+                      state_settings: SharedStateSettings | None = None) -> Application:
+    """The bot, with its state (conversation turns, pending comments, rate windows, update
+    ids) in the shared store: Redis when STARTUPBOT_REDIS_URL is set, else the answer-log
+    database. Nothing is opened here."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base_url = settings.telegram_api_base_url.rstrip("/")
@@ -79,8 +88,15 @@ def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogP
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .build()
     )
-    app.bot_data[SERVICES_KEY] = BotServices.from_settings(settings, engine, answer_log,
-                                                           reingest)
+    state_settings = state_settings or SharedStateSettings()
+    state = build_shared_state(settings.answer_log_url or "", state_settings)
+    conversations = getattr(engine, "conversations", None)
+    if conversations is not None and hasattr(conversations, "backend"):
+        # the engine's turns move to the shared store (ConversationStore keeps its interface)
+        conversations.backend = state
+        conversations.ttl_s = state_settings.conversation_ttl_hours * 3600
+    app.bot_data[SERVICES_KEY] = BotServices.from_settings(
+        settings, engine, answer_log, reingest, state=state, state_settings=state_settings)
     app.add_handlers(registrations())
     app.add_error_handler(errors.on_error)
     return app
@@ -121,24 +137,57 @@ async def set_commands(app: Application) -> None:
 @contextlib.asynccontextmanager
 async def running(app: Application, *, webhook: WebhookConfig | None = None,
                   poll_timeout: int = 10) -> AsyncIterator[Application]:
-    """Start `app` (long polling, or the webhook server) and stop it on exit."""
+    """Start `app` (long polling, or our webhook server: bot/telegram/webhook.py) and stop it
+    on exit."""
+    svc: BotServices = app.bot_data[SERVICES_KEY]
+    server: WebhookServer | None = None
     async with app:
         assert app.updater is not None
+        await open_state(svc)
         await set_commands(app)
+        await app.start()
         if webhook is None:
             await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
                                             allowed_updates=ALLOWED_UPDATES)
         else:
-            await app.updater.start_webhook(
-                listen=webhook.listen, port=webhook.port, url_path=webhook.url_path,
-                webhook_url=webhook.url, secret_token=webhook.secret,
-                allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        log.info("telegram.started", extra={"mode": "webhook" if webhook else "polling"})
+            server = WebhookServer(app, webhook, svc)
+            await server.start()
+            await app.bot.set_webhook(url=webhook.url, secret_token=webhook.secret,
+                                      allowed_updates=ALLOWED_UPDATES)
+        purging = asyncio.create_task(purge_forever(svc))
+        log.info("telegram.started", extra={"mode": "webhook" if webhook else "polling",
+                                            "state": svc.state.name if svc.state else "memory"})
         try:
             yield app
         finally:
-            await app.updater.stop()
+            purging.cancel()
+            if server is not None:
+                await server.stop()
+            else:
+                await app.updater.stop()
             await app.stop()
-            app.bot_data[SERVICES_KEY].close()
+            svc.close()
             log.info("telegram.stopped")
+
+
+async def open_state(svc: BotServices) -> None:
+    """Open (and migrate) the shared store now, so a broken one shows at start-up. The bot
+    still runs without it: each use then fails open and is logged."""
+    if svc.state is None:
+        return
+    try:
+        await svc.in_state_thread(svc.state.ping)
+    except Exception as exc:
+        log.error("shared_state.unavailable", extra={"error": str(exc)[:300]})
+
+
+async def purge_forever(svc: BotServices, every_s: float = PURGE_EVERY_S) -> None:
+    """Expired turns, comments, windows and update ids are deleted now and then (SQL only;
+    Redis expires its keys itself)."""
+    while svc.state is not None:
+        await asyncio.sleep(every_s)
+        try:
+            deleted = await svc.in_state_thread(svc.state.purge, time.time())
+            log.info("shared_state.purged", extra={"deleted": deleted})
+        except Exception as exc:
+            log.warning("shared_state.purge_failed", extra={"error": type(exc).__name__})

@@ -46,13 +46,13 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reset: forget this chat's conversation (and a pending comment)."""
     svc, target = services(context), Target.of(update)
     svc.engine.forget(svc.conversation_id(target.chat_id, target.thread_id))
-    feedback.drop_pending(context)
+    await feedback.drop_pending(update, context)
     await send_text(context.bot, target, prompts.TG_RESET_DONE[user_language(update)])
 
 
 async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/skip: no comment after 👎 — the next message is a question again."""
-    feedback.drop_pending(context)
+    await feedback.drop_pending(update, context)
     await send_text(context.bot, Target.of(update),
                     prompts.TG_COMMENT_SKIPPED[user_language(update)])
 

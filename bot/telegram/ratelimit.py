@@ -1,5 +1,8 @@
 """Per-user sliding-window limit on questions (Telegram's own flood limits are AIORateLimiter's).
 
+`SlidingWindowLimiter` counts in this process; `SharedWindowLimiter` counts in the shared state
+(bot/shared_state), so three webhook replicas do not allow three times the limit.
+
 Hand-written (a deque per user): aiolimiter, which PTB already uses, is a leaky bucket that
 makes callers *wait*; here a question over the limit is answered at once with a friendly
 message instead, and the user is told once per window rather than on every message.
@@ -7,12 +10,16 @@ message instead, and the user is told once per window rather than on every messa
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,3 +66,28 @@ class SlidingWindowLimiter:
         for user_id in [u for u, h in self._hits.items() if not h or now - h[-1] >= self.window]:
             self._hits.pop(user_id, None)
             self._warned.pop(user_id, None)
+
+
+class SharedWindowLimiter:
+    """The same sliding window, kept in the shared state so that replicas count together.
+
+    `hit` blocks on the store (call it in a worker thread). When the store fails, the question
+    is let through and the failure logged: a founder is never refused because of our outage.
+    """
+
+    def __init__(self, state: Any, count: int, window: float, key: Callable[[int], str],
+                 clock: Callable[[], float] = time.time) -> None:
+        self.state = state
+        self.count = count
+        self.window = window
+        self._key = key
+        self._clock = clock
+
+    def hit(self, user_id: int) -> Verdict:
+        try:
+            verdict = self.state.rate_hit(self._key(user_id), self.count, self.window,
+                                          self._clock())
+        except Exception as exc:
+            log.warning("telegram.rate_limit_store_failed", extra={"error": type(exc).__name__})
+            return Verdict(True)
+        return Verdict(verdict.allowed, verdict.retry_after, verdict.warn)

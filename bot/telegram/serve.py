@@ -19,6 +19,7 @@ from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import prompts
+from bot.shared_state import SharedStateSettings
 from bot.telegram.app import WebhookConfig, build_application, file_url, running
 from bot.telegram.services import AnswerLogPort, Engine
 from knowledge.settings import Settings, TelegramMode
@@ -125,11 +126,22 @@ async def serve_until_stopped(settings: Settings, engine: Engine,
         await stop.wait()
 
 
+def check_state_settings() -> SharedStateSettings:
+    """The shared-state settings (bot/shared_state/settings.py), validated at start-up."""
+    try:
+        return SharedStateSettings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ServeError(prompts.SERVE_STATE_INVALID.format(problems=problems)) from None
+
+
 def preflight(settings: Settings, mode: TelegramMode | None = None,
               **webhook_overrides: Any) -> WebhookConfig | None:
-    """The checks that need nothing built: logging levels, the token, the webhook settings."""
+    """The checks that need nothing built: logging levels, the token, the webhook and
+    shared-state settings."""
     quiet_library_loggers()
     check_token(settings)
+    check_state_settings()
     return webhook_config(settings, mode, **webhook_overrides)
 
 
