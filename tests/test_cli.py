@@ -11,20 +11,13 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from bot import cli
+from tests.helpers import cli_runner
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch):
     """Invoke the CLI in-process with a fresh settings object each time."""
-    runner = CliRunner()
-
-    def invoke(*args: str, env: dict[str, str] | None = None):
-        monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        return runner.invoke(cli.app, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch)
 
 
 @pytest.fixture

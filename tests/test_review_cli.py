@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bot import cli
 from bot.answer_log import AnswerLog
 from bot.models import Answer, AnswerMode, Source
 from tests.conftest import make_settings
+from tests.helpers import cli_runner
 
 GAP_QUESTION = "청주에서 창업하면 무료 세무 상담을 받을 수 있나요?"
 SIMILAR_QUESTION = "청주 창업자도 무료 세무 상담을 받을 수 있나요?"
@@ -43,13 +43,10 @@ def env(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer):
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(data_dir))
     monkeypatch.setattr(cli, "build_kb", lambda: KnowledgeBase(cli.get_settings(),
                                                                analyzer=analyzer))
-    runner = CliRunner()
+    run = cli_runner(monkeypatch)
 
     def invoke(*args: str, input: str | None = None, extra_env: dict[str, str] | None = None):
-        monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in (extra_env or {}).items():
-            monkeypatch.setenv(key, value)
-        return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+        return run(*args, input=input, env=extra_env)
 
     yield invoke, data_dir
     root.handlers[:] = saved[0]

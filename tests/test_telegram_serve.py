@@ -8,7 +8,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,17 +27,12 @@ from knowledge.base import KnowledgeBase
 from knowledge.settings import TelegramMode
 from tests import test_telegram_bot as base
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import free_port
 from tests.test_telegram_bot import QUESTION, TOKEN, USER, Harness, bot_settings
 
 tg, harness = base.tg, base.harness  # the shared fixtures
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------- webhook
