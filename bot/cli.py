@@ -145,6 +145,7 @@ def ask(
     notice = ensure_index(kb, quiet=as_json)
     if notice and not as_json:
         err.print(f"[yellow]{notice}[/]")
+    answer_log = build_answer_log()
     engine = build_engine(kb)
     try:
         answer = engine.answer(question, category=category)
@@ -152,7 +153,7 @@ def ask(
         raise fail(exc.message, 2) from None
     except StoreError as exc:
         raise fail(str(exc), 2) from None
-    answer_id = build_answer_log().record(answer, channel="cli")
+    answer_id = answer_log.record(answer, channel="cli")
     if as_json:
         data = answer.model_dump(mode="json")
         data["answer_id"] = answer_id
@@ -168,9 +169,13 @@ def build_answer_log(*, warm: bool = False):
     logged (`answer_log.error`) without stopping the answer. `warm=True` (long-running
     commands) opens it now: migrations and the retention purge run at start-up, and a broken
     database is reported at once (the bot still answers)."""
-    from bot.answer_log import AnswerLog, AnswerLogError
+    from bot.answer_log import AnswerLog, AnswerLogError, SaltError
 
     answer_log = AnswerLog.from_settings(get_settings())
+    try:
+        answer_log.check_salt()  # an unusable salt file would leave every answer unlogged
+    except SaltError as exc:
+        raise fail(str(exc), 2) from None
     if warm:
         try:
             answer_log.ping()

@@ -58,6 +58,8 @@ def collect_checks(settings: Settings | None = None) -> Iterator[Check]:
             return
     yield check_documents(settings)
     yield check_index(settings)
+    if settings.manifest_path.exists():
+        yield check_manifest(settings)
     yield check_model(settings)
     if settings.embedding_provider is EmbeddingProvider.OPENAI:
         yield check_embeddings(settings)
@@ -98,6 +100,18 @@ def check_index(settings: Settings) -> Check:
         return Check("fail", "색인", "비어 있습니다 (조각 0개).", ingest)
     return Check("ok", "색인", f"문서 {docs}개, 조각 {count}개 (임베더 "
                  f"{store.embeddings.embedder_id})")
+
+
+def check_manifest(settings: Settings) -> Check:
+    """The ingest manifest must parse: a corrupt one stops every ingest."""
+    from ingest.manifest import Manifest, ManifestError
+
+    try:
+        manifest = Manifest.load(settings.manifest_path)
+    except ManifestError as exc:
+        return Check("fail", "수집 기록 (manifest)", f"손상되었습니다: {exc.path} ({exc.reason})",
+                     "`startupbot ingest --rebuild` 로 다시 만들거나 백업에서 복원하세요.")
+    return Check("ok", "수집 기록", f"{settings.manifest_path} (파일 {len(manifest.files)}개)")
 
 
 def _where(settings: Settings) -> str:

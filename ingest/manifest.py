@@ -14,9 +14,25 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from knowledge.store import StoreError
 
 MANIFEST_VERSION = 1
+
+
+class ManifestError(StoreError):
+    """The manifest cannot be read; the message names the file and the recovery command.
+
+    A `StoreError`, so every front end that reports index problems reports this one too."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"수집 기록 파일(manifest)이 손상되었습니다: {path} ({reason}). "
+            "`startupbot ingest --rebuild` 로 색인과 함께 다시 만드세요 (문서 폴더에서 모두 다시 "
+            "수집합니다). 백업이 있으면 그 파일로 복원해도 됩니다.")
+        self.path = path
+        self.reason = reason
 
 
 class ManifestEntry(BaseModel):
@@ -40,7 +56,14 @@ class Manifest(BaseModel):
     def load(cls, path: Path) -> Manifest:
         if not path.exists():
             return cls()
-        return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            first = exc.errors()[0] if exc.errors() else {"msg": "invalid"}
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise ManifestError(path, f"{where + ': ' if where else ''}{first['msg']}") from None
+        except OSError as exc:
+            raise ManifestError(path, f"{type(exc).__name__}: {exc.strerror or exc}") from None
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -131,12 +131,19 @@ class AnswerLog:
             self._salt = load_or_create_salt(self._salt_path)
         return self._salt
 
+    def check_salt(self) -> None:
+        """Load the salt now (start-up): raises `SaltError` for an empty or short salt file, so
+        the bot refuses to start instead of logging nothing."""
+        self._salt_bytes()
+
     def hash_id(self, value: str | int | None) -> str | None:
         """The pseudonym stored for a user or chat id (to look up one person's questions)."""
         return None if value is None else hash_id(self._salt_bytes(), value)
 
     def ping(self) -> str:
-        """Open and migrate the database now; raises `AnswerLogError` with the reason."""
+        """Check the salt, open and migrate the database now; raises `SaltError` or
+        `AnswerLogError` with the reason."""
+        self.check_salt()
         self._ready()
         return safe_url(self.url)
 

@@ -34,12 +34,12 @@ def get_settings():
 
 def open_log() -> AnswerLog:
     """The answer log, opened and migrated now; expired rows are purged on opening."""
-    from bot.answer_log import AnswerLog, AnswerLogError
+    from bot.answer_log import AnswerLog, AnswerLogError, SaltError
 
     log = AnswerLog.from_settings(get_settings())
     try:
         log.ping()
-    except AnswerLogError as exc:
+    except (AnswerLogError, SaltError) as exc:
         raise fail(str(exc), 2) from None
     return log
 
