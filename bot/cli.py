@@ -69,11 +69,37 @@ def build_kb():
     return KnowledgeBase(get_settings())
 
 
+def open_store(kb):
+    """`kb.store`, or a one-line error when a Chroma server (http mode) cannot be reached."""
+    from knowledge.settings import ChromaMode
+
+    try:
+        return kb.store
+    except Exception as exc:
+        settings = kb.settings
+        if settings.chroma_mode is not ChromaMode.HTTP:
+            raise
+        raise fail(f"Chroma 서버({settings.chroma_host}:{settings.chroma_port})에 연결할 수 "
+                   f"없습니다 ({type(exc).__name__}). 서버를 시작하거나(`chroma run --path …`) "
+                   "STARTUPBOT_CHROMA_HOST/PORT 를 확인하세요. 내장 색인을 쓰려면 "
+                   "STARTUPBOT_CHROMA_MODE=embedded.", 2) from None
+
+
+def check_category(kb, category: str | None) -> None:
+    """An unknown --category would silently refuse every question: name the known ones."""
+    if category is None:
+        return
+    known = sorted({d.category for d in open_store(kb).open().documents() if d.category})
+    if category not in known:
+        raise fail(f"알 수 없는 분류입니다: {category!r}. 색인에 있는 분류: "
+                   f"{', '.join(known) or '(없음)'}", 2)
+
+
 def ensure_index(kb, *, quiet: bool = False) -> str | None:
     """Ingest the shipped corpus when the index is missing or empty; returns the notice."""
     from knowledge.store import EmbedderMismatchError
 
-    store = kb.store
+    store = open_store(kb)
     try:
         if store.exists() and store.open().count() > 0:
             return None
@@ -145,6 +171,10 @@ def ask(
     notice = ensure_index(kb, quiet=as_json)
     if notice and not as_json:
         err.print(f"[yellow]{notice}[/]")
+    try:
+        check_category(kb, category)
+    except StoreError as exc:
+        raise fail(str(exc), 2) from None
     answer_log = build_answer_log()
     engine = build_engine(kb)
     try:
@@ -255,7 +285,7 @@ def sources(
 
     kb = build_kb()
     try:
-        docs = kb.store.open().documents()
+        docs = open_store(kb).open().documents()
     except StoreError as exc:
         raise fail(str(exc), 2) from None
     if as_json:
@@ -273,16 +303,26 @@ def sources(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument()],
-    k: Annotated[int, typer.Option("-k")] = 5,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many hits (1-100).")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid | dense | keyword")] = "hybrid",
     category: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Show raw search hits with their scores (for staff and debugging)."""
     from knowledge.search import SearchMode
+    from knowledge.store import StoreError
 
+    try:
+        search_mode = SearchMode(mode)
+    except ValueError:
+        raise fail(f"--mode 는 {' | '.join(m.value for m in SearchMode)} 중 하나입니다 "
+                   f"(받은 값: {mode!r}).", 2) from None
     kb = build_kb()
     ensure_index(kb)
-    result = kb.searcher().search(query, k, category=category, mode=SearchMode(mode))
+    try:
+        check_category(kb, category)
+        result = kb.searcher().search(query, k, category=category, mode=search_mode)
+    except StoreError as exc:
+        raise fail(str(exc), 2) from None
     for rank, hit in enumerate(result.hits, 1):
         c = hit.chunk
         out.print(f"{rank}. {hit.score:.4f} dense={hit.dense_score} bm25={hit.keyword_score} "
