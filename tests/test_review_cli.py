@@ -138,7 +138,8 @@ def test_export_csv_and_jsonl(env, seeded, tmp_path: Path) -> None:
     invoke, _ = env
     result = invoke("review", "export", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")  # Excel-safe by default (issue 13)
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     assert len(rows) == 5  # one row per answer
     tips = next(r for r in rows if r["id"] == str(seeded["tips"]))
     assert tips["question"] == "팁스 지원 금액은?" and tips["mode"] == "generative"

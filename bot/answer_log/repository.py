@@ -42,6 +42,16 @@ from bot.models import Answer
 log = logging.getLogger(__name__)
 
 
+# Ids and page numbers from URLs and the command line are checked against what the database can
+# hold: a larger integer would raise OverflowError in the driver (a 500 / a traceback).
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+
+
+def _valid_id(answer_id: int) -> bool:
+    return isinstance(answer_id, int) and 0 < answer_id <= MAX_ID
+
+
 class AnswerLogError(Exception):
     """The answer log database cannot be used; the message is for maintainers."""
 
@@ -251,6 +261,8 @@ class AnswerLog:
 
     def _change(self, answer_id: int, change, kind: EventKind, note: str | None,
                 detail: str | None) -> bool:
+        if not _valid_id(answer_id):
+            return False
         with self._session() as session:
             row = session.get(AnswerRow, answer_id)
             if row is None:
@@ -310,11 +322,15 @@ class AnswerLog:
 
     # --- reading -------------------------------------------------------------------------
     def get(self, answer_id: int) -> LoggedAnswer | None:
+        if not _valid_id(answer_id):
+            return None
         with self._session() as session:
             row = session.get(AnswerRow, answer_id)
             return None if row is None else queries.to_model(row, self.tz)
 
     def events(self, answer_id: int) -> list[ReviewEvent]:
+        if not _valid_id(answer_id):
+            return []
         with self._session() as session:
             rows = session.scalars(select(ReviewEventRow)
                                    .where(ReviewEventRow.answer_id == answer_id)
@@ -323,6 +339,7 @@ class AnswerLog:
 
     def list_answers(self, flt: AnswerFilter | None = None, *, page: int = 1,
                      per_page: int = 50) -> AnswerPage:
+        page = min(max(1, page), MAX_PAGE)
         with self._session() as session:
             return queries.page(session, flt or AnswerFilter(), page, per_page, self.tz)
 
