@@ -221,7 +221,10 @@ def build_engine(kb):
     """The answer engine for `kb`'s settings (generative when a model is configured)."""
     from bot.engine import build_engine as engine_from_settings
 
-    return engine_from_settings(kb.settings, kb)
+    try:
+        return engine_from_settings(kb.settings, kb)
+    except ValueError as exc:  # a bad STARTUPBOT_LLM_* limit (bot/model_limits.py)
+        raise fail(str(exc), 2) from None
 
 
 @app.command()

@@ -33,6 +33,7 @@ from bot.generation import (
     retry_messages,
 )
 from bot.language import detect_language
+from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from knowledge.base import KnowledgeBase
 from knowledge.models import SearchHit
@@ -98,6 +99,7 @@ class AnswerEngine:
     def retrieve(self, query: str, category: str | None = None) -> SearchResult:
         return self.kb.searcher().search(query, self.settings.top_k, category=category)
 
+    @within_answer_deadline  # all model calls of one answer share one deadline
     def answer(self, question: str, *, conversation_id: str | None = None,
                category: str | None = None) -> Answer:
         run = self._prepare(question, conversation_id, category)
@@ -119,6 +121,7 @@ class AnswerEngine:
         return await asyncio.to_thread(self.answer, question, conversation_id=conversation_id,
                                        category=category)
 
+    @within_answer_deadline
     async def astream(self, question: str, *, conversation_id: str | None = None,
                       category: str | None = None) -> AsyncIterator[StreamEvent]:
         """Deltas (the whole text so far) while the model writes, then the checked answer.
