@@ -35,6 +35,7 @@ from bot.generation import (
 from bot.language import detect_language
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
+from bot.safety import safe_preview, unsafe_sentences
 from knowledge.base import KnowledgeBase
 from knowledge.models import SearchHit
 from knowledge.search import SearchResult
@@ -139,8 +140,10 @@ class AnswerEngine:
             stream = self.generator.stream(messages)
             try:
                 async for text in stream:
-                    if not may_be_sentinel(text):  # never show the refusal marker
-                        yield StreamEvent(kind="delta", text=text)
+                    # never show the refusal marker, nor a request planted in a source
+                    preview = safe_preview(text, run.question)
+                    if preview and not may_be_sentinel(preview):
+                        yield StreamEvent(kind="delta", text=preview)
             except GenerationError as exc:
                 run.add_call(stream.usage, stream.seconds)
                 answer = await asyncio.to_thread(self._fallback, run, "error", exc)
@@ -261,6 +264,9 @@ class AnswerEngine:
     def _generative(self, run: _Run, sources: list[NumberedSource],
                     check: CitationCheck) -> Answer:
         run.invalid_citations += len(check.invalid)
+        if unsafe := unsafe_sentences(check.text, run.question):  # bot/safety.py
+            log.warning("generation.unsafe_reply", extra={"kinds": [f.kind for f in unsafe]})
+            return self._fallback(run, "unsafe")
         cited = [sources[n - 1] for n in check.cited]
         text = check.text.replace(prompts.NO_ANSWER_SENTINEL, "").strip()
         if any(needs_call_reminder(s.category) for s in cited):
