@@ -114,3 +114,18 @@ def test_ingest_and_doctor_report_a_corrupt_manifest(tmp_path: Path, monkeypatch
     assert result.exit_code == 1
     assert "manifest.json" in result.stdout and "--rebuild" in result.stdout
     json.loads(json.dumps(result.stdout))  # printable
+
+
+def test_serve_refuses_to_start_on_an_empty_salt_file(tmp_path: Path, monkeypatch,
+                                                       corpus_data_dir: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
+    (data / SALT_FILE_NAME).write_text("\n")
+    run = cli_runner(monkeypatch, env={"STARTUPBOT_DATA_DIR": str(data),
+                                       "TELEGRAM_BOT_TOKEN": "123456:TEST-token_abc",
+                                       "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"})
+    result = run("serve")
+    assert result.exit_code == 2, result.output
+    assert SALT_FILE_NAME in result.stderr.replace("\n", "") and "솔트" in result.stderr
