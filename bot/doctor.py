@@ -154,7 +154,10 @@ def check_model(settings: Settings) -> Check:
         return Check("info", "생성 모델",
                      "설정되지 않음 — 자료의 문장을 인용하는 추출식 답변만 합니다.",
                      "생성형 답변을 쓰려면 OPENAI_API_KEY 또는 OPENAI_BASE_URL을 설정하세요.")
-    generator = OpenAIGenerator.from_settings(settings)
+    try:
+        generator = OpenAIGenerator.from_settings(settings)
+    except ValueError as exc:  # a bad STARTUPBOT_LLM_DEADLINE / _BREAKER_* value
+        return Check("fail", "생성 모델", str(exc), "값을 고치세요 (.env.example 참고).")
     try:
         reply = generator.check(timeout=min(settings.llm_timeout, 15.0))
     except GenerationError as exc:
