@@ -271,3 +271,16 @@ def test_abort_cancels_a_call_in_flight(srv) -> None:
     assert asyncio.run(main()) == "cancelled"
     assert time.monotonic() - started < 3
     generator.close()
+
+
+def test_a_bad_model_limit_is_named_at_start_up(monkeypatch, tmp_path: Path, srv,
+                                                corpus_data_dir: Path) -> None:
+    data = tmp_path / "d"
+    shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
+    run = cli_runner(monkeypatch, env={"STARTUPBOT_DATA_DIR": str(data), **srv.env(),
+                                       "STARTUPBOT_LLM_DEADLINE": "soon"})
+    result = run("doctor")
+    assert result.exit_code == 1 and "STARTUPBOT_LLM_DEADLINE" in result.stdout
+    result = run("ask", TIPS)
+    assert result.exit_code == 2 and "STARTUPBOT_LLM_DEADLINE" in result.stderr
+    assert "Traceback" not in result.output
