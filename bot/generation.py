@@ -160,7 +160,7 @@ class ChatStream:
     async def _run(self) -> AsyncIterator[str]:
         generator = self._generator
         deadline = call_deadline(generator.deadline)
-        generator.admit()
+        generator.admit(deadline)
         started = time.perf_counter()
         try:
             client = generator.async_client()
@@ -329,10 +329,13 @@ class OpenAIGenerator:
         """The client's per-read timeout, never beyond the deadline."""
         return max(0.05, min(self.timeout, deadline - time.monotonic()))
 
-    def admit(self) -> None:
-        """Raise at once when shutting down or while the circuit breaker is open."""
+    def admit(self, deadline: float) -> None:
+        """Raise at once when shutting down, when the answer's time is used up (a call that
+        never goes out does not count against the model), or while the breaker is open."""
         if self._aborted:
             raise GenerationError("cancelled", "the bot is shutting down")
+        if deadline - time.monotonic() <= 0.05:
+            raise GenerationError("timeout", "the answer's deadline has passed")
         if not self.breaker.allow():
             raise GenerationError("unavailable", "model calls paused after failures "
                                   f"(circuit breaker, retry in {self.breaker.retry_in():.0f} s)")
@@ -387,7 +390,7 @@ class OpenAIGenerator:
         """One chat completion (retried by the client, within the answer's deadline); raises
         `GenerationError`."""
         deadline = call_deadline(self.deadline)
-        self.admit()
+        self.admit(deadline)
         started = time.perf_counter()
 
         async def call() -> Any:

@@ -284,3 +284,15 @@ def test_a_bad_model_limit_is_named_at_start_up(monkeypatch, tmp_path: Path, srv
     result = run("ask", TIPS)
     assert result.exit_code == 2 and "STARTUPBOT_LLM_DEADLINE" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_call_with_no_time_left_does_not_go_out_nor_open_the_breaker(srv) -> None:
+    from bot.generation import GenerationError
+    from bot.model_limits import answer_deadline
+
+    generator = OpenAIGenerator(model="gpt-4o-mini", base_url=srv.base_url, api_key=KEY)
+    with answer_deadline(0.0), pytest.raises(GenerationError) as info:
+        generator.complete([{"role": "user", "content": "hi"}])
+    assert info.value.kind == "timeout" and srv.chat_requests() == []
+    assert generator.breaker.state == "closed"
+    generator.close()
