@@ -118,7 +118,12 @@ def test_ingest_and_doctor_report_a_corrupt_manifest(tmp_path: Path, monkeypatch
 
 def test_serve_refuses_to_start_on_an_empty_salt_file(tmp_path: Path, monkeypatch,
                                                        corpus_data_dir: Path) -> None:
+    import logging
     import shutil
+
+    root = logging.getLogger()  # `serve` configures logging: put it back afterwards
+    monkeypatch.setattr(root, "handlers", root.handlers[:])
+    monkeypatch.setattr(root, "level", root.level)
 
     data = tmp_path / "data"
     shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
