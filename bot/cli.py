@@ -108,8 +108,12 @@ def ensure_index(kb, *, quiet: bool = False) -> str | None:
     # only now: the loaders and splitters of `ingest` cost ~1 s of imports (cold `ask`)
     from bot import prompts
     from ingest.cli import run_ingest
+    from knowledge.store import StoreError
 
-    report = run_ingest(kb, None, show_progress=not quiet)
+    try:
+        report = run_ingest(kb, None, show_progress=not quiet)
+    except StoreError as exc:  # e.g. a corrupt manifest: the message says what to run
+        raise fail(str(exc), 2) from None
     notice = prompts.INDEX_BOOTSTRAPPED.format(count=len(report.files),
                                                chunks=report.total_chunks)
     kb.reload_keyword_index()

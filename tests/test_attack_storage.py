@@ -134,3 +134,16 @@ def test_serve_refuses_to_start_on_an_empty_salt_file(tmp_path: Path, monkeypatc
     result = run("serve")
     assert result.exit_code == 2, result.output
     assert SALT_FILE_NAME in result.stderr.replace("\n", "") and "솔트" in result.stderr
+
+
+def test_first_ask_with_a_corrupt_manifest_says_what_to_run(tmp_path: Path, monkeypatch) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "manifest.json").write_text('{"version": 1, "files": {"a')  # no index, bad manifest
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    run = cli_runner(monkeypatch, env={"STARTUPBOT_DATA_DIR": str(data),
+                                       "STARTUPBOT_DOCUMENTS_DIR": str(docs)})
+    result = run("ask", "팁스 지원 금액은?")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--rebuild" in result.stderr and "manifest.json" in result.stderr.replace("\n", "")
