@@ -69,6 +69,32 @@ def build_kb():
     return KnowledgeBase(get_settings())
 
 
+def open_store(kb):
+    """`kb.store`, or a one-line error when a Chroma server (http mode) cannot be reached."""
+    from knowledge.settings import ChromaMode
+
+    try:
+        return kb.store
+    except Exception as exc:
+        settings = kb.settings
+        if settings.chroma_mode is not ChromaMode.HTTP:
+            raise
+        raise fail(f"Chroma 서버({settings.chroma_host}:{settings.chroma_port})에 연결할 수 "
+                   f"없습니다 ({type(exc).__name__}). 서버를 시작하거나(`chroma run --path …`) "
+                   "STARTUPBOT_CHROMA_HOST/PORT 를 확인하세요. 내장 색인을 쓰려면 "
+                   "STARTUPBOT_CHROMA_MODE=embedded.", 2) from None
+
+
+def check_category(kb, category: str | None) -> None:
+    """An unknown --category would silently refuse every question: name the known ones."""
+    if category is None:
+        return
+    known = sorted({d.category for d in open_store(kb).documents() if d.category})
+    if category not in known:
+        raise fail(f"알 수 없는 분류입니다: {category!r}. 색인에 있는 분류: "
+                   f"{', '.join(known) or '(없음)'}", 2)
+
+
 def ensure_index(kb, *, quiet: bool = False) -> str | None:
     """Make sure there is an index to answer from; returns a notice for the user, if any.
 
@@ -92,6 +118,10 @@ def ensure_index(kb, *, quiet: bool = False) -> str | None:
         return prompts.INDEX_FINISHED.format(pending=len(pending)) if report.ok else \
             prompts.INDEX_PENDING_WARNING.format(pending=len(pending), names=report.summary_ko())
     if status.problem and not (status.missing or status.legacy_layout):
+        from knowledge.settings import ChromaMode
+
+        if kb.settings.chroma_mode is ChromaMode.HTTP:
+            open_store(kb)  # a Chroma server that cannot be reached: one clear line
         raise fail(status.problem, 2)
     if status.writer_running and not quiet:
         err.print(f"[yellow]{prompts.INDEX_WAITING_FOR_WRITER}[/]")
@@ -207,6 +237,11 @@ def ask(
     notice = ensure_index(kb, quiet=as_json)
     if notice and not as_json:
         err.print(f"[yellow]{notice}[/]")
+    try:
+        check_category(kb, category)
+    except StoreError as exc:
+        raise fail(str(exc), 2) from None
+    answer_log = build_answer_log()
     engine = build_engine(kb)
     try:
         answer = engine.answer(question, category=category)
@@ -214,7 +249,7 @@ def ask(
         raise fail(exc.message, 2) from None
     except StoreError as exc:
         raise fail(str(exc), 2) from None
-    answer_id = build_answer_log().record(answer, channel="cli")
+    answer_id = answer_log.record(answer, channel="cli")
     if as_json:
         data = answer.model_dump(mode="json")
         data["answer_id"] = answer_id
@@ -230,9 +265,13 @@ def build_answer_log(*, warm: bool = False):
     logged (`answer_log.error`) without stopping the answer. `warm=True` (long-running
     commands) opens it now: migrations and the retention purge run at start-up, and a broken
     database is reported at once (the bot still answers)."""
-    from bot.answer_log import AnswerLog, AnswerLogError
+    from bot.answer_log import AnswerLog, AnswerLogError, SaltError
 
     answer_log = AnswerLog.from_settings(get_settings())
+    try:
+        answer_log.check_salt()  # an unusable salt file would leave every answer unlogged
+    except SaltError as exc:
+        raise fail(str(exc), 2) from None
     if warm:
         try:
             answer_log.ping()
@@ -248,7 +287,10 @@ def build_engine(kb):
     """The answer engine for `kb`'s settings (generative when a model is configured)."""
     from bot.engine import build_engine as engine_from_settings
 
-    return engine_from_settings(kb.settings, kb)
+    try:
+        return engine_from_settings(kb.settings, kb)
+    except ValueError as exc:  # a bad STARTUPBOT_LLM_* limit (bot/model_limits.py)
+        raise fail(str(exc), 2) from None
 
 
 @app.command()
@@ -312,7 +354,7 @@ def sources(
 
     kb = build_kb()
     try:
-        docs = kb.store.documents()
+        docs = open_store(kb).documents()
     except StoreError as exc:
         raise fail(str(exc), 2) from None
     if as_json:
@@ -330,16 +372,26 @@ def sources(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument()],
-    k: Annotated[int, typer.Option("-k")] = 5,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many hits (1-100).")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid | dense | keyword")] = "hybrid",
     category: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Show raw search hits with their scores (for staff and debugging)."""
     from knowledge.search import SearchMode
+    from knowledge.store import StoreError
 
+    try:
+        search_mode = SearchMode(mode)
+    except ValueError:
+        raise fail(f"--mode 는 {' | '.join(m.value for m in SearchMode)} 중 하나입니다 "
+                   f"(받은 값: {mode!r}).", 2) from None
     kb = build_kb()
     ensure_index(kb)
-    result = kb.searcher().search(query, k, category=category, mode=SearchMode(mode))
+    try:
+        check_category(kb, category)
+        result = kb.searcher().search(query, k, category=category, mode=search_mode)
+    except StoreError as exc:
+        raise fail(str(exc), 2) from None
     for rank, hit in enumerate(result.hits, 1):
         c = hit.chunk
         out.print(f"{rank}. {hit.score:.4f} dense={hit.dense_score} bm25={hit.keyword_score} "

@@ -58,6 +58,8 @@ def collect_checks(settings: Settings | None = None) -> Iterator[Check]:
             return
     yield check_documents(settings)
     yield check_index(settings)
+    if settings.manifest_path.exists():
+        yield check_manifest(settings)
     yield check_model(settings)
     if settings.embedding_provider is EmbeddingProvider.OPENAI:
         yield check_embeddings(settings)
@@ -104,6 +106,19 @@ def check_index(settings: Settings) -> Check:
     return Check("ok", "색인", detail)
 
 
+def check_manifest(settings: Settings) -> Check:
+    """The ingest manifest must parse: a corrupt one stops every ingest."""
+    from ingest.manifest import Manifest, ManifestError
+
+    try:
+        manifest = Manifest.load(settings.manifest_path)
+    except ManifestError as exc:
+        return Check("fail", "수집 기록 (manifest)", f"손상되었습니다: {exc.path} ({exc.reason})",
+                     "`startupbot ingest`가 마지막 공개본에서 복원합니다. 공개본이 없으면 "
+                     "`startupbot ingest --rebuild`로 다시 만드세요.")
+    return Check("ok", "수집 기록", f"{settings.manifest_path} (파일 {len(manifest.files)}개)")
+
+
 def _where(settings: Settings) -> str:
     return settings.openai_base_url or "https://api.openai.com/v1"
 
@@ -144,7 +159,10 @@ def check_model(settings: Settings) -> Check:
         return Check("info", "생성 모델",
                      "설정되지 않음 — 자료의 문장을 인용하는 추출식 답변만 합니다.",
                      "생성형 답변을 쓰려면 OPENAI_API_KEY 또는 OPENAI_BASE_URL을 설정하세요.")
-    generator = OpenAIGenerator.from_settings(settings)
+    try:
+        generator = OpenAIGenerator.from_settings(settings)
+    except ValueError as exc:  # a bad STARTUPBOT_LLM_DEADLINE / _BREAKER_* value
+        return Check("fail", "생성 모델", str(exc), "값을 고치세요 (.env.example 참고).")
     try:
         reply = generator.check(timeout=min(settings.llm_timeout, 15.0))
     except GenerationError as exc:

@@ -33,7 +33,9 @@ from bot.generation import (
     retry_messages,
 )
 from bot.language import detect_language
+from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
+from bot.safety import safe_preview, unsafe_sentences
 from knowledge.base import KnowledgeBase
 from knowledge.models import SearchHit
 from knowledge.search import SearchResult
@@ -98,6 +100,7 @@ class AnswerEngine:
     def retrieve(self, query: str, category: str | None = None) -> SearchResult:
         return self.kb.searcher().search(query, self.settings.top_k, category=category)
 
+    @within_answer_deadline  # all model calls of one answer share one deadline
     def answer(self, question: str, *, conversation_id: str | None = None,
                category: str | None = None) -> Answer:
         run = self._prepare(question, conversation_id, category)
@@ -119,6 +122,7 @@ class AnswerEngine:
         return await asyncio.to_thread(self.answer, question, conversation_id=conversation_id,
                                        category=category)
 
+    @within_answer_deadline
     async def astream(self, question: str, *, conversation_id: str | None = None,
                       category: str | None = None) -> AsyncIterator[StreamEvent]:
         """Deltas (the whole text so far) while the model writes, then the checked answer.
@@ -136,8 +140,10 @@ class AnswerEngine:
             stream = self.generator.stream(messages)
             try:
                 async for text in stream:
-                    if not may_be_sentinel(text):  # never show the refusal marker
-                        yield StreamEvent(kind="delta", text=text)
+                    # never show the refusal marker, nor a request planted in a source
+                    preview = safe_preview(text, run.question)
+                    if preview and not may_be_sentinel(preview):
+                        yield StreamEvent(kind="delta", text=preview)
             except GenerationError as exc:
                 run.add_call(stream.usage, stream.seconds)
                 answer = await asyncio.to_thread(self._fallback, run, "error", exc)
@@ -258,6 +264,9 @@ class AnswerEngine:
     def _generative(self, run: _Run, sources: list[NumberedSource],
                     check: CitationCheck) -> Answer:
         run.invalid_citations += len(check.invalid)
+        if unsafe := unsafe_sentences(check.text, run.question):  # bot/safety.py
+            log.warning("generation.unsafe_reply", extra={"kinds": [f.kind for f in unsafe]})
+            return self._fallback(run, "unsafe")
         cited = [sources[n - 1] for n in check.cited]
         text = check.text.replace(prompts.NO_ANSWER_SENTINEL, "").strip()
         if any(needs_call_reminder(s.category) for s in cited):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot import prompts
 from bot.models import Source, Support
+from bot.safety import allowed_sentence
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
 
@@ -177,7 +178,7 @@ class ExtractiveAnswerer:
         for index, analysis in enumerate(analyses):
             for sentence, terms in zip(analysis.sentences, analysis.terms, strict=True):
                 norm = re.sub(r"\s+", "", sentence)
-                if len(norm) >= 8 and norm not in seen:
+                if len(norm) >= 8 and norm not in seen and allowed_sentence(sentence, question):
                     seen.add(norm)
                     candidates.append((index, sentence, terms))
         contexts = [a.head_terms for a in analyses]

@@ -126,6 +126,15 @@ FALLBACK_NOTICE = {
         "en": "Note: the generated answer could not be tied to the sources, so this is a fallback "
               "answer quoted from the documents.",
     },
+    # bot/safety.py: the reply repeated an instruction or a request for passwords, money or a
+    # private contact found in a document.
+    "unsafe": {
+        "ko": "※ 생성된 답변에 자료 속 지시문이나 개인정보·송금 요청이 섞여 있어, 자료의 문장을 "
+              "그대로 보여 드립니다 (대체 답변). 비밀번호나 계좌 정보는 누구에게도 보내지 마세요.",
+        "en": "Note: the generated answer repeated an instruction or a request for credentials, "
+              "money or a private contact from a document, so this is a fallback answer quoted "
+              "from the documents. Never send passwords or account details to anyone.",
+    },
 }
 
 # --- `startupbot eval` (staff-facing) -----------------------------------------------------------

@@ -16,13 +16,28 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from knowledge.errors import StoreError
 
 MANIFEST_VERSION = 1
 
 
-class ManifestError(Exception):
-    """The manifest file cannot be read; the message names the file and the recovery."""
+class ManifestError(StoreError):
+    """The manifest cannot be read; the message names the file and the recovery command.
+
+    A `StoreError`, so every front end that reports index problems reports this one too. The
+    writer restores a broken working manifest from the last published snapshot by itself; this
+    error reaches staff only when there is none."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"수집 기록 파일(manifest)이 손상되었습니다: {path} ({reason}). "
+            "`startupbot ingest`가 마지막 공개본에서 복원하며, 공개본이 없으면 "
+            "`startupbot ingest --rebuild`로 색인과 함께 다시 만드세요 (문서 폴더에서 모두 다시 "
+            "수집합니다).")
+        self.path = path
+        self.reason = reason
 
 
 class ManifestEntry(BaseModel):
@@ -56,12 +71,13 @@ class Manifest(BaseModel):
         if not path.exists():
             return cls()
         try:
-            return cls.model_validate_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ManifestError(
-                f"수집 기록 파일({path})이 손상되어 읽을 수 없습니다. "
-                "`startupbot ingest --rebuild`로 색인을 다시 만드세요. "
-                f"(corrupt manifest: {type(exc).__name__})") from None
+            return cls.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            first = exc.errors()[0] if exc.errors() else {"msg": "invalid"}
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise ManifestError(path, f"{where + ': ' if where else ''}{first['msg']}") from None
+        except OSError as exc:
+            raise ManifestError(path, f"{type(exc).__name__}: {exc.strerror or exc}") from None
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

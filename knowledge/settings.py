@@ -27,6 +27,20 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DOCUMENTS_DIR = PACKAGE_DIR / "documents"
 
 
+def default_base_dir() -> Path:
+    """Where relative STARTUPBOT_DATA_DIR / _DOCUMENTS_DIR / _CURATED_DIR point: the project
+    folder of a source checkout (the one with pyproject.toml next to knowledge/), else
+    $XDG_DATA_HOME/startupbot (~/.local/share/startupbot). Never the working directory: the
+    same command from another folder must find the same index and answer log."""
+    import os
+
+    project = PACKAGE_DIR.parent
+    if (project / "pyproject.toml").is_file():
+        return project
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "startupbot"
+
+
 class ChromaMode(StrEnum):
     EMBEDDED = "embedded"
     HTTP = "http"
@@ -73,6 +87,9 @@ class Settings(BaseSettings):
     )
 
     # --- storage -------------------------------------------------------------------------
+    base_dir: Path | None = Field(
+        None, description="Base of relative data/documents/curated folders; default: the "
+        "project folder of a checkout, else ~/.local/share/startupbot (see default_base_dir).")
     data_dir: Path = Field(Path("data"), description="Index, manifest, lock and logs live here.")
     documents_dir: Path = Field(DEFAULT_DOCUMENTS_DIR, description="Knowledge folder to ingest.")
     collection_name: str = Field("chungbuk_startup", min_length=3, max_length=60)
@@ -233,6 +250,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _answer_log_defaults(self) -> Settings:
+        # First make the folders absolute against one base (not the working directory).
+        base = (self.base_dir or default_base_dir()).expanduser()
+        if not base.is_absolute():
+            base = Path.cwd() / base  # an explicit relative base is the operator's choice
+        self.base_dir = base
+        self.data_dir = base / self.data_dir.expanduser()
+        self.documents_dir = base / self.documents_dir.expanduser()
+        if self.curated_dir is not None:
+            self.curated_dir = base / self.curated_dir.expanduser()
         if not self.answer_log_url:
             self.answer_log_url = f"sqlite:///{self.data_dir / 'answer_log.sqlite3'}"
         if self.curated_dir is None:

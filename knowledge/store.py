@@ -32,6 +32,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.embeddings import NamedEmbeddings
+from knowledge.errors import StoreError
 from knowledge.models import Chunk, DocumentInfo
 from knowledge.settings import ChromaMode, DenseUnits, Settings
 
@@ -46,8 +47,6 @@ SENTENCE_FANOUT = 4
 SentenceSplitter = Callable[[str], list[str]]
 
 
-class StoreError(Exception):
-    """A problem with the index that staff must act on; the message says what to do."""
 
 
 class IndexMissingError(StoreError):

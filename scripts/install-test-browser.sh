@@ -16,7 +16,12 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
+PACKAGES="chromium chromium-driver fonts-nanum fonts-noto-color-emoji"
+echo "install-test-browser.sh: installing Debian system packages with apt-get (needs root):"
+echo "    $PACKAGES"
+echo "  for tests/test_review_browser.py (headless browser, Korean and emoji fonts)."
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-nanum fonts-noto-color-emoji
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $PACKAGES
 /usr/bin/chromium --version

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Install everything the tests need into .venv and run the linter and the whole test suite.
 # This is README command 2, and exactly what CI runs (.ci/run).
+# System packages: scripts/install-test-browser.sh installs Debian packages with apt-get (root or
+# sudo) when they are missing, and says which before it does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "test.sh: .venv + pip install -e .[dev]; system packages via apt-get when missing" \
+     "(scripts/install-test-browser.sh); then ruff and pytest."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bot import cli
 from bot.answer_log import AnswerFilter, AnswerLog, EventKind, ReviewStatus
 from bot.answer_log.normalize import question_key
 from bot.models import Answer, AnswerMode, Source, Support
 from tests.conftest import make_settings
+from tests.helpers import cli_runner
 
 RAW_USER_ID = 987654321
 RAW_CHAT_ID = -100123456789
@@ -261,15 +261,7 @@ def run(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer):
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(corpus_copy.settings.data_dir))
     monkeypatch.setattr(cli, "build_kb", lambda: KnowledgeBase(cli.get_settings(),
                                                                analyzer=analyzer))
-    runner = CliRunner()
-
-    def invoke(*args: str, env: dict[str, str] | None = None):
-        monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        return runner.invoke(cli.app, list(args), catch_exceptions=False)
-
-    yield invoke
+    yield cli_runner(monkeypatch)
     root.handlers[:], _ = saved
     root.setLevel(saved[1])
 

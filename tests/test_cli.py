@@ -8,23 +8,14 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
-from typer.testing import CliRunner
 
-from bot import cli
+from tests.helpers import cli_runner
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch):
     """Invoke the CLI in-process with a fresh settings object each time."""
-    runner = CliRunner()
-
-    def invoke(*args: str, env: dict[str, str] | None = None):
-        monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        return runner.invoke(cli.app, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch)
 
 
 @pytest.fixture
@@ -128,12 +119,8 @@ def test_invalid_setting_is_reported_at_startup(run, corpus_env) -> None:
     assert "STARTUPBOT_TOP_K" in result.output
 
 
-def test_chat_answers_until_an_empty_line(run, corpus_env, monkeypatch) -> None:
-    monkeypatch.setattr(cli.state, "settings", None)
-    for key, value in corpus_env.items():
-        monkeypatch.setenv(key, value)
-    result = CliRunner().invoke(cli.app, ["chat"],
-                                input="팁스 운영사 최소 투자 금액은?\n날씨 어때?\n\n")
+def test_chat_answers_until_an_empty_line(run, corpus_env) -> None:
+    result = run("chat", env=corpus_env, input="팁스 운영사 최소 투자 금액은?\n날씨 어때?\n\n")
     assert result.exit_code == 0, result.output
     assert "tips.md" in result.stdout  # first answer cites the TIPS guide
     assert "찾지 못했습니다" in result.stdout  # second one is refused

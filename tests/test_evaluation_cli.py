@@ -11,10 +11,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from bot import cli
 from knowledge.evaluation import runner as eval_runner
+from tests.helpers import cli_runner
 
 PASSAGES = [
     ("p0", "오창 배터리", "청주 오창에는 이차전지 셀 성능 평가 센터가 2024년에 문을 열었다."),
@@ -52,14 +51,7 @@ def write_dataset(folder: Path) -> Path:
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    runner = CliRunner()
-    monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path / "data"))
-
-    def invoke(*args: str):
-        monkeypatch.setattr(cli.state, "settings", None)
-        return runner.invoke(cli.app, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch, env={"STARTUPBOT_DATA_DIR": str(tmp_path / "data")})
 
 
 def test_eval_dataset_json_end_to_end(run, tmp_path: Path, monkeypatch) -> None:

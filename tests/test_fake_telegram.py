@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
-import socket
 import threading
 import time
 import warnings
@@ -27,6 +26,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from tests.fakes.telegram_api import FakeTelegram, FileUpload, parse_entities
+from tests.helpers import free_port
 
 TOKEN = "123456:TEST-token_abc"
 CHAT = 4242  # private chat id == user id
@@ -93,12 +93,6 @@ async def direct_bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
 
 def raw(tg: FakeTelegram, method: str, **kwargs) -> httpx.Response:
     return httpx.post(f"{tg.api_url}/{method}", timeout=5, **kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ------------------------------------------------------------------------------ polling / PTB

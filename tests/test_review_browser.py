@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from bot.answer_log import AnswerLog, ReviewStatus
 from bot.models import Answer, AnswerMode, Source
 from bot.review.corrections import Corrections
 from bot.review.web import create_app
+from tests.helpers import free_port
 
 TOKEN = "browser-test-token-9d3f"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -78,12 +78,6 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     driver.quit()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def site(corpus_copy):
     """The review app on a loopback port (uvicorn in a thread) over a seeded SQLite log."""
@@ -113,7 +107,7 @@ def site(corpus_copy):
 
     corrections = Corrections(log, corpus_copy.settings.curated_dir, lambda: corpus_copy)
     app = create_app(log_=log, corrections=corrections, token=TOKEN, page_size=20)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

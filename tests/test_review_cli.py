@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bot import cli
 from bot.answer_log import AnswerLog
 from bot.models import Answer, AnswerMode, Source
 from tests.conftest import make_settings
+from tests.helpers import cli_runner
 
 GAP_QUESTION = "청주에서 창업하면 무료 세무 상담을 받을 수 있나요?"
 SIMILAR_QUESTION = "청주 창업자도 무료 세무 상담을 받을 수 있나요?"
@@ -46,13 +46,10 @@ def env(monkeypatch: pytest.MonkeyPatch, corpus_copy, analyzer, database_url: st
     monkeypatch.setenv("STARTUPBOT_ANSWER_LOG_URL", database_url)
     monkeypatch.setattr(cli, "build_kb", lambda: KnowledgeBase(cli.get_settings(),
                                                                analyzer=analyzer))
-    runner = CliRunner()
+    run = cli_runner(monkeypatch)
 
     def invoke(*args: str, input: str | None = None, extra_env: dict[str, str] | None = None):
-        monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in (extra_env or {}).items():
-            monkeypatch.setenv(key, value)
-        return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+        return run(*args, input=input, env=extra_env)
 
     yield invoke, data_dir
     root.handlers[:] = saved[0]
@@ -145,7 +142,8 @@ def test_export_csv_and_jsonl(env, seeded, tmp_path: Path) -> None:
     invoke, _ = env
     result = invoke("review", "export", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")  # Excel-safe by default (issue 13)
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     assert len(rows) == 5  # one row per answer
     tips = next(r for r in rows if r["id"] == str(seeded["tips"]))
     assert tips["question"] == "팁스 지원 금액은?" and tips["mode"] == "generative"

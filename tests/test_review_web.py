@@ -92,7 +92,7 @@ def test_session_cookie_expires_and_dies_with_the_token() -> None:
     assert not signer.verify(cookie)
     fresh = signer.issue()
     assert signer.verify(fresh)
-    assert not SessionSigner("another-token", max_age_s=3600).verify(fresh)
+    assert not SessionSigner("another-token-5678", max_age_s=3600).verify(fresh)
     with pytest.raises(ValueError):
         SessionSigner("  ", max_age_s=1)
 

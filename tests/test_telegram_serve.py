@@ -8,7 +8,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,9 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from bot import cli, prompts
+from bot import prompts
 from bot.answer_log import AnswerLog
 from bot.engine import build_engine
 from bot.telegram.app import WebhookConfig
@@ -28,17 +26,12 @@ from knowledge.base import KnowledgeBase
 from knowledge.settings import TelegramMode
 from tests import test_telegram_bot as base
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import cli_runner, free_port
 from tests.test_telegram_bot import QUESTION, TOKEN, USER, Harness, bot_settings
 
 tg, harness = base.tg, base.harness  # the shared fixtures
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------- webhook
@@ -131,18 +124,15 @@ def cli_logging() -> Iterator[None]:
 
 def test_serve_command_explains_a_missing_token(monkeypatch: pytest.MonkeyPatch,
                                                 cli_logging: None) -> None:
-    monkeypatch.setattr(cli.state, "settings", None)
-    result = CliRunner().invoke(cli.app, ["serve"], catch_exceptions=False)
+    result = cli_runner(monkeypatch)("serve")
     assert result.exit_code == 2
     assert "TELEGRAM_BOT_TOKEN" in result.output and "BotFather" in result.output
 
 
 def test_serve_command_explains_a_missing_index(monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path, cli_logging: None) -> None:
-    monkeypatch.setattr(cli.state, "settings", None)
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path / "empty"))
-    result = CliRunner().invoke(cli.app, ["serve"], catch_exceptions=False)
+    result = cli_runner(monkeypatch)("serve", env={
+        "TELEGRAM_BOT_TOKEN": TOKEN, "STARTUPBOT_DATA_DIR": str(tmp_path / "empty")})
     assert result.exit_code == 2
     assert "startupbot ingest" in result.output
 

@@ -4,6 +4,7 @@
 package imports SQLAlchemy but opens nothing.
 """
 
+from bot.answer_log.privacy import SaltError
 from bot.answer_log.repository import AnswerLog, AnswerLogError
 from bot.answer_log.schemas import (
     AnswerFilter,
@@ -29,4 +30,5 @@ __all__ = [
     "LoggedAnswer",
     "ReviewEvent",
     "ReviewStatus",
+    "SaltError",
 ]

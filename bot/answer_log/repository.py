@@ -43,6 +43,16 @@ from bot.models import Answer
 log = logging.getLogger(__name__)
 
 
+# Ids and page numbers from URLs and the command line are checked against what the database can
+# hold: a larger integer would raise OverflowError in the driver (a 500 / a traceback).
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+
+
+def _valid_id(answer_id: int) -> bool:
+    return isinstance(answer_id, int) and 0 < answer_id <= MAX_ID
+
+
 class AnswerLogError(Exception):
     """The answer log database cannot be used; the message is for maintainers."""
 
@@ -132,12 +142,19 @@ class AnswerLog:
             self._salt = load_or_create_salt(self._salt_path)
         return self._salt
 
+    def check_salt(self) -> None:
+        """Load the salt now (start-up): raises `SaltError` for an empty or short salt file, so
+        the bot refuses to start instead of logging nothing."""
+        self._salt_bytes()
+
     def hash_id(self, value: str | int | None) -> str | None:
         """The pseudonym stored for a user or chat id (to look up one person's questions)."""
         return None if value is None else hash_id(self._salt_bytes(), value)
 
     def ping(self) -> str:
-        """Open and migrate the database now; raises `AnswerLogError` with the reason."""
+        """Check the salt, open and migrate the database now; raises `SaltError` or
+        `AnswerLogError` with the reason."""
+        self.check_salt()
         self._ready()
         return safe_url(self.url)
 
@@ -260,6 +277,8 @@ class AnswerLog:
 
     def _change(self, answer_id: int, change, kind: EventKind, note: str | None,
                 detail: str | None) -> bool:
+        if not _valid_id(answer_id):
+            return False
         with self._session() as session:
             row = session.get(AnswerRow, answer_id)
             if row is None:
@@ -319,11 +338,15 @@ class AnswerLog:
 
     # --- reading -------------------------------------------------------------------------
     def get(self, answer_id: int) -> LoggedAnswer | None:
+        if not _valid_id(answer_id):
+            return None
         with self._session() as session:
             row = session.get(AnswerRow, answer_id)
             return None if row is None else queries.to_model(row, self.tz)
 
     def events(self, answer_id: int) -> list[ReviewEvent]:
+        if not _valid_id(answer_id):
+            return []
         with self._session() as session:
             rows = session.scalars(select(ReviewEventRow)
                                    .where(ReviewEventRow.answer_id == answer_id)
@@ -332,6 +355,7 @@ class AnswerLog:
 
     def list_answers(self, flt: AnswerFilter | None = None, *, page: int = 1,
                      per_page: int = 50) -> AnswerPage:
+        page = min(max(1, page), MAX_PAGE)
         with self._session() as session:
             return queries.page(session, flt or AnswerFilter(), page, per_page, self.tz)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -37,6 +38,7 @@ from bot.review.cli_common import (
     one_line,
     open_log,
     out,
+    shown,
     when,
 )
 
@@ -133,39 +135,40 @@ def show_cmd(
       f"{labels.CHANNEL.get(item.channel, item.channel)} · {labels.MODE[item.mode]} · "
       f"{labels.STATUS[item.review_status]}", highlight=False)
     p("\n[bold]질문[/]")
-    p(item.question, markup=False, highlight=False)
+    p(shown(item.question), markup=False, highlight=False)
     if item.query and item.query != item.question:
-        p(Text(f"검색어: {item.query}", style="dim"))
+        p(Text(f"검색어: {shown(item.query)}", style="dim"))
     p("\n[bold]답변[/]")
-    p(item.answer, markup=False, highlight=False)
+    p(shown(item.answer), markup=False, highlight=False)
     if item.notice:
-        p(item.notice, markup=False, highlight=False)
+        p(shown(item.notice), markup=False, highlight=False)
     p("\n[bold]출처[/]")
     if not item.sources:
         p("  (없음)")
     for s in item.sources:
-        where = s.title + (f" › {s.section}" if s.section else "")
-        link = s.url or s.source
-        p(f"  [{s.number}] {where} — {link} (점수 {s.score:.3f}, 조각 {s.chunk_id})",
+        where = shown(s.title + (f" › {s.section}" if s.section else ""))
+        link = shown(s.url or s.source)
+        p(f"  [{s.number}] {where} — {link} (점수 {s.score:.3f}, 조각 {shown(s.chunk_id)})",
           markup=False, highlight=False)
     timing = " · ".join(f"{name} {value} ms" for name, value in (
         ("검색", item.retrieval_ms), ("생성", item.generation_ms), ("전체", item.total_ms))
         if value is not None)
-    p(f"\n[dim]모델 {item.model or '-'} · 프롬프트 {item.prompt_version or '-'} · {timing}"
+    model = escape(shown(item.model)) or "-"
+    p(f"\n[dim]모델 {model} · 프롬프트 {item.prompt_version or '-'} · {timing}"
       + (f" · 토큰 {item.total_tokens}" if item.total_tokens else "") + "[/]", highlight=False)
     p(Text.assemble("\n", ("사용자 평가 ", "bold"), labels.feedback(item.feedback) or "없음",
-                    f" — {item.feedback_comment}" if item.feedback_comment else ""))
+                    f" — {shown(item.feedback_comment)}" if item.feedback_comment else ""))
     if item.reviewer_note:
-        p(Text.assemble(("검토 메모 ", "bold"), item.reviewer_note))
+        p(Text.assemble(("검토 메모 ", "bold"), shown(item.reviewer_note)))
     if item.corrected_answer:
         p(f"\n[bold green]수정한 답변[/] ({when(item.corrected_at)})", highlight=False)
-        p(item.corrected_answer, markup=False, highlight=False)
-        p(Text(f"문서: {item.curated_path}", style="dim"))
+        p(shown(item.corrected_answer), markup=False, highlight=False)
+        p(Text(f"문서: {shown(item.curated_path)}", style="dim"))
     if events:
         p("\n[bold]이력[/]")
         for e in events:
             detail = one_line(labels.event_detail(e.kind, e.detail), 80)
-            bits = [labels.EVENT[e.kind], detail, e.note or ""]
+            bits = [labels.EVENT[e.kind], detail, shown(e.note)]
             p(f"  {when(e.created_at)} " + " · ".join(b for b in bits if b),
               markup=False, highlight=False)
 
@@ -251,7 +254,8 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="저장할 파일 (없으면 표준 출력).")] = None,
     excel: Annotated[bool, typer.Option(
-        "--excel", help="CSV에 BOM을 붙여 엑셀에서 한글이 깨지지 않게 합니다.")] = False,
+        "--excel/--no-excel", help="CSV 앞에 BOM을 붙여 엑셀에서 한글이 깨지지 않게 합니다 "
+        "(기본; 파일과 표준 출력 모두).")] = True,
     down: Down = False, up: Up = False, refused: Refused = False, fallback: Fallback = False,
     mode: Mode = None, unreviewed: Unreviewed = False, status: Status = None,
     since: Since = None, until: Until = None, search: Search = None, channel: Channel = None,
@@ -268,11 +272,13 @@ def export_cmd(
                        search=search, channel=channel)
     log = open_log()
     items = log.iter_answers(flt)
+    bom = excel and export_format is ExportFormat.CSV
     if output is None:
+        if bom:
+            sys.stdout.write("\ufeff")
         count = write_export(items, sys.stdout, export_format)
     else:
-        encoding = "utf-8-sig" if excel and export_format is ExportFormat.CSV else "utf-8"
-        with output.open("w", encoding=encoding, newline="") as handle:
+        with output.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
             count = write_export(items, handle, export_format)
         err.print(f"{count:,}건을 {output}에 저장했습니다.", highlight=False)
 
@@ -315,7 +321,7 @@ def stats_cmd(
         gap_table.add_column("질문 (최근 표현)", overflow="fold")
         gap_table.add_column("마지막")
         for g in top:
-            gap_table.add_row(str(g.count), Text(g.example), when(g.last_seen))
+            gap_table.add_row(str(g.count), Text(shown(g.example)), when(g.last_seen))
         out.print(gap_table, highlight=False)
 
 
@@ -348,7 +354,11 @@ def web_cmd(
         err.print(f"[yellow]주의: {host} 에서 접속을 받습니다. 외부에 열 때는 HTTPS 리버스 "
                   "프록시 뒤에 두세요.[/]", highlight=False)
     log = open_log()
-    from bot.review.server import serve
+    from bot.review.server import build_app, run_app
 
+    try:
+        app = build_app(settings, log, build_corrections(log))
+    except ValueError as exc:  # a short token, a bad STARTUPBOT_REVIEW_* setting
+        raise fail(str(exc), 2) from None
     out.print(f"검토 페이지: http://{host}:{port}/  (끝내려면 Ctrl-C)", highlight=False)
-    serve(settings, log, build_corrections(log), host=host, port=port)
+    run_app(app, host=host, port=port)

@@ -5,6 +5,7 @@ Imported when the command line is built: typer and rich only at module level.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,12 +35,12 @@ def get_settings():
 
 def open_log() -> AnswerLog:
     """The answer log, opened and migrated now; expired rows are purged on opening."""
-    from bot.answer_log import AnswerLog, AnswerLogError
+    from bot.answer_log import AnswerLog, AnswerLogError, SaltError
 
     log = AnswerLog.from_settings(get_settings())
     try:
         log.ping()
-    except AnswerLogError as exc:
+    except (AnswerLogError, SaltError) as exc:
         raise fail(str(exc), 2) from None
     return log
 
@@ -102,5 +103,21 @@ def when(value: datetime | None) -> str:
 
 
 def one_line(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(shown(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# C0 controls but newline and tab, DEL, C1 controls (0x9b is a one-byte CSI), and the Unicode
+# bidi overrides that make a terminal show text in another order than it is stored.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+
+
+def shown(text: str | None) -> str:
+    """Text from the log made safe for a maintainer's terminal: escape codes (ANSI colours,
+    OSC 52 clipboard writes, OSC 8 links, screen clears) become visible `\x1b` text instead
+    of acting on the terminal. Questions are written by anyone who can message the bot."""
+    if not text:
+        return text or ""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)

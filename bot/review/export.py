@@ -24,12 +24,25 @@ CSV_COLUMNS = [
 ]
 
 
+# A cell starting with one of these is a formula in Excel, LibreOffice and Google Sheets
+# (`=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)`, and tab/CR variants); OWASP's advice is to prefix
+# such a cell with a single quote, which the spreadsheet shows as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def sheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_row(item: LoggedAnswer) -> dict[str, object]:
     data = item.model_dump(mode="json")
     row = {column: data.get(column) for column in CSV_COLUMNS}
     # One cell, still machine-readable: a JSON list of {number, title, section, url, ...}.
     row["sources"] = json.dumps(data["sources"], ensure_ascii=False)
-    return {k: "" if v is None else v for k, v in row.items()}
+    return {k: "" if v is None else sheet_safe(v) for k, v in row.items()}
 
 
 def write_export(items: Iterable[LoggedAnswer], out: TextIO, fmt: ExportFormat) -> int:

@@ -6,20 +6,32 @@ from bot.answer_log import AnswerLog
 from bot.review.corrections import Corrections
 
 
-def build_app(settings, log: AnswerLog, corrections: Corrections | None):
+def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_settings=None):
+    """The page for `settings`; raises ValueError (a readable message) for a missing or short
+    token or a bad STARTUPBOT_REVIEW_* setting."""
+    from bot.review.auth import SignInLimiter
+    from bot.review.settings import load_review_web_settings
     from bot.review.web import create_app
 
     if settings.review_token is None:
         raise ValueError("STARTUPBOT_REVIEW_TOKEN is not set")
+    web = web_settings or load_review_web_settings()
     return create_app(log_=log, corrections=corrections,
                       token=settings.review_token.get_secret_value(),
                       page_size=settings.review_page_size,
-                      session_hours=settings.review_session_hours)
+                      session_hours=settings.review_session_hours,
+                      secure_cookie=web.review_secure_cookie,
+                      limiter=SignInLimiter(web.review_sign_in_failures,
+                                            web.review_sign_in_window))
 
 
 def serve(settings, log: AnswerLog, corrections: Corrections | None, *, host: str,
           port: int) -> None:
+    run_app(build_app(settings, log, corrections), host=host, port=port)
+
+
+def run_app(app, *, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(build_app(settings, log, corrections), host=host, port=port,
+    uvicorn.run(app, host=host, port=port,
                 log_level="warning", access_log=False)

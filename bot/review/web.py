@@ -23,13 +23,22 @@ from markupsafe import Markup
 from bot.answer_log import AnswerFilter, AnswerLog, ReviewStatus
 from bot.models import AnswerMode
 from bot.review import charts, labels
-from bot.review.auth import COOKIE_NAME, SessionSigner
+from bot.review.auth import COOKIE_NAME, SessionSigner, SignInLimiter
 from bot.review.corrections import CorrectionError, Corrections
 
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FAILED_SIGN_IN_DELAY_S = 0.3
+# No scripts at all; styles are inline in the templates; images only from this page.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 MESSAGES = {
     "marked": ("ok", "검토 완료로 표시했습니다."),
@@ -64,12 +73,20 @@ def filter_from_query(params) -> tuple[AnswerFilter, dict[str, str]]:
 
 def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
                page_size: int = 50, session_hours: float = 12.0,
-               secure_cookie: bool = False) -> FastAPI:
+               secure_cookie: bool = False, limiter: SignInLimiter | None = None) -> FastAPI:
     signer = SessionSigner(token, max_age_s=session_hours * 3600)
+    limiter = limiter or SignInLimiter()
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals.update(labels=labels, MODES=list(AnswerMode),
                                  STATUSES=list(ReviewStatus))
     app = FastAPI(title="startupbot review", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     def session(request: Request) -> str | None:
         cookie = request.cookies.get(COOKIE_NAME)
@@ -84,8 +101,6 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
         context.update(csrf=signer.csrf_token(cookie) if cookie else "", signed_in=bool(cookie))
         response = templates.TemplateResponse(request, name, context, status_code=status_code)
         response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
     def forbidden() -> PlainTextResponse:
@@ -102,12 +117,22 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
 
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
+        client = request.client.host if request.client else "-"
+        wait = limiter.retry_after(client)
+        if wait:  # the token is not even looked at while locked out
+            log.warning("review.sign_in_locked", extra={"retry_s": wait})
+            response = render(request, "login.html", None, status_code=429, next=next,
+                              error=f"로그인 시도가 너무 많습니다. {wait}초 뒤에 다시 "
+                                    "시도하세요.")
+            response.headers["Retry-After"] = str(wait)
+            return response
         if not signer.check_token(token):
+            limiter.failed(client)
             time.sleep(FAILED_SIGN_IN_DELAY_S)  # slows down guessing
-            log.warning("review.sign_in_failed", extra={"client": request.client.host
-                                                        if request.client else None})
+            log.warning("review.sign_in_failed", extra={"client": client})
             error = "토큰을 입력하세요." if not token.strip() else "토큰이 올바르지 않습니다."
             return render(request, "login.html", None, status_code=401, next=next, error=error)
+        limiter.succeeded(client)
         # Only paths on this site: "//host" and "/\\host" would leave it.
         target = next if next.startswith("/") and next[1:2] not in ("/", "\\") else "/"
         response = RedirectResponse(target, status_code=303)
@@ -117,9 +142,11 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
         return response
 
     @app.post("/logout")
-    def logout() -> RedirectResponse:
+    def logout(request: Request) -> RedirectResponse:
+        signer.revoke(request.cookies.get(COOKIE_NAME))  # the cookie is dead, even if kept
         response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(COOKIE_NAME)
+        response.delete_cookie(COOKIE_NAME, httponly=True, samesite="strict",
+                               secure=secure_cookie)
         return response
 
     @app.get("/", response_class=HTMLResponse)

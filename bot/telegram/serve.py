@@ -124,6 +124,15 @@ async def serve_until_stopped(settings: Settings, engine: Engine,
         announce(prompts.SERVE_STARTED.format(username=app.bot.username,
                                               mode="webhook" if webhook else "long polling"))
         await stop.wait()
+        log.info("telegram.stopping")
+        abort_model_calls(engine)  # answers in flight fall back now instead of at their deadline
+
+
+def abort_model_calls(engine: Engine) -> None:
+    """Cancel the engine's model calls in flight (shutdown must not wait for a slow model)."""
+    abort = getattr(getattr(engine, "generator", None), "abort", None)
+    if callable(abort):
+        abort()
 
 
 def check_state_settings() -> SharedStateSettings:

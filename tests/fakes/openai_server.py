@@ -155,9 +155,20 @@ class _Delay:
 
 
 @dataclass
+class _Raw:
+    """A hand-made HTTP 200 reply: malformed bodies, dripping bytes, SSE keep-alives."""
+
+    body: bytes
+    content_type: str = "application/json"
+    drip_every: float = 0.0  # seconds between single bytes of the body (0: all at once)
+    keepalive_every: float = 0.0  # SSE comment lines (": keep-alive") before the body ...
+    keepalive_for: float = 0.0  # ... for this long
+
+
+@dataclass
 class _Item:
     endpoint: str
-    action: _Reply | _Error | _Delay
+    action: _Reply | _Error | _Delay | _Raw
 
 
 def _default_responder(request_json: Mapping[str, Any]) -> str:
@@ -330,6 +341,9 @@ class _Handler(BaseHTTPRequestHandler):
         action = fake._take("chat")
         if isinstance(action, _Error):
             raise _HTTPError(action)
+        if isinstance(action, _Raw):
+            self._send_raw(action)
+            return
         reply = action if isinstance(action, _Reply) else _Reply(str(fake.responder(body)))
         if reply.usage is not None:
             p_tok, c_tok = reply.usage
@@ -365,6 +379,34 @@ class _Handler(BaseHTTPRequestHandler):
                 "usage": usage,
             },
         )
+
+    def _send_raw(self, raw: _Raw) -> None:
+        """HTTP 200 with `raw.body` as it is (chunked, so that it can drip or keep alive)."""
+        fake = self.server.fake
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", raw.content_type)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("x-request-id", fake._next_id("req_"))
+            self.end_headers()
+            self.wfile.flush()
+            if raw.keepalive_every > 0:
+                until = time.monotonic() + raw.keepalive_for
+                while time.monotonic() < until and not fake._stop.is_set():
+                    self._write_chunk(b": keep-alive\n\n")
+                    fake._sleep(raw.keepalive_every)
+            if raw.drip_every > 0:
+                for i in range(len(raw.body)):
+                    if fake._stop.is_set():
+                        break
+                    self._write_chunk(raw.body[i : i + 1])
+                    fake._sleep(raw.drip_every)
+            elif raw.body:
+                self._write_chunk(raw.body)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:  # the client gave up (its deadline): what the tests want
+            self.close_connection = True
 
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -591,6 +633,15 @@ class FakeOpenAI:
         err = _Error(status, message, type, code, param, dict(headers or {}))
         self._push(endpoint, err)
 
+    def script_raw(self, body: bytes | str, *, content_type: str = "application/json",
+                   drip_every: float = 0.0, keepalive_every: float = 0.0,
+                   keepalive_for: float = 0.0) -> None:
+        """Queue a hand-made HTTP 200 chat reply: a truncated or non-JSON body, a body sent one
+        byte every `drip_every` seconds, or SSE keep-alive comments every `keepalive_every`
+        seconds for `keepalive_for` seconds before the body (use with streaming requests)."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self._push("chat", _Raw(data, content_type, drip_every, keepalive_every, keepalive_for))
+
     def script_delay(self, seconds: float, *, endpoint: str = "chat") -> None:
         """Sleep ``seconds`` before answering the next request to ``endpoint``."""
         self._push(endpoint, _Delay(seconds))
@@ -628,20 +679,20 @@ class FakeOpenAI:
         return embedding_for(text, dim or self.embedding_dim).tolist()
 
     # -- internals -----------------------------------------------------------
-    def _push(self, endpoint: str, action: _Reply | _Error | _Delay) -> None:
+    def _push(self, endpoint: str, action: _Reply | _Error | _Delay | _Raw) -> None:
         if endpoint not in _ENDPOINTS:
             raise ValueError(f"endpoint must be one of {_ENDPOINTS}, got {endpoint!r}")
         with self._lock:
             self._queue.append(_Item(endpoint, action))
 
-    def _take(self, endpoint: str) -> _Reply | _Error | None:
+    def _take(self, endpoint: str) -> _Reply | _Error | _Raw | None:
         """Pop the next scripted reply/error for ``endpoint``, honouring delays.
 
         Leading delays and the reply/error that follows them are removed from the
         queue atomically, so a concurrent request cannot steal the delayed reply.
         """
         delay = 0.0
-        action: _Reply | _Error | None = None
+        action: _Reply | _Error | _Raw | None = None
         with self._lock:
             i = 0
             while i < len(self._queue):
