@@ -272,6 +272,7 @@ TG_COMMANDS = {
     "help": "사용법",
     "sources": "제가 가진 자료 목록",
     "reset": "대화 맥락 지우기",
+    "programs": "지원사업 공고 찾아보기",  # issue 14
 }
 
 # `startupbot serve` start-up checks (printed to the terminal).

@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot import prompts
-from bot.telegram import errors, feedback, handlers
+from bot.telegram import errors, feedback, handlers, programs
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
 from knowledge.settings import Settings
@@ -45,6 +45,7 @@ NON_TEXT = NEW_MESSAGES & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpda
 def registrations() -> list[BaseHandler[Any, Any, Any]]:
     """Everything the bot reacts to, in the order PTB tries them."""
     return [
+        *programs.registrations(),  # issue 14: /programs, deep-link cards (before /start)
         CommandHandler("start", handlers.start),
         CommandHandler("help", handlers.help_command),
         CommandHandler("sources", handlers.sources),
@@ -82,6 +83,7 @@ def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogP
     app.bot_data[SERVICES_KEY] = BotServices.from_settings(settings, engine, answer_log,
                                                            reingest)
     app.add_handlers(registrations())
+    programs.install(app)  # issue 14: scheduled catalogue sync (JobQueue), when configured
     app.add_error_handler(errors.on_error)
     return app
 

@@ -12,6 +12,7 @@ from knowledge.catalogue.models import Programme
 
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _LINES = re.compile(r"\n\s*\n+")
+_BREAKS = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/tr|/h\d|li)\b[^>]*>")
 
 
 def clean_text(value: object) -> str:
@@ -20,7 +21,8 @@ def clean_text(value: object) -> str:
         return ""
     text = str(value)
     if "<" in text and ">" in text:
-        text = BeautifulSoup(text, "lxml").get_text("\n")
+        text = _BREAKS.sub("\n", text)
+        text = BeautifulSoup(text, "lxml").get_text("")
     text = html.unescape(text).replace("\r", "")
     text = "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return _LINES.sub("\n\n", text).strip()

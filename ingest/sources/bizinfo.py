@@ -106,6 +106,8 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
             except SourceAuthError:
                 raise
             except (SourceError, ValueError, json.JSONDecodeError) as exc:
+                if isinstance(exc, SourceError) and result.pages == 0:
+                    raise  # not one page readable: the source is down, not a page broken
                 complete = False
                 failures += 1
                 reason = exc.message if isinstance(exc, SourceError) else f"형식 오류: {exc}"
@@ -141,7 +143,7 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
                 complete = False
                 result.problem(f"page {page}", "빈 페이지 (empty page before the end)")
                 continue
-            if len(data) < size and not more or not data or (total is not None and not more):
+            if (len(data) < size and not more) or not data or (total is not None and not more):
                 break
         else:
             complete = False

@@ -97,6 +97,8 @@ def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> Fetch
             except SourceAuthError:
                 raise
             except (SourceError, ValueError, json.JSONDecodeError) as exc:
+                if isinstance(exc, SourceError) and result.pages == 0:
+                    raise  # not one page readable: the source is down, not a page broken
                 complete = False
                 failures += 1
                 reason = exc.message if isinstance(exc, SourceError) else f"형식 오류: {exc}"
