@@ -100,7 +100,7 @@ class CatalogueAnswerer:
             p = item.programme
             score = max([title_score(question, p.title)]
                         + [title_score(question, a) for a in p.aliases])
-            if score >= 0.8:
+            if score >= 0.75:
                 scored.append((score, item))
         if not scored:
             return []
@@ -200,10 +200,8 @@ class CatalogueAnswerer:
             return self._answer(question, text, [], language)
         lines = [prompts.LIST_HEAD[intent.kind].format(**values), ""]
         sources = []
-        any_unknown = False
         for number, (p, unknown) in enumerate(chosen[: self.shown], 1):
             mark = " ※" if unknown else ""
-            any_unknown = any_unknown or unknown
             if wanted is Status.UPCOMING:
                 when = f"접수 시작 {p.window.start:%Y-%m-%d}, 마감 {fmt.deadline(p)}"
             else:
@@ -214,9 +212,10 @@ class CatalogueAnswerer:
         rest = len(chosen) - self.shown
         if rest > 0:
             lines += ["", prompts.MORE.format(n=rest)]
-        if any_unknown:
+        unknown_count = sum(1 for _, unknown in chosen if unknown)
+        if unknown_count:
             condition = "지역" if intent.region and not (intent.stage or intent.age) else "대상"
-            lines += ["", prompts.FILTER_NOTE.format(what=condition)]
+            lines += ["", prompts.FILTER_NOTE.format(what=condition, n=unknown_count)]
         lines += ["", prompts.SYNC_NOTE.format(synced=self.last_sync())]
         return self._answer(question, "\n".join(lines), sources, language)
 

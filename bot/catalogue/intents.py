@@ -79,14 +79,25 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+_GENERIC = ("예비창업자", "지원사업", "창업기업", "참여기업", "모집공고", "중소기업", "소상공인", "충북",
+            "충청북도", "전국", "지역", "참가기업", "참가자", "참여자", "지원", "사업", "공고", "모집", "신청", "기업", "프로그램")
+_GENERIC_GRAMS = {w[i:i + 2] for w in _GENERIC for i in range(len(w) - 1)}
+
+
 def title_score(question: str, title: str) -> float:
     """Share of the title's character bigrams (years, brackets and boilerplate removed) that
-    appear in the question: 1.0 when the question names the programme in full."""
+    appear in the question (generic words left out): 1.0 when the question names the programme in full. Titles made
+    only of generic words ("창업 지원사업") never match: at least three of the matched bigrams
+    must be specific to the title."""
     grams = _bigrams(title)
     if len(grams) < 3:
         return 0.0
     q = re.sub(r"\s+", "", question)
-    return sum(1 for g in grams if g in q) / len(grams)
+    specific = grams - _GENERIC_GRAMS
+    found = {g for g in specific if g in q}
+    if len(found) < 3:
+        return 0.0
+    return len(found) / len(specific)
 
 
 def asks_status(question: str) -> bool:
