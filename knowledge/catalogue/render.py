@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import yaml
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
+
 from knowledge.catalogue.models import PROGRAMME_CATEGORY, Programme, Stage
 
 STAGE_LABELS = {Stage.PRE: "예비창업자", Stage.EARLY: "창업 3년 이내",
@@ -57,7 +59,7 @@ def render_markdown(p: Programme) -> str:
         "source_urls": [p.url] if p.url else [],
         "programme_id": p.id,
     }
-    lines = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip(), "---",
+    lines = ["---", yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False).strip(), "---",
              f"# {p.title}", ""]
     overview = [f"{p.title}은(는) {SOURCE_LABELS.get(p.source, p.source)}에 공고된 지원사업이다."]
     if p.agency:
