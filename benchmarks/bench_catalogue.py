@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import bench_settings, machine, peak_rss_mb, write_result  # noqa: E402
+from common import bench_settings, machine, peak_rss_mb, write_result
 
 
 class TimedEmbeddings:
@@ -73,13 +73,16 @@ def main() -> None:
     with FakeKStartup(items) as ks:
         config = catalogue_settings(ks, catalogue_page_size=100)
         settings = bench_settings(tmp / "big")
-        sync = CatalogueSync(NoIndexKB(settings), catalogue_settings=config,
-                             clock=Clock(TODAY))
+        sync = CatalogueSync(NoIndexKB(settings), catalogue_settings=config, clock=Clock(TODAY))
         report = sync.run(ingest=False)
-        result["sync_items"] = {"items": args.items, "stored": len(report.changes.new),
-                                "seconds": report.seconds, "timings": report.timings,
-                                "target_s": 60, "pass": report.seconds <= 60
-                                and len(report.changes.new) == args.items}
+        result["sync_items"] = {
+            "items": args.items,
+            "stored": len(report.changes.new),
+            "seconds": report.seconds,
+            "timings": report.timings,
+            "target_s": 60,
+            "pass": report.seconds <= 60 and len(report.changes.new) == args.items,
+        }
         print("1. sync", result["sync_items"], flush=True)
 
     # 2. ingest throughput vs raw embedder, on a smaller catalogue
@@ -98,16 +101,22 @@ def main() -> None:
         started = time.perf_counter()
         batch = settings.embedding_batch_size
         for i in range(0, len(texts), batch):
-            proxy.inner.embed_documents(texts[i:i + batch])
+            proxy.inner.embed_documents(texts[i : i + batch])
         raw_s = time.perf_counter() - started
         ratio = (len(texts) / ingest_s) / (len(texts) / raw_s)
         result["ingest_vs_raw"] = {
-            "documents": report.documents_written, "texts_embedded": len(texts),
-            "chunks": report.ingest["chunks_written"], "ingest_s": ingest_s,
-            "inside_embedder_s": round(proxy.seconds, 3), "raw_s": round(raw_s, 3),
+            "documents": report.documents_written,
+            "texts_embedded": len(texts),
+            "chunks": report.ingest["chunks_written"],
+            "ingest_s": ingest_s,
+            "inside_embedder_s": round(proxy.seconds, 3),
+            "raw_s": round(raw_s, 3),
             "ingest_texts_per_s": round(len(texts) / ingest_s, 1),
             "raw_texts_per_s": round(len(texts) / raw_s, 1),
-            "ratio": round(ratio, 3), "target": 0.9, "pass": ratio >= 0.9}
+            "ratio": round(ratio, 3),
+            "target": 0.9,
+            "pass": ratio >= 0.9,
+        }
         print("2. ingest", result["ingest_vs_raw"], flush=True)
 
         # 3. unchanged re-sync, with ingest
@@ -115,23 +124,32 @@ def main() -> None:
         again = sync.run()
         chunks = again.ingest["chunks_written"] if again.ingest else 0
         result["unchanged_resync"] = {
-            "programmes": again.changes.unchanged, "seconds": again.seconds,
-            "documents_written": again.documents_written, "chunks_written": chunks,
-            "texts_embedded": len(proxy.texts), "target_s": 10,
-            "pass": again.seconds <= 10 and chunks == 0 and not proxy.texts}
+            "programmes": again.changes.unchanged,
+            "seconds": again.seconds,
+            "documents_written": again.documents_written,
+            "chunks_written": chunks,
+            "texts_embedded": len(proxy.texts),
+            "target_s": 10,
+            "pass": again.seconds <= 10 and chunks == 0 and not proxy.texts,
+        }
         print("3. re-sync", result["unchanged_resync"], flush=True)
 
     # 4. open-now answers on a 360-programme fake
     with FakeKStartup(kstartup_api.make_items(360, TODAY)) as ks:
         config = catalogue_settings(ks, catalogue_page_size=100)
         settings = bench_settings(tmp / "answers")
-        CatalogueSync(NoIndexKB(settings), catalogue_settings=config,
-                      clock=Clock(TODAY)).run(ingest=False)
+        CatalogueSync(NoIndexKB(settings), catalogue_settings=config, clock=Clock(TODAY)).run(
+            ingest=False
+        )
         catalogue = Catalogue.from_settings(settings)
         by_url = {s.programme.url: s.programme for s in catalogue.all()}
         listed_total = closed = 0
-        questions = ["지금 신청할 수 있는 사업 알려줘", "지금 신청 가능한 예비창업자 지원사업 알려줘",
-                     "이번 달 마감 지원사업", "마감 임박한 공고"]
+        questions = [
+            "지금 신청할 수 있는 사업 알려줘",
+            "지금 신청 가능한 예비창업자 지원사업 알려줘",
+            "이번 달 마감 지원사업",
+            "마감 임박한 공고",
+        ]
         for offset in (-30, 0, 7, 21, 45):
             clock = Clock(TODAY + timedelta(days=offset))
             answerer = CatalogueAnswerer(catalogue, clock, shown=1000)
@@ -141,9 +159,13 @@ def main() -> None:
                     p = by_url[answer.sources[int(n) - 1].url]
                     listed_total += 1
                     closed += p.status(clock) is not Status.OPEN
-        result["open_now_answers"] = {"catalogue": len(by_url), "listed": listed_total,
-                                      "not_open_listed": closed, "target": 0,
-                                      "pass": closed == 0 and listed_total > 0}
+        result["open_now_answers"] = {
+            "catalogue": len(by_url),
+            "listed": listed_total,
+            "not_open_listed": closed,
+            "target": 0,
+            "pass": closed == 0 and listed_total > 0,
+        }
         print("4. answers", result["open_now_answers"], flush=True)
     result["peak_rss_mb"] = peak_rss_mb()
     write_result("catalogue", result)

@@ -38,7 +38,9 @@ from knowledge.clock import Clock, clock_from_settings
 log = logging.getLogger(__name__)
 
 CONNECTORS: dict[str, Callable[..., FetchResult]] = {
-    kstartup.NAME: kstartup.fetch, bizinfo.NAME: bizinfo.fetch}
+    kstartup.NAME: kstartup.fetch,
+    bizinfo.NAME: bizinfo.fetch,
+}
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -78,15 +80,20 @@ class SyncReport(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return (not any(s.error for s in self.sources if s.enabled) and not self.ingest_error
-                and (self.ingest is None or not self.ingest.get("counts", {}).get("failed")))
+        return (
+            not any(s.error for s in self.sources if s.enabled)
+            and not self.ingest_error
+            and (self.ingest is None or not self.ingest.get("counts", {}).get("failed"))
+        )
 
     def summary_ko(self) -> str:
         c = self.changes
         head = "동기화 미리보기 (변경 없음)" if self.dry_run else "동기화 결과"
-        return (f"{head}: 신규 {len(c.new)} · 변경 {len(c.changed)} · 변경 없음 {c.unchanged} · "
-                f"마감 {len(c.closed)} · 사라짐 {len(c.vanished)} · 재등장 {len(c.reappeared)} · "
-                f"문제 {len(self.problems)}")
+        return (
+            f"{head}: 신규 {len(c.new)} · 변경 {len(c.changed)} · 변경 없음 {c.unchanged} · "
+            f"마감 {len(c.closed)} · 사라짐 {len(c.vanished)} · 재등장 {len(c.reappeared)} · "
+            f"문제 {len(self.problems)}"
+        )
 
 
 def catalogue_dir(settings: Any) -> Path:
@@ -101,10 +108,16 @@ def document_path(settings: Any, programme: Programme) -> Path:
 class CatalogueSync:
     """One sync over a knowledge base; `ingest=False` stops after the documents are written."""
 
-    def __init__(self, kb: Any, *, catalogue_settings: CatalogueSettings | None = None,
-                 catalogue: Catalogue | None = None, clock: Clock | None = None,
-                 progress: ProgressFn | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        kb: Any,
+        *,
+        catalogue_settings: CatalogueSettings | None = None,
+        catalogue: Catalogue | None = None,
+        clock: Clock | None = None,
+        progress: ProgressFn | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.kb = kb
         self.settings = kb.settings
         self.config = catalogue_settings or load_catalogue_settings()
@@ -121,10 +134,12 @@ class CatalogueSync:
         except Timeout:
             raise SyncLockedError(
                 "다른 수집(ingest) 또는 동기화(sync) 작업이 이미 실행 중입니다. 끝난 뒤 다시 "
-                "실행하세요. (another ingest or sync is running)") from None
+                "실행하세요. (another ingest or sync is running)"
+            ) from None
         started = time.perf_counter()
-        report = SyncReport(dry_run=dry_run, started_at=self.clock.now(),
-                            today=self.clock.today().isoformat())
+        report = SyncReport(
+            dry_run=dry_run, started_at=self.clock.now(), today=self.clock.today().isoformat()
+        )
         try:
             self._sync(report, dry_run)
         finally:
@@ -133,13 +148,25 @@ class CatalogueSync:
             self._ingest(report)
         report.seconds = round(time.perf_counter() - started, 3)
         if not dry_run:
-            self.catalogue.record_run(report.started_at, report.seconds, report.ok,
-                                      report.summary_ko(), report.model_dump(mode="json"))
-        log.info("catalogue.sync", extra={
-            "dry_run": dry_run, "new": len(report.changes.new),
-            "changed": len(report.changes.changed), "closed": len(report.changes.closed),
-            "vanished": len(report.changes.vanished), "problems": len(report.problems),
-            "seconds": report.seconds})
+            self.catalogue.record_run(
+                report.started_at,
+                report.seconds,
+                report.ok,
+                report.summary_ko(),
+                report.model_dump(mode="json"),
+            )
+        log.info(
+            "catalogue.sync",
+            extra={
+                "dry_run": dry_run,
+                "new": len(report.changes.new),
+                "changed": len(report.changes.changed),
+                "closed": len(report.changes.closed),
+                "vanished": len(report.changes.vanished),
+                "problems": len(report.problems),
+                "seconds": report.seconds,
+            },
+        )
         return report
 
     # --- steps ---------------------------------------------------------------------------
@@ -153,9 +180,13 @@ class CatalogueSync:
             report.sources.append(source)
             if not source.enabled:
                 continue
-            client = ApiClient(name, timeout=self.config.catalogue_timeout,
-                               retries=self.config.catalogue_retries,
-                               backoff=self.config.catalogue_backoff, sleep=self.sleep)
+            client = ApiClient(
+                name,
+                timeout=self.config.catalogue_timeout,
+                retries=self.config.catalogue_retries,
+                backoff=self.config.catalogue_backoff,
+                sleep=self.sleep,
+            )
             try:
                 result = CONNECTORS[name](self.config, client)
             except SourceAuthError as exc:
@@ -169,8 +200,11 @@ class CatalogueSync:
             finally:
                 source.requests, source.retries = client.requests, client.retried
                 client.close()
-            source.complete, source.pages, source.items = result.complete, result.pages, \
-                result.items
+            source.complete, source.pages, source.items = (
+                result.complete,
+                result.pages,
+                result.items,
+            )
             source.programmes, source.duplicates = len(result.programmes), result.duplicates
             source.skipped_region = result.skipped_region
             report.problems.extend(result.problems)
@@ -198,11 +232,15 @@ class CatalogueSync:
             counts[p.status(self.clock).value] += 1
         report.status_counts = counts
         report.catalogue_total = len(previous.keys() | seen.keys())
-        report.timings |= {"fetch": round(t1 - t0, 3), "store": round(t2 - t1, 3),
-                           "documents": round(t3 - t2, 3)}
+        report.timings |= {
+            "fetch": round(t1 - t0, 3),
+            "store": round(t2 - t1, 3),
+            "documents": round(t3 - t2, 3),
+        }
 
-    def _documents(self, report: SyncReport, seen: dict[str, Programme],
-                   changes: SyncChanges) -> None:
+    def _documents(
+        self, report: SyncReport, seen: dict[str, Programme], changes: SyncChanges
+    ) -> None:
         """Write the documents of new/changed programmes (and any whose file is missing);
         vanished ones get a note but keep their document (the catalogue keeps them too)."""
         todo = set(changes.new) | set(changes.changed) | set(changes.reappeared)
@@ -229,19 +267,23 @@ class CatalogueSync:
                 continue
             path = document_path(self.settings, stored.programme)
             if path.exists():
-                note = (f"\n## 공고 목록 상태\n이 공고는 {self.clock.today().isoformat()} 동기화에서 "
-                        "공고 목록에 더 이상 보이지 않았다. 최신 공고를 공고문 링크에서 확인해야 한다.\n")
+                note = (
+                    f"\n## 공고 목록 상태\n이 공고는 {self.clock.today().isoformat()} 동기화에서 "
+                    "공고 목록에 더 이상 보이지 않았다. "
+                    "최신 공고를 공고문 링크에서 확인해야 한다.\n"
+                )
                 self._write(path, render_markdown(stored.programme) + note)
                 report.documents_written += 1
 
-    def _attachments(self, report: SyncReport, programme: Programme,
-                     client: httpx.Client) -> str:
+    def _attachments(self, report: SyncReport, programme: Programme, client: httpx.Client) -> str:
         from ingest.sources.attachments import read_attachments
 
         texts, problems = read_attachments(
-            programme, client,
+            programme,
+            client,
             max_bytes=int(self.config.catalogue_attachment_max_mb * 1_000_000),
-            limit=self.config.catalogue_attachments_per_programme)
+            limit=self.config.catalogue_attachments_per_programme,
+        )
         report.problems.extend(problems)
         report.attachments_read += len(texts)
         return "".join(f"\n## 첨부 {name}\n{text}\n" for name, text in texts)
@@ -274,8 +316,11 @@ class CatalogueSync:
             return
         finally:
             report.timings["ingest"] = round(time.perf_counter() - t0, 3)
-        report.ingest = {"counts": result.counts, "chunks_written": result.chunks_written,
-                         "total_chunks": result.total_chunks, "seconds": round(result.seconds, 3),
-                         "failed": [f.model_dump() for f in result.files
-                                    if f.change.value == "failed"][:50]}
+        report.ingest = {
+            "counts": result.counts,
+            "chunks_written": result.chunks_written,
+            "total_chunks": result.total_chunks,
+            "seconds": round(result.seconds, 3),
+            "failed": [f.model_dump() for f in result.files if f.change.value == "failed"][:50],
+        }
         self.kb.reload_keyword_index()

@@ -19,8 +19,11 @@ TODAY = date(2026, 3, 10)
 
 
 def catalogue_settings(ks: Any = None, bz: Any = None, **overrides: Any) -> CatalogueSettings:
-    values: dict[str, Any] = {"catalogue_page_size": 10, "catalogue_backoff": 0.0,
-                              "catalogue_retries": 3}
+    values: dict[str, Any] = {
+        "catalogue_page_size": 10,
+        "catalogue_backoff": 0.0,
+        "catalogue_retries": 3,
+    }
     if ks is not None:
         values |= {"kstartup_api_key": SecretStr(ks.state.key), "kstartup_api_url": ks.url}
     if bz is not None:
@@ -36,11 +39,18 @@ class NoIndexKB:
     settings: Settings
 
 
-def sync_once(data_dir: Path, config: CatalogueSettings, today: date = TODAY, *,
-              dry_run: bool = False, kb: Any = None):
+def sync_once(
+    data_dir: Path,
+    config: CatalogueSettings,
+    today: date = TODAY,
+    *,
+    dry_run: bool = False,
+    kb: Any = None,
+):
     kb = kb or NoIndexKB(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
     catalogue = Catalogue.from_settings(kb.settings)
-    sync = CatalogueSync(kb, catalogue_settings=config, catalogue=catalogue, clock=Clock(today),
-                         sleep=lambda s: None)
+    sync = CatalogueSync(
+        kb, catalogue_settings=config, catalogue=catalogue, clock=Clock(today), sleep=lambda s: None
+    )
     report = sync.run(dry_run=dry_run, ingest=not isinstance(kb, NoIndexKB))
     return report, catalogue

@@ -26,26 +26,46 @@ def _window(start: str, end: str) -> Window:
     return parse_window(f"{start} ~ {end}")
 
 
-@pytest.mark.parametrize(("today", "status"), [
-    (date(2026, 1, 5), Status.UPCOMING), (date(2026, 1, 6), Status.OPEN),
-    (date(2026, 1, 27), Status.OPEN), (date(2026, 1, 28), Status.CLOSED)])
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(2026, 1, 5), Status.UPCOMING),
+        (date(2026, 1, 6), Status.OPEN),
+        (date(2026, 1, 27), Status.OPEN),
+        (date(2026, 1, 28), Status.CLOSED),
+    ],
+)
 def test_today_before_inside_after_window(today: date, status: Status) -> None:
-    p = Programme(id="bz-X", source="bizinfo", source_id="X", title="t",
-                  window=_window("2026-01-06", "2026-01-27"))
+    p = Programme(
+        id="bz-X",
+        source="bizinfo",
+        source_id="X",
+        title="t",
+        window=_window("2026-01-06", "2026-01-27"),
+    )
     assert p.status(Clock(today)) is status
 
 
 def test_deadline_hour_in_seoul() -> None:
-    p = Programme(id="bz-X", source="bizinfo", source_id="X", title="t",
-                  window=parse_window("2026.01.06(화) ~ 2026.01.27(화) 18:00"))
+    p = Programme(
+        id="bz-X",
+        source="bizinfo",
+        source_id="X",
+        title="t",
+        window=parse_window("2026.01.06(화) ~ 2026.01.27(화) 18:00"),
+    )
     before = Clock(now=lambda tz: datetime(2026, 1, 27, 17, 59, tzinfo=SEOUL))
-    after = Clock(now=lambda tz: datetime(2026, 1, 27, 9, 1, tzinfo=SEOUL).astimezone(
-        SEOUL).replace(hour=18, minute=1))
+    after = Clock(
+        now=lambda tz: (
+            datetime(2026, 1, 27, 9, 1, tzinfo=SEOUL).astimezone(SEOUL).replace(hour=18, minute=1)
+        )
+    )
     assert p.status(before) is Status.OPEN and p.status(after) is Status.CLOSED
 
 
-@pytest.mark.parametrize("text", ["상시", "예산 소진시까지", "추후 공지", "2026-03-01 ~ 2026-02-01",
-                                  "2026-02-03", ""])
+@pytest.mark.parametrize(
+    "text", ["상시", "예산 소진시까지", "추후 공지", "2026-03-01 ~ 2026-02-01", "2026-02-03", ""]
+)
 def test_free_text_windows_never_invent_dates(text: str) -> None:
     window = parse_window(text)
     assert window.end is None and window.start is None
@@ -58,7 +78,9 @@ def test_parsed_fields() -> None:
     assert parse_window("2026년 2월 3일까지").end_date == date(2026, 2, 3)
     assert parse_amount("최대 1억 5천만원 지원, 평균 5천만원") == 150_000_000
     assert parse_amount("지원 내용은 공고문 참조") is None
-    t = parse_target("", enyy="예비창업자,1년미만,2년미만,3년미만", ages="만 20세 이상 ~ 만 39세 이하")
+    t = parse_target(
+        "", enyy="예비창업자,1년미만,2년미만,3년미만", ages="만 20세 이상 ~ 만 39세 이하"
+    )
     assert t.stages == [Stage.PRE, Stage.EARLY] and (t.age_min, t.age_max) == (20, 39)
     assert parse_target("중소기업").stages is None  # not stated: unknown, not "no"
 
@@ -75,8 +97,10 @@ def test_intents() -> None:
 @pytest.fixture
 def synced(tmp_path: Path):
     """A 360-programme fake catalogue (mixed windows), synced without an index."""
-    with FakeKStartup(kstartup_api.make_items(360, TODAY)) as ks, \
-            FakeBizinfo(bizinfo_api.make_items(60, TODAY)) as bz:
+    with (
+        FakeKStartup(kstartup_api.make_items(360, TODAY)) as ks,
+        FakeBizinfo(bizinfo_api.make_items(60, TODAY)) as bz,
+    ):
         _, catalogue = sync_once(tmp_path, catalogue_settings(ks, bz, catalogue_page_size=100))
         yield catalogue, ks
 
@@ -100,8 +124,12 @@ def test_open_now_for_pre_founders(synced) -> None:
     assert all(s.url.startswith("https://") for s in answer.sources)
     days = [p.d_day(clock) for p in listed if p.d_day(clock) is not None]
     assert days == sorted(days)  # ordered by deadline
-    open_pre = [s for s in catalogue.all() if s.programme.status(clock) is Status.OPEN
-                and s.programme.target.allows_stage(Stage.PRE) is not False]
+    open_pre = [
+        s
+        for s in catalogue.all()
+        if s.programme.status(clock) is Status.OPEN
+        and s.programme.target.allows_stage(Stage.PRE) is not False
+    ]
     assert f"외 {len(open_pre) - len(listed)}건" in answer.answer
 
 
@@ -111,8 +139,9 @@ def test_month_and_conditions(synced) -> None:
     answer = CatalogueAnswerer(catalogue, clock).answer("이번 달 마감인 지원사업 있어?")
     by_url = {s.programme.url: s.programme for s in catalogue.all()}
     listed = [by_url[u] for u in _listed_urls(answer.answer, answer)]
-    assert listed and all(p.window.end_date.month == TODAY.month and
-                          p.status(clock) is Status.OPEN for p in listed)
+    assert listed and all(
+        p.window.end_date.month == TODAY.month and p.status(clock) is Status.OPEN for p in listed
+    )
     answer = CatalogueAnswerer(catalogue, clock).answer("예비창업자가 받을 수 있는 지원 알려줘")
     assert "조건을 공고문에서 확인하세요" in answer.answer  # 기업마당 calls have no parsed stage
 
@@ -121,10 +150,15 @@ def test_closed_programme_question(tmp_path: Path) -> None:
     items = kstartup_api.make_items(12, TODAY)
     items[0]["biz_pbanc_nm"] = "2026년 충북 바이오헬스 청년창업 챌린지 참여기업 모집"  # closed
     items[6]["biz_pbanc_nm"] = "2025년 충북 스마트팩토리 데모데이 참가기업 모집"  # closed
-    items[7] = dict(items[6], pbanc_sn=99, biz_pbanc_nm="2026년 충북 스마트팩토리 데모데이 참가기업 모집",
-                    pbanc_rcpt_bgng_dt=(TODAY - timedelta(days=2)).strftime("%Y%m%d"),
-                    pbanc_rcpt_end_dt=(TODAY + timedelta(days=9)).strftime("%Y%m%d"),
-                    rcrt_prgs_yn="Y", detl_pg_url="https://www.k-startup.go.kr/x?pbancSn=99")
+    items[7] = dict(
+        items[6],
+        pbanc_sn=99,
+        biz_pbanc_nm="2026년 충북 스마트팩토리 데모데이 참가기업 모집",
+        pbanc_rcpt_bgng_dt=(TODAY - timedelta(days=2)).strftime("%Y%m%d"),
+        pbanc_rcpt_end_dt=(TODAY + timedelta(days=9)).strftime("%Y%m%d"),
+        rcrt_prgs_yn="Y",
+        detl_pg_url="https://www.k-startup.go.kr/x?pbancSn=99",
+    )
     with FakeKStartup(items) as ks:
         _, catalogue = sync_once(tmp_path, catalogue_settings(ks))
     clock = Clock(TODAY)
@@ -140,7 +174,9 @@ def test_closed_programme_question(tmp_path: Path) -> None:
     answer = answerer.answer("스마트팩토리 데모데이 마감 언제야?")
     assert "지금 신청할 수 있습니다" in answer.answer and "D-9" in answer.answer
     assert answer.sources[0].url.endswith("pbancSn=99")
-    assert "2025년 충북 스마트팩토리 데모데이" in answer.answer and "마감되었습니다" in answer.answer
+    assert (
+        "2025년 충북 스마트팩토리 데모데이" in answer.answer and "마감되었습니다" in answer.answer
+    )
 
 
 def test_not_a_calendar_question_falls_through(synced) -> None:
@@ -157,7 +193,9 @@ def test_open_now_after_the_clock_moves(synced) -> None:
     """The same catalogue a month later: what closed meanwhile is no longer listed."""
     catalogue, _ = synced
     later = Clock(TODAY + timedelta(days=30))
-    answer = CatalogueAnswerer(catalogue, later, shown=500).answer("지금 신청할 수 있는 사업 알려줘")
+    answer = CatalogueAnswerer(catalogue, later, shown=500).answer(
+        "지금 신청할 수 있는 사업 알려줘"
+    )
     by_url = {s.programme.url: s.programme for s in catalogue.all()}
     listed = [by_url[u] for u in _listed_urls(answer.answer, answer)]
     assert listed and all(p.status(later) is Status.OPEN for p in listed)

@@ -18,20 +18,26 @@ from tests.fakes.kstartup_api import FakeKStartup
 def test_sync_ingests_and_engine_answers(make_kb, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "staff.md").write_text("---\ntitle: 직원 문서\ncategory: organizations\n---\n"
-                                   "# 직원 문서\n\n## 안내\n충북창조경제혁신센터는 청주에 있다.\n",
-                                   encoding="utf-8")
+    (docs / "staff.md").write_text(
+        "---\ntitle: 직원 문서\ncategory: organizations\n---\n"
+        "# 직원 문서\n\n## 안내\n충북창조경제혁신센터는 청주에 있다.\n",
+        encoding="utf-8",
+    )
     kb = make_kb(docs, today=TODAY)
     curated = kb.settings.curated_dir
     curated.mkdir(parents=True)
-    (curated / "answer-1.md").write_text("---\ntitle: 검토된 답변\ncategory: reviewed-answer\n---\n"
-                                         "# 검토된 답변\n\n## 답변\n센터 상담은 평일에 받는다.\n",
-                                         encoding="utf-8")
+    (curated / "answer-1.md").write_text(
+        "---\ntitle: 검토된 답변\ncategory: reviewed-answer\n---\n"
+        "# 검토된 답변\n\n## 답변\n센터 상담은 평일에 받는다.\n",
+        encoding="utf-8",
+    )
     from ingest.pipeline import Ingestor
 
     assert Ingestor(kb).run().ok
-    with FakeKStartup(kstartup_api.make_items(12, TODAY)) as ks, \
-            FakeBizinfo(bizinfo_api.make_items(6, TODAY)) as bz:
+    with (
+        FakeKStartup(kstartup_api.make_items(12, TODAY)) as ks,
+        FakeBizinfo(bizinfo_api.make_items(6, TODAY)) as bz,
+    ):
         config = catalogue_settings(ks, bz)
         report, catalogue = sync_once(kb.settings.data_dir, config, kb=kb)
         assert report.ok, (report.problems, report.ingest_error, report.ingest)
@@ -53,8 +59,9 @@ def test_sync_ingests_and_engine_answers(make_kb, tmp_path: Path) -> None:
     answer = engine.answer("지금 신청 가능한 예비창업자 지원사업 알려줘")
     clock = Clock(TODAY)
     by_url = {s.programme.url: s.programme for s in catalogue.all()}
-    listed = [by_url[answer.sources[int(n) - 1].url]
-              for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    listed = [
+        by_url[answer.sources[int(n) - 1].url] for n in re.findall(r"\[(\d+)\]", answer.answer)
+    ]
     assert listed and all(p.status(clock) is Status.OPEN for p in listed)
     assert re.search(r"D-(\d+|day)", answer.answer)
     # other questions still go to retrieval over the documents

@@ -19,8 +19,10 @@ from tests.fakes.kstartup_api import FakeKStartup
 
 @pytest.fixture
 def fakes():
-    with FakeKStartup(kstartup_api.make_items(30, TODAY)) as ks, \
-            FakeBizinfo(bizinfo_api.make_items(20, TODAY)) as bz:
+    with (
+        FakeKStartup(kstartup_api.make_items(30, TODAY)) as ks,
+        FakeBizinfo(bizinfo_api.make_items(20, TODAY)) as bz,
+    ):
         yield ks, bz
 
 
@@ -51,8 +53,10 @@ def test_first_sync(fakes, tmp_path: Path) -> None:
     assert {Status.OPEN, Status.CLOSED, Status.UPCOMING} <= statuses
     rolling = [s.programme for s in catalogue.all() if s.programme.window.rolling]
     assert rolling and all(p.window.end is None for p in rolling)  # "상시": no invented date
-    assert any(p.window.text == "추후 공지" and p.status(clock) is Status.UNKNOWN
-               for p in (s.programme for s in catalogue.all()))
+    assert any(
+        p.window.text == "추후 공지" and p.status(clock) is Status.UNKNOWN
+        for p in (s.programme for s in catalogue.all())
+    )
     for s in catalogue.all():
         path = document_path(catalogue_settings_data(tmp_path), s.programme)
         assert path.exists()
@@ -103,7 +107,7 @@ def test_closed_call(fakes, tmp_path: Path) -> None:
     pid = f"ks-{item['pbanc_sn']}"
     end = TODAY + timedelta(days=item and 1)
     item["pbanc_rcpt_end_dt"] = end.strftime("%Y%m%d")
-    report, catalogue = sync_once(tmp_path, config)
+    _, catalogue = sync_once(tmp_path, config)
     assert catalogue.get(pid).programme.status(Clock(TODAY)) is Status.OPEN
     later, catalogue = sync_once(tmp_path, config, today=end + timedelta(days=1))
     assert pid in later.changes.closed
@@ -172,7 +176,7 @@ def test_429_storm_longer_than_retries(fakes, tmp_path: Path) -> None:
     config = catalogue_settings(ks, bz)
     sync_once(tmp_path, config)
     ks.state.storm = 100
-    report, catalogue = sync_once(tmp_path, config)
+    report, _ = sync_once(tmp_path, config)
     source = next(s for s in report.sources if s.name == "kstartup")
     assert source.error and source.requests == config.catalogue_retries + 1
     assert not report.changes.vanished  # nothing is marked vanished on a failed source
@@ -195,15 +199,20 @@ def test_malformed_page_in_the_middle(fakes, tmp_path: Path) -> None:
     seen_pages = {int(r.params["page"]) for r in ks.api_requests()}
     assert {1, 2, 3} <= seen_pages  # page 3 was read after the bad page 2
     assert not report.changes.vanished  # page 2's calls are not "gone"
-    first_page = {f"ks-{i['pbanc_sn']}" for i in ks.state.items[:10]
-                  if i["supt_regin"] in ("충북", "전국") and "biz_pbanc_nm" in i}
-    third_page = {f"ks-{i['pbanc_sn']}" for i in ks.state.items[20:30]
-                  if i["supt_regin"] in ("충북", "전국")}
+    first_page = {
+        f"ks-{i['pbanc_sn']}"
+        for i in ks.state.items[:10]
+        if i["supt_regin"] in ("충북", "전국") and "biz_pbanc_nm" in i
+    }
+    third_page = {
+        f"ks-{i['pbanc_sn']}" for i in ks.state.items[20:30] if i["supt_regin"] in ("충북", "전국")
+    }
     after = {s.programme.id: s.last_seen for s in catalogue.all()}
     refreshed = {pid for pid in after if after[pid] > before[pid]}
     assert first_page | third_page <= refreshed  # items before and after the bad page kept
-    second_page = {f"ks-{i['pbanc_sn']}" for i in ks.state.items[10:20]
-                   if i["supt_regin"] in ("충북", "전국")}
+    second_page = {
+        f"ks-{i['pbanc_sn']}" for i in ks.state.items[10:20] if i["supt_regin"] in ("충북", "전국")
+    }
     assert not refreshed & second_page and all(catalogue.get(p) for p in second_page)
     assert any("항목 건너뜀" in p.reason for p in report.problems)
 
@@ -212,8 +221,11 @@ def test_corrupt_hwp_attachment(tmp_path: Path) -> None:
     items = bizinfo_api.make_items(4, TODAY)
     with FakeBizinfo(items) as bz:
         bad = bz.add_file("broken.hwp", b"\xd0\xcf\x11\xe0 this is not an HWP file" * 10)
-        good = bz.add_file("guide.txt", "신청서는 온라인으로 제출한다. 문의는 센터로 한다.".encode(),
-                           "text/plain; charset=utf-8")
+        good = bz.add_file(
+            "guide.txt",
+            "신청서는 온라인으로 제출한다. 문의는 센터로 한다.".encode(),
+            "text/plain; charset=utf-8",
+        )
         items[1]["flpthNm"], items[1]["fileNm"] = f"{bad}@{good}", "공고문.hwp@안내.txt"
         bz.state.items = items
         report, catalogue = sync_once(tmp_path, catalogue_settings(None, bz))

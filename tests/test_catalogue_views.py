@@ -29,16 +29,18 @@ def _synced(tmp_path: Path):
 def test_review_catalogue_page(tmp_path: Path) -> None:
     catalogue = _synced(tmp_path)
     log = AnswerLog(catalogue.url, salt=b"s" * 16)
-    client = TestClient(create_app(log_=log, corrections=None, token=TOKEN,
-                                   catalogue=catalogue, clock=Clock(TODAY)),
-                        base_url="http://127.0.0.1")
+    client = TestClient(
+        create_app(
+            log_=log, corrections=None, token=TOKEN, catalogue=catalogue, clock=Clock(TODAY)
+        ),
+        base_url="http://127.0.0.1",
+    )
     assert client.get("/catalogue", follow_redirects=False).status_code == 303
     client.post("/login", data={"token": TOKEN}, follow_redirects=False)
     page = client.get("/catalogue?status=open")
     assert page.status_code == 200 and "지원사업 카탈로그" in page.text
     assert "동기화 기록" in page.text and "동기화 결과" in page.text
-    open_titles = [s.programme.title for s in catalogue.search(Clock(TODAY),
-                                                               status=[Status.OPEN])]
+    open_titles = [s.programme.title for s in catalogue.search(Clock(TODAY), status=[Status.OPEN])]
     closed = [s.programme.title for s in catalogue.search(Clock(TODAY), status=[Status.CLOSED])]
     assert open_titles[0] in page.text and closed[0] not in page.text
 
@@ -49,8 +51,9 @@ def test_programs_cli(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("STARTUPBOT_TODAY", TODAY.isoformat())
     runner = CliRunner()
-    result = runner.invoke(cli.app, ["programs", "list", "--status", "open", "--json"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        cli.app, ["programs", "list", "--status", "open", "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["total"] == len(catalogue.search(Clock(TODAY), status=[Status.OPEN]))
@@ -67,13 +70,16 @@ def test_programs_cli(tmp_path: Path, monkeypatch) -> None:
 def test_sync_cli_json_with_fakes(tmp_path: Path, monkeypatch) -> None:
     with FakeKStartup(kstartup_api.make_items(15, TODAY)) as ks:
         monkeypatch.setattr(cli.state, "settings", None)
-        for key, value in {"STARTUPBOT_DATA_DIR": str(tmp_path),
-                           "STARTUPBOT_KSTARTUP_API_KEY": ks.state.key,
-                           "STARTUPBOT_KSTARTUP_API_URL": ks.url,
-                           "STARTUPBOT_TODAY": TODAY.isoformat()}.items():
+        for key, value in {
+            "STARTUPBOT_DATA_DIR": str(tmp_path),
+            "STARTUPBOT_KSTARTUP_API_KEY": ks.state.key,
+            "STARTUPBOT_KSTARTUP_API_URL": ks.url,
+            "STARTUPBOT_TODAY": TODAY.isoformat(),
+        }.items():
             monkeypatch.setenv(key, value)
-        result = CliRunner().invoke(cli.app, ["sync", "--dry-run", "--json"],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli.app, ["sync", "--dry-run", "--json"], catch_exceptions=False
+        )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["dry_run"] and data["changes"]["new"] and data["documents_written"] == 0
@@ -88,13 +94,17 @@ def test_programs_menu_listing_and_card(tmp_path: Path) -> None:
     buttons = [b for row in markup.inline_keyboard for b in row]
     assert all(len(b.callback_data.encode()) <= 64 for b in buttons)
     text, markup = programs.listing(items, clock, "s", 0)
-    ids = [b.callback_data[5:] for row in markup.inline_keyboard for b in row
-           if b.callback_data.startswith("pg:p:")]
+    ids = [
+        b.callback_data[5:]
+        for row in markup.inline_keyboard
+        for b in row
+        if b.callback_data.startswith("pg:p:")
+    ]
     listed = [catalogue.get(i).programme for i in ids]
     assert listed and all(p.status(clock) is Status.OPEN for p in listed)
     days = [p.d_day(clock) for p in listed]
     assert days == sorted(days)
     card = programs.card(listed[0], clock, "chungbuk_bot")
-    assert listed[0].title in card and "D-" in card or "D-day" in card
+    assert (listed[0].title in card and "D-" in card) or "D-day" in card
     assert f"https://t.me/chungbuk_bot?start=p_{listed[0].id}" in card
     assert programs.DEEP_LINK.match(f"/start p_{listed[0].id}")

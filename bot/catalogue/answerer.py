@@ -98,8 +98,9 @@ class CatalogueAnswerer:
         scored = []
         for item in items:
             p = item.programme
-            score = max([title_score(question, p.title)]
-                        + [title_score(question, a) for a in p.aliases])
+            score = max(
+                [title_score(question, p.title)] + [title_score(question, a) for a in p.aliases]
+            )
             if score >= 0.75:
                 scored.append((score, item))
         if not scored:
@@ -110,26 +111,44 @@ class CatalogueAnswerer:
     def _about(self, question: str, items: list[StoredProgramme], language: str) -> Answer:
         clock = self.clock
         order = {Status.OPEN: 0, Status.UPCOMING: 1, Status.UNKNOWN: 2, Status.CLOSED: 3}
-        items = sorted(items, key=lambda s: (order[s.programme.status(clock)],
-                                             -(s.programme.year or 0), s.programme.id))
+        items = sorted(
+            items,
+            key=lambda s: (
+                order[s.programme.status(clock)],
+                -(s.programme.year or 0),
+                s.programme.id,
+            ),
+        )
         main = items[0]
         p = main.programme
         status = p.status(clock)
         sources = [_source(1, p)]
         lines: list[str] = []
         if status is Status.OPEN:
-            lines.append(prompts.OPEN_ONE.format(title=p.title, window=fmt.window(p),
-                                                 dday=fmt.d_day(p, clock)) + " [1]")
+            lines.append(
+                prompts.OPEN_ONE.format(
+                    title=p.title, window=fmt.window(p), dday=fmt.d_day(p, clock)
+                )
+                + " [1]"
+            )
         elif status is Status.UPCOMING:
-            lines.append(prompts.UPCOMING_ONE.format(
-                title=p.title, start=p.window.start.strftime("%Y-%m-%d")) + " [1]")
+            lines.append(
+                prompts.UPCOMING_ONE.format(
+                    title=p.title, start=p.window.start.strftime("%Y-%m-%d")
+                )
+                + " [1]"
+            )
         elif status is Status.UNKNOWN:
-            lines.append(prompts.UNKNOWN_ONE.format(title=p.title, text=p.window.text or "-")
-                         + " [1]")
+            lines.append(
+                prompts.UNKNOWN_ONE.format(title=p.title, text=p.window.text or "-") + " [1]"
+            )
         else:
             end = p.window.end_date or (main.closed_at.date() if main.closed_at else None)
-            text = (prompts.CLOSED.format(title=p.title, date=end.isoformat()) if end
-                    else prompts.CLOSED_NO_DATE.format(title=p.title))
+            text = (
+                prompts.CLOSED.format(title=p.title, date=end.isoformat())
+                if end
+                else prompts.CLOSED_NO_DATE.format(title=p.title)
+            )
             lines.append(text + " [1]")
             lines.append(prompts.NO_NEWER)
         if status is not Status.CLOSED:
@@ -138,8 +157,10 @@ class CatalogueAnswerer:
             if older and older[0].programme.window.end_date:
                 o = older[0].programme
                 sources.append(_source(2, o))
-                lines.append(prompts.CLOSED.format(title=o.title,
-                                                   date=o.window.end_date.isoformat()) + " [2]")
+                lines.append(
+                    prompts.CLOSED.format(title=o.title, date=o.window.end_date.isoformat())
+                    + " [2]"
+                )
         if main.vanished_at is not None:
             lines.append(prompts.VANISHED.format(date=main.vanished_at.strftime("%Y-%m-%d")))
         lines.append("")
@@ -147,8 +168,9 @@ class CatalogueAnswerer:
         return self._answer(question, "\n".join(lines), sources, language)
 
     # --- lists -----------------------------------------------------------------------------
-    def _list(self, question: str, intent: Intent, items: list[StoredProgramme],
-              language: str) -> Answer:
+    def _list(
+        self, question: str, intent: Intent, items: list[StoredProgramme], language: str
+    ) -> Answer:
         clock = self.clock
         today = clock.today()
         wanted = Status.UPCOMING if intent.kind == "upcoming" else Status.OPEN
@@ -158,8 +180,9 @@ class CatalogueAnswerer:
             if item.vanished or p.status(clock) is not wanted:
                 continue
             end = p.window.end_date
-            if intent.kind == "month" and not (end and end.year == today.year
-                                               and end.month == today.month):
+            if intent.kind == "month" and not (
+                end and end.year == today.year and end.month == today.month
+            ):
                 continue
             if intent.kind == "week" and not (end and 0 <= (end - clock.start_of_week()).days < 7):
                 continue
@@ -182,18 +205,30 @@ class CatalogueAnswerer:
                     continue
                 unknown = unknown or not regions
             chosen.append((p, unknown))
-        far = 10 ** 9
+        far = 10**9
         if wanted is Status.UPCOMING:
             chosen.sort(key=lambda c: (c[0].window.start or clock.now(), c[0].title))
         else:
-            chosen.sort(key=lambda c: (c[0].d_day(clock) if c[0].d_day(clock) is not None
-                                       else far, c[1], c[0].title))
-        what = prompts.WHAT_STAGE.get(intent.stage.value, prompts.WHAT_DEFAULT) \
-            if intent.stage else prompts.WHAT_DEFAULT
+            chosen.sort(
+                key=lambda c: (
+                    c[0].d_day(clock) if c[0].d_day(clock) is not None else far,
+                    c[1],
+                    c[0].title,
+                )
+            )
+        what = (
+            prompts.WHAT_STAGE.get(intent.stage.value, prompts.WHAT_DEFAULT)
+            if intent.stage
+            else prompts.WHAT_DEFAULT
+        )
         if intent.region:
             what = f"{intent.region} {what}"
-        values = {"what": what, "count": len(chosen), "today": today.isoformat(),
-                  "month": today.month}
+        values = {
+            "what": what,
+            "count": len(chosen),
+            "today": today.isoformat(),
+            "month": today.month,
+        }
         if not chosen:
             text = prompts.LIST_NONE[intent.kind].format(**values)
             text += "\n\n" + prompts.SYNC_NOTE.format(synced=self.last_sync())
@@ -219,14 +254,27 @@ class CatalogueAnswerer:
         lines += ["", prompts.SYNC_NOTE.format(synced=self.last_sync())]
         return self._answer(question, "\n".join(lines), sources, language)
 
-    def _answer(self, question: str, text: str, sources: list[Source],
-                language: str) -> Answer:
-        return Answer(question=question, query=question, answer=text,
-                      mode=AnswerMode.EXTRACTIVE, language=language, sources=sources,
-                      support=Support(coverage=1.0, dense=1.0, supported=bool(sources)),
-                      prompt_version="catalogue-1")
+    def _answer(self, question: str, text: str, sources: list[Source], language: str) -> Answer:
+        return Answer(
+            question=question,
+            query=question,
+            answer=text,
+            mode=AnswerMode.EXTRACTIVE,
+            language=language,
+            sources=sources,
+            support=Support(coverage=1.0, dense=1.0, supported=bool(sources)),
+            prompt_version="catalogue-1",
+        )
 
 
 def _source(number: int, p: Programme) -> Source:
-    return Source(number=number, title=p.title, section="", source=CATALOGUE_PREFIX + p.id,
-                  url=p.url, doc_id=p.id, facts_as_of=str(p.year or ""), category="programme")
+    return Source(
+        number=number,
+        title=p.title,
+        section="",
+        source=CATALOGUE_PREFIX + p.id,
+        url=p.url,
+        doc_id=p.id,
+        facts_as_of=str(p.year or ""),
+        category="programme",
+    )

@@ -13,8 +13,9 @@ from rich.table import Table
 out = Console()
 err = Console(stderr=True)
 
-programs_app = typer.Typer(help="동기화된 지원사업 공고 (programme catalogue).",
-                           no_args_is_help=True)
+programs_app = typer.Typer(
+    help="동기화된 지원사업 공고 (programme catalogue).", no_args_is_help=True
+)
 
 
 def _settings():
@@ -42,34 +43,64 @@ def _catalogue_settings():
 
 def print_sync_report(report, console: Console) -> None:
     table = Table(title=report.summary_ko())
-    for col in ("출처", "사용", "페이지", "항목", "공고", "중복", "지역 제외", "요청", "재시도", "오류"):
+    for col in (
+        "출처",
+        "사용",
+        "페이지",
+        "항목",
+        "공고",
+        "중복",
+        "지역 제외",
+        "요청",
+        "재시도",
+        "오류",
+    ):
         table.add_column(col)
     for s in report.sources:
-        table.add_row(s.name, "예" if s.enabled else "아니오 (키 없음)", str(s.pages), str(s.items),
-                      str(s.programmes), str(s.duplicates), str(s.skipped_region),
-                      str(s.requests), str(s.retries), s.error or "")
+        table.add_row(
+            s.name,
+            "예" if s.enabled else "아니오 (키 없음)",
+            str(s.pages),
+            str(s.items),
+            str(s.programmes),
+            str(s.duplicates),
+            str(s.skipped_region),
+            str(s.requests),
+            str(s.retries),
+            s.error or "",
+        )
     console.print(table)
     counts = report.status_counts
-    console.print(f"카탈로그 {report.catalogue_total}건 · 접수 중 {counts.get('open', 0)} · "
-                  f"예정 {counts.get('upcoming', 0)} · 마감 {counts.get('closed', 0)} · "
-                  f"기간 미상 {counts.get('unknown', 0)} · 문서 {report.documents_written}건 작성 · "
-                  f"{report.seconds:.1f}초", highlight=False)
+    console.print(
+        f"카탈로그 {report.catalogue_total}건 · 접수 중 {counts.get('open', 0)} · "
+        f"예정 {counts.get('upcoming', 0)} · 마감 {counts.get('closed', 0)} · "
+        f"기간 미상 {counts.get('unknown', 0)} · 문서 {report.documents_written}건 작성 · "
+        f"{report.seconds:.1f}초",
+        highlight=False,
+    )
     if report.ingest:
         c = report.ingest["counts"]
-        console.print(f"색인: 추가 {c['added']} · 갱신 {c['updated']} · 변경 없음 {c['unchanged']} · "
-                      f"삭제 {c['removed']} · 실패 {c['failed']}", highlight=False)
+        console.print(
+            f"색인: 추가 {c['added']} · 갱신 {c['updated']} · 변경 없음 {c['unchanged']} · "
+            f"삭제 {c['removed']} · 실패 {c['failed']}",
+            highlight=False,
+        )
     if report.ingest_error:
         console.print(f"[yellow]색인하지 못했습니다: {report.ingest_error}[/]")
     for problem in report.problems[:30]:
-        console.print(f"[yellow]문제[/] {problem.source} {problem.where}: {problem.reason}",
-                      highlight=False, markup=False)
+        console.print(
+            f"[yellow]문제[/] {problem.source} {problem.where}: {problem.reason}",
+            highlight=False,
+            markup=False,
+        )
     if len(report.problems) > 30:
         console.print(f"… 문제 {len(report.problems) - 30}건 더 (--json 으로 모두 보기)")
 
 
 def sync(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch and compare; write nothing.")]
-    = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fetch and compare; write nothing.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Sync the programme catalogue from K-Startup and 기업마당 (then index the changes)."""
@@ -79,8 +110,10 @@ def sync(
 
     config = _catalogue_settings()
     if not config.sources_enabled:
-        err.print("[yellow]API 키가 없어 동기화할 출처가 없습니다: STARTUPBOT_KSTARTUP_API_KEY 또는 "
-                  "STARTUPBOT_BIZINFO_API_KEY 를 설정하세요 (README 참고).[/]")
+        err.print(
+            "[yellow]API 키가 없어 동기화할 출처가 없습니다: STARTUPBOT_KSTARTUP_API_KEY 또는 "
+            "STARTUPBOT_BIZINFO_API_KEY 를 설정하세요 (README 참고).[/]"
+        )
     from ingest.sync import CatalogueSync
 
     kb = build_kb()
@@ -108,16 +141,21 @@ def _with_progress(kb, config, dry_run: bool):
 
     from ingest.sync import CatalogueSync
 
-    with Progress(TextColumn("[bold]동기화 중"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
-                  transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]동기화 중"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as progress:
         task = progress.add_task("", total=None)
 
         def update(done: int, total: int, name: str) -> None:
             progress.update(task, completed=done, total=total, description=name)
 
-        return CatalogueSync(kb, catalogue_settings=config, progress=update).run(
-            dry_run=dry_run)
+        return CatalogueSync(kb, catalogue_settings=config, progress=update).run(dry_run=dry_run)
 
 
 def _catalogue_and_clock():
@@ -130,8 +168,9 @@ def _catalogue_and_clock():
 
 @programs_app.command("list")
 def programs_list(
-    status: Annotated[str | None, typer.Option(
-        help="open | upcoming | closed | unknown (comma-separated)")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="open | upcoming | closed | unknown (comma-separated)")
+    ] = None,
     source: Annotated[str | None, typer.Option(help="kstartup | bizinfo")] = None,
     category: Annotated[str | None, typer.Option(help="분류 (예: 사업화)")] = None,
     search: Annotated[str | None, typer.Option("--search", "-q", help="제목에 포함")] = None,
@@ -151,19 +190,40 @@ def programs_list(
     except ValueError:
         raise _fail("status 는 open, upcoming, closed, unknown 중에서 고르세요.", 2) from None
     try:
-        items = catalogue.search(clock, status=wanted, source=source, category=category,
-                                 text=search, include_vanished=vanished,
-                                 order="new" if new else "deadline")
+        items = catalogue.search(
+            clock,
+            status=wanted,
+            source=source,
+            category=category,
+            text=search,
+            include_vanished=vanished,
+            order="new" if new else "deadline",
+        )
     except CatalogueError as exc:
         raise _fail(str(exc), 2) from None
     if as_json:
-        rows = [{"id": s.programme.id, "title": s.programme.title,
-                 "status": s.programme.status(clock).value, "d_day": s.programme.d_day(clock),
-                 "deadline": fmt.deadline(s.programme), "source": s.programme.source,
-                 "category": s.programme.category, "url": s.programme.url,
-                 "vanished": s.vanished} for s in items[:limit]]
-        sys.stdout.write(json.dumps({"today": clock.today().isoformat(), "total": len(items),
-                                     "programmes": rows}, ensure_ascii=False, indent=2) + "\n")
+        rows = [
+            {
+                "id": s.programme.id,
+                "title": s.programme.title,
+                "status": s.programme.status(clock).value,
+                "d_day": s.programme.d_day(clock),
+                "deadline": fmt.deadline(s.programme),
+                "source": s.programme.source,
+                "category": s.programme.category,
+                "url": s.programme.url,
+                "vanished": s.vanished,
+            }
+            for s in items[:limit]
+        ]
+        sys.stdout.write(
+            json.dumps(
+                {"today": clock.today().isoformat(), "total": len(items), "programmes": rows},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return
     table = Table(title=f"지원사업 공고 {len(items)}건 ({clock.today().isoformat()} 기준)")
     for col in ("id", "상태", "마감", "분류", "제목", "기관"):
@@ -196,14 +256,24 @@ def programs_show(
         data["d_day"] = p.d_day(clock)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    rows = [("제목", p.title), ("id", p.id), ("출처", p.source), ("상태", fmt.status_label(p, clock)),
-            ("신청 기간", fmt.window(p)), ("원문 기간", p.window.text), ("대상", fmt.target(p)),
-            ("지원 규모", fmt.amount(p)), ("수행기관", p.agency), ("소관기관", p.supervising_agency),
-            ("분류", p.category), ("공고문", p.url),
-            ("첨부", ", ".join(a.name for a in p.attachments)),
-            ("처음 본 때", f"{stored.first_seen:%Y-%m-%d %H:%M}"),
-            ("마지막 확인", f"{stored.last_seen:%Y-%m-%d %H:%M}"),
-            ("사라짐", f"{stored.vanished_at:%Y-%m-%d}" if stored.vanished_at else "")]
+    rows = [
+        ("제목", p.title),
+        ("id", p.id),
+        ("출처", p.source),
+        ("상태", fmt.status_label(p, clock)),
+        ("신청 기간", fmt.window(p)),
+        ("원문 기간", p.window.text),
+        ("대상", fmt.target(p)),
+        ("지원 규모", fmt.amount(p)),
+        ("수행기관", p.agency),
+        ("소관기관", p.supervising_agency),
+        ("분류", p.category),
+        ("공고문", p.url),
+        ("첨부", ", ".join(a.name for a in p.attachments)),
+        ("처음 본 때", f"{stored.first_seen:%Y-%m-%d %H:%M}"),
+        ("마지막 확인", f"{stored.last_seen:%Y-%m-%d %H:%M}"),
+        ("사라짐", f"{stored.vanished_at:%Y-%m-%d}" if stored.vanished_at else ""),
+    ]
     table = Table(show_header=False)
     table.add_column()
     table.add_column()

@@ -21,8 +21,9 @@ def deadline(programme: Programme) -> str:
     end = programme.window.end
     if end is None:
         return prompts.ROLLING if programme.window.rolling else prompts.NO_DEADLINE
-    return end.strftime("%Y-%m-%d") + ("" if end.strftime("%H:%M") == "23:59"
-                                       else end.strftime(" %H:%M"))
+    return end.strftime("%Y-%m-%d") + (
+        "" if end.strftime("%H:%M") == "23:59" else end.strftime(" %H:%M")
+    )
 
 
 def window(programme: Programme) -> str:

@@ -9,22 +9,25 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 
-def add_catalogue_page(app: FastAPI, *, catalogue: Any, clock: Any, render: Any, session: Any,
-                       login_redirect: Any) -> None:
+def add_catalogue_page(
+    app: FastAPI, *, catalogue: Any, clock: Any, render: Any, session: Any, login_redirect: Any
+) -> None:
     from bot.catalogue import format as fmt
     from knowledge.catalogue.models import Status
 
     @app.get("/catalogue", response_class=HTMLResponse)
-    def catalogue_page(request: Request, status: str = "", source: str = "",
-                       q: str = "") -> Response:
+    def catalogue_page(
+        request: Request, status: str = "", source: str = "", q: str = ""
+    ) -> Response:
         cookie = session(request)
         if cookie is None:
             return login_redirect(request)
         error = None
         try:
             wanted = [Status(status)] if status in {s.value for s in Status} else None
-            items = catalogue.search(clock, status=wanted, source=source or None,
-                                     text=q or None, include_vanished=True)
+            items = catalogue.search(
+                clock, status=wanted, source=source or None, text=q or None, include_vanished=True
+            )
             runs = catalogue.runs(10)
             everything = catalogue.search(clock, include_vanished=True)
         except Exception as exc:  # no database yet / broken: say so, do not 500
@@ -33,11 +36,30 @@ def add_catalogue_page(app: FastAPI, *, catalogue: Any, clock: Any, render: Any,
         counts = {s.value: 0 for s in Status}
         for item in everything:
             counts[item.programme.status(clock).value] += 1
-        rows = [{"id": s.programme.id, "title": s.programme.title, "url": s.programme.url,
-                 "source": s.programme.source, "status": fmt.status_label(s.programme, clock),
-                 "state": s.programme.status(clock).value, "deadline": fmt.deadline(s.programme),
-                 "category": s.programme.category, "vanished": s.vanished,
-                 "last_seen": s.last_seen} for s in items[:500]]
-        return render(request, "catalogue.html", cookie, rows=rows, total=len(items),
-                      runs=runs, counts=counts, today=clock.today().isoformat(),
-                      form={"status": status, "source": source, "q": q}, error=error)
+        rows = [
+            {
+                "id": s.programme.id,
+                "title": s.programme.title,
+                "url": s.programme.url,
+                "source": s.programme.source,
+                "status": fmt.status_label(s.programme, clock),
+                "state": s.programme.status(clock).value,
+                "deadline": fmt.deadline(s.programme),
+                "category": s.programme.category,
+                "vanished": s.vanished,
+                "last_seen": s.last_seen,
+            }
+            for s in items[:500]
+        ]
+        return render(
+            request,
+            "catalogue.html",
+            cookie,
+            rows=rows,
+            total=len(items),
+            runs=runs,
+            counts=counts,
+            today=clock.today().isoformat(),
+            form={"status": status, "source": source, "q": q},
+            error=error,
+        )

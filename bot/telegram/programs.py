@@ -69,22 +69,33 @@ def menu(items: list[StoredProgramme], clock: Any) -> tuple[str, InlineKeyboardM
     if not items:
         return prompts.TG_EMPTY, None
     statuses = [s.programme.status(clock) for s in items]
-    text = prompts.TG_MENU.format(today=clock.today().isoformat(),
-                                  open=statuses.count(Status.OPEN),
-                                  upcoming=statuses.count(Status.UPCOMING))
-    rows = [[InlineKeyboardButton(prompts.TG_SOON, callback_data="pg:s:0"),
-             InlineKeyboardButton(prompts.TG_NEW, callback_data="pg:n:0"),
-             InlineKeyboardButton(prompts.TG_UPCOMING, callback_data="pg:u:0")]]
+    text = prompts.TG_MENU.format(
+        today=clock.today().isoformat(),
+        open=statuses.count(Status.OPEN),
+        upcoming=statuses.count(Status.UPCOMING),
+    )
+    rows = [
+        [
+            InlineKeyboardButton(prompts.TG_SOON, callback_data="pg:s:0"),
+            InlineKeyboardButton(prompts.TG_NEW, callback_data="pg:n:0"),
+            InlineKeyboardButton(prompts.TG_UPCOMING, callback_data="pg:u:0"),
+        ]
+    ]
     cats = _categories(items, clock)
     for i in range(0, len(cats), 2):
-        rows.append([InlineKeyboardButton(f"{name} ({count})", callback_data=f"pg:c:{i + j}:0")
-                     for j, (name, count) in enumerate(cats[i:i + 2])])
+        rows.append(
+            [
+                InlineKeyboardButton(f"{name} ({count})", callback_data=f"pg:c:{i + j}:0")
+                for j, (name, count) in enumerate(cats[i : i + 2])
+            ]
+        )
     return text, InlineKeyboardMarkup(rows)
 
 
-def listing(items: list[StoredProgramme], clock: Any, kind: str, page: int,
-            cat: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
-    far = 10 ** 9
+def listing(
+    items: list[StoredProgramme], clock: Any, kind: str, page: int, cat: int | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    far = 10**9
     if kind == "u":
         chosen = [s for s in items if s.programme.status(clock) is Status.UPCOMING]
         chosen.sort(key=lambda s: (s.programme.window.start, s.programme.title))
@@ -102,11 +113,15 @@ def listing(items: list[StoredProgramme], clock: Any, kind: str, page: int,
                 head = prompts.TG_LIST_HEAD["cat"].format(name=esc(name))
             else:
                 head = prompts.TG_LIST_HEAD["soon"]
-            chosen.sort(key=lambda s: (s.programme.d_day(clock) if s.programme.d_day(clock)
-                                       is not None else far, s.programme.title))
+            chosen.sort(
+                key=lambda s: (
+                    s.programme.d_day(clock) if s.programme.d_day(clock) is not None else far,
+                    s.programme.title,
+                )
+            )
     pages = max(1, -(-len(chosen) // PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = chosen[page * PAGE:(page + 1) * PAGE]
+    shown = chosen[page * PAGE : (page + 1) * PAGE]
     lines = [f"<b>{head}</b> · {len(chosen)}건"]
     if not shown:
         lines.append(prompts.TG_LIST_EMPTY)
@@ -114,8 +129,13 @@ def listing(items: list[StoredProgramme], clock: Any, kind: str, page: int,
     for s in shown:
         p = s.programme
         lines.append(f"• {esc(p.title)} — {esc(fmt.status_label(p, clock))}")
-        rows.append([InlineKeyboardButton(f"{fmt.d_day(p, clock)} {p.title}"[:60],
-                                          callback_data=f"pg:p:{p.id}")])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{fmt.d_day(p, clock)} {p.title}"[:60], callback_data=f"pg:p:{p.id}"
+                )
+            ]
+        )
     prefix = f"pg:{kind}:" if kind != "c" else f"pg:c:{cat}:"
     nav = []
     if page > 0:
@@ -162,8 +182,12 @@ async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_html(context.bot, Target.of(update), prompts.TG_NOT_FOUND)
         return
     back = InlineKeyboardMarkup([[InlineKeyboardButton(prompts.TG_BACK, callback_data="pg:m")]])
-    await send_html(context.bot, Target.of(update),
-                    card(found.programme, answerer.clock, context.bot.username), back)
+    await send_html(
+        context.bot,
+        Target.of(update),
+        card(found.programme, answerer.clock, context.bot.username),
+        back,
+    )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,8 +210,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 text, markup = prompts.TG_NOT_FOUND, None
             else:
                 text = card(found.programme, clock, context.bot.username)
-                markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-                    prompts.TG_BACK, callback_data="pg:m")]])
+                markup = InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(prompts.TG_BACK, callback_data="pg:m")]]
+                )
         elif parts[1] == "c":
             text, markup = listing(items, clock, "c", int(parts[3]), cat=int(parts[2]))
         else:
@@ -208,11 +233,16 @@ def install(app: Application) -> None:
     if run is None:
         return
     if app.job_queue is None:
-        log.warning("catalogue.no_job_queue", extra={
-            "hint": "pip install 'python-telegram-bot[job-queue]'"})
+        log.warning(
+            "catalogue.no_job_queue", extra={"hint": "pip install 'python-telegram-bot[job-queue]'"}
+        )
         return
-    app.job_queue.run_repeating(scheduled_sync, interval=answerer.sync_interval_s,
-                                first=answerer.first_sync_delay_s, name="catalogue-sync")
+    app.job_queue.run_repeating(
+        scheduled_sync,
+        interval=answerer.sync_interval_s,
+        first=answerer.first_sync_delay_s,
+        name="catalogue-sync",
+    )
     log.info("catalogue.sync_scheduled", extra={"interval_s": answerer.sync_interval_s})
 
 
@@ -231,6 +261,11 @@ async def scheduled_sync(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("catalogue.sync_failed")
             return
     answerer.invalidate()
-    log.info("catalogue.sync_done", extra={"new": len(report.changes.new),
-                                           "changed": len(report.changes.changed),
-                                           "ok": report.ok})
+    log.info(
+        "catalogue.sync_done",
+        extra={
+            "new": len(report.changes.new),
+            "changed": len(report.changes.changed),
+            "ok": report.ok,
+        },
+    )

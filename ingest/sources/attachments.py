@@ -31,15 +31,17 @@ def _suffix(attachment: Attachment, response: httpx.Response) -> str:
     return Path(match.group(1)).suffix.lower() if match else ""
 
 
-def read_attachments(programme: Programme, client: httpx.Client, *, max_bytes: int,
-                     limit: int) -> tuple[list[tuple[str, str]], list[Problem]]:
+def read_attachments(
+    programme: Programme, client: httpx.Client, *, max_bytes: int, limit: int
+) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(name, text) of each readable attachment, and what went wrong with the others."""
     texts: list[tuple[str, str]] = []
     problems: list[Problem] = []
 
     def problem(a: Attachment, reason: str) -> None:
-        problems.append(Problem(source=programme.source, where=f"{programme.id} 첨부 {a.name}",
-                                reason=reason))
+        problems.append(
+            Problem(source=programme.source, where=f"{programme.id} 첨부 {a.name}", reason=reason)
+        )
 
     for attachment in programme.attachments[:limit]:
         try:

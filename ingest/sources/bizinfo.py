@@ -51,8 +51,9 @@ def parse_item(item: dict[str, Any]) -> Programme:
     hashtags = [t.strip() for t in str(item.get("hashtags") or "").split(",") if t.strip()]
     target_text = clean_text(item.get("trgetNm"))
     target = parse_target(target_text)
-    target.regions = sorted(regions_in(" ".join([*hashtags, title,
-                                                 clean_text(item.get("jrsdInsttNm"))])))
+    target.regions = sorted(
+        regions_in(" ".join([*hashtags, title, clean_text(item.get("jrsdInsttNm"))]))
+    )
     year = (window.start or window.end).year if (window.start or window.end) else None
     if year is None:
         year = next((int(t) for t in hashtags if re.fullmatch(r"20\d{2}", t)), None)
@@ -61,24 +62,37 @@ def parse_item(item: dict[str, Any]) -> Programme:
         year = int(match.group(1)) if match else None
     url = clean_text(item.get("pblancUrl"))
     return Programme(
-        id=f"{PREFIX}-{pid}", source=NAME, source_id=pid, title=title,
+        id=f"{PREFIX}-{pid}",
+        source=NAME,
+        source_id=pid,
+        title=title,
         agency=clean_text(item.get("excInsttNm")),
         supervising_agency=clean_text(item.get("jrsdInsttNm")),
         category=clean_text(item.get("pldirSportRealmLclasCodeNm")),
-        support_field=clean_text(item.get("pldirSportRealmMlsfcCodeNm")
-                                 or item.get("pldirSportRealmLclasCodeNm")),
-        summary=summary, target=target, amount_max_won=parse_amount(summary),
-        window=window, url=urljoin(SITE, url) if url else "",
-        attachments=attachments_of(item), year=year, hashtags=hashtags)
+        support_field=clean_text(
+            item.get("pldirSportRealmMlsfcCodeNm") or item.get("pldirSportRealmLclasCodeNm")
+        ),
+        summary=summary,
+        target=target,
+        amount_max_won=parse_amount(summary),
+        window=window,
+        url=urljoin(SITE, url) if url else "",
+        attachments=attachments_of(item),
+        year=year,
+        hashtags=hashtags,
+    )
 
 
 def fetch(settings, client: ApiClient | None = None) -> FetchResult:
     assert settings.bizinfo_api_key is not None
     result = FetchResult(source=NAME)
     own = client is None
-    client = client or ApiClient(NAME, timeout=settings.catalogue_timeout,
-                                 retries=settings.catalogue_retries,
-                                 backoff=settings.catalogue_backoff)
+    client = client or ApiClient(
+        NAME,
+        timeout=settings.catalogue_timeout,
+        retries=settings.catalogue_retries,
+        backoff=settings.catalogue_backoff,
+    )
     key = settings.bizinfo_api_key.get_secret_value()
     size = settings.catalogue_page_size
     total: int | None = None
@@ -91,12 +105,14 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
                 if not isinstance(body, dict):
                     raise ValueError("JSON 객체가 아님")
                 if "jsonArray" not in body:
-                    message = clean_text(body.get("reqErr") or body.get("message")
-                                         or body.get("msg"))
+                    message = clean_text(
+                        body.get("reqErr") or body.get("message") or body.get("msg")
+                    )
                     if "인증" in message or "key" in message.lower():
                         raise SourceAuthError(
                             f"{NAME}: API 키가 거부되었습니다 ({message}). "
-                            "STARTUPBOT_BIZINFO_API_KEY 를 확인하세요 (API key rejected).")
+                            "STARTUPBOT_BIZINFO_API_KEY 를 확인하세요 (API key rejected)."
+                        )
                     raise ValueError(message or "jsonArray 없음")
                 data = body["jsonArray"]
                 if isinstance(data, dict):  # one item comes as an object, not a list
@@ -132,8 +148,14 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
                 except (ValueError, TypeError) as exc:
                     result.problem(f"page {page}", f"항목 건너뜀: {exc}")
                     continue
-                text = " ".join([*programme.hashtags, programme.title,
-                                 programme.supervising_agency, programme.agency])
+                text = " ".join(
+                    [
+                        *programme.hashtags,
+                        programme.title,
+                        programme.supervising_agency,
+                        programme.agency,
+                    ]
+                )
                 if not keep_text(text, settings.catalogue_regions):
                     result.skipped_region += 1
                     continue

@@ -19,8 +19,12 @@ import httpx
 log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-_KEY_ERRORS = ("SERVICE_KEY_IS_NOT_REGISTERED", "SERVICE_ACCESS_DENIED", "인증키",
-               "INVALID_REQUEST_PARAMETER_ERROR")
+_KEY_ERRORS = (
+    "SERVICE_KEY_IS_NOT_REGISTERED",
+    "SERVICE_ACCESS_DENIED",
+    "인증키",
+    "INVALID_REQUEST_PARAMETER_ERROR",
+)
 
 
 class SourceError(Exception):
@@ -47,16 +51,25 @@ def _retry_after(response: httpx.Response) -> float | None:
 class ApiClient:
     """GET with retries; one per connector run (keeps the connection pool)."""
 
-    def __init__(self, name: str, *, timeout: float = 20.0, retries: int = 4,
-                 backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        timeout: float = 20.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.name = name
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
         self.client = client or httpx.Client(
-            timeout=timeout, follow_redirects=True,
-            headers={"User-Agent": "chungbuk-startup-bot catalogue sync"})
+            timeout=timeout,
+            follow_redirects=True,
+            headers={"User-Agent": "chungbuk-startup-bot catalogue sync"},
+        )
         self.requests = 0
         self.retried = 0
 
@@ -73,7 +86,7 @@ class ApiClient:
         last: str = ""
         for attempt in range(self.retries + 1):
             self.requests += 1
-            wait = self.backoff * (2 ** attempt) * (0.5 + random.random() / 2)
+            wait = self.backoff * (2**attempt) * (0.5 + random.random() / 2)
             try:
                 response = self.client.get(url, params=params)
             except httpx.TransportError as exc:
@@ -83,7 +96,9 @@ class ApiClient:
                     raise SourceAuthError(
                         f"{self.name}: API 키가 거부되었습니다 (HTTP {response.status_code}). "
                         f"STARTUPBOT_{self.name.upper()}_API_KEY 를 확인하세요 "
-                        "(API key rejected).", status=response.status_code)
+                        "(API key rejected).",
+                        status=response.status_code,
+                    )
                 if response.status_code not in RETRY_STATUS:
                     self._check_gateway(response)
                     return response
@@ -91,11 +106,20 @@ class ApiClient:
                 wait = _retry_after(response) or wait
             if attempt < self.retries:
                 self.retried += 1
-                log.info("catalogue.retry", extra={"source": self.name, "attempt": attempt + 1,
-                                                   "reason": last, "wait": round(wait, 2)})
+                log.info(
+                    "catalogue.retry",
+                    extra={
+                        "source": self.name,
+                        "attempt": attempt + 1,
+                        "reason": last,
+                        "wait": round(wait, 2),
+                    },
+                )
                 self.sleep(wait)
-        raise SourceError(f"{self.name}: {self.retries + 1}번 시도했지만 응답이 없습니다 ({last}). "
-                          "잠시 뒤 다시 동기화하세요 (source unavailable).")
+        raise SourceError(
+            f"{self.name}: {self.retries + 1}번 시도했지만 응답이 없습니다 ({last}). "
+            "잠시 뒤 다시 동기화하세요 (source unavailable)."
+        )
 
     def _check_gateway(self, response: httpx.Response) -> None:
         """data.go.kr answers a bad or unapproved key with HTTP 200 and an XML error."""
@@ -104,4 +128,6 @@ class ApiClient:
             raise SourceAuthError(
                 f"{self.name}: API 키가 등록되지 않았거나 승인되지 않았습니다. "
                 f"STARTUPBOT_{self.name.upper()}_API_KEY 와 활용신청 승인 여부를 확인하세요 "
-                "(API key not registered).", status=response.status_code)
+                "(API key not registered).",
+                status=response.status_code,
+            )

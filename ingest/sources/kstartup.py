@@ -43,27 +43,37 @@ def parse_item(item: dict[str, Any]) -> Programme:
     end_text = str(item.get("pbanc_rcpt_end_dt") or "")
     window = parse_window(None, start_text, end_text)
     regions = clean_text(item.get("supt_regin"))
-    target = parse_target(clean_text(item.get("aply_trgt_ctnt") or item.get("aply_trgt")),
-                          enyy=clean_text(item.get("biz_enyy")),
-                          ages=clean_text(item.get("biz_trgt_age")), regions=regions)
+    target = parse_target(
+        clean_text(item.get("aply_trgt_ctnt") or item.get("aply_trgt")),
+        enyy=clean_text(item.get("biz_enyy")),
+        ages=clean_text(item.get("biz_trgt_age")),
+        regions=regions,
+    )
     target.regions = [normalize_region(r) for r in target.regions]
     if item.get("aply_trgt") and item.get("aply_trgt_ctnt"):
         target.other = clean_text(item.get("aply_trgt"))
     alias = clean_text(item.get("intg_pbanc_biz_nm"))
     recruiting = {"Y": True, "N": False}.get(str(item.get("rcrt_prgs_yn") or "").upper())
     return Programme(
-        id=f"{PREFIX}-{sn}", source=NAME, source_id=sn, title=title,
+        id=f"{PREFIX}-{sn}",
+        source=NAME,
+        source_id=sn,
+        title=title,
         aliases=[alias] if alias and alias != title else [],
         agency=clean_text(item.get("pbanc_ntrp_nm") or item.get("biz_prch_dprt_nm")),
         supervising_agency=clean_text(item.get("sprv_inst")),
         category=clean_text(item.get("supt_biz_clsfc")),
         support_field=clean_text(item.get("supt_biz_clsfc")),
-        summary=content, target=target,
-        amount_max_won=parse_amount(content), window=window,
+        summary=content,
+        target=target,
+        amount_max_won=parse_amount(content),
+        window=window,
         url=clean_text(item.get("detl_pg_url")) or DETAIL_URL.format(sn=sn),
-        year=(window.start or window.end).year if (window.start or window.end)
+        year=(window.start or window.end).year
+        if (window.start or window.end)
         else _year(title, start_text),
-        recruiting=recruiting)
+        recruiting=recruiting,
+    )
 
 
 def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> FetchResult:
@@ -72,9 +82,12 @@ def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> Fetch
     assert settings.kstartup_api_key is not None
     result = FetchResult(source=NAME)
     own = client is None
-    client = client or ApiClient(NAME, timeout=settings.catalogue_timeout,
-                                 retries=settings.catalogue_retries,
-                                 backoff=settings.catalogue_backoff)
+    client = client or ApiClient(
+        NAME,
+        timeout=settings.catalogue_timeout,
+        retries=settings.catalogue_retries,
+        backoff=settings.catalogue_backoff,
+    )
     key = settings.kstartup_api_key.get_secret_value()
     per_page = settings.catalogue_page_size
     total: int | None = None
@@ -89,8 +102,9 @@ def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> Fetch
                 if not isinstance(body, dict):
                     raise ValueError("JSON 객체가 아님")
                 if "data" not in body and ("code" in body or "msg" in body):
-                    raise SourceError(f"API 오류: {clean_text(body.get('msg'))} "
-                                      f"(code {body.get('code')})")
+                    raise SourceError(
+                        f"API 오류: {clean_text(body.get('msg'))} (code {body.get('code')})"
+                    )
                 data = body.get("data")
                 if not isinstance(data, list):
                     raise ValueError("data[] 없음")

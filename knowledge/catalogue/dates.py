@@ -17,11 +17,16 @@ from knowledge.catalogue.models import SEOUL, Stage, Target, Window
 _ROLLING = re.compile(r"상시|수시|예산\s*소진|연중|선착순\s*마감")
 _FULL = re.compile(
     r"(?P<y>20\d{2})\s*[-./년]\s*(?P<m>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*일?\.?"
-    r"(?:\s*\([^)]{0,4}\))?(?:\s*(?P<H>\d{1,2})\s*[:시]\s*(?P<M>\d{2})?\s*분?)?")
-_COMPACT = re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<H>[0-2]\d)?"
-                      r"(?P<M>[0-5]\d)?(?!\d)")
-_SHORT = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./월]\s*(?P<d>\d{1,2})\s*일?\.?"
-                    r"(?:\s*\([^)]{0,4}\))?(?:\s*(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2}))?")
+    r"(?:\s*\([^)]{0,4}\))?(?:\s*(?P<H>\d{1,2})\s*[:시]\s*(?P<M>\d{2})?\s*분?)?"
+)
+_COMPACT = re.compile(
+    r"(?<!\d)(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<H>[0-2]\d)?"
+    r"(?P<M>[0-5]\d)?(?!\d)"
+)
+_SHORT = re.compile(
+    r"(?<![\d.])(?P<m>\d{1,2})\s*[./월]\s*(?P<d>\d{1,2})\s*일?\.?"
+    r"(?:\s*\([^)]{0,4}\))?(?:\s*(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2}))?"
+)
 _SEPARATORS = re.compile(r"~|∼|〜|부터|–|—| - ")
 
 
@@ -60,8 +65,9 @@ def parse_point(text: str, *, end: bool, year: int | None = None) -> datetime | 
     return None
 
 
-def parse_window(text: str | None, start_text: str | None = None,
-                 end_text: str | None = None) -> Window:
+def parse_window(
+    text: str | None, start_text: str | None = None, end_text: str | None = None
+) -> Window:
     """A window from one free-text field, or from separate start and end fields."""
     raw = " ".join(str(t).strip() for t in (text, start_text, end_text) if t).strip()
     rolling = bool(_ROLLING.search(raw))
@@ -70,7 +76,7 @@ def parse_window(text: str | None, start_text: str | None = None,
         end = parse_point(end_text or "", end=True)
     else:
         parts = _SEPARATORS.split(text or "", maxsplit=1)
-        left, right = (parts + [""])[:2] if len(parts) > 1 else (parts[0], "")
+        left, right = [*parts, ""][:2] if len(parts) > 1 else (parts[0], "")
         start = parse_point(left, end=False)
         end = parse_point(right, end=True, year=start.year if start else None)
         if start is None and end is not None:
@@ -87,7 +93,9 @@ def parse_window(text: str | None, start_text: str | None = None,
 
 
 _UNITS = {"억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000, "천": 1_000}
-_AMOUNT = re.compile(r"(?:최대|최고|한도|이내|까지|당)?\s*(?P<body>(?:\d[\d,.]*\s*(?:억|천만|백만|만|천)?\s*)+)원")
+_AMOUNT = re.compile(
+    r"(?:최대|최고|한도|이내|까지|당)?\s*(?P<body>(?:\d[\d,.]*\s*(?:억|천만|백만|만|천)?\s*)+)원"
+)
 _AMOUNT_PART = re.compile(r"(\d[\d,.]*)\s*(억|천만|백만|만|천)?")
 
 
@@ -95,7 +103,7 @@ def parse_amount(text: str) -> int | None:
     """The largest "최대 …원" amount in `text`, in won; None when no maximum is stated."""
     best: int | None = None
     for match in re.finditer(r"(최대|최고|한도|까지)", text or ""):
-        tail = text[match.start(): match.start() + 40]
+        tail = text[match.start() : match.start() + 40]
         found = _AMOUNT.search(tail)
         if not found:
             continue
@@ -119,8 +127,9 @@ _AGE_UNDER = re.compile(r"만?\s*(\d{2})\s*세\s*(미만|이하)")
 def parse_target(text: str, enyy: str = "", ages: str = "", regions: str = "") -> Target:
     """Target fields from K-Startup's 업력 (`biz_enyy`) and age (`biz_trgt_age`) lists, or from
     free text; a field stays None when nothing states it."""
-    target = Target(text=text.strip(), regions=[r.strip() for r in re.split(r"[,/]", regions)
-                                                if r.strip()])
+    target = Target(
+        text=text.strip(), regions=[r.strip() for r in re.split(r"[,/]", regions) if r.strip()]
+    )
     stage_text = enyy or ""
     if stage_text:
         stages: set[Stage] = set()

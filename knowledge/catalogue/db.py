@@ -26,8 +26,9 @@ def build_engine(url: str) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, hide_parameters=True,
-                           connect_args={"check_same_thread": False, "timeout": 15.0})
+    engine = create_engine(
+        url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 15.0}
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
@@ -40,8 +41,11 @@ def build_engine(url: str) -> Engine:
 
 
 def head_revision() -> str:
-    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("*_*.py")
-               if p.name[:4].isdigit())
+    return max(
+        p.name.split("_", 1)[0]
+        for p in (MIGRATIONS_DIR / "versions").glob("*_*.py")
+        if p.name[:4].isdigit()
+    )
 
 
 def current_revision(engine: Engine) -> str | None:

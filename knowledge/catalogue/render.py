@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import yaml
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
-
 from knowledge.catalogue.models import PROGRAMME_CATEGORY, Programme, Stage
 
-STAGE_LABELS = {Stage.PRE: "예비창업자", Stage.EARLY: "창업 3년 이내",
-                Stage.GROWTH: "창업 3~7년", Stage.MATURE: "창업 7년 초과"}
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
+
+STAGE_LABELS = {
+    Stage.PRE: "예비창업자",
+    Stage.EARLY: "창업 3년 이내",
+    Stage.GROWTH: "창업 3~7년",
+    Stage.MATURE: "창업 7년 초과",
+}
 SOURCE_LABELS = {"kstartup": "K-Startup", "bizinfo": "기업마당"}
 
 
@@ -28,8 +32,9 @@ def window_text(p: Programme) -> str:
     w = p.window
     fmt = "%Y-%m-%d"
     if w.start and w.end:
-        end = w.end.strftime(fmt) + ("" if w.end.strftime("%H:%M") == "23:59"
-                                     else w.end.strftime(" %H:%M"))
+        end = w.end.strftime(fmt) + (
+            "" if w.end.strftime("%H:%M") == "23:59" else w.end.strftime(" %H:%M")
+        )
         return f"{w.start.strftime(fmt)} ~ {end}"
     if w.end:
         return f"~ {w.end.strftime(fmt)}"
@@ -59,8 +64,13 @@ def render_markdown(p: Programme) -> str:
         "source_urls": [p.url] if p.url else [],
         "programme_id": p.id,
     }
-    lines = ["---", yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False).strip(), "---",
-             f"# {p.title}", ""]
+    lines = [
+        "---",
+        yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False).strip(),
+        "---",
+        f"# {p.title}",
+        "",
+    ]
     overview = [f"{p.title}은(는) {SOURCE_LABELS.get(p.source, p.source)}에 공고된 지원사업이다."]
     if p.agency:
         overview.append(f"수행기관은 {p.agency}이다.")

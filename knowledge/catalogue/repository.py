@@ -44,8 +44,10 @@ class Catalogue:
                 db.migrate(engine)
             except Exception as exc:
                 engine.dispose()
-                raise CatalogueError(f"카탈로그 데이터베이스를 열 수 없습니다 (catalogue database): "
-                                     f"{type(exc).__name__}: {exc}") from exc
+                raise CatalogueError(
+                    f"카탈로그 데이터베이스를 열 수 없습니다 (catalogue database): "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
             self._engine = engine
         return self._engine
 
@@ -58,10 +60,15 @@ class Catalogue:
     @staticmethod
     def _stored(row: Any) -> StoredProgramme:
         return StoredProgramme(
-            programme=Programme.model_validate(row.data), content_hash=row.content_hash,
-            first_seen=row.first_seen, last_seen=row.last_seen, changed_at=row.changed_at,
-            vanished_at=row.vanished_at, last_status=Status(row.last_status),
-            closed_at=row.closed_at)
+            programme=Programme.model_validate(row.data),
+            content_hash=row.content_hash,
+            first_seen=row.first_seen,
+            last_seen=row.last_seen,
+            changed_at=row.changed_at,
+            vanished_at=row.vanished_at,
+            last_status=Status(row.last_status),
+            closed_at=row.closed_at,
+        )
 
     def all(self) -> list[StoredProgramme]:
         with self.engine.connect() as conn:
@@ -69,11 +76,17 @@ class Catalogue:
 
     def hashes(self) -> dict[str, tuple[str, str, bool]]:
         """id -> (content hash, last status, vanished), without parsing the programmes."""
-        query = select(programmes.c.id, programmes.c.content_hash, programmes.c.last_status,
-                       programmes.c.vanished_at)
+        query = select(
+            programmes.c.id,
+            programmes.c.content_hash,
+            programmes.c.last_status,
+            programmes.c.vanished_at,
+        )
         with self.engine.connect() as conn:
-            return {r.id: (r.content_hash, r.last_status, r.vanished_at is not None)
-                    for r in conn.execute(query)}
+            return {
+                r.id: (r.content_hash, r.last_status, r.vanished_at is not None)
+                for r in conn.execute(query)
+            }
 
     def get(self, programme_id: str) -> StoredProgramme | None:
         with self.engine.connect() as conn:
@@ -84,10 +97,17 @@ class Catalogue:
         with self.engine.connect() as conn:
             return len(conn.execute(select(programmes.c.id)).all())
 
-    def search(self, clock: Clock, *, status: Iterable[Status] | None = None,
-               source: str | None = None, category: str | None = None,
-               text: str | None = None, include_vanished: bool = False,
-               order: str = "deadline") -> list[StoredProgramme]:
+    def search(
+        self,
+        clock: Clock,
+        *,
+        status: Iterable[Status] | None = None,
+        source: str | None = None,
+        category: str | None = None,
+        text: str | None = None,
+        include_vanished: bool = False,
+        order: str = "deadline",
+    ) -> list[StoredProgramme]:
         """Programmes filtered by status on `clock`'s today, source, category and a title
         substring; ordered by deadline (soonest first, no deadline last) or `new` (newest
         first-seen first)."""
@@ -113,8 +133,9 @@ class Catalogue:
             found.sort(key=lambda s: (s.programme.window.end or far, s.programme.title))
         return found
 
-    def categories(self, clock: Clock, status: Iterable[Status] = (Status.OPEN,)) -> list[
-            tuple[str, int]]:
+    def categories(
+        self, clock: Clock, status: Iterable[Status] = (Status.OPEN,)
+    ) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         for item in self.search(clock, status=status):
             name = item.programme.category or "기타"
@@ -122,8 +143,13 @@ class Catalogue:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     # --- the sync's merge ------------------------------------------------------------------
-    def plan(self, seen: dict[str, Programme], complete_sources: set[str], clock: Clock,
-             previous: dict[str, tuple[str, str, bool]] | None = None) -> SyncChanges:
+    def plan(
+        self,
+        seen: dict[str, Programme],
+        complete_sources: set[str],
+        clock: Clock,
+        previous: dict[str, tuple[str, str, bool]] | None = None,
+    ) -> SyncChanges:
         """What merging `seen` would change. A programme missing from a source counts as
         vanished only when that source was read completely (a failed page proves nothing)."""
         previous = self.hashes() if previous is None else previous
@@ -143,7 +169,7 @@ class Catalogue:
                 changes.unchanged += 1
             if status is Status.CLOSED and old_status != Status.CLOSED.value:
                 changes.closed.append(pid)
-        for pid, (_, old_status, was_vanished) in previous.items():
+        for pid, (_, _status, was_vanished) in previous.items():
             if pid in seen or was_vanished:
                 continue
             source = pid.split("-", 1)[0]
@@ -160,12 +186,21 @@ class Catalogue:
         inserts, updates, touches = [], [], []
         for pid, p in seen.items():
             status = p.status(clock).value
-            values = {"id": pid, "source": p.source, "title": p.title,
-                      "category": p.category or "", "start_date": p.window.start_date,
-                      "end_date": p.window.end_date, "year": p.year,
-                      "content_hash": p.content_hash(), "data": p.model_dump(mode="json"),
-                      "last_seen": now, "changed_at": now, "vanished_at": None,
-                      "last_status": status}
+            values = {
+                "id": pid,
+                "source": p.source,
+                "title": p.title,
+                "category": p.category or "",
+                "start_date": p.window.start_date,
+                "end_date": p.window.end_date,
+                "year": p.year,
+                "content_hash": p.content_hash(),
+                "data": p.model_dump(mode="json"),
+                "last_seen": now,
+                "changed_at": now,
+                "vanished_at": None,
+                "last_status": status,
+            }
             if pid in new:
                 values |= {"first_seen": now, "closed_at": now if pid in closed else None}
                 inserts.append(values)
@@ -182,15 +217,25 @@ class Catalogue:
             if touches:
                 from sqlalchemy import bindparam
 
-                conn.execute(update(programmes).where(programmes.c.id == bindparam("pid"))
-                             .values(last_seen=bindparam("last_seen"),
-                                     last_status=bindparam("last_status")), touches)
+                conn.execute(
+                    update(programmes)
+                    .where(programmes.c.id == bindparam("pid"))
+                    .values(last_seen=bindparam("last_seen"), last_status=bindparam("last_status")),
+                    touches,
+                )
             if closed:
-                conn.execute(update(programmes).where(programmes.c.id.in_(closed))
-                             .where(programmes.c.closed_at.is_(None)).values(closed_at=now))
+                conn.execute(
+                    update(programmes)
+                    .where(programmes.c.id.in_(closed))
+                    .where(programmes.c.closed_at.is_(None))
+                    .values(closed_at=now)
+                )
             if changes.vanished:
-                conn.execute(update(programmes).where(programmes.c.id.in_(changes.vanished))
-                             .values(vanished_at=now))
+                conn.execute(
+                    update(programmes)
+                    .where(programmes.c.id.in_(changes.vanished))
+                    .values(vanished_at=now)
+                )
 
     def delete_all(self) -> None:
         """Tests and `--rebuild`-style resets only."""
@@ -198,12 +243,19 @@ class Catalogue:
             conn.execute(delete(programmes))
 
     # --- sync runs -------------------------------------------------------------------------
-    def record_run(self, started_at: datetime, seconds: float, ok: bool, summary: str,
-                   report: dict[str, Any]) -> int:
+    def record_run(
+        self, started_at: datetime, seconds: float, ok: bool, summary: str, report: dict[str, Any]
+    ) -> int:
         with self.engine.begin() as conn:
-            result = conn.execute(insert(sync_runs).values(
-                started_at=started_at, seconds=round(seconds), ok=int(ok), summary=summary,
-                report=report))
+            result = conn.execute(
+                insert(sync_runs).values(
+                    started_at=started_at,
+                    seconds=round(seconds),
+                    ok=int(ok),
+                    summary=summary,
+                    report=report,
+                )
+            )
             return int(result.inserted_primary_key[0])
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:

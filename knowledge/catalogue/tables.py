@@ -7,7 +7,8 @@ from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, String, 
 metadata = MetaData()
 
 programmes = Table(
-    "catalogue_programmes", metadata,
+    "catalogue_programmes",
+    metadata,
     Column("id", String(120), primary_key=True),
     Column("source", String(32), nullable=False, index=True),
     Column("title", Text, nullable=False),
@@ -26,7 +27,8 @@ programmes = Table(
 )
 
 sync_runs = Table(
-    "catalogue_sync_runs", metadata,
+    "catalogue_sync_runs",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("seconds", Integer, nullable=False, default=0),

@@ -15,9 +15,13 @@ from tests.fakes.programme_api import ProgrammeApiServer, window_for
 
 PATH = "/uss/rss/bizinfoApi.do"
 _FIELDS = ["창업", "금융", "기술", "수출", "내수", "인력", "경영"]
-_ORGS = [("충청북도", "충북창조경제혁신센터"), ("중소벤처기업부", "창업진흥원"),
-         ("충청북도", "충북테크노파크"), ("경기도", "경기도경제과학진흥원"),
-         ("중소벤처기업부", "중소벤처기업진흥공단")]
+_ORGS = [
+    ("충청북도", "충북창조경제혁신센터"),
+    ("중소벤처기업부", "창업진흥원"),
+    ("충청북도", "충북테크노파크"),
+    ("경기도", "경기도경제과학진흥원"),
+    ("중소벤처기업부", "중소벤처기업진흥공단"),
+]
 
 
 def make_item(i: int, today: date, *, pid: str | None = None) -> dict[str, Any]:
@@ -35,14 +39,19 @@ def make_item(i: int, today: date, *, pid: str | None = None) -> dict[str, Any]:
     return {
         "pblancId": pid,
         "pblancNm": f"[{region_tag}] {year}년 {_FIELDS[i % len(_FIELDS)]} 지원사업 {i}차 공고",
-        "bsnsSumryCn": (f"<p>중소기업의 {_FIELDS[i % len(_FIELDS)]} 역량 강화를 지원&amp;육성합니다."
-                        f"</p><ul><li>지원한도: 최대 {(i % 5 + 1) * 2}천만원</li></ul>"),
+        "bsnsSumryCn": (
+            f"<p>중소기업의 {_FIELDS[i % len(_FIELDS)]} 역량 강화를 지원&amp;육성합니다."
+            f"</p><ul><li>지원한도: 최대 {(i % 5 + 1) * 2}천만원</li></ul>"
+        ),
         "trgetNm": ["중소기업", "예비창업자", "창업벤처", "소상공인"][i % 4],
         "reqstBeginEndDe": window,
         "jrsdInsttNm": jrsd,
         "excInsttNm": exc,
         "pblancUrl": f"/web/lay1/bbs/S1T122C128/AS/74/view.do?pblancId={pid}",
-        "flpthNm": "", "fileNm": "", "printFlpthNm": "", "printFileNm": "",
+        "flpthNm": "",
+        "fileNm": "",
+        "printFlpthNm": "",
+        "printFileNm": "",
         "hashtags": f"{_FIELDS[i % len(_FIELDS)]},{region_tag},{year},{jrsd}",
         "pldirSportRealmLclasCodeNm": _FIELDS[i % len(_FIELDS)],
         "creatPnttm": f"{today:%Y-%m-%d} 10:00:00",
@@ -72,6 +81,9 @@ class FakeBizinfo(ProgrammeApiServer):
         tag = params.get("hashtags")
         if tag:
             items = [i for i in items if tag in str(i.get("hashtags", ""))]
-        chunk = [] if self.state.bad_pages.get(page) == "empty" else \
-            items[(page - 1) * size: page * size]
+        chunk = (
+            []
+            if self.state.bad_pages.get(page) == "empty"
+            else items[(page - 1) * size : page * size]
+        )
         return self.json({"jsonArray": [dict(item, totCnt=len(items)) for item in chunk]})

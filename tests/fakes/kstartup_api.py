@@ -16,8 +16,13 @@ from typing import Any
 from tests.fakes.programme_api import ProgrammeApiServer, window_for
 
 PATH = "/B552735/kisedKstartupService01/getAnnouncementInformation01"
-_STAGES = ["예비창업자", "예비창업자,1년미만,2년미만,3년미만", "3년미만,5년미만,7년미만",
-           "예비창업자,1년미만,2년미만,3년미만,5년미만,7년미만,10년미만", ""]
+_STAGES = [
+    "예비창업자",
+    "예비창업자,1년미만,2년미만,3년미만",
+    "3년미만,5년미만,7년미만",
+    "예비창업자,1년미만,2년미만,3년미만,5년미만,7년미만,10년미만",
+    "",
+]
 _AGES = ["만 20세 이상 ~ 만 39세 이하", "만 20세 미만,만 20세 이상 ~ 만 39세 이하,만 40세 이상", ""]
 _REGIONS = ["충북", "전국", "충북", "서울", "전국", "대전"]
 _FIELDS = ["사업화", "기술개발(R&D)", "멘토링ㆍ컨설팅ㆍ교육", "시설ㆍ공간ㆍ보육", "판로ㆍ해외진출"]
@@ -31,10 +36,17 @@ def make_item(i: int, today: date, *, sn: int | None = None) -> dict[str, Any]:
         "id": i + 1,
         "pbanc_sn": sn if sn is not None else 170000 + i,
         "biz_pbanc_nm": f"{year}년 충북 창업지원사업 {i}호 참여기업 모집",
-        "intg_pbanc_biz_nm": ["예비창업패키지", "초기창업패키지", "창업도약패키지", "지역창업",
-                              "청년창업사관학교"][i % 5],
-        "pbanc_ctnt": (f"<p>창업기업의 사업화를 지원합니다.</p><br/>지원 규모: 최대 "
-                       f"{(i % 9 + 1) * 1000}만원&nbsp;(정부지원금)"),
+        "intg_pbanc_biz_nm": [
+            "예비창업패키지",
+            "초기창업패키지",
+            "창업도약패키지",
+            "지역창업",
+            "청년창업사관학교",
+        ][i % 5],
+        "pbanc_ctnt": (
+            f"<p>창업기업의 사업화를 지원합니다.</p><br/>지원 규모: 최대 "
+            f"{(i % 9 + 1) * 1000}만원&nbsp;(정부지원금)"
+        ),
         "supt_biz_clsfc": _FIELDS[i % len(_FIELDS)],
         "supt_regin": _REGIONS[i % len(_REGIONS)],
         "aply_trgt": "일반기업,대학생,일반인",
@@ -45,8 +57,10 @@ def make_item(i: int, today: date, *, sn: int | None = None) -> dict[str, Any]:
         "pbanc_rcpt_end_dt": end.strftime("%Y%m%d") if end else "",
         "pbanc_ntrp_nm": ["창업진흥원", "충북창조경제혁신센터", "충북테크노파크"][i % 3],
         "sprv_inst": ["공공기관", "지자체", "민간"][i % 3],
-        "detl_pg_url": ("https://www.k-startup.go.kr/web/contents/bizpbanc-ongoing.do?"
-                        f"schM=view&pbancSn={sn if sn is not None else 170000 + i}"),
+        "detl_pg_url": (
+            "https://www.k-startup.go.kr/web/contents/bizpbanc-ongoing.do?"
+            f"schM=view&pbancSn={sn if sn is not None else 170000 + i}"
+        ),
         "rcrt_prgs_yn": "N" if _kind == "closed" else "Y",
     }
     if _kind in ("rolling", "unknown"):  # K-Startup always has dates: give these a long window
@@ -69,10 +83,12 @@ class FakeKStartup(ProgrammeApiServer):
     def page(self, params: dict[str, str]):
         if params.get("serviceKey") != self.state.key:
             if self.gateway_errors:
-                xml = ("<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
-                       "<returnAuthMsg>SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg>"
-                       "<returnReasonCode>30</returnReasonCode></cmmMsgHeader>"
-                       "</OpenAPI_ServiceResponse>")
+                xml = (
+                    "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
+                    "<returnAuthMsg>SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg>"
+                    "<returnReasonCode>30</returnReasonCode></cmmMsgHeader>"
+                    "</OpenAPI_ServiceResponse>"
+                )
                 return 200, xml.encode(), "text/xml;charset=UTF-8", {}
             return self.json({"code": -4, "msg": "등록되지 않은 인증키 입니다."}, 401)
         try:
@@ -87,6 +103,14 @@ class FakeKStartup(ProgrammeApiServer):
         if self.state.bad_pages.get(page) == "empty":
             chunk: list = []
         else:
-            chunk = items[(page - 1) * per_page: page * per_page]
-        return self.json({"currentCount": len(chunk), "data": chunk, "matchCount": len(items),
-                          "page": page, "perPage": per_page, "totalCount": len(items)})
+            chunk = items[(page - 1) * per_page : page * per_page]
+        return self.json(
+            {
+                "currentCount": len(chunk),
+                "data": chunk,
+                "matchCount": len(items),
+                "page": page,
+                "perPage": per_page,
+                "totalCount": len(items),
+            }
+        )

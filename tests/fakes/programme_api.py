@@ -103,7 +103,7 @@ class ProgrammeApiServer:
     # --- dispatch ------------------------------------------------------------------------
     def dispatch(self, path: str, params: dict[str, str]) -> tuple[int, bytes, str, dict]:
         if path.startswith("/files/"):
-            name = path[len("/files/"):]
+            name = path[len("/files/") :]
             if name not in self.state.files:
                 return 404, b"not found", "text/plain", {}
             data, ctype = self.state.files[name]
@@ -113,10 +113,13 @@ class ProgrammeApiServer:
         with self.state.lock:
             if self.state.storm > 0:
                 self.state.storm -= 1
-                headers = {"Retry-After": self.state.retry_after} if self.state.retry_after \
-                    else {}
-                return (self.state.storm_status, b'{"code":-9,"msg":"too many requests"}',
-                        "application/json", headers)
+                headers = {"Retry-After": self.state.retry_after} if self.state.retry_after else {}
+                return (
+                    self.state.storm_status,
+                    b'{"code":-9,"msg":"too many requests"}',
+                    "application/json",
+                    headers,
+                )
         return self.page(params)
 
     def page(self, params: dict[str, str]) -> tuple[int, bytes, str, dict]:
@@ -124,16 +127,24 @@ class ProgrammeApiServer:
 
     @staticmethod
     def json(body: Any, status: int = 200) -> tuple[int, bytes, str, dict]:
-        return status, json.dumps(body, ensure_ascii=False).encode(), \
-            "application/json;charset=UTF-8", {}
+        return (
+            status,
+            json.dumps(body, ensure_ascii=False).encode(),
+            "application/json;charset=UTF-8",
+            {},
+        )
 
     def fault(self, page: int) -> tuple[int, bytes, str, dict] | None:
         kind = self.state.bad_pages.get(page)
         if kind == "malformed":
             return 200, b'{"page": 2, "data": [{"broken": ', "application/json", {}
         if kind == "html":
-            return 200, b"<html><body>Service temporarily unavailable</body></html>", \
-                "text/html", {}
+            return (
+                200,
+                b"<html><body>Service temporarily unavailable</body></html>",
+                "text/html",
+                {},
+            )
         if kind == "500":
             return 500, b'{"code":-1,"msg":"internal error"}', "application/json", {}
         return None

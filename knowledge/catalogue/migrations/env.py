@@ -17,8 +17,12 @@ config = context.config
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=None, render_as_batch=True,
-                      version_table=VERSION_TABLE)
+    context.configure(
+        connection=connection,
+        target_metadata=None,
+        render_as_batch=True,
+        version_table=VERSION_TABLE,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
