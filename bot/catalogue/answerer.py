@@ -19,7 +19,7 @@ from bot.catalogue import prompts
 from bot.catalogue.intents import Intent, asks_status, detect, title_score
 from bot.models import Answer, AnswerMode, Source, Support
 from knowledge.catalogue.models import Programme, Status, StoredProgramme
-from knowledge.catalogue.repository import Catalogue
+from knowledge.catalogue.repository import Catalogue, CatalogueMissing
 from knowledge.clock import Clock, clock_from_settings
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class CatalogueAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Any) -> CatalogueAnswerer:
-        return cls(Catalogue.from_settings(settings), clock_from_settings(settings))
+        return cls(Catalogue.from_settings(settings, create=False), clock_from_settings(settings))
 
     # --- data ------------------------------------------------------------------------------
     def items(self) -> list[StoredProgramme]:
@@ -55,7 +55,11 @@ class CatalogueAnswerer:
             now = time.monotonic()
             if self._loaded and now - self._loaded < RELOAD_SECONDS:
                 return self._items
-            runs = self.catalogue.runs(1)
+            try:
+                runs = self.catalogue.runs(1)
+            except CatalogueMissing:
+                self._items, self._loaded = [], now
+                raise
             version = runs[0]["id"] if runs else None
             if version != self._version or not self._loaded:
                 self._items = [s for s in self.catalogue.all()]
@@ -77,6 +81,8 @@ class CatalogueAnswerer:
     def answer(self, question: str) -> Answer | None:
         try:
             items = self.items()
+        except CatalogueMissing:
+            return None
         except Exception as exc:  # a broken catalogue must not break ordinary answers
             log.warning("catalogue.unavailable", extra={"error": type(exc).__name__})
             return None

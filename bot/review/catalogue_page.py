@@ -14,6 +14,7 @@ def add_catalogue_page(
 ) -> None:
     from bot.catalogue import format as fmt
     from knowledge.catalogue.models import Status
+    from knowledge.catalogue.repository import CatalogueMissing
 
     @app.get("/catalogue", response_class=HTMLResponse)
     def catalogue_page(
@@ -30,7 +31,9 @@ def add_catalogue_page(
             )
             runs = catalogue.runs(10)
             everything = catalogue.search(clock, include_vanished=True)
-        except Exception as exc:  # no database yet / broken: say so, do not 500
+        except CatalogueMissing:  # nothing synced yet: the page says so
+            items, runs, everything = [], [], []
+        except Exception as exc:  # broken database: say so, do not 500
             items, runs, everything = [], [], []
             error = f"카탈로그를 읽을 수 없습니다: {type(exc).__name__}"
         counts = {s.value: 0 for s in Status}

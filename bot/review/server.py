@@ -17,7 +17,7 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None):
                       token=settings.review_token.get_secret_value(),
                       page_size=settings.review_page_size,
                       session_hours=settings.review_session_hours,
-                      catalogue=Catalogue.from_settings(settings),  # issue 14
+                      catalogue=Catalogue.from_settings(settings, create=False),  # issue 14
                       clock=clock_from_settings(settings))
 
 

@@ -25,23 +25,50 @@ class CatalogueError(Exception):
     """The catalogue database cannot be used; the message says why (Korean first)."""
 
 
-class Catalogue:
-    """The catalogue tables at `url` (the answer log's URL). Opens the database on first use."""
+class CatalogueMissing(CatalogueError):
+    """A reader found no catalogue yet (no database file or no tables): nothing synced."""
 
-    def __init__(self, url: str) -> None:
+
+class Catalogue:
+    """The catalogue tables at `url` (the answer log's URL). Opens the database on first use.
+
+    A reader (`create=False`: the answers, the browser) never creates the database or its
+    tables; it raises `CatalogueMissing` until a sync (the writer) has made them."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
+        self.create = create
         self._engine: Engine | None = None
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Catalogue:
-        return cls(str(settings.answer_log_url))
+    def from_settings(cls, settings: Any, *, create: bool = True) -> Catalogue:
+        return cls(str(settings.answer_log_url), create=create)
+
+    def _check_exists(self) -> None:
+        from pathlib import Path
+
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(self.url)
+        database = parsed.database or ""
+        if (parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
+                and not database.startswith("file:") and not Path(database).exists()):
+            raise CatalogueMissing("아직 동기화한 지원사업 공고가 없습니다 (no catalogue yet).")
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            if not self.create:
+                self._check_exists()
             engine = db.build_engine(self.url)
             try:
+                if not self.create and db.current_revision(engine) is None:
+                    raise CatalogueMissing("아직 동기화한 지원사업 공고가 없습니다 "
+                                           "(no catalogue yet).")
                 db.migrate(engine)
+            except CatalogueMissing:
+                engine.dispose()
+                raise
             except Exception as exc:
                 engine.dispose()
                 raise CatalogueError(
