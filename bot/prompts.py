@@ -140,6 +140,7 @@ TG_CATEGORY_LABELS = {
     "marketing-export": "판로·수출",
     "organizations": "지원기관",
     "battery-strategy": "이차전지 산업",
+    "programme": "지원사업 공고 (K-Startup·기업마당 동기화)",  # issue 14
 }
 
 TG_EXAMPLE_QUESTIONS = {

@@ -108,3 +108,14 @@ def test_programs_menu_listing_and_card(tmp_path: Path) -> None:
     assert (listed[0].title in card and "D-" in card) or "D-day" in card
     assert f"https://t.me/chungbuk_bot?start=p_{listed[0].id}" in card
     assert programs.DEEP_LINK.match(f"/start p_{listed[0].id}")
+
+
+def test_sources_list_counts_programme_calls() -> None:
+    from bot.telegram.render import render_sources
+    from knowledge.models import DocumentInfo
+
+    docs = [DocumentInfo(doc_id="a", title="팁스 안내", source="tips.md", category="investment")]
+    docs += [DocumentInfo(doc_id=f"p{i}", title=f"공고 {i}", source=f"/x/ks-{i}.md",
+                          category="programme") for i in range(300)]
+    text = render_sources(docs, "ko")
+    assert "팁스 안내" in text and "공고 12" not in text and "300 → /programs" in text
