@@ -144,7 +144,9 @@ class CatalogueSync:
             self._sync(report, dry_run)
         finally:
             lock.release()
-        if ingest and not dry_run and (report.documents_written or self._index_behind()):
+        if ingest and not dry_run:
+            # always: cheap when nothing changed (hashes only), and it catches up documents an
+            # earlier sync wrote but could not index (lock, crash)
             self._ingest(report)
         report.seconds = round(time.perf_counter() - started, 3)
         if not dry_run:
@@ -294,11 +296,6 @@ class CatalogueSync:
         tmp = path.with_suffix(".md.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
-
-    def _index_behind(self) -> bool:
-        """Documents written by an earlier sync whose ingest did not finish (e.g. locked)."""
-        runs = self.catalogue.runs(1)
-        return bool(runs and runs[0]["report"].get("ingest_error"))
 
     def _ingest(self, report: SyncReport) -> None:
         from ingest.pipeline import IngestLockedError, Ingestor

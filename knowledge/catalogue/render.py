@@ -78,15 +78,17 @@ def render_markdown(p: Programme) -> str:
         overview.append(f"소관기관은 {p.supervising_agency}이다.")
     if p.category:
         overview.append(f"지원 분야는 {p.category}이다.")
-    lines += ["## 사업 개요", " ".join(overview), ""]
+    # One summary section (few, larger chunks: less per-chunk work at ingest) and the call's
+    # own text; each fact is a full sentence that names the programme, so answers quote it.
+    facts = [*overview, f"{p.title}의 신청 대상은 {target_text(p)}이다."]
+    if p.target.regions:
+        facts.append(f"지원 지역은 {', '.join(p.target.regions)}이다.")
+    if p.amount_max_won:
+        facts.append(f"{p.title}의 지원 금액은 최대 {won(p.amount_max_won)}이다.")
+    facts.append(f"{p.title}의 신청 기간은 {window_text(p)}이다.")
+    if p.url:
+        facts.append(f"공고문은 {p.url} 에서 볼 수 있다.")
+    lines += ["## 공고 요약", " ".join(facts), ""]
     if p.summary:
         lines += ["## 지원 내용", p.summary.strip(), ""]
-    lines += ["## 신청 대상", f"{p.title}의 신청 대상은 {target_text(p)}이다.", ""]
-    if p.target.regions:
-        lines += [f"지원 지역은 {', '.join(p.target.regions)}이다.", ""]
-    if p.amount_max_won:
-        lines += ["## 지원 규모", f"{p.title}의 지원 금액은 최대 {won(p.amount_max_won)}이다.", ""]
-    lines += ["## 신청 기간", f"{p.title}의 신청 기간은 {window_text(p)}이다.", ""]
-    if p.url:
-        lines += ["## 공고문", f"공고문은 {p.url} 에서 볼 수 있다.", ""]
     return "\n".join(lines)
