@@ -3,6 +3,7 @@ loopback Bot API fake."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,33 @@ async def test_founder_question_lists_open_calls(harness: Harness, catalogue) ->
     by_url = {s.programme.url: s.programme for s in catalogue.all()}
     listed = [by_url[u] for u in urls if u in by_url]
     assert listed and all(p.status(clock) is Status.OPEN for p in listed)
+
+
+@pytest.mark.asyncio
+async def test_scheduled_sync_in_serve(harness: Harness, catalogue, tmp_path: Path) -> None:
+    """The JobQueue runs the sync `serve` attached; answers see the new call afterwards."""
+    from ingest.sync import CatalogueSync
+    from knowledge.settings import Settings
+    from tests.catalogue_helpers import NoIndexKB
+
+    answerer = harness.engine.catalogue_answerer
+    items = kstartup_api.make_items(40, TODAY)
+    new = kstartup_api.make_item(1, TODAY, sn=424242)
+    new["biz_pbanc_nm"] = "2026년 충북 반도체 소재 스타트업 챌린지 참여기업 모집"
+    with FakeKStartup([*items, new]) as ks:
+        kb = NoIndexKB(Settings(data_dir=tmp_path / "cat", _env_file=None))
+        runs = []
+
+        def sync():
+            runs.append(1)
+            return CatalogueSync(kb, catalogue_settings=catalogue_settings(ks),
+                                 catalogue=catalogue, clock=Clock(TODAY)).run(ingest=False)
+
+        answerer.sync, answerer.sync_interval_s, answerer.first_sync_delay_s = sync, 3600, 0.2
+        async with harness.running() as h:
+            jobs = h.app.job_queue.get_jobs_by_name("catalogue-sync")
+            assert len(jobs) == 1
+            await h.tg.async_wait_for(lambda: runs and catalogue.get("ks-424242"), timeout=20)
+            await asyncio.sleep(0.5)
+            answer = await h.ask("반도체 소재 스타트업 챌린지 마감 언제야?")
+    assert "지금 신청할 수 있습니다" in answer.plain_text
