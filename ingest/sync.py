@@ -42,6 +42,10 @@ CONNECTORS: dict[str, Callable[..., FetchResult]] = {
     bizinfo.NAME: bizinfo.fetch,
 }
 ProgressFn = Callable[[int, int, str], None]
+# Called after a sync wrote the catalogue and documents (before the ingest; not on --dry-run)
+# with the changes and every
+# programme seen: where alerts (issue 16) plug in. A failing listener is logged, never fatal.
+ChangesListener = Callable[[SyncChanges, dict[str, Programme]], None]
 
 
 class SyncLockedError(Exception):
@@ -117,6 +121,7 @@ class CatalogueSync:
         clock: Clock | None = None,
         progress: ProgressFn | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        listeners: list[ChangesListener] | None = None,
     ) -> None:
         self.kb = kb
         self.settings = kb.settings
@@ -125,6 +130,7 @@ class CatalogueSync:
         self.clock = clock or clock_from_settings(self.settings)
         self.progress = progress or (lambda done, total, name: None)
         self.sleep = sleep
+        self.listeners = list(listeners or [])
 
     def run(self, *, dry_run: bool = False, ingest: bool = True) -> SyncReport:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -239,6 +245,12 @@ class CatalogueSync:
             "store": round(t2 - t1, 3),
             "documents": round(t3 - t2, 3),
         }
+        if not dry_run:
+            for listener in self.listeners:
+                try:
+                    listener(changes, seen)
+                except Exception:
+                    log.exception("catalogue.listener_failed")
 
     def _documents(
         self, report: SyncReport, seen: dict[str, Programme], changes: SyncChanges

@@ -236,3 +236,28 @@ def test_corrupt_hwp_attachment(tmp_path: Path) -> None:
     text = doc.read_text("utf-8")
     assert "신청서는 온라인으로 제출한다" in text
     assert catalogue.count() == len([i for i in items if "경기" not in i["hashtags"]])
+
+
+def test_listeners_get_the_changes(fakes, tmp_path: Path) -> None:
+    from ingest.sync import CatalogueSync
+    from knowledge.catalogue.repository import Catalogue
+    from knowledge.settings import Settings
+    from tests.catalogue_helpers import NoIndexKB
+
+    ks, bz = fakes
+    heard = []
+    kb = NoIndexKB(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+
+    def boom(changes, seen):
+        raise RuntimeError("a broken listener")
+
+    sync = CatalogueSync(kb, catalogue_settings=catalogue_settings(ks, bz),
+                         catalogue=Catalogue.from_settings(kb.settings), clock=Clock(TODAY),
+                         listeners=[boom, lambda changes, seen: heard.append((changes, seen))])
+    sync.run(ingest=False)
+    ks.state.items[1]["pbanc_rcpt_end_dt"] = (TODAY + timedelta(days=90)).strftime("%Y%m%d")
+    sync.run(ingest=False)
+    sync.run(ingest=False, dry_run=True)
+    assert len(heard) == 2 and heard[0][0].new and not heard[0][0].changed
+    changed_id = f"ks-{ks.state.items[1]['pbanc_sn']}"
+    assert heard[1][0].changed == [changed_id] and changed_id in heard[1][1]
