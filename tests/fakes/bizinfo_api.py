@@ -87,3 +87,9 @@ class FakeBizinfo(ProgrammeApiServer):
             else items[(page - 1) * size : page * size]
         )
         return self.json({"jsonArray": [dict(item, totCnt=len(items)) for item in chunk]})
+
+
+if __name__ == "__main__":
+    from tests.fakes.programme_api import serve_forever
+
+    serve_forever(FakeBizinfo, make_items)

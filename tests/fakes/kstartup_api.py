@@ -114,3 +114,9 @@ class FakeKStartup(ProgrammeApiServer):
                 "totalCount": len(items),
             }
         )
+
+
+if __name__ == "__main__":
+    from tests.fakes.programme_api import serve_forever
+
+    serve_forever(FakeKStartup, make_items)

@@ -165,3 +165,23 @@ def window_for(i: int, today: date) -> tuple[date | None, date | None, str]:
     if kind == 4:
         return None, None, "rolling"
     return None, None, "unknown"
+
+
+def serve_forever(server_cls: type[ProgrammeApiServer], make_items, argv: list[str] | None = None
+                  ) -> None:
+    """`python -m tests.fakes.kstartup_api --items 300 --today 2026-03-10`: a fake to point
+    STARTUPBOT_*_API_URL at by hand (prints its URL and key; Ctrl-C stops it)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--key", default="test-key")
+    args = parser.parse_args(argv)
+    with server_cls(make_items(args.items, args.today), key=args.key) as server:
+        print(f"URL={server.url}\nKEY={args.key}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
