@@ -113,6 +113,13 @@ def test_closed_call(fakes, tmp_path: Path) -> None:
     assert pid in later.changes.closed
     stored = catalogue.get(pid)
     assert stored.last_status is Status.CLOSED and stored.closed_at is not None
+    # the deadline is extended after it had passed: open again, no longer marked closed
+    item["pbanc_rcpt_end_dt"] = (end + timedelta(days=30)).strftime("%Y%m%d")
+    reopened, catalogue = sync_once(tmp_path, config, today=end + timedelta(days=2))
+    assert reopened.changes.changed == [pid] and pid not in reopened.changes.closed
+    stored = catalogue.get(pid)
+    assert stored.last_status is Status.OPEN and stored.closed_at is None
+    item["pbanc_rcpt_end_dt"] = end.strftime("%Y%m%d")
     # closed by the source's own flag before the deadline
     ks.state.items[2]["rcrt_prgs_yn"] = "N"
     flagged, catalogue = sync_once(tmp_path, config)

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.catalogue import format as fmt
 from bot.catalogue import prompts
-from bot.catalogue.intents import Intent, asks_status, detect, title_score
+from bot.catalogue.intents import Intent, asks_status, detect, title_grams, title_score
 from bot.models import Answer, AnswerMode, Source, Support
 from knowledge.catalogue.models import Programme, Status, StoredProgramme
 from knowledge.catalogue.repository import Catalogue, CatalogueMissing
@@ -35,6 +35,7 @@ class CatalogueAnswerer:
         self.clock = clock
         self.shown = shown
         self._items: list[StoredProgramme] = []
+        self._grams: dict[str, list[frozenset[str]]] = {}
         self._loaded = 0.0
         self._version: Any = None
         self._lock = threading.Lock()
@@ -62,7 +63,10 @@ class CatalogueAnswerer:
                 raise
             version = runs[0]["id"] if runs else None
             if version != self._version or not self._loaded:
-                self._items = [s for s in self.catalogue.all()]
+                self._items = self.catalogue.all()
+                self._grams = {s.programme.id: [title_grams(t) for t in (s.programme.title,
+                                                                        *s.programme.aliases)]
+                               for s in self._items}
                 self._version = version
             self._loaded = now
             return self._items
@@ -103,10 +107,8 @@ class CatalogueAnswerer:
             return []
         scored = []
         for item in items:
-            p = item.programme
-            score = max(
-                [title_score(question, p.title)] + [title_score(question, a) for a in p.aliases]
-            )
+            grams = self._grams.get(item.programme.id) or ()
+            score = max((title_score(question, g) for g in grams), default=0.0)
             if score >= 0.75:
                 scored.append((score, item))
         if not scored:

@@ -118,21 +118,21 @@ _GENERIC = (
 _GENERIC_GRAMS = {w[i : i + 2] for w in _GENERIC for i in range(len(w) - 1)}
 
 
-def title_score(question: str, title: str) -> float:
-    """Share of the title's character bigrams (years, brackets and boilerplate removed) that
-    appear in the question (generic words left out): 1.0 when the question names the
-    programme in full. Titles made
-    only of generic words ("창업 지원사업") never match: at least three of the matched bigrams
-    must be specific to the title."""
+def title_grams(title: str) -> frozenset[str]:
+    """The title's specific character bigrams (years, brackets, boilerplate and generic words
+    left out); computed once per title when the catalogue is loaded."""
     grams = _bigrams(title)
-    if len(grams) < 3:
-        return 0.0
+    return frozenset() if len(grams) < 3 else frozenset(grams - _GENERIC_GRAMS)
+
+
+def title_score(question: str, title: str | frozenset[str]) -> float:
+    """Share of the title's specific bigrams that appear in the question: 1.0 when the
+    question names the programme in full. Titles made only of generic words ("창업
+    지원사업") never match: at least three specific bigrams must be found."""
+    specific = title_grams(title) if isinstance(title, str) else title
     q = re.sub(r"\s+", "", question)
-    specific = grams - _GENERIC_GRAMS
-    found = {g for g in specific if g in q}
-    if len(found) < 3:
-        return 0.0
-    return len(found) / len(specific)
+    found = sum(1 for g in specific if g in q)
+    return 0.0 if found < 3 else found / len(specific)
 
 
 def asks_status(question: str) -> bool:

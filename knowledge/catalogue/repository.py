@@ -257,6 +257,13 @@ class Catalogue:
                     .where(programmes.c.closed_at.is_(None))
                     .values(closed_at=now)
                 )
+            # a deadline extended after it had passed: no longer closed
+            conn.execute(
+                update(programmes)
+                .where(programmes.c.last_status != Status.CLOSED.value)
+                .where(programmes.c.closed_at.is_not(None))
+                .values(closed_at=None)
+            )
             if changes.vanished:
                 conn.execute(
                     update(programmes)
