@@ -42,9 +42,9 @@ CONNECTORS: dict[str, Callable[..., FetchResult]] = {
     bizinfo.NAME: bizinfo.fetch,
 }
 ProgressFn = Callable[[int, int, str], None]
-# Called after a sync wrote the catalogue and documents (before the ingest; not on --dry-run)
-# with the changes and every
-# programme seen: where alerts (issue 16) plug in. A failing listener is logged, never fatal.
+# Called after a sync wrote the catalogue and its documents (before the ingest; never on
+# --dry-run) with the changes and every programme seen: where alerts (issue 16) plug in.
+# A failing listener is logged, never fatal.
 ChangesListener = Callable[[SyncChanges, dict[str, Programme]], None]
 
 

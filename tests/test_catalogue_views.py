@@ -119,3 +119,10 @@ def test_sources_list_counts_programme_calls() -> None:
                           category="programme") for i in range(300)]
     text = render_sources(docs, "ko")
     assert "팁스 안내" in text and "공고 12" not in text and "300 → /programs" in text
+
+
+def test_sync_cli_without_keys_says_what_to_set(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cli.state, "settings", None)
+    monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli.app, ["sync"])
+    assert result.exit_code == 2 and "STARTUPBOT_KSTARTUP_API_KEY" in result.output

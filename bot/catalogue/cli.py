@@ -110,9 +110,10 @@ def sync(
 
     config = _catalogue_settings()
     if not config.sources_enabled:
-        err.print(
-            "[yellow]API 키가 없어 동기화할 출처가 없습니다: STARTUPBOT_KSTARTUP_API_KEY 또는 "
-            "STARTUPBOT_BIZINFO_API_KEY 를 설정하세요 (README 참고).[/]"
+        raise _fail(
+            "API 키가 없어 동기화할 출처가 없습니다: STARTUPBOT_KSTARTUP_API_KEY 또는 "
+            "STARTUPBOT_BIZINFO_API_KEY 를 설정하세요 (README 참고). (no API key set)",
+            2,
         )
     from ingest.sync import CatalogueSync
 
