@@ -199,3 +199,17 @@ def test_open_now_after_the_clock_moves(synced) -> None:
     by_url = {s.programme.url: s.programme for s in catalogue.all()}
     listed = [by_url[u] for u in _listed_urls(answer.answer, answer)]
     assert listed and all(p.status(later) is Status.OPEN for p in listed)
+
+
+def test_age_filter_uses_parsed_ages(synced) -> None:
+    catalogue, _ = synced
+    clock = Clock(TODAY)
+    answer = CatalogueAnswerer(catalogue, clock, shown=500).answer(
+        "만 45세인데 지금 신청할 수 있는 사업 있어?")
+    by_url = {s.programme.url: s.programme for s in catalogue.all()}
+    listed = [by_url[u] for u in _listed_urls(answer.answer, answer)]
+    assert listed and all(p.target.allows_age(45) is not False for p in listed)
+    excluded = [s.programme for s in catalogue.all() if s.programme.status(clock) is Status.OPEN
+                and s.programme.target.allows_age(45) is False]
+    assert excluded and not set(p.id for p in excluded) & set(p.id for p in listed)
+    assert "조건을 공고문에서 확인하세요" in answer.answer  # some calls state no age

@@ -52,7 +52,7 @@ def make_item(i: int, today: date, *, sn: int | None = None) -> dict[str, Any]:
         "aply_trgt": "일반기업,대학생,일반인",
         "aply_trgt_ctnt": "공고문 참조",
         "biz_enyy": stage,
-        "biz_trgt_age": _AGES[i % len(_AGES)],
+        "biz_trgt_age": _AGES[(i // 2) % len(_AGES)],  # not in step with the windows
         "pbanc_rcpt_bgng_dt": start.strftime("%Y%m%d") if start else "",
         "pbanc_rcpt_end_dt": end.strftime("%Y%m%d") if end else "",
         "pbanc_ntrp_nm": ["창업진흥원", "충북창조경제혁신센터", "충북테크노파크"][i % 3],
