@@ -174,6 +174,8 @@ def test_closed_programme_question(tmp_path: Path) -> None:
     answer = answerer.answer("스마트팩토리 데모데이 마감 언제야?")
     assert "지금 신청할 수 있습니다" in answer.answer and "D-9" in answer.answer
     assert answer.sources[0].url.endswith("pbancSn=99")
+    # a question about the programme that is not about its dates stays with the documents
+    assert answerer.answer("스마트팩토리 데모데이 신청 자격은?") is None
     assert (
         "2025년 충북 스마트팩토리 데모데이" in answer.answer and "마감되었습니다" in answer.answer
     )

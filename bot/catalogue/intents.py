@@ -84,7 +84,11 @@ _TITLE_NOISE = re.compile(
     r"\[[^\]]*\]|\([^)]*\)|20\d{2}\s*년?\s*(?:도)?|참여\s*기업|모집|공고|"
     r"\d+\s*(?:차|호)|[^\w]"
 )
-_STATUS_WORDS = re.compile(r"마감|언제|신청|기간|접수|모집|끝났|열려|지원할|진행|아직")
+# Only questions about the call's dates: "예비창업패키지 신청 자격은?" stays with the documents.
+_STATUS_WORDS = re.compile(
+    r"마감|언제|기간|끝났|끝나|열려|열렸|아직|접수\s*중|모집\s*중|진행\s*중|"
+    r"신청\s*(?:가능|할\s*수|돼|되나|됩|받)|지원할\s*수"
+)
 
 
 def _bigrams(text: str) -> set[str]:
