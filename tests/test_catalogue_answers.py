@@ -92,6 +92,7 @@ def test_intents() -> None:
     assert detect("마감 임박한 공고 알려줘").kind == "soon"
     assert detect("충북 이차전지 투자 규모는?") is None
     assert detect("TIPS는 어떤 구조인가요?") is None
+    assert detect("KOTRA 해외전시회 개별참가 지원은 얼마까지 받을 수 있어?") is None
 
 
 @pytest.fixture

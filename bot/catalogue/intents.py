@@ -42,6 +42,9 @@ _STAGES = [
 _AGE = re.compile(r"만\s*(\d{2})\s*세|(\d{2})\s*살|(\d{2})\s*세")
 _REGION_CB = re.compile(r"충북|충청북도|청주|충주|제천|음성|진천|괴산|증평|옥천|영동|보은|단양")
 _PROGRAMME_WORD = re.compile(_PROGRAMME)
+# Questions about amounts, eligibility or procedure are for the documents, unless they also
+# ask about now/deadlines ("얼마까지 받을 수 있어?" is not "what is open").
+_DETAIL = re.compile(r"얼마|금액|한도|비율|몇\s*(?:%|퍼센트|원|억|만)|자격|서류|방법|절차|어떻게")
 
 
 @dataclass
@@ -71,6 +74,8 @@ def detect(question: str) -> Intent | None:
             kind = "month"
     if kind is None and _UPCOMING.search(q):
         kind = "upcoming"
+    if kind is None and _DETAIL.search(q) and not _NOW.search(q):
+        return None
     if kind is None and (
         _OPEN.search(q) and (_NOW.search(q) or stage or age or re.search(r"신청|받을\s*수", q))
     ):
