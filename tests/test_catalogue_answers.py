@@ -187,9 +187,16 @@ def test_not_a_calendar_question_falls_through(synced) -> None:
     assert CatalogueAnswerer(catalogue, Clock(TODAY)).answer("충북 이차전지 투자 규모는?") is None
 
 
-def test_empty_catalogue_declines(tmp_path: Path) -> None:
-    catalogue = Catalogue(f"sqlite:///{tmp_path / 'log.sqlite3'}")
-    assert CatalogueAnswerer(catalogue, Clock(TODAY)).answer(QUESTION) is None
+def test_empty_catalogue_declines_and_creates_nothing(tmp_path: Path) -> None:
+    from knowledge.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    answerer = CatalogueAnswerer.from_settings(settings)
+    assert answerer.answer(QUESTION) is None
+    assert not (tmp_path / "data").exists()  # a reader never creates the database
+    Catalogue(settings.answer_log_url).count()  # a writer made the tables; nothing synced yet
+    answerer = CatalogueAnswerer(Catalogue.from_settings(settings, create=False), Clock(TODAY))
+    assert answerer.answer(QUESTION) is None
 
 
 def test_open_now_after_the_clock_moves(synced) -> None:
