@@ -268,3 +268,22 @@ def test_listeners_get_the_changes(fakes, tmp_path: Path) -> None:
     assert len(heard) == 2 and heard[0][0].new and not heard[0][0].changed
     changed_id = f"ks-{ks.state.items[1]['pbanc_sn']}"
     assert heard[1][0].changed == [changed_id] and changed_id in heard[1][1]
+
+
+def test_attachment_limits(tmp_path: Path) -> None:
+    items = bizinfo_api.make_items(2, TODAY)
+    with FakeBizinfo(items) as bz:
+        big = bz.add_file("big.pdf", b"%PDF-1.4 " + b"x" * 5000, "application/pdf")
+        exe = bz.add_file("setup.exe", b"MZ" * 100)
+        page = bz.add_file("page.html", b"<html>hi</html>", "text/html")
+        items[0]["flpthNm"] = f"{big}@{exe}@{page}@{bz.file_url('missing.pdf')}"
+        items[0]["fileNm"] = "big.pdf@setup.exe@page.html@missing.pdf"
+        bz.state.items = items
+        config = catalogue_settings(None, bz, catalogue_attachment_max_mb=0.002,
+                                    catalogue_attachments_per_programme=5)
+        report, catalogue = sync_once(tmp_path, config)
+    reasons = {p.where.rsplit(" ", 1)[-1]: p.reason for p in report.problems}
+    assert "너무 큽니다" in reasons["big.pdf"]
+    assert "지원하지 않는" in reasons["setup.exe"] and "지원하지 않는" in reasons["page.html"]
+    assert "HTTP 404" in reasons["missing.pdf"]
+    assert catalogue.get(f"bz-{items[0]['pblancId']}") is not None  # the call itself is kept
