@@ -287,3 +287,17 @@ def test_attachment_limits(tmp_path: Path) -> None:
     assert "지원하지 않는" in reasons["setup.exe"] and "지원하지 않는" in reasons["page.html"]
     assert "HTTP 404" in reasons["missing.pdf"]
     assert catalogue.get(f"bz-{items[0]['pblancId']}") is not None  # the call itself is kept
+
+
+def test_sync_takes_the_ingest_lock(fakes, tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    from ingest.sync import SyncLockedError
+    from knowledge.settings import Settings
+
+    ks, bz = fakes
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    tmp_path.mkdir(exist_ok=True)
+    with FileLock(str(settings.lock_path), timeout=0), pytest.raises(SyncLockedError):
+        sync_once(tmp_path, catalogue_settings(ks, bz))
+    assert not ks.api_requests()  # nothing fetched while another job holds the lock
