@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.catalogue import format as fmt
 from bot.catalogue import prompts
 from bot.catalogue.intents import Intent, asks_status, detect, title_grams, title_score
 from bot.models import Answer, AnswerMode, Source, Support
+from knowledge.catalogue.errors import CatalogueMissing
 from knowledge.catalogue.models import Programme, Status, StoredProgramme
-from knowledge.catalogue.repository import Catalogue, CatalogueMissing
 from knowledge.clock import Clock, clock_from_settings
+
+if TYPE_CHECKING:
+    from knowledge.catalogue.repository import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,10 @@ CATALOGUE_PREFIX = "catalogue/"
 
 
 class CatalogueAnswerer:
-    def __init__(self, catalogue: Catalogue, clock: Clock, *, shown: int = SHOWN) -> None:
-        self.catalogue = catalogue
+    def __init__(self, catalogue: Catalogue | None, clock: Clock, *, shown: int = SHOWN,
+                 url: str | None = None) -> None:
+        self._catalogue = catalogue
+        self._url = url
         self.clock = clock
         self.shown = shown
         self._items: list[StoredProgramme] = []
@@ -46,7 +51,17 @@ class CatalogueAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Any) -> CatalogueAnswerer:
-        return cls(Catalogue.from_settings(settings, create=False), clock_from_settings(settings))
+        """Opens nothing and imports no SQLAlchemy yet (cold `ask`): the catalogue is made on
+        the first question."""
+        return cls(None, clock_from_settings(settings), url=str(settings.answer_log_url))
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            from knowledge.catalogue.repository import Catalogue
+
+            self._catalogue = Catalogue(str(self._url), create=False)
+        return self._catalogue
 
     # --- data ------------------------------------------------------------------------------
     def items(self) -> list[StoredProgramme]:

@@ -14,19 +14,12 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from knowledge.catalogue import db
+from knowledge.catalogue.errors import CatalogueError, CatalogueMissing
 from knowledge.catalogue.models import Programme, Status, StoredProgramme, SyncChanges
 from knowledge.catalogue.tables import programmes, sync_runs
 from knowledge.clock import Clock
 
 log = logging.getLogger(__name__)
-
-
-class CatalogueError(Exception):
-    """The catalogue database cannot be used; the message says why (Korean first)."""
-
-
-class CatalogueMissing(CatalogueError):
-    """A reader found no catalogue yet (no database file or no tables): nothing synced."""
 
 
 class Catalogue:
