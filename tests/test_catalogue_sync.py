@@ -47,6 +47,7 @@ def test_first_sync(fakes, tmp_path: Path) -> None:
     stored = catalogue.get(f"ks-{dup['pbanc_sn']}")
     assert stored is not None and stored.programme.title == "중복 공고 & 최신본"
     assert "<p>" not in stored.programme.summary and "&nbsp;" not in stored.programme.summary
+    assert "기술개발(R&D)" in {s.programme.category for s in catalogue.all()}  # entity decoded
     # windows parsed, status from the clock, documents written
     clock = Clock(TODAY)
     statuses = {s.programme.status(clock) for s in catalogue.all()}
@@ -301,3 +302,14 @@ def test_sync_takes_the_ingest_lock(fakes, tmp_path: Path) -> None:
     with FileLock(str(settings.lock_path), timeout=0), pytest.raises(SyncLockedError):
         sync_once(tmp_path, catalogue_settings(ks, bz))
     assert not ks.api_requests()  # nothing fetched while another job holds the lock
+
+
+def test_bizinfo_spec_envelope_and_field_spellings(tmp_path: Path) -> None:
+    items = bizinfo_api.make_items(14, TODAY)
+    items[0]["hashTags"] = items[0].pop("hashtags")
+    items[0]["reqstBeginEndDe"] = f"{TODAY:%Y%m%d} ~ {TODAY + timedelta(days=3):%Y%m%d}"
+    with FakeBizinfo(items, wrapped=True) as bz:
+        report, catalogue = sync_once(tmp_path, catalogue_settings(None, bz))
+    assert report.ok and next(s for s in report.sources if s.name == "bizinfo").pages == 2
+    first = catalogue.get(f"bz-{items[0]['pblancId']}").programme
+    assert first.hashtags and first.window.end_date == TODAY + timedelta(days=3)

@@ -48,7 +48,8 @@ def parse_item(item: dict[str, Any]) -> Programme:
         raise ValueError("pblancNm 없음 (no title)")
     summary = clean_text(item.get("bsnsSumryCn"))
     window = parse_window(clean_text(item.get("reqstBeginEndDe")))
-    hashtags = [t.strip() for t in str(item.get("hashtags") or "").split(",") if t.strip()]
+    tags = item.get("hashtags") or item.get("hashTags") or ""  # both spellings are seen
+    hashtags = [t.strip() for t in str(tags).split(",") if t.strip()]
     target_text = clean_text(item.get("trgetNm"))
     target = parse_target(target_text)
     target.regions = sorted(
@@ -115,8 +116,12 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
                         )
                     raise ValueError(message or "jsonArray 없음")
                 data = body["jsonArray"]
-                if isinstance(data, dict):  # one item comes as an object, not a list
-                    data = [data]
+                if isinstance(data, dict):
+                    # the published spec wraps the items: {"jsonArray": {"item": [...]}};
+                    # the live API sends a flat list; a lone item may come as an object
+                    data = data.get("item", [data])
+                    if isinstance(data, dict):
+                        data = [data]
                 if not isinstance(data, list):
                     raise ValueError("jsonArray 가 목록이 아님")
             except SourceAuthError:

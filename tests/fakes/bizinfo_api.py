@@ -64,7 +64,13 @@ def make_items(n: int, today: date) -> list[dict[str, Any]]:
 
 
 class FakeBizinfo(ProgrammeApiServer):
+    """`wrapped=True` answers in the spec's envelope `{"jsonArray": {"item": [...]}}`."""
+
     path = PATH
+
+    def __init__(self, items=None, *, key: str = "test-key", wrapped: bool = False):
+        super().__init__(items, key=key)
+        self.wrapped = wrapped
 
     def page(self, params: dict[str, str]):
         if params.get("crtfcKey") != self.state.key:
@@ -86,7 +92,8 @@ class FakeBizinfo(ProgrammeApiServer):
             if self.state.bad_pages.get(page) == "empty"
             else items[(page - 1) * size : page * size]
         )
-        return self.json({"jsonArray": [dict(item, totCnt=len(items)) for item in chunk]})
+        rows = [dict(item, totCnt=len(items)) for item in chunk]
+        return self.json({"jsonArray": {"item": rows} if self.wrapped else rows})
 
 
 if __name__ == "__main__":

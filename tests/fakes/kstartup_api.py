@@ -25,7 +25,13 @@ _STAGES = [
 ]
 _AGES = ["만 20세 이상 ~ 만 39세 이하", "만 20세 미만,만 20세 이상 ~ 만 39세 이하,만 40세 이상", ""]
 _REGIONS = ["충북", "전국", "충북", "서울", "전국", "대전"]
-_FIELDS = ["사업화", "기술개발(R&D)", "멘토링ㆍ컨설팅ㆍ교육", "시설ㆍ공간ㆍ보육", "판로ㆍ해외진출"]
+_FIELDS = [
+    "사업화",
+    "기술개발(R&amp;D)",  # the live API sends the entity
+    "멘토링ㆍ컨설팅ㆍ교육",
+    "시설ㆍ공간ㆍ보육",
+    "판로ㆍ해외진출",
+]
 
 
 def make_item(i: int, today: date, *, sn: int | None = None) -> dict[str, Any]:
@@ -62,6 +68,11 @@ def make_item(i: int, today: date, *, sn: int | None = None) -> dict[str, Any]:
             f"schM=view&pbancSn={sn if sn is not None else 170000 + i}"
         ),
         "rcrt_prgs_yn": "N" if _kind == "closed" else "Y",
+        "intg_pbanc_yn": "N",
+        "biz_prch_dprt_nm": "창업지원부",
+        "prch_cnpl_no": "1357",
+        "aply_excl_trgt_ctnt": "공고문 내 신청제외 대상 참조",
+        "prfn_matr": None,
     }
     if _kind in ("rolling", "unknown"):  # K-Startup always has dates: give these a long window
         item["pbanc_rcpt_bgng_dt"] = (today.replace(day=1)).strftime("%Y%m%d")
