@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.catalogue.cli import register as register_catalogue
 from bot.review.cli import review_app
 from knowledge.settings import Settings, SettingsError, TelegramMode, load_settings
 
@@ -548,6 +549,7 @@ def _eval_answers(settings: Settings, questions: Path | None, *, parts: list[str
 
 
 app.add_typer(review_app, name="review")
+register_catalogue(app)  # issue 14: `startupbot sync`, `startupbot programs list|show`
 
 
 @app.command()
@@ -562,6 +564,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Webhook server port.")] = None,
 ) -> None:
     """Run the Telegram bot (long polling by default; webhook mode for production)."""
+    from bot.catalogue.cli import attach_sync as attach_catalogue_sync
     from bot.logging_setup import configure_logging
     from bot.telegram import serve as bot_serve
 
@@ -580,7 +583,9 @@ def serve(
         kb.prefetch()  # Kiwi loads while Chroma opens
         for warning in bot_serve.check_index(kb):
             err.print(f"[yellow]{warning}[/]")
-        bot_serve.serve(settings, build_engine(kb), build_answer_log(warm=True), reingest,
+        engine = build_engine(kb)
+        attach_catalogue_sync(engine, kb)  # issue 14: scheduled sync inside serve
+        bot_serve.serve(settings, engine, build_answer_log(warm=True), reingest,
                         webhook,
                         announce=lambda line: err.print(line, markup=False, highlight=False))
     except bot_serve.ServeError as exc:

@@ -71,8 +71,12 @@ class _Run:
 
 class AnswerEngine:
     def __init__(self, kb: KnowledgeBase, *, generator: OpenAIGenerator | None = None,
-                 conversations: ConversationStore | None = None) -> None:
+                 conversations: ConversationStore | None = None,
+                 catalogue_answerer: object | None = None) -> None:
         self.kb = kb
+        # issue 14: an optional answerer of calendar questions ("지금 신청할 수 있는 사업"),
+        # asked first; it returns None to fall through to retrieval (bot/catalogue/answerer.py)
+        self.catalogue_answerer = catalogue_answerer
         self.settings = kb.settings
         self.generator = generator
         self.extractive = ExtractiveAnswerer(
@@ -103,6 +107,8 @@ class AnswerEngine:
     @within_answer_deadline  # all model calls of one answer share one deadline
     def answer(self, question: str, *, conversation_id: str | None = None,
                category: str | None = None) -> Answer:
+        if (early := self._from_catalogue(question)) is not None:  # issue 14
+            return early
         run = self._prepare(question, conversation_id, category)
         if not self._wants_model(run):
             return self._finish(run, self._without_model(run), conversation_id)
@@ -130,6 +136,9 @@ class AnswerEngine:
         Extractive and refused answers come as one "final" event. The final text may differ
         from the last delta (invalid citations removed, a retry, or a fallback).
         """
+        if (early := await asyncio.to_thread(self._from_catalogue, question)) is not None:
+            yield StreamEvent(kind="final", text=early.answer, answer=early)  # issue 14
+            return
         run = await asyncio.to_thread(self._prepare, question, conversation_id, category)
         if not self._wants_model(run):
             answer = await asyncio.to_thread(self._without_model, run)
@@ -164,6 +173,12 @@ class AnswerEngine:
             self.generator.close()
 
     # --- steps ---------------------------------------------------------------------------------
+    def _from_catalogue(self, question: str) -> Answer | None:
+        """issue 14: the programme catalogue's answer to a calendar question, or None."""
+        if self.catalogue_answerer is None:
+            return None
+        return self.catalogue_answerer.answer(self.validate(question))  # type: ignore[attr-defined]
+
     def _prepare(self, question: str, conversation_id: str | None,
                  category: str | None) -> _Run:
         started = time.perf_counter()
@@ -319,4 +334,7 @@ def build_engine(settings: Settings, kb: KnowledgeBase) -> AnswerEngine:
     """The engine the settings ask for: generative when a key or a base URL is configured."""
     generator = OpenAIGenerator.from_settings(settings) if settings.generation_enabled else None
     conversations = ConversationStore(settings.history_turns, settings.max_conversations)
-    return AnswerEngine(kb, generator=generator, conversations=conversations)
+    from bot.catalogue.answerer import CatalogueAnswerer  # issue 14 (opens nothing yet)
+
+    return AnswerEngine(kb, generator=generator, conversations=conversations,
+                        catalogue_answerer=CatalogueAnswerer.from_settings(settings))

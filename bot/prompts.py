@@ -165,6 +165,7 @@ TG_CATEGORY_LABELS = {
     "marketing-export": "판로·수출",
     "organizations": "지원기관",
     "battery-strategy": "이차전지 산업",
+    "programme": "지원사업 공고 (K-Startup·기업마당 동기화)",  # issue 14
 }
 
 TG_EXAMPLE_QUESTIONS = {
@@ -305,6 +306,7 @@ TG_COMMANDS = {
     "help": "사용법",
     "sources": "제가 가진 자료 목록",
     "reset": "대화 맥락 지우기",
+    "programs": "지원사업 공고 찾아보기",  # issue 14
 }
 
 # `startupbot serve` start-up checks (printed to the terminal).

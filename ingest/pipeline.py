@@ -124,26 +124,33 @@ LINK_OUTSIDE = "폴더 밖을 가리키는 링크라 따라가지 않습니다 (
 DISK_FULL = ("디스크 공간이 부족해 수집을 멈췄습니다. 끝난 문서는 보존되었고, 서비스 중인 색인은 "
              "그대로입니다. 공간을 확보한 뒤 다시 실행하세요.")
 CURATED_PREFIX = "curated/"
+CATALOGUE_PREFIX = "catalogue/"
 EXTERNAL_PREFIX = "external/"
 
 
 @dataclass(frozen=True)
 class SourceKeys:
     """Manifest keys, which are also the `source` shown in citations: a path relative to the
-    knowledge folder, `curated/<name>` for maintainers' reviewed answers, and for a file
-    anywhere else `external/<8 hex of its folder's real path>/<name>`: stable however the file
+    knowledge folder, `curated/<name>` for maintainers' reviewed answers, `catalogue/<source>/
+    <id>.md` for synced programmes, and for a file anywhere else `external/<8 hex of its folder's real path>/<name>`: stable however the file
     is named, and no machine-specific path reaches founders."""
 
     documents_dir: Path
     curated_dir: Path | None = None
+    catalogue_dir: Path | None = None  # synced programme documents (ingest/sync.py)
+
+    def _prefixed(self) -> list[tuple[str, Path]]:
+        return [(prefix, folder) for prefix, folder in ((CURATED_PREFIX, self.curated_dir),
+                                                        (CATALOGUE_PREFIX, self.catalogue_dir))
+                if folder is not None]
 
     def key(self, path: Path) -> str:
         path = path.resolve()
         with contextlib.suppress(ValueError):
             return path.relative_to(self.documents_dir.resolve()).as_posix()
-        if self.curated_dir is not None:
+        for prefix, folder in self._prefixed():
             with contextlib.suppress(ValueError):
-                return CURATED_PREFIX + path.relative_to(self.curated_dir.resolve()).as_posix()
+                return prefix + path.relative_to(folder.resolve()).as_posix()
         folder = hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]
         return f"{EXTERNAL_PREFIX}{folder}/{path.name}"
 
@@ -153,11 +160,15 @@ class SourceKeys:
             return Path(key)
         if key.startswith(EXTERNAL_PREFIX):
             return None
-        if key.startswith(CURATED_PREFIX) and self.curated_dir is not None:
-            in_docs = self.documents_dir / key
-            if not in_docs.exists():
-                return self.curated_dir / key[len(CURATED_PREFIX):]
+        for prefix, folder in self._prefixed():
+            if key.startswith(prefix) and not (self.documents_dir / key).exists():
+                return folder / key[len(prefix):]
         return self.documents_dir / key
+
+
+def source_keys(settings) -> SourceKeys:
+    return SourceKeys(settings.documents_dir, settings.curated_dir,
+                      settings.data_dir / "catalogue")
 
 
 @dataclass
@@ -264,7 +275,7 @@ class Ingestor:
         return [self.settings.documents_dir, *([curated] if curated is not None else [])]
 
     def keys(self) -> SourceKeys:
-        return SourceKeys(self.settings.documents_dir, self.settings.curated_dir)
+        return source_keys(self.settings)
 
     def _dry_run(self, paths: list[Path]) -> IngestReport:
         started = time.perf_counter()
@@ -449,7 +460,7 @@ def pending_documents(kb: KnowledgeBase) -> list[str]:
         manifest = Manifest.load(settings.manifest_path)
     except Exception:
         return []
-    keys = SourceKeys(settings.documents_dir, settings.curated_dir)
+    keys = source_keys(settings)
     out = []
     for source in discover([settings.documents_dir], keys).files:
         entry = manifest.files.get(source.key)

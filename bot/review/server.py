@@ -12,6 +12,8 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_set
     from bot.review.auth import SignInLimiter
     from bot.review.settings import load_review_web_settings
     from bot.review.web import create_app
+    from knowledge.catalogue.repository import Catalogue
+    from knowledge.clock import clock_from_settings
 
     if settings.review_token is None:
         raise ValueError("STARTUPBOT_REVIEW_TOKEN is not set")
@@ -22,7 +24,9 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_set
                       session_hours=settings.review_session_hours,
                       secure_cookie=web.review_secure_cookie,
                       limiter=SignInLimiter(web.review_sign_in_failures,
-                                            web.review_sign_in_window))
+                                            web.review_sign_in_window),
+                      catalogue=Catalogue.from_settings(settings, create=False),  # issue 14
+                      clock=clock_from_settings(settings))
 
 
 def serve(settings, log: AnswerLog, corrections: Corrections | None, *, host: str,

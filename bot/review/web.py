@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Request
@@ -73,7 +74,8 @@ def filter_from_query(params) -> tuple[AnswerFilter, dict[str, str]]:
 
 def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
                page_size: int = 50, session_hours: float = 12.0,
-               secure_cookie: bool = False, limiter: SignInLimiter | None = None) -> FastAPI:
+               secure_cookie: bool = False, limiter: SignInLimiter | None = None,
+               catalogue: Any = None, clock: Any = None) -> FastAPI:
     signer = SessionSigner(token, max_age_s=session_hours * 3600)
     limiter = limiter or SignInLimiter()
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -258,4 +260,9 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
         return Response(buffer.getvalue(), media_type=f"{media}; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+    if catalogue is not None:  # issue 14: the catalogue page (/catalogue)
+        from bot.review.catalogue_page import add_catalogue_page
+
+        add_catalogue_page(app, catalogue=catalogue, clock=clock, render=render,
+                           session=session, login_redirect=login_redirect)
     return app

@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot import prompts
 from bot.shared_state import SharedStateSettings, build_shared_state
-from bot.telegram import errors, feedback, handlers
+from bot.telegram import errors, feedback, handlers, programs
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
 from bot.telegram.webhook import WebhookServer
@@ -50,6 +50,7 @@ NON_TEXT = NEW_MESSAGES & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpda
 def registrations() -> list[BaseHandler[Any, Any, Any]]:
     """Everything the bot reacts to, in the order PTB tries them."""
     return [
+        *programs.registrations(),  # issue 14: /programs, deep-link cards (before /start)
         CommandHandler("start", handlers.start),
         CommandHandler("help", handlers.help_command),
         CommandHandler("sources", handlers.sources),
@@ -98,6 +99,7 @@ def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogP
     app.bot_data[SERVICES_KEY] = BotServices.from_settings(
         settings, engine, answer_log, reingest, state=state, state_settings=state_settings)
     app.add_handlers(registrations())
+    programs.install(app)  # issue 14: scheduled catalogue sync (JobQueue), when configured
     app.add_error_handler(errors.on_error)
     return app
 

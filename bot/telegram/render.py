@@ -112,6 +112,12 @@ def render_sources(docs: list[DocumentInfo], language: str) -> str:
     if not docs:
         return esc(prompts.TG_SOURCES_EMPTY[language])
     blocks = [prompts.TG_SOURCES_TITLE[language].format(count=len(docs))]
+    # issue 14: synced programme calls can be thousands; they are counted, browsed in /programs
+    calls = sum(1 for d in docs if d.category == "programme")
+    docs = [d for d in docs if d.category != "programme"]
+    if calls:
+        label = prompts.TG_CATEGORY_LABELS["programme"]
+        blocks.append(f"<b>{esc(label)}</b>\n• {calls} → /programs")
     for label, items in group_documents(docs).items():
         lines = [f"<b>{esc(label)}</b>"]
         for doc in items:
