@@ -131,9 +131,10 @@ EXTERNAL_PREFIX = "external/"
 @dataclass(frozen=True)
 class SourceKeys:
     """Manifest keys, which are also the `source` shown in citations: a path relative to the
-    knowledge folder, `curated/<name>` for maintainers' reviewed answers, `catalogue/<source>/
-    <id>.md` for synced programmes, and for a file anywhere else `external/<8 hex of its folder's real path>/<name>`: stable however the file
-    is named, and no machine-specific path reaches founders."""
+    knowledge folder, `curated/<name>` for maintainers' reviewed answers,
+    `catalogue/<source>/<id>.md` for synced programmes, and for a file anywhere else
+    `external/<8 hex of its folder's real path>/<name>`: stable however the file is named, and
+    no machine-specific path reaches founders."""
 
     documents_dir: Path
     curated_dir: Path | None = None
