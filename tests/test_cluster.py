@@ -7,6 +7,7 @@ Targets (issue 12): 0 lost updates, 0 duplicate answers, 0 errors to users.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,10 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     root = tmp_path_factory.mktemp("cluster")
     data = root / "data"
     shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
+    # the `chroma run` server starts from a copy of the ingested corpus's vectors (the
+    # published snapshot's embedded store); replicas and the writer then use the server
+    current = json.loads((data / "knowledge" / "CURRENT").read_text())["snapshot"]
+    shutil.copytree(data / "knowledge" / "snapshots" / current / "chroma", data / "chroma")
     redis_url = None
     if request.param == "redis":
         redis_url = request.getfixturevalue("redis_session").url
