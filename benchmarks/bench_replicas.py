@@ -60,9 +60,9 @@ def corpus(data_dir: Path | None, tmp: Path) -> Path:
         shutil.copytree(cached, target, ignore=shutil.ignore_patterns("ingest.lock",
                                                                       "complete"))
         return target
+    from bot.settings import Settings
     from ingest.pipeline import Ingestor
     from knowledge.base import KnowledgeBase
-    from knowledge.settings import Settings
 
     print("ingesting the shipped corpus (once) ...", flush=True)
     Ingestor(KnowledgeBase(Settings(data_dir=target, _env_file=None))).run()

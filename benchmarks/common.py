@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:  # `python benchmarks/x.py` puts benchmarks/ first
 
 def bench_settings(data_dir: Path, **overrides: object):
     """Default settings (no `.env`, no model) with the index in `data_dir`."""
-    from knowledge.settings import Settings
+    from bot.settings import Settings
 
     for name in [n for n in os.environ if n.startswith("STARTUPBOT_")]:
         del os.environ[name]

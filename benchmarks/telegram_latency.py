@@ -51,9 +51,9 @@ def questions(n: int) -> list[str]:
 async def run(args: argparse.Namespace, data_dir: Path) -> dict:
     from bot.answer_log import AnswerLog
     from bot.engine import build_engine
+    from bot.settings import Settings
     from bot.telegram.app import build_application, running
     from knowledge.base import KnowledgeBase
-    from knowledge.settings import Settings
     from tests.fakes.telegram_api import FakeTelegram
 
     with FakeTelegram(token="123456:BENCH-token") as tg, tempfile.TemporaryDirectory() as tmp:
@@ -119,9 +119,9 @@ def main() -> None:
 
 
 def ingest_corpus(data_dir: Path) -> Path:
+    from bot.settings import Settings
     from ingest.pipeline import Ingestor
     from knowledge.base import KnowledgeBase
-    from knowledge.settings import Settings
 
     started = time.perf_counter()
     report = Ingestor(KnowledgeBase(Settings(_env_file=None, data_dir=data_dir))).run()

@@ -19,7 +19,8 @@ from rich.console import Console
 
 from bot.catalogue.cli import register as register_catalogue
 from bot.review.cli import review_app
-from knowledge.settings import Settings, SettingsError, TelegramMode, load_settings
+from bot.settings import Settings, TelegramMode, load_settings
+from knowledge.settings import SettingsError
 
 app = typer.Typer(
     name="startupbot",

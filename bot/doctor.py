@@ -15,7 +15,8 @@ from typing import Literal
 
 from rich.console import Console
 
-from knowledge.settings import EmbeddingProvider, Settings, SettingsError, load_settings
+from bot.settings import Settings, load_settings
+from knowledge.settings import EmbeddingProvider, SettingsError
 
 Status = Literal["ok", "warn", "fail", "info"]
 _MARK = {"ok": "✓", "warn": "!", "fail": "✗", "info": "–"}

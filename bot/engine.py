@@ -36,10 +36,10 @@ from bot.language import detect_language
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from bot.safety import safe_preview, unsafe_sentences
+from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.models import SearchHit
 from knowledge.search import SearchResult
-from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 

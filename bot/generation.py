@@ -37,7 +37,7 @@ from bot.model_input import (  # re-exported: the engine and tests import them f
     source_block,
 )
 from bot.model_limits import CircuitBreaker, call_deadline, load_model_limits
-from knowledge.settings import Settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from knowledge.korean import DEFAULT_USER_DICTIONARY, KoreanAnalyzer
-from knowledge.settings import ChromaMode, Settings
+from knowledge.settings import ChromaMode, KnowledgeSettings
 from knowledge.snapshots import KnowledgePaths, SnapshotError, SnapshotState
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class Snapshot:
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, *, analyzer: KoreanAnalyzer | None = None,
+    def __init__(self, settings: KnowledgeSettings, *, analyzer: KoreanAnalyzer | None = None,
                  embeddings: NamedEmbeddings | None = None) -> None:
         self.settings = settings
         self.paths = KnowledgePaths(settings.knowledge_dir)

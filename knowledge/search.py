@@ -18,7 +18,7 @@ from enum import StrEnum
 from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import SearchHit
-from knowledge.settings import FusionMethod, Settings
+from knowledge.settings import FusionMethod, KnowledgeSettings
 from knowledge.store import KnowledgeStore
 from knowledge.writer import keyword_text
 
@@ -43,7 +43,7 @@ class FusionConfig:
     ngram_weight: float = 0.2
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FusionConfig:
+    def from_settings(cls, settings: KnowledgeSettings) -> FusionConfig:
         return cls(settings.fusion, settings.dense_weight, settings.keyword_weight,
                    settings.rrf_k, settings.candidates, settings.ngram_weight)
 

@@ -1,4 +1,5 @@
-"""All settings of the bot, read once from the environment / `.env` and validated at start-up.
+"""The knowledge layer's settings, read once from the environment / `.env` and validated at
+start-up (the bot's settings extend them: `bot/settings.py`).
 
 Our own settings use the ``STARTUPBOT_`` prefix; the standard variables of the services we talk
 to keep their usual names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``TELEGRAM_BOT_TOKEN``, ...),
@@ -7,11 +8,10 @@ so users can reuse what they already have. `.env.example` documents every field.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TypeVar
 
 from pydantic import (
     AliasChoices,
@@ -21,8 +21,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DOCUMENTS_DIR = PACKAGE_DIR / "documents"
 
@@ -64,11 +65,6 @@ class DenseUnits(StrEnum):
     SENTENCE = "sentence"
 
 
-class TelegramMode(StrEnum):
-    POLLING = "polling"
-    WEBHOOK = "webhook"
-
-
 class SettingsError(Exception):
     """Settings that cannot start the bot; the message says which setting and why."""
 
@@ -77,7 +73,11 @@ def _env(name: str, *more: str) -> AliasChoices:
     return AliasChoices(name, *more)
 
 
-class Settings(BaseSettings):
+class KnowledgeSettings(BaseSettings):
+    """What the knowledge layer (and ingest) needs: storage, embeddings, chunking, retrieval,
+    publishing, the clock and logging. The bot's own settings extend it in `bot/settings.py`
+    (one class, the same environment names)."""
+
     model_config = SettingsConfigDict(
         env_prefix="STARTUPBOT_",
         env_file=".env",
@@ -110,6 +110,12 @@ class Settings(BaseSettings):
         None, description="Embedding key; defaults to OPENAI_API_KEY."
     )
     embedding_batch_size: int = Field(32, ge=1, le=2048)
+    # The standard OpenAI variables: the default credentials of the OpenAI-compatible embedder
+    # and (bot/settings.py) of the chat model; the timeout and retries apply to both.
+    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds per model call.")
+    llm_max_retries: int = Field(2, ge=0, le=10)
 
     # --- chunking ------------------------------------------------------------------------
     chunk_size: int = Field(700, ge=100, le=8000, description="Target characters per chunk.")
@@ -147,109 +153,16 @@ class Settings(BaseSettings):
         1.0, ge=0.05, le=60, description="How often a serving process looks for a newer "
         "published snapshot.")
 
-    # --- answering -----------------------------------------------------------------------
-    min_term_coverage: float = Field(
-        0.5, ge=0.0, le=1.0, description="Share of the question's key terms the sources must hold."
-    )
-    min_dense_score: float = Field(
-        0.80, ge=0.0, le=1.0, description="Cosine similarity below which dense evidence is weak."
-    )
-    max_answer_sentences: int = Field(3, ge=1, le=10)
-    max_question_chars: int = Field(1000, ge=50, le=10000)
-    human_contact: str = Field(
-        "충북창조경제혁신센터 또는 중소기업 통합콜센터(국번 없이 1357)",
-        description="Who to ask when the documents do not answer.",
-    )
-
-    # --- generation (OpenAI-compatible) --------------------------------------------------
-    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
-    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
-    chat_model: str = "gpt-4o-mini"
-    temperature: float = Field(0.1, ge=0.0, le=2.0)
-    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds per model call.")
-    llm_max_retries: int = Field(2, ge=0, le=10)
-    max_output_tokens: int = Field(600, ge=16, le=16000)
-    history_turns: int = Field(4, ge=0, le=20)
-    max_conversations: int = Field(
-        1000, ge=1, le=1_000_000, description="Conversations kept in memory (least recent dropped)."
-    )
-
-    # --- Telegram ------------------------------------------------------------------------
-    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
-    telegram_api_base_url: str = Field(
-        "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
-    )
-    telegram_mode: TelegramMode = Field(
-        TelegramMode.POLLING, description="How updates arrive: long polling or a webhook."
-    )
-    telegram_webhook_url: str | None = Field(
-        None, description="Public HTTPS URL Telegram posts updates to (webhook mode)."
-    )
-    telegram_webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
-    )
-    telegram_webhook_listen: str = Field("127.0.0.1", description="Webhook server address.")
-    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
-    telegram_rate_limit_count: int = Field(6, ge=1, le=1000, description="Questions per window.")
-    telegram_rate_limit_window: float = Field(60.0, gt=0, le=86400, description="Seconds.")
-    telegram_staff_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Telegram user ids allowed /stats and /reingest."
-    )
-    telegram_max_question_chars: int = Field(1000, ge=10, le=4096)
-    telegram_comment_window_minutes: float = Field(10.0, gt=0, le=1440)
-    telegram_stream_edit_interval: float = Field(
-        1.2, ge=0.1, le=10, description="Seconds between edits of a streamed answer (per chat)."
-    )
-    telegram_concurrent_updates: int = Field(32, ge=1, le=1024)
-
-    @field_validator("telegram_staff_ids", mode="before")
-    @classmethod
-    def _staff_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-        if isinstance(value, int):
-            return [value]
-        return value
-
-    @field_validator("telegram_webhook_secret")
-    @classmethod
-    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
-                                                  value.get_secret_value()):
-            raise ValueError("1-256 characters, only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
-        return value
-
-    # --- answer log and review ------------------------------------------------------------
+    # --- the database (answer log, shared state, programme catalogue) ---------------------
     answer_log_url: str | None = Field(
-        None, description="SQLAlchemy URL of the answer log; default: sqlite file in data_dir."
+        None, description="SQLAlchemy URL of the database; default: sqlite file in data_dir."
     )
-    user_hash_salt: SecretStr | None = Field(
-        None, description="HMAC salt for user/chat ids; default: random, kept in data_dir."
-    )
-    log_retention_days: int = Field(0, ge=0, description="Delete logged answers older (0=never).")
-    answer_log_timezone: str = Field("Asia/Seoul", description="Time zone of per-day stats.")
     curated_dir: Path | None = Field(
         None, description="Reviewed answers become documents here; default: data_dir/curated."
     )
-    review_token: SecretStr | None = Field(None, description="Sign-in token of the review page.")
-    review_host: str = Field("127.0.0.1", description="Address the review page listens on.")
-    review_port: int = Field(8765, ge=1, le=65535)
-    review_page_size: int = Field(50, ge=5, le=500)
-    review_session_hours: float = Field(12.0, gt=0, le=24 * 30)
-
-    @field_validator("answer_log_timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Seoul)") from None
-        return value
 
     @model_validator(mode="after")
-    def _answer_log_defaults(self) -> Settings:
+    def _answer_log_defaults(self) -> KnowledgeSettings:
         # First make the folders absolute against one base (not the working directory).
         base = (self.base_dir or default_base_dir()).expanduser()
         if not base.is_absolute():
@@ -283,7 +196,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _check(self) -> Settings:
+    def _check(self) -> KnowledgeSettings:
         if self.dense_weight + self.keyword_weight + self.ngram_weight <= 0:
             raise ValueError("dense_weight + keyword_weight + ngram_weight must be > 0")
         if self.embedding_provider is EmbeddingProvider.OPENAI and not (
@@ -317,16 +230,18 @@ class Settings(BaseSettings):
         """The one-writer lock: ingest, sync, corrections and /reingest all take it."""
         return self.data_dir / "ingest.lock"
 
-    @property
-    def generation_enabled(self) -> bool:
-        """Generation is on when a key or a base URL is configured (issue: OpenAI-compatible)."""
-        return bool(self.openai_api_key or self.openai_base_url)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build settings, turning validation errors into one readable message."""
+def load_settings(**overrides: object) -> KnowledgeSettings:
+    """Build the knowledge layer's settings, validation errors as one readable message (the
+    bot's `bot.settings.load_settings` builds the full set)."""
+    return load(KnowledgeSettings, **overrides)
+
+
+def load(cls: type[AnySettings], **overrides: object) -> AnySettings:
+    """Build `cls`, turning validation errors into one readable message (SettingsError)."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return cls(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

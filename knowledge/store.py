@@ -34,7 +34,7 @@ from chromadb.config import Settings as ChromaSettings
 from knowledge.embeddings import NamedEmbeddings
 from knowledge.errors import StoreError
 from knowledge.models import Chunk, DocumentInfo
-from knowledge.settings import ChromaMode, DenseUnits, Settings
+from knowledge.settings import ChromaMode, DenseUnits, KnowledgeSettings
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
@@ -57,21 +57,33 @@ class EmbedderMismatchError(StoreError):
     pass
 
 
+class ChromaUnreachableError(StoreError):
+    """The configured `chroma run` server does not answer."""
+
+
 class StoreCorruptError(StoreError):
     """The Chroma folder cannot be opened (corrupt or from another version)."""
 
 
-def build_chroma_client(settings: Settings, path: Path | None = None) -> chromadb.ClientAPI:
+def build_chroma_client(settings: KnowledgeSettings,
+                        path: Path | None = None) -> chromadb.ClientAPI:
     """Embedded persistent Chroma in `path` (default: the writer's folder) by default; a
     `chroma run` server when configured."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_mode is ChromaMode.HTTP:
-        return chromadb.HttpClient(
-            host=settings.chroma_host,
-            port=settings.chroma_port,
-            ssl=settings.chroma_ssl,
-            settings=chroma_settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                ssl=settings.chroma_ssl,
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises ValueError for "could not connect"
+            raise ChromaUnreachableError(
+                f"Chroma 서버({settings.chroma_host}:{settings.chroma_port})에 연결할 수 "
+                f"없습니다 ({type(exc).__name__}). 서버를 시작하거나(`chroma run --path …`) "
+                "STARTUPBOT_CHROMA_HOST/PORT 를 확인하세요. 내장 색인을 쓰려면 "
+                "STARTUPBOT_CHROMA_MODE=embedded.") from exc
     path = path or settings.chroma_dir
     path.mkdir(parents=True, exist_ok=True)
     try:

@@ -32,7 +32,7 @@ from filelock import FileLock, Timeout
 from knowledge.keyword_index import KeywordDoc, KeywordIndex, KeywordIndexWriter
 from knowledge.manifest import FailedEntry, Manifest, ManifestEntry, ManifestError
 from knowledge.models import Chunk
-from knowledge.settings import ChromaMode, Settings
+from knowledge.settings import ChromaMode, KnowledgeSettings
 from knowledge.snapshots import (
     KnowledgePaths,
     SnapshotError,
@@ -81,7 +81,7 @@ def is_disk_full(exc: BaseException) -> bool:
 class KnowledgeWriter:
     """Open with `with kb.writer() as w:`; everything written is published on a clean exit."""
 
-    def __init__(self, settings: Settings, analyzer: KoreanAnalyzer,
+    def __init__(self, settings: KnowledgeSettings, analyzer: KoreanAnalyzer,
                  embeddings: Callable[[], NamedEmbeddings], *,
                  on_publish: Callable[[SnapshotState], None] | None = None) -> None:
         self.settings = settings

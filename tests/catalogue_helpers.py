@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.settings import Settings
 from ingest.sync import CatalogueSync
 from knowledge.catalogue.repository import Catalogue
 from knowledge.catalogue.settings import CatalogueSettings
 from knowledge.clock import Clock
-from knowledge.settings import Settings
 
 TODAY = date(2026, 3, 10)
 

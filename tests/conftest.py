@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.korean import KoreanAnalyzer
-from knowledge.settings import DEFAULT_DOCUMENTS_DIR, Settings
+from knowledge.settings import DEFAULT_DOCUMENTS_DIR
 
 ENV_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.settings import Settings
+from bot.settings import Settings
 from tests.helpers import cli_runner, free_port
 
 REPO = Path(__file__).resolve().parents[1]

@@ -188,7 +188,7 @@ def test_not_a_calendar_question_falls_through(synced) -> None:
 
 
 def test_empty_catalogue_declines_and_creates_nothing(tmp_path: Path) -> None:
-    from knowledge.settings import Settings
+    from bot.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
     answerer = CatalogueAnswerer.from_settings(settings)

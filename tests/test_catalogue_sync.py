@@ -66,7 +66,7 @@ def test_first_sync(fakes, tmp_path: Path) -> None:
 
 
 def catalogue_settings_data(data_dir: Path):
-    from knowledge.settings import Settings
+    from bot.settings import Settings
 
     return Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
 
@@ -247,9 +247,9 @@ def test_corrupt_hwp_attachment(tmp_path: Path) -> None:
 
 
 def test_listeners_get_the_changes(fakes, tmp_path: Path) -> None:
+    from bot.settings import Settings
     from ingest.sync import CatalogueSync
     from knowledge.catalogue.repository import Catalogue
-    from knowledge.settings import Settings
     from tests.catalogue_helpers import NoIndexKB
 
     ks, bz = fakes
@@ -293,8 +293,8 @@ def test_attachment_limits(tmp_path: Path) -> None:
 def test_sync_takes_the_ingest_lock(fakes, tmp_path: Path) -> None:
     from filelock import FileLock
 
+    from bot.settings import Settings
     from ingest.sync import SyncLockedError
-    from knowledge.settings import Settings
 
     ks, bz = fakes
     settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]

@@ -77,8 +77,8 @@ async def test_founder_question_lists_open_calls(harness: Harness, catalogue) ->
 @pytest.mark.asyncio
 async def test_scheduled_sync_in_serve(harness: Harness, catalogue, tmp_path: Path) -> None:
     """The JobQueue runs the sync `serve` attached; answers see the new call afterwards."""
+    from bot.settings import Settings
     from ingest.sync import CatalogueSync
-    from knowledge.settings import Settings
     from tests.catalogue_helpers import NoIndexKB
 
     answerer = harness.engine.catalogue_answerer

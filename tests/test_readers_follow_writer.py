@@ -22,7 +22,7 @@ from tests.test_ingest import small_corpus, write_doc
 READER = r"""
 import json, sys, time
 from knowledge.base import KnowledgeBase
-from knowledge.settings import Settings
+from bot.settings import Settings
 
 kb = KnowledgeBase(Settings())
 word, seconds = sys.argv[1], float(sys.argv[2])

@@ -21,11 +21,11 @@ from bot import prompts
 from bot.answer_log import AnswerLog
 from bot.engine import AnswerEngine, build_engine
 from bot.logging_setup import JsonFormatter
+from bot.settings import Settings
 from bot.telegram.app import WebhookConfig, build_application, running
 from bot.telegram.serve import quiet_library_loggers
 from bot.telegram.services import SERVICES_KEY, BotServices
 from knowledge.base import KnowledgeBase
-from knowledge.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 

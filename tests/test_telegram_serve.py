@@ -19,11 +19,11 @@ import pytest
 from bot import prompts
 from bot.answer_log import AnswerLog
 from bot.engine import build_engine
+from bot.settings import TelegramMode
 from bot.telegram.app import WebhookConfig
 from bot.telegram.serve import ServeError, check_bot, check_index, webhook_config
 from ingest.pipeline import Ingestor
 from knowledge.base import KnowledgeBase
-from knowledge.settings import TelegramMode
 from tests import test_telegram_bot as base
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import cli_runner, free_port

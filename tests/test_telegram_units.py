@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.models import Answer, AnswerMode, Source
+from bot.settings import load_settings
 from bot.telegram.keyboards import (
     feedback_keyboard,
     parse_example,
@@ -24,7 +25,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.serve import ServeError, check_token
 from bot.telegram.streaming import EditThrottle
-from knowledge.settings import SettingsError, load_settings
+from knowledge.settings import SettingsError
 from tests.fakes.telegram_api import parse_entities
 
 

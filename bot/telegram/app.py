@@ -29,12 +29,12 @@ from telegram.ext import (
 )
 
 from bot import prompts
+from bot.settings import Settings
 from bot.shared_state import SharedStateSettings, build_shared_state
 from bot.telegram import errors, feedback, handlers, programs
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
 from bot.telegram.webhook import WebhookServer
-from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import prompts
+from bot.settings import Settings, TelegramMode
 from bot.shared_state import SharedStateSettings
 from bot.telegram.app import WebhookConfig, build_application, file_url, running
 from bot.telegram.services import AnswerLogPort, Engine
-from knowledge.settings import Settings, TelegramMode
 
 log = logging.getLogger(__name__)
 

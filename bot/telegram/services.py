@@ -22,10 +22,10 @@ from telegram.ext import ContextTypes
 
 from bot.language import detect_language
 from bot.models import StreamEvent
+from bot.settings import Settings
 from bot.shared_state import SharedState, SharedStateSettings, StateKeys
 from bot.telegram.ratelimit import SharedWindowLimiter, SlidingWindowLimiter
 from bot.telegram.streaming import EditThrottle
-from knowledge.settings import Settings
 
 SERVICES_KEY = "startupbot.services"
 T = TypeVar("T")

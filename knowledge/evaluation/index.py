@@ -27,7 +27,7 @@ from knowledge.evaluation.vector_cache import CachedVectors, VectorCache
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 from knowledge.search import FusionConfig, HybridSearcher
-from knowledge.settings import ChromaMode, DenseUnits, Settings
+from knowledge.settings import ChromaMode, DenseUnits, KnowledgeSettings
 
 TEXT_VERSION = 1  # bump when the way passages are turned into chunk text changes
 UNITS_VERSION = 1  # bump when `KnowledgeStore.unit_texts` changes
@@ -77,9 +77,9 @@ def embed_in_batches(embed: Callable[[list[str]], list[list[float]]], texts: lis
 class EvalIndex:
     """Context manager: build the index in a temp folder, delete it on exit."""
 
-    def __init__(self, dataset: RetrievalDataset, settings: Settings, analyzer: KoreanAnalyzer,
-                 cache: VectorCache, *, titles: bool = True, dense_max_chars: int = 2000,
-                 progress: Progress | None = None) -> None:
+    def __init__(self, dataset: RetrievalDataset, settings: KnowledgeSettings,
+                 analyzer: KoreanAnalyzer, cache: VectorCache, *, titles: bool = True,
+                 dense_max_chars: int = 2000, progress: Progress | None = None) -> None:
         self.dataset = dataset
         self.base_settings = settings
         self.analyzer = analyzer

@@ -38,7 +38,7 @@ from knowledge.evaluation.retrievers import (
 )
 from knowledge.evaluation.vector_cache import CachedVectors, VectorCache
 from knowledge.korean import KoreanAnalyzer
-from knowledge.settings import Settings
+from knowledge.settings import KnowledgeSettings
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def compare(reports: list[RetrieverReport],
     )
 
 
-def evaluate_retrieval(dataset_dir: Path, settings: Settings, analyzer: KoreanAnalyzer, *,
+def evaluate_retrieval(dataset_dir: Path, settings: KnowledgeSettings, analyzer: KoreanAnalyzer, *,
                        retrievers: Sequence[str] | None = None, limit: int | None = None,
                        cache_dir: Path | None = None, titles: bool = True,
                        dense_max_chars: int = 2000,

@@ -27,7 +27,7 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from knowledge.settings import load_settings
+    from bot.settings import load_settings
 
     engine = create_engine(load_settings().answer_log_url)
     with engine.begin() as conn:
