@@ -8,7 +8,9 @@ Layout of an .hwpx package (only what we use):
   ``<opf:manifest>`` (id -> href) and ``<opf:spine>`` (reading order)
 * ``Contents/header.xml`` - styles (``hh:style``) and paragraph shapes (``hh:paraPr``)
 * ``Contents/section0.xml`` ... - body: ``hs:sec`` > ``hp:p`` > ``hp:run`` > ``hp:t``;
-  tables are ``hp:tbl`` > ``hp:tr`` > ``hp:tc`` > ``hp:subList`` > ``hp:p``
+  tables are ``hp:tbl`` > ``hp:tr`` > ``hp:tc`` > ``hp:subList`` > ``hp:p``; a cell's
+  ``hp:cellAddr`` (colAddr/rowAddr) and ``hp:cellSpan`` (colSpan/rowSpan) place it on the
+  grid, and ``hp:tbl`` > ``hp:caption`` holds the caption
 
 Namespaces differ between Hancom versions (2011/2016/...), so everything is matched by
 XML local name.
@@ -28,6 +30,7 @@ from .base import (
     EncryptedDocumentError,
     LoadedDocument,
     LoaderError,
+    ReadContext,
     clean_title,
     collapse_ws,
     heading,
@@ -37,12 +40,15 @@ from .base import (
     short_detail,
     title_from_first_line,
 )
+from .tables import TableCounter, fill_grid
+from .zipguard import check_package
 
 CORRUPT_PREFIX = "한글(HWPX) 파일이 손상되었거나 HWPX 형식이 아닙니다"
 ENCRYPTED_REASON = (
     "암호가 걸린 한글(HWPX) 문서입니다. 한글에서 암호를 해제하고 저장한 뒤 다시 올려 주세요."
 )
 MAX_PART_SIZE = 200 * 1024 * 1024  # refuse absurd (zip-bomb) XML parts
+# (the total over all parts is bounded by ingest.limits.LoaderLimits, see zipguard.py)
 
 _SECTION_RE = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
 _OUTLINE_STYLE_RE = re.compile(r"(?:개요|outline|제목|heading)\s*(\d+)", re.IGNORECASE)
@@ -125,8 +131,10 @@ class _Styles:
 
 
 class _SectionRenderer:
-    def __init__(self, styles: _Styles):
+    def __init__(self, styles: _Styles, ctx: ReadContext | None = None):
         self.styles = styles
+        self.tables = TableCounter()
+        self.ctx = ctx or ReadContext()
 
     # -- paragraphs ---------------------------------------------------------------
     def paragraph(self, p: Any, *, headings: bool = True) -> list[str]:
@@ -203,13 +211,38 @@ class _SectionRenderer:
             parent = parent.getparent()
         return parent is tc
 
+    @staticmethod
+    def _int_attr(el: Any | None, name: str, default: int) -> int:
+        value = _attr(el, name) if el is not None else None
+        try:
+            return max(0, int(value)) if value is not None else default
+        except ValueError:
+            return default
+
     def table(self, tbl: Any) -> str:
-        lines: list[str] = []
-        for tr in _children(tbl, "tr"):
-            cells = [self._cell_text(tc) for tc in _children(tr, "tc")]
-            if any(cells):
-                lines.append(" | ".join(cells))
-        return "\n".join(lines)
+        self.ctx.check()
+        cells: list[tuple[int, int, int, int, str]] = []
+        sequential: list[tuple[int, int, int, int, str]] = []
+        for r, tr in enumerate(_children(tbl, "tr")):
+            for c, tc in enumerate(_children(tr, "tc")):
+                addr = next(iter(_children(tc, "cellAddr")), None)
+                span = next(iter(_children(tc, "cellSpan")), None)
+                row = self._int_attr(addr, "rowAddr", r)
+                col = self._int_attr(addr, "colAddr", c)
+                cells.append((min(row, 10_000), min(col, 1_000),
+                              min(self._int_attr(span, "rowSpan", 1), 1_000),
+                              min(self._int_attr(span, "colSpan", 1), 1_000),
+                              self._cell_text(tc)))
+                sequential.append((r, c, 1, 1, cells[-1][4]))
+        if len({(r, c) for r, c, *_ in cells}) < len(cells):  # broken addresses: use order
+            cells = sequential
+        caption = ""
+        for cap in _children(tbl, "caption"):
+            caption = " ".join(
+                collapse_ws(b) for p in cap.iter() if _local(p) == "p"
+                for b in self.paragraph(p, headings=False)
+            )
+        return self.tables.render(fill_grid(cells), caption)
 
     def section(self, root: Any) -> list[str]:
         blocks: list[str] = []
@@ -305,13 +338,14 @@ def _read_package(zf: zipfile.ZipFile, names: set[str]) -> tuple[list[str], str,
 def _first_paragraph_title(blocks: list[str]) -> str:
     """The first non-table block, if it is short enough to be a title."""
     for block in blocks:
-        if " | " in block:
+        if " | " in block or block.startswith("[표 "):
             continue
         return title_from_first_line(block)
     return ""
 
 
-def load_hwpx(path: Path) -> LoadedDocument:
+def load_hwpx(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
+    ctx = ctx or ReadContext()
     if not zipfile.is_zipfile(path):
         raise LoaderError(f"{CORRUPT_PREFIX}: ZIP 구조가 아닙니다.")
     try:
@@ -320,6 +354,7 @@ def load_hwpx(path: Path) -> LoadedDocument:
         raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
     with zf:
         names = set(zf.namelist())
+        check_package(zf, ctx.limits, "한글(HWPX)")
         if _is_encrypted(zf, names):
             raise EncryptedDocumentError(ENCRYPTED_REASON)
         try:
@@ -338,10 +373,11 @@ def load_hwpx(path: Path) -> LoadedDocument:
                 header_root = _parse_xml(_read_member(zf, header_name))
             except Exception:  # styles are only used for headings: degrade to paragraphs
                 header_root = None
-        renderer = _SectionRenderer(_Styles(header_root))
+        renderer = _SectionRenderer(_Styles(header_root), ctx)
 
         blocks: list[str] = []
         for member in sections:
+            ctx.check()
             try:
                 data = _read_member(zf, member)
             except LoaderError:
@@ -361,5 +397,7 @@ def load_hwpx(path: Path) -> LoadedDocument:
 
     text = require_text(normalize_text(join_blocks(blocks)))
     metadata["section_count"] = len(sections)
+    metadata["table_count"] = renderer.tables.count
+    metadata["table_cells"] = renderer.tables.cells
     title = opf_title or _first_paragraph_title(blocks) or path.stem
     return LoadedDocument(path=path, format="hwpx", title=title, text=text, metadata=metadata)

@@ -1,0 +1,216 @@
+"""Words of one PDF page (from pdfplumber) -> lines in reading order, paragraphs, headings.
+
+Hand-written on top of pdfplumber's words because announcements mix one- and two-column
+parts and Korean wraps inside words, which neither pypdf nor pdfplumber's own text
+extraction handles:
+
+* **Columns**: a vertical gap in the middle third of the page that no word crosses
+  splits the page into two columns.  Lines crossing the gap (titles, full-width
+  paragraphs) separate bands; within a band the left column is read before the right.
+* **Line joins**: lines of a paragraph are joined with a space, except when the previous
+  line runs to the column's right edge, ends in a Hangul syllable that does not end a
+  word (particles and endings such as 은/는/을/를/다 do), and the next line starts with
+  a Hangul syllable: then the wrap cut a word ("스타" + "일" -> "스타일").
+* **Paragraphs**: a vertical gap larger than 1.5 line heights, or a line starting
+  well right of the column's left edge after a short line, starts a new paragraph.
+* **Headings**: a line whose font is clearly larger than the body font (the most common
+  size by characters) is a heading candidate; junk candidates (fewer than two letters,
+  mostly punctuation) are dropped.  Distinct heading sizes map to levels 1-3.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
+# Syllables that commonly end a Korean word (particles, verb endings): a wrap after one of
+# these is a word boundary, so the space is kept.
+_WORD_FINAL = frozenset(
+    "은는이가을를에의로와과도만서고며다요음함됨임한할된될던든면게께나및등해져죠"
+)
+_HEADING_RATIO = 1.15
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    column: tuple[float, float]  # x range of the column the line belongs to
+    heading_level: int | None = None
+    chars: int = 0
+
+
+@dataclass
+class Region:
+    """Something placed in the reading flow of a page: text lines or a rendered table."""
+
+    top: float
+    lines: list[Line] = field(default_factory=list)
+    block: str = ""  # a rendered table
+
+
+def _sorted_words(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(words, key=lambda w: (w["top"], w["x0"]))
+
+
+def _lines_of(words: list[dict[str, Any]], column: tuple[float, float]) -> list[Line]:
+    """Cluster words into lines (by vertical overlap), each line's words ordered by x."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in _sorted_words(words):
+        size = float(word.get("size") or 0.0)
+        if rows and abs(word["top"] - rows[-1][0]["top"]) <= max(2.0, 0.5 * size):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        lines.append(Line(
+            text=" ".join(w["text"] for w in row), x0=min(w["x0"] for w in row),
+            x1=max(w["x1"] for w in row), top=min(w["top"] for w in row),
+            bottom=max(w["bottom"] for w in row),
+            size=statistics.median(float(w.get("size") or 0.0) for w in row),
+            column=column, chars=sum(len(w["text"]) for w in row)))
+    return lines
+
+
+def _column_gap(words: list[dict[str, Any]], width: float) -> float | None:
+    """x of a vertical gap in the middle third that splits the body words into two columns."""
+    body = [w for w in words if (w["x1"] - w["x0"]) < 0.45 * width]
+    if len(body) < 8:
+        return None
+    lo, hi = int(width / 3), int(2 * width / 3)
+    covered = bytearray(int(width) + 2)
+    for w in body:
+        for x in range(max(0, int(w["x0"])), min(len(covered), int(w["x1"]) + 1)):
+            covered[x] = 1
+    best: tuple[int, int] | None = None
+    start = None
+    for x in range(lo, hi + 1):
+        if not covered[x]:
+            start = x if start is None else start
+        elif start is not None:
+            if best is None or x - start > best[1] - best[0]:
+                best = (start, x)
+            start = None
+    if start is not None and (best is None or hi - start > best[1] - best[0]):
+        best = (start, hi)
+    if best is None or best[1] - best[0] < 8:
+        return None
+    gap = (best[0] + best[1]) / 2
+    left = sum(1 for w in body if w["x1"] <= gap)
+    right = sum(1 for w in body if w["x0"] >= gap)
+    if left < 4 or right < 4:
+        return None
+    return gap
+
+
+def page_lines(words: list[dict[str, Any]], width: float) -> list[Line]:
+    """Lines of a page in reading order (columns handled as described above)."""
+    if not words:
+        return []
+    gap = _column_gap(words, width)
+    if gap is None:
+        return _lines_of(words, (0.0, width))
+    spanning = [w for w in words if w["x0"] < gap < w["x1"]]
+    span_lines = _lines_of(spanning, (0.0, width)) if spanning else []
+    rest = [w for w in words if not (w["x0"] < gap < w["x1"])]
+    out: list[Line] = []
+    bounds = [line.top for line in span_lines] + [float("inf")]
+    previous = float("-inf")
+    for index, bound in enumerate(bounds):
+        band = [w for w in rest if previous <= w["top"] < bound]
+        left = [w for w in band if w["x1"] <= gap]
+        right = [w for w in band if w["x1"] > gap]
+        out.extend(_lines_of(left, (0.0, gap)))
+        out.extend(_lines_of(right, (gap, width)))
+        if index < len(span_lines):
+            out.append(span_lines[index])
+            previous = span_lines[index].bottom
+    return out
+
+
+def body_size(lines: list[Line]) -> float:
+    counts: Counter[float] = Counter()
+    for line in lines:
+        counts[round(line.size, 1)] += line.chars
+    return counts.most_common(1)[0][0] if counts else 0.0
+
+
+def is_junk_heading(text: str) -> bool:
+    """Headings that are punctuation, symbols or a single letter say nothing."""
+    letters = _LETTER.findall(text)
+    if len(letters) < 2:
+        return True
+    return len(letters) < 0.5 * len(text.replace(" ", ""))
+
+
+def assign_heading_levels(all_lines: list[Line], *, max_chars: int = 80) -> int:
+    """Mark heading lines (font clearly larger than the body) with levels; return how many."""
+    base = body_size(all_lines)
+    if base <= 0:
+        return 0
+    sizes = sorted({round(line.size, 1) for line in all_lines
+                    if line.size >= base * _HEADING_RATIO}, reverse=True)[:3]
+    found = 0
+    for line in all_lines:
+        size = round(line.size, 1)
+        if size in sizes and len(line.text) <= max_chars and not is_junk_heading(line.text):
+            line.heading_level = sizes.index(size) + 1
+            found += 1
+    return found
+
+
+def _wrap_cuts_word(prev: Line, nxt: Line) -> bool:
+    if not prev.text or not nxt.text:
+        return False
+    last, first = prev.text[-1], nxt.text[0]
+    if not (_HANGUL.match(last) and _HANGUL.match(first)) or last in _WORD_FINAL:
+        return False
+    char_width = (prev.x1 - prev.x0) / max(1, len(prev.text))
+    return prev.column[1] - prev.x1 <= max(3 * char_width, 0.08 * (prev.column[1] - prev.column[0]))
+
+
+def paragraphs(lines: list[Line]) -> list[tuple[int | None, str]]:
+    """(heading level or None, text) blocks from lines in reading order."""
+    out: list[tuple[int | None, str]] = []
+    current = ""
+    prev: Line | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current.strip():
+            out.append((None, current.strip()))
+        current = ""
+
+    for line in lines:
+        if line.heading_level is not None:
+            flush()
+            out.append((line.heading_level, line.text))
+            prev = None
+            continue
+        if prev is not None:
+            height = max(1.0, prev.bottom - prev.top)
+            new_column = line.column != prev.column or line.top < prev.top - height
+            gap = line.top - prev.bottom
+            if new_column or gap > 1.5 * height:
+                flush()
+            elif _wrap_cuts_word(prev, line):
+                current += line.text
+                prev = line
+                continue
+            else:
+                current += " "
+        current += line.text
+        prev = line
+    flush()
+    return out
