@@ -32,11 +32,11 @@ class LoaderLimits(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STARTUPBOT_LOADER_", extra="ignore")
 
     max_unzipped_mb: float = Field(256.0, gt=0, description="All members of a DOCX/HWPX.")
-    max_xml_mb: float = Field(48.0, gt=0, description="XML members of a DOCX/HWPX together.")
+    max_xml_mb: float = Field(20.0, gt=0, description="XML members of a DOCX/HWPX together.")
     max_stream_mb: float = Field(64.0, gt=0, description="One decompressed HWP stream.")
     max_text_file_mb: float = Field(20.0, gt=0, description="A .txt/.md/.html file.")
     max_text_chars: int = Field(5_000_000, gt=0, description="Extracted text of one document.")
-    max_seconds: float = Field(300.0, gt=0, description="Time to read one document.")
+    max_seconds: float = Field(120.0, gt=0, description="Time to read one document.")
     max_pdf_pages: int = Field(2000, gt=0)
     ocr: bool = Field(True, description="OCR PDF pages without a usable text layer.")
     ocr_languages: str = "kor+eng"

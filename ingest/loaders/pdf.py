@@ -185,21 +185,22 @@ def _table_grid(table: Any) -> list[list[str]]:
     return grid
 
 
-def _page_regions(page: Any, tables: TableCounter) -> tuple[list[Line], list[tuple[float, str]]]:
-    """Text lines outside tables, and (top, rendered table) for the page's tables."""
+_Rendered = tuple[float, float, float, list[list[str]]]  # top, x0, x1, table grid
+
+
+def _page_regions(page: Any) -> tuple[list[Line], list[_Rendered]]:
+    """Text lines outside tables, and (top, x0, x1, grid) for the page's tables."""
     found = []
     with contextlib.suppress(Exception):
         found = page.find_tables()
-    rendered: list[tuple[float, str]] = []
+    rendered: list[_Rendered] = []
     boxes = []
     for table in found:
         grid = normalise_grid(_table_grid(table))
         if len(grid) < 2 or len(grid[0]) < 2:
             continue  # a ruled box around text, not a table
-        block = tables.render(grid)
-        if block:
-            rendered.append((float(table.bbox[1]), block))
-            boxes.append(table.bbox)
+        rendered.append((float(table.bbox[1]), float(table.bbox[0]), float(table.bbox[2]), grid))
+        boxes.append(table.bbox)
     words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
 
     def inside(word: dict[str, Any]) -> bool:
@@ -268,7 +269,7 @@ def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
         )
     outline = _outline(reader)
     tables = TableCounter()
-    pages: list[tuple[list[Line], list[tuple[float, str]]]] = []
+    pages: list[tuple[list[Line], list[_Rendered]]] = []
     scan_pages: list[int] = []
     failed_pages: list[int] = []
     first_error: Exception | None = None
@@ -280,7 +281,7 @@ def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
         for index, page in enumerate(plumber.pages):
             ctx.check()
             try:
-                lines, rendered = _page_regions(page, tables)
+                lines, rendered = _page_regions(page)
                 if not rendered and not _usable_text_layer(page, lines):
                     scan_pages.append(index)
             except Exception as exc:  # one broken page should not lose the whole document
@@ -314,7 +315,7 @@ def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
             blocks.extend(heading(lv, t) for t, lv in titles.items())  # not found on the page
         elif not found:
             blocks.append(page_heading(index + 1))
-        blocks.extend(_flow(lines, rendered))
+        blocks.extend(_flow(lines, rendered, tables))
 
     if not any(b.strip() for b in blocks if not b.startswith("#")):
         if first_error is not None:
@@ -348,20 +349,26 @@ def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
     )
 
 
-def _flow(lines: list[Line], rendered: list[tuple[float, str]]) -> list[str]:
-    """Paragraphs and tables of one page in reading order (tables placed by their top)."""
+def _flow(lines: list[Line], rendered: list[_Rendered], tables: TableCounter) -> list[str]:
+    """Paragraphs and tables of one page in reading order (tables numbered in that order).
+
+    A table goes before the first line below its top in a column it overlaps.
+    """
     blocks: list[str] = []
-    pending = sorted(rendered)
+    pending = sorted(rendered, key=lambda item: (item[0], item[1]))
     chunk: list[Line] = []
     for line in lines:
-        while pending and pending[0][0] <= line.top and line.column[0] == 0.0:
-            blocks.extend(_paragraph_blocks(chunk))
-            chunk = []
-            blocks.append(pending.pop(0)[1])
+        for item in list(pending):
+            top, x0, x1, grid = item
+            if line.top >= top and line.x0 < x1 and line.x1 > x0:
+                blocks.extend(_paragraph_blocks(chunk))
+                chunk = []
+                blocks.append(tables.render(grid))
+                pending.remove(item)
         chunk.append(line)
     blocks.extend(_paragraph_blocks(chunk))
-    blocks.extend(block for _, block in pending)
-    return blocks
+    blocks.extend(tables.render(item[3]) for item in pending)
+    return [b for b in blocks if b]
 
 
 def _paragraph_blocks(lines: list[Line]) -> list[str]:

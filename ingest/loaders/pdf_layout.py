@@ -11,8 +11,8 @@ extraction handles:
   line runs to the column's right edge, ends in a Hangul syllable that does not end a
   word (particles and endings such as 은/는/을/를/다 do), and the next line starts with
   a Hangul syllable: then the wrap cut a word ("스타" + "일" -> "스타일").
-* **Paragraphs**: a vertical gap larger than 1.5 line heights, or a line starting
-  well right of the column's left edge after a short line, starts a new paragraph.
+* **Paragraphs**: a vertical gap clearly larger than the usual gap between the lines of
+  the page (by 0.4 line heights) starts a new paragraph; so does a new column.
 * **Headings**: a line whose font is clearly larger than the body font (the most common
   size by characters) is a heading candidate; junk candidates (fewer than two letters,
   mostly punctuation) are dropped.  Distinct heading sizes map to levels 1-3.
@@ -20,6 +20,7 @@ extraction handles:
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -31,7 +32,7 @@ _LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
 # Syllables that commonly end a Korean word (particles, verb endings): a wrap after one of
 # these is a word boundary, so the space is kept.
 _WORD_FINAL = frozenset(
-    "은는이가을를에의로와과도만서고며다요음함됨임한할된될던든면게께나및등해져죠"
+    "은는이가을를에의로와과도만서고며다요음함됨임한할된될던든면게께나및등해져죠기"
 )
 _HEADING_RATIO = 1.15
 
@@ -84,29 +85,34 @@ def _lines_of(words: list[dict[str, Any]], column: tuple[float, float]) -> list[
 
 
 def _column_gap(words: list[dict[str, Any]], width: float) -> float | None:
-    """x of a vertical gap in the middle third that splits the body words into two columns."""
+    """x of a vertical gap in the middle third that splits the body words into two columns.
+
+    Counts, for every x, the words covering it; the least covered stretch wins when almost
+    no word crosses it (titles and full-width lines may) and both sides hold text.
+    """
     body = [w for w in words if (w["x1"] - w["x0"]) < 0.45 * width]
     if len(body) < 8:
         return None
-    lo, hi = int(width / 3), int(2 * width / 3)
-    covered = bytearray(int(width) + 2)
+    covered = [0] * (int(width) + 2)
     for w in body:
         for x in range(max(0, int(w["x0"])), min(len(covered), int(w["x1"]) + 1)):
-            covered[x] = 1
-    best: tuple[int, int] | None = None
+            covered[x] += 1
+    lo, hi = int(width / 3), int(2 * width / 3)
+    least = min(covered[lo : hi + 1])
+    if least > max(2, 0.05 * len(body)):
+        return None
+    runs: list[tuple[int, int]] = []
     start = None
-    for x in range(lo, hi + 1):
-        if not covered[x]:
+    for x in range(lo, hi + 2):
+        if x <= hi and covered[x] == least:
             start = x if start is None else start
         elif start is not None:
-            if best is None or x - start > best[1] - best[0]:
-                best = (start, x)
+            runs.append((start, x))
             start = None
-    if start is not None and (best is None or hi - start > best[1] - best[0]):
-        best = (start, hi)
-    if best is None or best[1] - best[0] < 8:
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    if b - a < 6:
         return None
-    gap = (best[0] + best[1]) / 2
+    gap = (a + b) / 2
     left = sum(1 for w in body if w["x1"] <= gap)
     right = sum(1 for w in body if w["x0"] >= gap)
     if left < 4 or right < 4:
@@ -120,10 +126,15 @@ def page_lines(words: list[dict[str, Any]], width: float) -> list[Line]:
         return []
     gap = _column_gap(words, width)
     if gap is None:
-        return _lines_of(words, (0.0, width))
-    spanning = [w for w in words if w["x0"] < gap < w["x1"]]
+        return _with_edges(_lines_of(words, (0.0, width)))
+    crossing = [w for w in words if w["x0"] < gap < w["x1"]]
+
+    def on_crossing_line(w: dict[str, Any]) -> bool:  # a title split at the gap stays whole
+        return any(w["top"] < c["bottom"] and c["top"] < w["bottom"] for c in crossing)
+
+    spanning = [w for w in words if on_crossing_line(w)]
     span_lines = _lines_of(spanning, (0.0, width)) if spanning else []
-    rest = [w for w in words if not (w["x0"] < gap < w["x1"])]
+    rest = [w for w in words if not on_crossing_line(w)]
     out: list[Line] = []
     bounds = [line.top for line in span_lines] + [float("inf")]
     previous = float("-inf")
@@ -136,7 +147,23 @@ def page_lines(words: list[dict[str, Any]], width: float) -> list[Line]:
         if index < len(span_lines):
             out.append(span_lines[index])
             previous = span_lines[index].bottom
-    return out
+    return _with_edges(out)
+
+
+def _with_edges(lines: list[Line]) -> list[Line]:
+    """Replace each column's nominal x range by the range its body text really uses.
+
+    The right edge of the text is where a wrapped line ends, whatever the page margins; it is
+    taken per font size, so that a wide title does not move the body's edge.
+    """
+    edges: dict[tuple[tuple[float, float], float], tuple[float, float]] = {}
+    for line in lines:
+        key = (line.column, round(line.size))
+        lo, hi = edges.get(key, (line.x0, line.x1))
+        edges[key] = (min(lo, line.x0), max(hi, line.x1))
+    for line in lines:
+        line.column = edges[(line.column, round(line.size))]
+    return lines
 
 
 def body_size(lines: list[Line]) -> float:
@@ -185,6 +212,9 @@ def paragraphs(lines: list[Line]) -> list[tuple[int | None, str]]:
     out: list[tuple[int | None, str]] = []
     current = ""
     prev: Line | None = None
+    gaps = sorted(b.top - a.bottom for a, b in itertools.pairwise(lines)
+                  if abs(a.column[0] - b.column[0]) < 1 and b.top > a.bottom - 1)
+    usual = gaps[len(gaps) // 4] if gaps else 0.0  # most line pairs are inside paragraphs
 
     def flush() -> None:
         nonlocal current
@@ -200,9 +230,14 @@ def paragraphs(lines: list[Line]) -> list[tuple[int | None, str]]:
             continue
         if prev is not None:
             height = max(1.0, prev.bottom - prev.top)
-            new_column = line.column != prev.column or line.top < prev.top - height
+            new_column = (abs(line.column[0] - prev.column[0]) > 2 * height
+                          or line.top < prev.top - height)
             gap = line.top - prev.bottom
-            if new_column or gap > 1.5 * height:
+            if new_column and _wrap_cuts_word(prev, line):  # a word cut at the column's end
+                current += line.text
+                prev = line
+                continue
+            if new_column or (gap > usual + 0.4 * height and gap > 0.2 * height):
                 flush()
             elif _wrap_cuts_word(prev, line):
                 current += line.text
