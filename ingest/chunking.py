@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
 from ingest.loaders.base import OCR_SECTION_MARK
-from ingest.loaders.tables import TABLE_LINE_RE
+from ingest.loaders.tables import ROW_PREFIX_RE, TABLE_LINE_RE
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 
@@ -53,26 +53,44 @@ def chunk_id_for(doc_id: str, ordinal: int, section: str, text: str) -> str:
 
 
 def _split_tables(section: str, body: str) -> list[tuple[str, str]]:
-    """Give every table block of a section body its own "section > 표 N" piece."""
+    """Give every table block of a section body its own "section > 표 N" piece.
+
+    Works on lines: the header splitter turns blank lines into "  \n", so a table block is
+    its "[표 N]" line and the "- [k행] " lines right after it.
+    """
     out: list[tuple[str, str]] = []
-    text_parts: list[str] = []
+    text_lines: list[str] = []
+    table_name = ""
+    rows: list[str] = []
 
-    def flush() -> None:
-        if text_parts:
-            out.append((section, "\n\n".join(text_parts)))
-            text_parts.clear()
+    def flush_text() -> None:
+        if any(line.strip() for line in text_lines):
+            out.append((section, "\n".join(text_lines).strip()))
+        text_lines.clear()
 
-    for paragraph in re.split(r"\n\s*\n", body):
-        first, _, rest = paragraph.strip().partition("\n")
-        m = TABLE_LINE_RE.match(first.strip())
-        if m is None or not rest.strip():
-            if paragraph.strip():
-                text_parts.append(paragraph.strip())
+    def flush_table() -> None:
+        nonlocal table_name
+        if table_name and rows:
+            out.append((f"{section} > {table_name}" if section else table_name, "\n".join(rows)))
+        elif table_name:
+            text_lines.append(table_name)
+        table_name = ""
+        rows.clear()
+
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if table_name and ROW_PREFIX_RE.match(stripped):
+            rows.append(stripped)
             continue
-        flush()
-        name = f"표 {m.group(1)}" + (f" · {m.group(2).strip()}" if m.group(2) else "")
-        out.append((f"{section} > {name}" if section else name, rest.strip()))
-    flush()
+        flush_table()
+        m = TABLE_LINE_RE.match(stripped)
+        if m:
+            flush_text()
+            table_name = f"표 {m.group(1)}" + (f" · {m.group(2).strip()}" if m.group(2) else "")
+            continue
+        text_lines.append(line)
+    flush_table()
+    flush_text()
     return out
 
 

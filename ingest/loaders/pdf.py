@@ -313,9 +313,10 @@ def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
                 if collapse_ws(line.text) in titles:
                     line.heading_level = titles.pop(collapse_ws(line.text))
             blocks.extend(heading(lv, t) for t, lv in titles.items())  # not found on the page
-        elif not found:
+        page_blocks = _flow(lines, rendered, tables)
+        if not found and not by_outline and page_blocks:
             blocks.append(page_heading(index + 1))
-        blocks.extend(_flow(lines, rendered, tables))
+        blocks.extend(page_blocks)
 
     if not any(b.strip() for b in blocks if not b.startswith("#")):
         if first_error is not None:

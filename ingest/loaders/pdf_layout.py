@@ -154,15 +154,19 @@ def _with_edges(lines: list[Line]) -> list[Line]:
     """Replace each column's nominal x range by the range its body text really uses.
 
     The right edge of the text is where a wrapped line ends, whatever the page margins; it is
-    taken per font size, so that a wide title does not move the body's edge.
+    taken per font size (a wide title does not move the body's edge) as the second-largest
+    line end, and only when at least three lines share it: with fewer lines, there is no
+    evidence of wrapping and the edge is unknown (infinite), so no word is joined.
     """
-    edges: dict[tuple[tuple[float, float], float], tuple[float, float]] = {}
+    groups: dict[tuple[tuple[float, float], float], list[Line]] = {}
     for line in lines:
-        key = (line.column, round(line.size))
-        lo, hi = edges.get(key, (line.x0, line.x1))
-        edges[key] = (min(lo, line.x0), max(hi, line.x1))
-    for line in lines:
-        line.column = edges[(line.column, round(line.size))]
+        groups.setdefault((line.column, round(line.size)), []).append(line)
+    for group in groups.values():
+        ends = sorted((line.x1 for line in group), reverse=True)
+        left = min(line.x0 for line in group)
+        right = ends[1] if len(ends) >= 3 else float("inf")
+        for line in group:
+            line.column = (left, right)
     return lines
 
 
@@ -202,6 +206,8 @@ def _wrap_cuts_word(prev: Line, nxt: Line) -> bool:
         return False
     last, first = prev.text[-1], nxt.text[0]
     if not (_HANGUL.match(last) and _HANGUL.match(first)) or last in _WORD_FINAL:
+        return False
+    if prev.column[1] == float("inf"):  # no evidence of wrapping (see _with_edges)
         return False
     char_width = (prev.x1 - prev.x0) / max(1, len(prev.text))
     return prev.column[1] - prev.x1 <= max(3 * char_width, 0.08 * (prev.column[1] - prev.column[0]))
