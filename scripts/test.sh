@@ -10,5 +10,8 @@ PYTHON=${PYTHON:-python3}
 if [ -f scripts/install-test-browser.sh ]; then
     bash scripts/install-test-browser.sh
 fi
+# Debian tesseract-ocr, tesseract-ocr-kor and fonts-nanum for the OCR/PDF loader tests
+# (apt-get, as root; the script says what it installs).
+bash scripts/install-test-ocr.sh
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q "$@"

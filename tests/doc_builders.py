@@ -207,8 +207,11 @@ def to_pdf(spec: Announcement, path: Path, *, columns: int = 2) -> Path:
     for section in spec.sections:
         need(40)
         c.setFont("NanumBold", 13)
-        c.drawString(x(), y - 13, section.heading)
-        y -= 24
+        for line in char_wrap(section.heading, col_w, "NanumBold", 13):  # stays in its column
+            need(18)
+            c.drawString(x(), y - 13, line)
+            y -= 18
+        y -= 6
         for text in section.paragraphs:
             for line in char_wrap(text, col_w, "Nanum", body):
                 need(14)

@@ -32,7 +32,8 @@ _WIDE_CONTROLS = frozenset(
 )
 # single-WCHAR controls that map to visible text; others (0, 13, 25-29) are dropped
 _CHAR_CONTROLS = {10: "\n", 24: "-", 30: " ", 31: " "}
-_CONTROL_TEXT = {9: "\t"}  # wide controls with a text meaning
+# wide controls with a text meaning; 11 (table / drawing object) separates the text around it
+_CONTROL_TEXT = {9: "\t", 11: " "}
 _OUTLINE_STYLE_RE = re.compile(r"(?:개요|outline|heading|제목)\s*(\d+)", re.IGNORECASE)
 _MAX_HEADING_CHARS = 120
 
