@@ -29,7 +29,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class LoaderLimits(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="STARTUPBOT_LOADER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="STARTUPBOT_LOADER_", env_file=".env",
+                                      env_file_encoding="utf-8", extra="ignore")
 
     max_unzipped_mb: float = Field(256.0, gt=0, description="All members of a DOCX/HWPX.")
     max_xml_mb: float = Field(20.0, gt=0, description="XML members of a DOCX/HWPX together.")
@@ -64,7 +65,11 @@ _default: LoaderLimits | None = None
 
 
 def default_limits() -> LoaderLimits:
-    """Limits from the environment, read once (not at import time)."""
+    """Limits from the environment and `.env`, read once (not at import time).
+
+    An invalid value raises pydantic's ValidationError naming the variable; it is not
+    turned into a per-file loader error.
+    """
     global _default
     if _default is None:
         _default = LoaderLimits()

@@ -20,7 +20,7 @@ from ingest.loaders.hwp import decompress_section
 from tests.doc_builders import sample_announcement, to_docx, to_hwpx, to_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks" / "documents"))
-import hostile  # noqa: E402
+import hostile
 
 MB = 1024 * 1024
 

@@ -110,6 +110,7 @@ def load_document(path: Path, *, limits: LoaderLimits | None = None) -> LoadedDo
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    ctx = ReadContext(limits)  # outside the try: a bad setting is not a bad file
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         shown = suffix or "(확장자 없음)"
@@ -119,7 +120,7 @@ def load_document(path: Path, *, limits: LoaderLimits | None = None) -> LoadedDo
     try:
         if not path.is_file():
             raise LoaderError("파일을 찾을 수 없습니다.")
-        return _read(path, suffix, ReadContext(limits))
+        return _read(path, suffix, ctx)
     except LoaderError as exc:
         if exc.path is None:
             exc.path = path

@@ -200,24 +200,35 @@ def assign_heading_levels(all_lines: list[Line], *, max_chars: int = 80) -> int:
     sizes = sorted({round(line.size, 1) for line in all_lines
                     if line.size >= base * _HEADING_RATIO}, reverse=True)[:3]
     found = 0
+    prev: Line | None = None
     for line in all_lines:
         size = round(line.size, 1)
-        if size in sizes and len(line.text) <= max_chars and not is_junk_heading(line.text):
-            line.heading_level = sizes.index(size) + 1
-            found += 1
+        if size in sizes and len(line.text) <= max_chars:
+            continues = (prev is not None and prev.heading_level is not None
+                         and round(prev.size, 1) == size
+                         and 0 <= line.top - prev.bottom < 0.6 * line.size)
+            if continues or not is_junk_heading(line.text):  # "(2023)" wrapped: "3)" stays
+                line.heading_level = sizes.index(size) + 1
+                found += 0 if continues else 1
+        prev = line
     return found
 
 
-def _wrap_cuts_word(prev: Line, nxt: Line) -> bool:
-    """True when the wrap between *prev* and *nxt* cut a word (join without a space)."""
+def _wrap_cuts_word(prev: Line, nxt: Line, *, wrapped: bool = False) -> bool:
+    """True when the wrap between *prev* and *nxt* cut a word (join without a space).
+
+    *wrapped*: the caller knows the lines are one wrapped unit (a two-line heading), so the
+    line's reach to the column edge is not checked.
+    """
     if not prev.text or not nxt.text:
         return False
-    if prev.column[1] == float("inf"):  # no evidence of wrapping (see _with_edges)
-        return False
-    char_width = (prev.x1 - prev.x0) / max(1, len(prev.text))
-    width = prev.column[1] - prev.column[0]
-    if prev.column[1] - prev.x1 > max(3 * char_width, 0.08 * width):
-        return False  # the line ends short of the edge: a real line end
+    if not wrapped:
+        if prev.column[1] == float("inf"):  # no evidence of wrapping (see _with_edges)
+            return False
+        char_width = (prev.x1 - prev.x0) / max(1, len(prev.text))
+        width = prev.column[1] - prev.column[0]
+        if prev.column[1] - prev.x1 > max(3 * char_width, 0.08 * width):
+            return False  # the line ends short of the edge: a real line end
     last, first = prev.text[-1], nxt.text[0]
     if first in _NO_SPACE_BEFORE:
         return True  # punctuation never starts a word
@@ -250,7 +261,7 @@ def paragraphs(lines: list[Line]) -> list[tuple[int | None, str]]:
             if (last_heading is not None and out and out[-1][0] == line.heading_level
                     and 0 <= line.top - last_heading.bottom < 0.6 * line.size):
                 # a heading wrapped over two lines is one heading
-                joiner = "" if _wrap_cuts_word(last_heading, line) else " "
+                joiner = "" if _wrap_cuts_word(last_heading, line, wrapped=True) else " "
                 out[-1] = (line.heading_level, out[-1][1] + joiner + line.text)
             else:
                 out.append((line.heading_level, line.text))
