@@ -3,8 +3,8 @@
     python benchmarks/documents/hostile.py [--before <dir with old ingest/>] [--cap-gb 2]
 
 Each case is generated into a temporary folder (nothing is shipped), then read by
-``load_document`` in a fresh child process; the child reports its peak RSS
-(``ru_maxrss``), the time taken and the error shown to staff.  ``--before`` runs the same
+``load_document`` in a fresh child process; the child reports its peak RSS (``VmHWM``), the
+time taken and the error shown to staff.  ``--before`` runs the same
 cases against an older checkout of ``ingest/`` (e.g. ``git worktree`` of the previous
 commit), with the child's address space capped at ``--cap-gb`` so that an unbounded
 loader fails with MemoryError instead of taking the machine down.
@@ -42,7 +42,13 @@ except MemoryError:
     error = "MemoryError"
 except BaseException as exc:
     error = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM (peak RSS of this address space) rather than ru_maxrss, which Linux carries over
+# from the forked parent across exec (a big pytest parent would be counted).
+rss = 0.0
+with open("/proc/self/status") as fh:
+    for line in fh:
+        if line.startswith("VmHWM:"):
+            rss = int(line.split()[1]) / 1024
 print(json.dumps({"rss_mb": round(rss, 1), "seconds": round(time.perf_counter() - started, 2),
                   "error": str(error)[:300], "chars": chars}, ensure_ascii=False))
 """
