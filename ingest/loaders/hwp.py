@@ -53,6 +53,7 @@ the reference in ``benchmarks/documents``.  Anything unexpected is reported as a
 
 from __future__ import annotations
 
+import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,11 +134,8 @@ class HwpFileHeader:
         return bool(self.flags & FLAG_DRM)
 
 
-
 def parse_file_header(data: bytes) -> HwpFileHeader:
     """Parse the FileHeader stream. Raises ValueError when it is not an HWP 5 header."""
-    import struct
-
     if len(data) < 40 or not data.startswith(SIGNATURE):
         raise ValueError("not an HWP 5 FileHeader")
     version_raw, flags = struct.unpack_from("<II", data, 32)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from .base import (
     require_text,
     short_detail,
 )
+from .library_warnings import quiet_libraries
 from .ocr import ocr_image, ocr_unavailable_reason, render_page
 from .pdf_layout import Line, assign_heading_levels, is_junk_heading, page_lines, paragraphs
 from .tables import TableCounter, normalise_grid
@@ -72,43 +71,6 @@ def meaningful_pdf_title(value: Any) -> str:
 def _metadata_str(value: Any) -> str:
     text = clean_title(value)
     return "" if text.lower() in {"anonymous", "unspecified", "unknown", "none"} else text
-
-
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-        self.first = ""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        if not self.first:
-            with contextlib.suppress(Exception):
-                self.first = collapse_ws(record.getMessage())[:120]
-
-
-@contextlib.contextmanager
-def _quiet_libraries() -> Iterator[_WarningCounter]:
-    """Count pypdf/pdfminer warnings instead of letting them reach stderr."""
-    counter = _WarningCounter()
-    loggers = [logging.getLogger(name) for name in ("pypdf", "pdfminer", "pdfplumber")]
-    saved = [(lg.propagate, lg.level) for lg in loggers]
-    for lg in loggers:
-        lg.addHandler(counter)
-        lg.propagate = False
-        lg.setLevel(logging.WARNING)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield counter
-        for item in caught:
-            counter.count += 1
-            counter.first = counter.first or collapse_ws(str(item.message))[:120]
-    finally:
-        for lg, (propagate, level) in zip(loggers, saved, strict=True):
-            lg.removeHandler(counter)
-            lg.propagate = propagate
-            lg.setLevel(level)
 
 
 def _outline(reader: PdfReader) -> list[tuple[int, int, str]]:
@@ -218,7 +180,7 @@ def _ocr_text(raw: str) -> str:
 
 def load_pdf(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
     ctx = ctx or ReadContext()
-    with _quiet_libraries() as counter:
+    with quiet_libraries() as counter:
         doc = _load_pdf(path, ctx)
     if counter.count:
         note = f"PDF 라이브러리 경고 {counter.count}건(첫 경고: {counter.first})"
