@@ -607,7 +607,7 @@ def test_hwpx_without_manifest_falls_back_to_sorted_sections(tmp_path):
         },
     )
     doc = load_document(path)
-    assert doc.text == "두 번째\n\n열 번째"
+    assert doc.text == "# p. 1\n\n두 번째\n\n# p. 2\n\n열 번째"  # each section part: a page
     assert doc.title == "두 번째"  # first short paragraph (no opf:title, no header.xml)
 
 

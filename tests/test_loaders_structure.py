@@ -72,6 +72,25 @@ def test_hwpx_table_rows_with_headers_and_merged_cell(tmp_path, analyzer):
     _assert_clean(doc, chunks)
 
 
+def test_hwpx_without_headings_gets_page_sections(tmp_path, analyzer):
+    import zipfile
+
+    from tests.doc_builders import _HEADER, _HPF, _NS, _hp
+
+    body = _hp("첫 쪽 안내문입니다.") + _hp("첫 쪽 둘째 문단입니다.") + _hp(
+        "둘째 쪽 신청 방법입니다.").replace("<hp:p ", '<hp:p pageBreak="1" ', 1)
+    path = tmp_path / "plain.hwpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/hwp+zip")
+        zf.writestr("Contents/content.hpf", _HPF.format(title="안내"))
+        zf.writestr("Contents/header.xml", _HEADER)
+        zf.writestr("Contents/section0.xml", f"<hs:sec {_NS}>{body}</hs:sec>")
+    doc = load_document(path)
+    assert doc.text == ("# p. 1\n\n첫 쪽 안내문입니다.\n\n첫 쪽 둘째 문단입니다.\n\n"
+                        "# p. 2\n\n둘째 쪽 신청 방법입니다.")
+    assert [c.section for c in _chunks(analyzer, doc)] == ["p. 1", "p. 2"]
+
+
 def test_docx_table_rows_and_heading_sections(tmp_path, analyzer):
     doc = load_document(to_docx(sample_announcement(0), tmp_path / "공고.docx"))
     assert "[표 1]\n" + "\n".join(ROWS) in doc.text

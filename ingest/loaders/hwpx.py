@@ -36,6 +36,7 @@ from .base import (
     heading,
     join_blocks,
     normalize_text,
+    page_heading,
     require_text,
     short_detail,
     title_from_first_line,
@@ -244,12 +245,15 @@ class _SectionRenderer:
             )
         return self.tables.render(fill_grid(cells), caption)
 
-    def section(self, root: Any) -> list[str]:
+    def section(self, root: Any, page_starts: list[int] | None = None) -> list[str]:
+        """Blocks of one section part; *page_starts* gets the block index of each page break."""
         blocks: list[str] = []
         paragraphs = _children(root, "p")
         if not paragraphs and _local(root) == "p":
             paragraphs = [root]
         for p in paragraphs:
+            if page_starts is not None and blocks and _attr(p, "pageBreak") == "1":
+                page_starts.append(len(blocks))
             blocks.extend(self.paragraph(p))
         return blocks
 
@@ -376,6 +380,7 @@ def load_hwpx(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
         renderer = _SectionRenderer(_Styles(header_root), ctx)
 
         blocks: list[str] = []
+        pages: list[int] = []  # block index where a page starts (after page 1)
         for member in sections:
             ctx.check()
             try:
@@ -393,11 +398,22 @@ def load_hwpx(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
                 raise LoaderError(
                     f"{CORRUPT_PREFIX}: {member} XML 오류 ({short_detail(exc, max_len=80)})"
                 ) from exc
-            blocks.extend(renderer.section(root))
+            starts: list[int] = []
+            if blocks:  # a new section part starts a new page
+                pages.append(len(blocks))
+            part = renderer.section(root, starts)
+            pages.extend(len(blocks) + i for i in starts)
+            blocks.extend(part)
 
+    if pages and not any(b.startswith("#") for b in blocks):
+        # no outline headings: explicit page breaks give "p. N" sections for citations
+        for number, index in reversed(list(enumerate(pages, start=2))):
+            blocks.insert(index, page_heading(number))
+        blocks.insert(0, page_heading(1))
     text = require_text(normalize_text(join_blocks(blocks)))
     metadata["section_count"] = len(sections)
     metadata["table_count"] = renderer.tables.count
     metadata["table_cells"] = renderer.tables.cells
-    title = opf_title or _first_paragraph_title(blocks) or path.stem
+    title = opf_title or _first_paragraph_title(
+        [b for b in blocks if not b.startswith("# p. ")]) or path.stem
     return LoadedDocument(path=path, format="hwpx", title=title, text=text, metadata=metadata)
