@@ -52,7 +52,6 @@ from .hwpx_package import (
 from .tables import TableCounter, fill_grid
 from .zipguard import check_package
 
-_SECTION_RE = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
 _OUTLINE_STYLE_RE = re.compile(r"(?:개요|outline|제목|heading)\s*(\d+)", re.IGNORECASE)
 _MAX_HEADING_CHARS = 120
 
