@@ -84,6 +84,25 @@ def test_hwp_stream_inflation_is_bounded():
     assert "STARTUPBOT_LOADER_MAX_STREAM_MB" in info.value.reason
 
 
+def test_pdf_stream_inflation_is_bounded(tmp_path):
+    path = hostile.pdf_bomb(tmp_path / "bomb.pdf", 80)  # one content stream of 80 MB
+    assert "STARTUPBOT_LOADER_MAX_STREAM_MB" in _reason(path)  # default 64 MB
+    assert "STARTUPBOT_LOADER_MAX_UNZIPPED_MB" in _reason(path, max_stream_mb=100,
+                                                          max_unzipped_mb=50)
+
+
+def test_inflated_size_counts_exactly_and_stops_at_the_cap():
+    import os
+
+    from ingest.loaders.pdf_guard import inflated_size
+
+    data = os.urandom(3 * MB)  # incompressible: the raw stream spans several 1 MB steps
+    raw = zlib.compress(data) + b"\n"  # the newline before "endstream" is not data
+    assert inflated_size(raw, 10 * MB) == len(data)
+    assert MB < inflated_size(raw, MB) <= 2 * MB  # stops soon after the cap
+    assert inflated_size(b"\xff\xd8\xff JPEG, not zlib", MB) == 0
+
+
 def test_limits_from_environment(monkeypatch):
     monkeypatch.setenv("STARTUPBOT_LOADER_MAX_UNZIPPED_MB", "12")
     monkeypatch.setenv("STARTUPBOT_LOADER_OCR", "false")
@@ -103,7 +122,8 @@ def test_corrupt_zip_member_sizes_do_not_bypass_the_check(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["docx-bomb-400MB-xml", "hwpx-8x190MB-parts", "text-200MB"])
+@pytest.mark.parametrize("case", ["docx-bomb-400MB-xml", "hwpx-8x190MB-parts", "text-200MB",
+                                  "pdf-content-stream-800MB"])
 def test_hostile_file_peak_rss_under_1gb(tmp_path, case):
     path = hostile.CASES[case](tmp_path)
     result = hostile.probe(path, env={"STARTUPBOT_LOADER_OCR": "true"})

@@ -134,12 +134,39 @@ def text_huge(path: Path, mb: float) -> Path:
     return path
 
 
+def pdf_bomb(path: Path, mb: float) -> Path:
+    """A one-page PDF whose content stream inflates to *mb* MB of spaces."""
+    import zlib
+
+    comp = zlib.compressobj(9)
+    block = b" " * (1024 * 1024)
+    data = b"".join(comp.compress(block) for _ in range(int(mb))) + comp.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data
+               + b"\nendstream"]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
 CASES = {
     "docx-bomb-400MB-xml": lambda d: docx_bomb(d / "bomb.docx", 400),
     "docx-19MB-xml (under the limit)": lambda d: docx_bomb(d / "big.docx", 19),
     "hwpx-8x190MB-parts": lambda d: hwpx_bomb(d / "bomb.hwpx", 8, 190),
     "hwpx-19MB-xml (under the limit)": lambda d: hwpx_bomb(d / "big.hwpx", 1, 19),
     "text-200MB": lambda d: text_huge(d / "huge.txt", 200),
+    "pdf-content-stream-800MB": lambda d: pdf_bomb(d / "bomb.pdf", 800),
 }
 
 

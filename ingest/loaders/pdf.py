@@ -35,6 +35,7 @@ from .base import (
 )
 from .library_warnings import quiet_libraries
 from .ocr import ocr_image, ocr_unavailable_reason, render_page
+from .pdf_guard import check_pdf_streams
 from .pdf_layout import Line, assign_heading_levels, is_junk_heading, page_lines, paragraphs
 from .tables import TableCounter, normalise_grid
 
@@ -219,6 +220,7 @@ def _open(path: Path) -> PdfReader:
 def _load_pdf(path: Path, ctx: ReadContext) -> LoadedDocument:
     import pdfplumber
 
+    check_pdf_streams(path, ctx.limits)
     reader = _open(path)
     try:
         page_count = len(reader.pages)
