@@ -6,6 +6,12 @@
    of about `chunk_size` characters, carrying `overlap` sentences over to the next chunk.
 3. A single sentence longer than a chunk (tables, OCR text without punctuation) is cut with
    LangChain's `RecursiveCharacterTextSplitter`.
+4. A table block from the loaders (a paragraph opened by "[표 N] caption", one "- [k행] 머리글:
+   값 · ..." line per row, see `ingest/loaders/tables.py`) becomes a section of its own below
+   the current one ("지원 내용 > 표 2"), one unit per row, so a row is retrieved and quoted
+   with its header and its row number.
+5. Sections whose path carries the loaders' OCR mark ("p. 3 (OCR)") give chunks with
+   `extraction="ocr"`, so answers can say the text was machine-read.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
+from ingest.loaders.base import OCR_SECTION_MARK
+from ingest.loaders.tables import ROW_PREFIX_RE, TABLE_LINE_RE
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 
-CHUNKER_VERSION = "md-kiwi-2"
+CHUNKER_VERSION = "md-kiwi-3"
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
@@ -44,6 +52,48 @@ def chunk_id_for(doc_id: str, ordinal: int, section: str, text: str) -> str:
     return f"{doc_id}-{ordinal:04d}-{digest}"
 
 
+def _split_tables(section: str, body: str) -> list[tuple[str, str]]:
+    """Give every table block of a section body its own "section > 표 N" piece.
+
+    Works on lines: the header splitter turns blank lines into "  \n", so a table block is
+    its "[표 N]" line and the "- [k행] " lines right after it.
+    """
+    out: list[tuple[str, str]] = []
+    text_lines: list[str] = []
+    table_name = ""
+    rows: list[str] = []
+
+    def flush_text() -> None:
+        if any(line.strip() for line in text_lines):
+            out.append((section, "\n".join(text_lines).strip()))
+        text_lines.clear()
+
+    def flush_table() -> None:
+        nonlocal table_name
+        if table_name and rows:
+            out.append((f"{section} > {table_name}" if section else table_name, "\n".join(rows)))
+        elif table_name:
+            text_lines.append(table_name)
+        table_name = ""
+        rows.clear()
+
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if table_name and ROW_PREFIX_RE.match(stripped):
+            rows.append(stripped)
+            continue
+        flush_table()
+        m = TABLE_LINE_RE.match(stripped)
+        if m:
+            flush_text()
+            table_name = f"표 {m.group(1)}" + (f" · {m.group(2).strip()}" if m.group(2) else "")
+            continue
+        text_lines.append(line)
+    flush_table()
+    flush_text()
+    return out
+
+
 class Chunker:
     def __init__(self, analyzer: KoreanAnalyzer, config: ChunkingConfig | None = None) -> None:
         self.analyzer = analyzer
@@ -65,7 +115,7 @@ class Chunker:
                 parts = parts[1:]  # the H1 is usually the document title itself
             body = piece.page_content.strip()
             if body:
-                out.append((" > ".join(p.strip() for p in parts), body))
+                out.extend(_split_tables(" > ".join(p.strip() for p in parts), body))
         return out
 
     def _units(self, body: str) -> list[str]:
@@ -104,6 +154,7 @@ class Chunker:
                     id=chunk_id_for(doc_id, ordinal, section, piece), doc_id=doc_id,
                     text=piece, title=title, section=section, source=source, url=url,
                     category=category, facts_as_of=facts_as_of, ordinal=ordinal,
+                    extraction="ocr" if OCR_SECTION_MARK in section else "",
                     sentences=[u.strip() for u in units[start:end] if u.strip()],
                 ))
                 if end >= len(units):

@@ -18,6 +18,8 @@ class Chunk(BaseModel):
     category: str = ""
     facts_as_of: str = ""
     ordinal: int = 0
+    extraction: str = Field("", description="How the text was read: '' = the file's own text, "
+                            "'ocr' = machine-read from a scanned page (may contain errors).")
     sentences: list[str] = Field(
         default_factory=list, exclude=True, repr=False,
         description="The sentences (or list lines) the chunker packed into `text`, when known: "
@@ -42,6 +44,7 @@ class Chunk(BaseModel):
             "category": self.category,
             "facts_as_of": self.facts_as_of,
             "ordinal": self.ordinal,
+            "extraction": self.extraction,
         }
 
     @classmethod
@@ -57,6 +60,7 @@ class Chunk(BaseModel):
             category=str(meta.get("category", "")),
             facts_as_of=str(meta.get("facts_as_of", "")),
             ordinal=int(meta.get("ordinal", 0) or 0),
+            extraction=str(meta.get("extraction", "") or ""),
             vectors=int(meta.get("vectors", 0) or 0),
         )
 

@@ -16,5 +16,8 @@ if [ -f scripts/install-test-browser.sh ]; then
 fi
 # PostgreSQL, redis-server and nginx from Debian (apt-get) when missing; says what it installs
 bash scripts/install-test-servers.sh
+# Debian tesseract-ocr, tesseract-ocr-kor and fonts-nanum for the OCR/PDF loader tests
+# (apt-get, as root; the script says what it installs).
+bash scripts/install-test-ocr.sh
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q "$@"

@@ -348,8 +348,9 @@ def test_pdf_korean_text_pages_and_title(tmp_path):
     assert doc.title == "2025 충북 창업 지원 안내"
     assert "충북 창업 지원 안내" in doc.text
     assert "예비창업자 모집" in doc.text
-    first, second = doc.text.split("\n\n")
-    assert "충북" in first and second == "두 번째 쪽 내용"
+    assert doc.text == (
+        "# p. 1\n\n충북 창업 지원 안내 예비창업자 모집\n\n# p. 2\n\n두 번째 쪽 내용"
+    )
     assert doc.metadata["page_count"] == 2
     assert "author" not in doc.metadata  # reportlab's "anonymous" placeholder dropped
 
@@ -358,7 +359,7 @@ def test_pdf_placeholder_title_falls_back_to_stem(tmp_path):
     data = _pdf_bytes([["Hello PDF"]], korean=False)  # reportlab writes /Title "untitled"
     doc = load_document(_write(tmp_path / "공고문.pdf", data))
     assert doc.title == "공고문"
-    assert doc.text == "Hello PDF"
+    assert doc.text == "# p. 1\n\nHello PDF"  # no headings: the page is the section
 
 
 def test_pdf_encrypted_with_user_password(tmp_path):
@@ -372,7 +373,7 @@ def test_pdf_owner_password_only_is_readable(tmp_path):
     data = _encrypt(_pdf_bytes([["소유자 암호만 있는 문서"]]), "", owner="owner-secret")
     assert PdfReader(io.BytesIO(data)).is_encrypted
     doc = load_document(_write(tmp_path / "owner.pdf", data))
-    assert doc.text == "소유자 암호만 있는 문서"
+    assert doc.text == "# p. 1\n\n소유자 암호만 있는 문서"
 
 
 def test_pdf_random_bytes(tmp_path):
@@ -437,8 +438,8 @@ def test_docx_headings_table_and_core_title(tmp_path):
         "충북 예비창업자를 위한 안내입니다.\n\n"
         "## 신청 방법\n\n"
         "- 온라인 접수\n\n"
-        "구분 | 내용\n"
-        "자금 | 최대 5천만 원\n\n"
+        "[표 1]\n"
+        "- [2행] 구분: 자금 · 내용: 최대 5천만 원\n\n"
         "끝맺음 문단"
     )
 
@@ -587,8 +588,8 @@ def test_hwpx_text_headings_table_and_title(tmp_path):
         "# 1. 지원 대상\n\n"
         "## 세부 요건\n\n"
         "충북 소재 예비창업자 (만 39세 이하)\n\n"
-        "구분 | 지원금\n"
-        "사업화 자금 | 최대 5천만 원\n\n"
+        "[표 1]\n"
+        "- [2행] 구분: 사업화 자금 · 지원금: 최대 5천만 원\n\n"
         "문의: 043-000-0000 (평일)\n\n"
         "각주 내용\n\n"
         "두 번째 구역의 문단"
@@ -606,7 +607,7 @@ def test_hwpx_without_manifest_falls_back_to_sorted_sections(tmp_path):
         },
     )
     doc = load_document(path)
-    assert doc.text == "두 번째\n\n열 번째"
+    assert doc.text == "# p. 1\n\n두 번째\n\n# p. 2\n\n열 번째"  # each section part: a page
     assert doc.title == "두 번째"  # first short paragraph (no opf:title, no header.xml)
 
 

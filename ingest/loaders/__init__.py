@@ -18,10 +18,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest.limits import LoaderLimits
+
 from .base import (
     EncryptedDocumentError,
     LoadedDocument,
     LoaderError,
+    ReadContext,
     UnsupportedFormatError,
     short_detail,
 )
@@ -38,6 +41,7 @@ __all__ = [
     "EncryptedDocumentError",
     "LoadedDocument",
     "LoaderError",
+    "LoaderLimits",
     "UnsupportedFormatError",
     "is_supported",
     "load_document",
@@ -51,13 +55,16 @@ _LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".txt": load_text,
     ".html": load_html,
     ".htm": load_html,
+}
+# Loaders of packaged/binary formats read under a ReadContext (limits, deadline, notes).
+_CONTEXT_LOADERS: dict[str, Callable[[Path, ReadContext], LoadedDocument]] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
     ".hwpx": load_hwpx,
     ".hwp": load_hwp,
 }
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS) | frozenset(_CONTEXT_LOADERS)
 
 
 def is_supported(path: Path | str) -> bool:
@@ -65,17 +72,46 @@ def is_supported(path: Path | str) -> bool:
     return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Load *path* with the loader for its suffix.
+def _size_mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}MB"
+
+
+def _read(path: Path, suffix: str, ctx: ReadContext) -> LoadedDocument:
+    limits = ctx.limits
+    if suffix in _CONTEXT_LOADERS:
+        doc = _CONTEXT_LOADERS[suffix](path, ctx)
+    else:
+        size = path.stat().st_size
+        if size > limits.max_text_file_bytes:
+            raise LoaderError(
+                f"텍스트 파일이 너무 큽니다({_size_mb(size)}, 한도 "
+                f"{limits.max_text_file_mb:g}MB). 나누어 올려 주세요"
+                "(한도: STARTUPBOT_LOADER_MAX_TEXT_FILE_MB)."
+            )
+        doc = _LOADERS[suffix](path)
+    if len(doc.text) > limits.max_text_chars:
+        raise LoaderError(
+            f"문서의 텍스트가 너무 깁니다({len(doc.text):,}자, 한도 {limits.max_text_chars:,}자). "
+            "문서를 나누어 올려 주세요(한도: STARTUPBOT_LOADER_MAX_TEXT_CHARS)."
+        )
+    if ctx.notes:
+        doc.metadata["notes"] = list(dict.fromkeys(ctx.notes))
+    return doc
+
+
+def load_document(path: Path, *, limits: LoaderLimits | None = None) -> LoadedDocument:
+    """Load *path* with the loader for its suffix, under *limits* (default: from settings).
 
     Raises :class:`UnsupportedFormatError` for unknown suffixes,
     :class:`EncryptedDocumentError` for password-protected files and
-    :class:`LoaderError` for everything else that cannot be read.
+    :class:`LoaderError` for everything else that cannot be read, including files over a
+    limit (see :mod:`ingest.limits`).  One-line notes for the ingest report (OCR used or
+    unavailable, summarised library warnings) are in ``metadata["notes"]``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    loader = _LOADERS.get(suffix)
-    if loader is None:
+    ctx = ReadContext(limits)  # outside the try: a bad setting is not a bad file
+    if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         shown = suffix or "(확장자 없음)"
         raise UnsupportedFormatError(
@@ -84,7 +120,7 @@ def load_document(path: Path) -> LoadedDocument:
     try:
         if not path.is_file():
             raise LoaderError("파일을 찾을 수 없습니다.")
-        return loader(path)
+        return _read(path, suffix, ctx)
     except LoaderError as exc:
         if exc.path is None:
             exc.path = path

@@ -16,6 +16,8 @@ from typing import Any
 
 import pydantic
 
+from ingest.limits import Deadline, LoaderLimits, default_limits
+
 
 class LoadedDocument(pydantic.BaseModel):
     path: Path
@@ -23,6 +25,22 @@ class LoadedDocument(pydantic.BaseModel):
     title: str
     text: str
     metadata: dict[str, Any] = pydantic.Field(default_factory=dict)
+
+
+class ReadContext:
+    """What one document is read under: its limits, its deadline, and notes for the report.
+
+    ``notes`` are one-line, staff-facing remarks (OCR used or unavailable, library warnings
+    summarised); :func:`ingest.loaders.load_document` puts them into ``metadata["notes"]``.
+    """
+
+    def __init__(self, limits: LoaderLimits | None = None) -> None:
+        self.limits = limits or default_limits()
+        self.deadline = Deadline(self.limits.max_seconds)
+        self.notes: list[str] = []
+
+    def check(self) -> None:
+        self.deadline.check()
 
 
 class LoaderError(Exception):
@@ -52,6 +70,16 @@ class UnsupportedFormatError(LoaderError):
 
 # --------------------------------------------------------------------------- helpers
 
+# Appended to the section heading of machine-read (OCR) pages, e.g. "p. 3 (OCR)"; the chunker
+# marks chunks under such a heading with extraction="ocr" and citations show the mark.
+OCR_SECTION_MARK = "(OCR)"
+
+
+def page_heading(number: int, *, ocr: bool = False, level: int = 1) -> str:
+    """Heading for a page when a document has no headings of its own: "# p. 3"."""
+    return heading(level, f"p. {number}" + (f" {OCR_SECTION_MARK}" if ocr else ""))
+
+
 EMPTY_TEXT_REASON = "텍스트를 찾을 수 없습니다. 빈 문서인지 확인해 주세요."
 
 # C0/C1 control characters except TAB and LF (CR is handled separately).
@@ -79,7 +107,11 @@ def normalize_text(text: str) -> str:
 
 
 def collapse_ws(text: str) -> str:
-    """Collapse all whitespace runs to single spaces and strip (for titles, cells, headings)."""
+    """One line: control characters dropped, whitespace runs collapsed, stripped.
+
+    For titles, cells and headings (a title must never carry NULs or other control bytes).
+    """
+    text = _CONTROL_RE.sub("", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

@@ -1,4 +1,10 @@
-"""DOCX loader (python-docx): heading styles -> Markdown headings, tables -> " | " rows."""
+"""DOCX loader (python-docx).
+
+Heading styles become Markdown headings; tables become row blocks (``tables.render_table``:
+each row with its header, merged cells repeated); a document without heading styles gets
+page headings ("p. 2") from Word's rendered page breaks, so citations still point somewhere.
+The package is checked against the zip-bomb limits before python-docx inflates it.
+"""
 
 from __future__ import annotations
 
@@ -15,20 +21,25 @@ from .base import (
     EncryptedDocumentError,
     LoadedDocument,
     LoaderError,
+    ReadContext,
     clean_title,
     collapse_ws,
     heading,
     join_blocks,
     normalize_text,
+    page_heading,
     require_text,
     short_detail,
 )
+from .tables import TableCounter
+from .zipguard import check_package
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CORRUPT_PREFIX = "Word(DOCX) 파일이 손상되었거나 DOCX 형식이 아닙니다"
 
 _HEADING_STYLE_RE = re.compile(r"(heading|제목)\D*(\d+)", re.IGNORECASE)
 _LIST_STYLE_RE = re.compile(r"^(list|목록)", re.IGNORECASE)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def heading_level(style_name: str) -> int | None:
@@ -54,26 +65,39 @@ def _style_name(par: Paragraph) -> str:
     return (style.name or "") if style is not None else ""
 
 
-def _table_lines(table: Table) -> list[str]:
-    lines: list[str] = []
+def _cell_text(cell: Any) -> str:
+    parts = [collapse_ws(p.text) for p in cell.paragraphs]
+    for inner in cell.tables:  # nested tables: flattened into the cell
+        for row in _table_grid(inner):
+            parts.append(" ".join(c for c in dict.fromkeys(row) if c))
+    return " ".join(p for p in parts if p)
+
+
+def _table_grid(table: Table) -> list[list[str]]:
+    """Cell texts on the table grid; python-docx repeats a merged cell over its span."""
+    grid: list[list[str]] = []
     for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
+        texts: dict[int, str] = {}
+        grid.append([])
         for cell in row.cells:
-            # horizontally merged cells are returned repeatedly: keep the first one
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            parts = [collapse_ws(p.text) for p in cell.paragraphs]
-            for inner in cell.tables:
-                parts.extend(_table_lines(inner))
-            cells.append(" ".join(p for p in parts if p))
-        if any(cells):
-            lines.append(" | ".join(cells))
-    return lines
+            key = id(cell._tc)
+            if key not in texts:
+                texts[key] = _cell_text(cell)
+            grid[-1].append(texts[key])
+    return grid
 
 
-def load_docx(path: Path) -> LoadedDocument:
+def _page_breaks(par: Paragraph) -> int:
+    """Page breaks before/inside a paragraph (Word's rendered breaks or explicit ones)."""
+    count = 0
+    for el in par._p.iter(f"{_W}lastRenderedPageBreak", f"{_W}br"):
+        if el.tag == f"{_W}lastRenderedPageBreak" or el.get(f"{_W}type") == "page":
+            count += 1
+    return count
+
+
+def load_docx(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
+    ctx = ctx or ReadContext()
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(OLE_MAGIC):
@@ -85,21 +109,37 @@ def load_docx(path: Path) -> LoadedDocument:
     if not zipfile.is_zipfile(path):
         raise LoaderError(f"{CORRUPT_PREFIX}: ZIP 구조가 아닙니다.")
     try:
+        with zipfile.ZipFile(path) as zf:
+            check_package(zf, ctx.limits, "Word(DOCX)")
+    except zipfile.BadZipFile as exc:
+        raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
+    try:
         document = docx.Document(str(path))
     except Exception as exc:
         raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
 
     blocks: list[str] = []
+    pages: list[tuple[int, int]] = []  # (block index, page number) where a page starts
+    page = 1
+    tables = TableCounter()
     title_style_text = ""
     first_heading = ""
-    for item in document.iter_inner_content():
+    has_headings = False
+    for n, item in enumerate(document.iter_inner_content()):
+        if n % 200 == 0:
+            ctx.check()
         if isinstance(item, Paragraph):
+            breaks = _page_breaks(item)
+            if breaks:
+                page += breaks
+                pages.append((len(blocks), page))
             text = item.text
             if not text.strip():
                 continue
             style = _style_name(item)
             level = heading_level(style)
             if level is not None and len(collapse_ws(text)) <= 200:
+                has_headings = True
                 blocks.append(heading(level, text))
                 if style.lower() == "title" and not title_style_text:
                     title_style_text = collapse_ws(text)
@@ -110,13 +150,22 @@ def load_docx(path: Path) -> LoadedDocument:
             else:
                 blocks.append(text)
         elif isinstance(item, Table):
-            lines = _table_lines(item)
-            if lines:
-                blocks.append("\n".join(lines))
+            block = tables.render(_table_grid(item))
+            if block:
+                blocks.append(block)
+
+    if not has_headings and pages:
+        # no heading styles: page headings so that citations say "p. 2"
+        for index, number in reversed(pages):
+            blocks.insert(index, page_heading(number))
+        if pages[0][0] > 0:
+            blocks.insert(0, page_heading(1))
 
     text = require_text(normalize_text(join_blocks(blocks)))
 
-    metadata: dict[str, Any] = {}
+    metadata: dict[str, Any] = {"table_count": tables.count, "table_cells": tables.cells}
+    if pages:
+        metadata["page_count"] = page
     core_title = ""
     try:
         props = document.core_properties

@@ -8,7 +8,9 @@ Layout of an .hwpx package (only what we use):
   ``<opf:manifest>`` (id -> href) and ``<opf:spine>`` (reading order)
 * ``Contents/header.xml`` - styles (``hh:style``) and paragraph shapes (``hh:paraPr``)
 * ``Contents/section0.xml`` ... - body: ``hs:sec`` > ``hp:p`` > ``hp:run`` > ``hp:t``;
-  tables are ``hp:tbl`` > ``hp:tr`` > ``hp:tc`` > ``hp:subList`` > ``hp:p``
+  tables are ``hp:tbl`` > ``hp:tr`` > ``hp:tc`` > ``hp:subList`` > ``hp:p``; a cell's
+  ``hp:cellAddr`` (colAddr/rowAddr) and ``hp:cellSpan`` (colSpan/rowSpan) place it on the
+  grid, and ``hp:tbl`` > ``hp:caption`` holds the caption
 
 Namespaces differ between Hancom versions (2011/2016/...), so everything is matched by
 XML local name.
@@ -16,7 +18,6 @@ XML local name.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -28,23 +29,29 @@ from .base import (
     EncryptedDocumentError,
     LoadedDocument,
     LoaderError,
-    clean_title,
+    ReadContext,
     collapse_ws,
     heading,
     join_blocks,
     normalize_text,
+    page_heading,
     require_text,
     short_detail,
     title_from_first_line,
 )
-
-CORRUPT_PREFIX = "한글(HWPX) 파일이 손상되었거나 HWPX 형식이 아닙니다"
-ENCRYPTED_REASON = (
-    "암호가 걸린 한글(HWPX) 문서입니다. 한글에서 암호를 해제하고 저장한 뒤 다시 올려 주세요."
+from .hwpx_package import (
+    CORRUPT_PREFIX,
+    ENCRYPTED_REASON,
+    _find_member,
+    _is_encrypted,
+    _local,
+    _parse_xml,
+    _read_member,
+    _read_package,
 )
-MAX_PART_SIZE = 200 * 1024 * 1024  # refuse absurd (zip-bomb) XML parts
+from .tables import TableCounter, fill_grid
+from .zipguard import check_package
 
-_SECTION_RE = re.compile(r"(?:^|/)section(\d+)\.xml$", re.IGNORECASE)
 _OUTLINE_STYLE_RE = re.compile(r"(?:개요|outline|제목|heading)\s*(\d+)", re.IGNORECASE)
 _MAX_HEADING_CHARS = 120
 
@@ -57,13 +64,6 @@ _SKIP = frozenset(
     }
 )  # fmt: skip
 _CHAR_ELEMENTS = {"tab": "\t", "lineBreak": "\n", "hyphen": "-", "nbSpace": " ", "fwSpace": " "}
-
-
-def _local(el: Any) -> str:
-    tag = el.tag
-    if not isinstance(tag, str):  # comments / processing instructions
-        return ""
-    return tag.rsplit("}", 1)[-1]
 
 
 def _attr(el: Any, name: str) -> str | None:
@@ -79,13 +79,6 @@ def _attr(el: Any, name: str) -> str | None:
 
 def _children(el: Any, name: str) -> list[Any]:
     return [c for c in el if _local(c) == name]
-
-
-def _parse_xml(data: bytes) -> Any:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True
-    )
-    return etree.fromstring(data, parser)
 
 
 class _Styles:
@@ -125,8 +118,10 @@ class _Styles:
 
 
 class _SectionRenderer:
-    def __init__(self, styles: _Styles):
+    def __init__(self, styles: _Styles, ctx: ReadContext | None = None):
         self.styles = styles
+        self.tables = TableCounter()
+        self.ctx = ctx or ReadContext()
 
     # -- paragraphs ---------------------------------------------------------------
     def paragraph(self, p: Any, *, headings: bool = True) -> list[str]:
@@ -203,115 +198,63 @@ class _SectionRenderer:
             parent = parent.getparent()
         return parent is tc
 
-    def table(self, tbl: Any) -> str:
-        lines: list[str] = []
-        for tr in _children(tbl, "tr"):
-            cells = [self._cell_text(tc) for tc in _children(tr, "tc")]
-            if any(cells):
-                lines.append(" | ".join(cells))
-        return "\n".join(lines)
+    @staticmethod
+    def _int_attr(el: Any | None, name: str, default: int) -> int:
+        value = _attr(el, name) if el is not None else None
+        try:
+            return max(0, int(value)) if value is not None else default
+        except ValueError:
+            return default
 
-    def section(self, root: Any) -> list[str]:
+    def table(self, tbl: Any) -> str:
+        self.ctx.check()
+        cells: list[tuple[int, int, int, int, str]] = []
+        sequential: list[tuple[int, int, int, int, str]] = []
+        for r, tr in enumerate(_children(tbl, "tr")):
+            for c, tc in enumerate(_children(tr, "tc")):
+                addr = next(iter(_children(tc, "cellAddr")), None)
+                span = next(iter(_children(tc, "cellSpan")), None)
+                row = self._int_attr(addr, "rowAddr", r)
+                col = self._int_attr(addr, "colAddr", c)
+                cells.append((min(row, 10_000), min(col, 1_000),
+                              min(self._int_attr(span, "rowSpan", 1), 1_000),
+                              min(self._int_attr(span, "colSpan", 1), 1_000),
+                              self._cell_text(tc)))
+                sequential.append((r, c, 1, 1, cells[-1][4]))
+        if len({(r, c) for r, c, *_ in cells}) < len(cells):  # broken addresses: use order
+            cells = sequential
+        caption = ""
+        for cap in _children(tbl, "caption"):
+            caption = " ".join(
+                collapse_ws(b) for p in cap.iter() if _local(p) == "p"
+                for b in self.paragraph(p, headings=False)
+            )
+        return self.tables.render(fill_grid(cells), caption)
+
+    def section(self, root: Any, page_starts: list[int] | None = None) -> list[str]:
+        """Blocks of one section part; *page_starts* gets the block index of each page break."""
         blocks: list[str] = []
         paragraphs = _children(root, "p")
         if not paragraphs and _local(root) == "p":
             paragraphs = [root]
         for p in paragraphs:
+            if page_starts is not None and blocks and _attr(p, "pageBreak") == "1":
+                page_starts.append(len(blocks))
             blocks.extend(self.paragraph(p))
         return blocks
-
-
-def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
-    info = zf.getinfo(name)
-    if info.file_size > MAX_PART_SIZE:
-        raise LoaderError(f"{CORRUPT_PREFIX}: '{name}' 부분이 비정상적으로 큽니다.")
-    return zf.read(info)
-
-
-def _find_member(names: set[str], href: str, base_dir: str) -> str | None:
-    href = href.lstrip("/")
-    for candidate in (href, posixpath.normpath(posixpath.join(base_dir, href))):
-        if candidate in names:
-            return candidate
-    lowered = {n.lower(): n for n in names}
-    return lowered.get(href.lower())
-
-
-def _is_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
-    if any(info.flag_bits & 0x1 for info in zf.infolist()):  # zip-level encryption
-        return True
-    manifest = _find_member(names, "META-INF/manifest.xml", "")
-    if manifest is None:
-        return False
-    try:
-        root = _parse_xml(_read_member(zf, manifest))
-    except Exception:
-        return False
-    return any(_local(el) in ("encryption-data", "encryptionData") for el in root.iter())
-
-
-def _read_package(zf: zipfile.ZipFile, names: set[str]) -> tuple[list[str], str, dict[str, Any]]:
-    """(section member names in reading order, opf title, metadata) from content.hpf."""
-    hpf_name = _find_member(names, "Contents/content.hpf", "")
-    if hpf_name is None:
-        hpf_name = next((n for n in sorted(names) if n.lower().endswith(".hpf")), None)
-    sections: list[str] = []
-    title = ""
-    metadata: dict[str, Any] = {}
-    if hpf_name is not None:
-        try:
-            root = _parse_xml(_read_member(zf, hpf_name))
-        except etree.XMLSyntaxError:
-            root = None
-        if root is not None:
-            base_dir = posixpath.dirname(hpf_name)
-            hrefs: dict[str, str] = {}
-            for el in root.iter():
-                name = _local(el)
-                if name == "item" and el.get("id") and el.get("href"):
-                    hrefs[el.get("id")] = el.get("href")
-                elif name == "title" and not title:
-                    title = clean_title("".join(el.itertext()))
-                elif name == "meta" and el.get("name"):
-                    key = el.get("name").lower()
-                    value = clean_title("".join(el.itertext()) or el.get("content"))
-                    if value and key in ("creator", "subject", "description", "keyword"):
-                        metadata["author" if key == "creator" else key] = value
-                elif name == "creator":
-                    value = clean_title("".join(el.itertext()))
-                    if value:
-                        metadata.setdefault("author", value)
-            for el in root.iter():
-                if _local(el) != "itemref":
-                    continue
-                href = hrefs.get(el.get("idref") or "")
-                if href and _SECTION_RE.search(href):
-                    member = _find_member(names, href, base_dir)
-                    if member is not None and member not in sections:
-                        sections.append(member)
-            if not sections:  # no spine: manifest order of section items
-                for href in hrefs.values():
-                    if not _SECTION_RE.search(href):
-                        continue
-                    member = _find_member(names, href, base_dir)
-                    if member is not None and member not in sections:
-                        sections.append(member)
-    if not sections:
-        found = [n for n in names if n.lower().startswith("contents/") and _SECTION_RE.search(n)]
-        sections = sorted(found, key=lambda n: int(_SECTION_RE.search(n).group(1)))
-    return sections, title, metadata
 
 
 def _first_paragraph_title(blocks: list[str]) -> str:
     """The first non-table block, if it is short enough to be a title."""
     for block in blocks:
-        if " | " in block:
+        if " | " in block or block.startswith("[표 "):
             continue
         return title_from_first_line(block)
     return ""
 
 
-def load_hwpx(path: Path) -> LoadedDocument:
+def load_hwpx(path: Path, ctx: ReadContext | None = None) -> LoadedDocument:
+    ctx = ctx or ReadContext()
     if not zipfile.is_zipfile(path):
         raise LoaderError(f"{CORRUPT_PREFIX}: ZIP 구조가 아닙니다.")
     try:
@@ -320,6 +263,7 @@ def load_hwpx(path: Path) -> LoadedDocument:
         raise LoaderError(f"{CORRUPT_PREFIX}: {short_detail(exc)}") from exc
     with zf:
         names = set(zf.namelist())
+        check_package(zf, ctx.limits, "한글(HWPX)")
         if _is_encrypted(zf, names):
             raise EncryptedDocumentError(ENCRYPTED_REASON)
         try:
@@ -338,10 +282,12 @@ def load_hwpx(path: Path) -> LoadedDocument:
                 header_root = _parse_xml(_read_member(zf, header_name))
             except Exception:  # styles are only used for headings: degrade to paragraphs
                 header_root = None
-        renderer = _SectionRenderer(_Styles(header_root))
+        renderer = _SectionRenderer(_Styles(header_root), ctx)
 
         blocks: list[str] = []
+        pages: list[int] = []  # block index where a page starts (after page 1)
         for member in sections:
+            ctx.check()
             try:
                 data = _read_member(zf, member)
             except LoaderError:
@@ -357,9 +303,22 @@ def load_hwpx(path: Path) -> LoadedDocument:
                 raise LoaderError(
                     f"{CORRUPT_PREFIX}: {member} XML 오류 ({short_detail(exc, max_len=80)})"
                 ) from exc
-            blocks.extend(renderer.section(root))
+            starts: list[int] = []
+            if blocks:  # a new section part starts a new page
+                pages.append(len(blocks))
+            part = renderer.section(root, starts)
+            pages.extend(len(blocks) + i for i in starts)
+            blocks.extend(part)
 
+    if pages and not any(b.startswith("#") for b in blocks):
+        # no outline headings: explicit page breaks give "p. N" sections for citations
+        for number, index in reversed(list(enumerate(pages, start=2))):
+            blocks.insert(index, page_heading(number))
+        blocks.insert(0, page_heading(1))
     text = require_text(normalize_text(join_blocks(blocks)))
     metadata["section_count"] = len(sections)
-    title = opf_title or _first_paragraph_title(blocks) or path.stem
+    metadata["table_count"] = renderer.tables.count
+    metadata["table_cells"] = renderer.tables.cells
+    title = opf_title or _first_paragraph_title(
+        [b for b in blocks if not b.startswith("# p. ")]) or path.stem
     return LoadedDocument(path=path, format="hwpx", title=title, text=text, metadata=metadata)
