@@ -13,9 +13,9 @@ from ingest.pipeline import Change, Ingestor, IngestReport
 from knowledge.base import KnowledgeBase
 
 _STYLE = {Change.ADDED: "green", Change.UPDATED: "cyan", Change.UNCHANGED: "dim",
-          Change.REMOVED: "yellow", Change.FAILED: "bold red"}
+          Change.REMOVED: "yellow", Change.SKIPPED: "magenta", Change.FAILED: "bold red"}
 _LABEL = {Change.ADDED: "추가", Change.UPDATED: "갱신", Change.UNCHANGED: "변경 없음",
-          Change.REMOVED: "삭제", Change.FAILED: "실패"}
+          Change.REMOVED: "삭제", Change.SKIPPED: "건너뜀", Change.FAILED: "실패"}
 
 
 def run_ingest(kb: KnowledgeBase, paths: list[Path] | None, *, dry_run: bool = False,
@@ -47,8 +47,10 @@ def print_report(report: IngestReport, console: Console, *, verbose: bool = Fals
     for item in report.files:
         if item.change is Change.UNCHANGED and not verbose:
             continue
-        table.add_row(f"[{_STYLE[item.change]}]{_LABEL[item.change]}[/]", item.source,
-                      str(item.chunks), item.reason)
+        reason = "; ".join(filter(None, [item.reason, *item.notes]))
+        label = _LABEL[item.change] + (" (이미 보고됨)" if item.known else "")
+        table.add_row(f"[{_STYLE[item.change]}]{label}[/]", item.source, str(item.chunks),
+                      reason)
     if table.row_count:
         console.print(table)
     else:

@@ -60,6 +60,8 @@ class FileResult(BaseModel):
     title: str = ""
     known: bool = Field(False, description="A failure already reported for this same file "
                         "content; it does not fail the run.")
+    notes: list[str] = Field(default_factory=list, description="What the loader noticed "
+                             "(OCR used or off, library warnings summarised, ...).")
 
 
 class IngestReport(BaseModel):
@@ -395,7 +397,7 @@ class Ingestor:
                                                   and (planned.known or not sha)):
             return planned
         try:
-            chunks = self._chunks(source)
+            chunks, notes = self._chunks(source)
         except LoaderError as exc:
             writer.record_failure(source.key, sha, exc.reason)
             return FileResult(source=source.key, change=Change.FAILED, reason=exc.reason)
@@ -422,15 +424,16 @@ class Ingestor:
                               reason=f"색인에 쓰지 못했습니다: {type(exc).__name__}: {exc}")
         reason = f"이름이 바뀐 문서입니다 (이전: {old})" if old else ""
         return FileResult(source=source.key, change=planned.change, chunks=len(chunks),
-                          title=chunks[0].title, reason=reason)
+                          title=chunks[0].title, reason=reason, notes=notes)
 
-    def _chunks(self, source: SourceFile) -> list[Chunk]:
+    def _chunks(self, source: SourceFile) -> tuple[list[Chunk], list[str]]:
         doc = load_document(source.path)
         meta = doc.metadata or {}
+        notes = [str(n) for n in meta.get("notes") or []]
         urls = meta.get("source_urls") or []
         if isinstance(urls, str):
             urls = [urls]
-        return self.chunker.chunk(
+        chunks = self.chunker.chunk(
             doc_id=doc_id_for(source.key),
             title=doc.title,
             text=doc.text,
@@ -439,6 +442,7 @@ class Ingestor:
             category=str(meta.get("category", "") or ""),
             facts_as_of=str(meta.get("facts_as_of", "") or ""),
         )
+        return chunks, notes
 
 
 class _Stopped(Exception):

@@ -253,3 +253,26 @@ def test_a_full_disk_stops_ingest_cleanly_and_loses_nothing(make_kb, tmp_path: P
         assert "디스크" in refused.stopped and refused.exit_code() == 4
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_the_report_prints_skipped_links_known_failures_and_loader_notes(
+        make_kb, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from ingest.cli import print_report
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_corpus(docs)
+    (docs / "old.hwp").write_bytes(b"not an OLE file")
+    outside = tmp_path / "secret.md"
+    outside.write_text("# 비밀\n\n비밀 내용.\n", encoding="utf-8")
+    (docs / "link.md").symlink_to(outside)
+    kb = make_kb(docs)
+    Ingestor(kb).run()
+    console = Console(record=True, width=200)
+    print_report(Ingestor(kb).run(), console)
+    text = console.export_text()
+    assert "건너뜀" in text and "link.md" in text
+    assert "실패 (이미 보고됨)" in text and "old.hwp" in text
+    assert "종료 코드에 반영하지" in text
