@@ -1,7 +1,8 @@
 """`startupbot`: the one command, with a subcommand per job.
 
-This module is the composition root: it reads settings, builds the parts and passes them in.
-It is also the one place where the bot side calls ingestion (to fill an empty index on first use).
+The parts come from the composition root `bot/app.py` (one `App` per invocation, kept in the
+click context). This module is also the one place where the bot side calls ingestion (to fill
+an empty index on first use).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.app import App, AppError, current_app
 from bot.catalogue.cli import register as register_catalogue
 from bot.review.cli import review_app
-from bot.settings import Settings, TelegramMode, load_settings
-from knowledge.settings import SettingsError
+from bot.settings import Settings, TelegramMode
 
 app = typer.Typer(
     name="startupbot",
@@ -32,43 +33,30 @@ out = Console()
 err = Console(stderr=True)
 
 
-class State:
-    settings: Settings | None = None
-    verbose: bool = False
-
-
-state = State()
-
-
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]오류:[/] {message}")
     return typer.Exit(code)
 
 
 def get_settings() -> Settings:
-    if state.settings is None:
-        try:
-            state.settings = load_settings()
-        except SettingsError as exc:
-            raise fail(str(exc), 2) from None
-        from bot.logging_setup import configure_logging
-
-        configure_logging("INFO" if state.verbose else "WARNING",
-                          json_format=state.settings.log_json)
-    return state.settings
+    """The settings of this invocation (validated once; a bad value exits with code 2)."""
+    try:
+        return current_app().settings
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
 
 
 @app.callback()
 def main_callback(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at INFO.")] = False,
 ) -> None:
-    state.verbose = verbose
+    ctx.obj = App(verbose=verbose)  # the composition root of this invocation (bot/app.py)
 
 
 def build_kb():
-    from knowledge.base import KnowledgeBase
-
-    return KnowledgeBase(get_settings())
+    get_settings()  # a bad setting stops here, with its message
+    return current_app().kb
 
 
 def open_store(kb):
@@ -263,36 +251,29 @@ def ask(
 
 
 def build_answer_log(*, warm: bool = False):
-    """The answer log; it opens its database on the first record, and a failure there is
-    logged (`answer_log.error`) without stopping the answer. `warm=True` (long-running
-    commands) opens it now: migrations and the retention purge run at start-up, and a broken
-    database is reported at once (the bot still answers)."""
-    from bot.answer_log import AnswerLog, AnswerLogError, SaltError
+    """The answer log (`App.answer_log`); with `warm` a database that cannot be opened is
+    reported at once and the bot still answers."""
+    from bot.answer_log import AnswerLogError
 
-    answer_log = AnswerLog.from_settings(get_settings())
+    get_settings()
     try:
-        answer_log.check_salt()  # an unusable salt file would leave every answer unlogged
-    except SaltError as exc:
-        raise fail(str(exc), 2) from None
-    if warm:
-        try:
-            answer_log.ping()
-        except AnswerLogError as exc:
-            from rich.markup import escape
+        return current_app().answer_log(warm=warm)
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
+    except AnswerLogError as exc:
+        from rich.markup import escape
 
-            err.print(f"[yellow]경고: {escape(str(exc))} — 답변은 계속하지만 기록되지 "
-                      "않습니다.[/]", highlight=False)
-    return answer_log
+        err.print(f"[yellow]경고: {escape(str(exc))} — 답변은 계속하지만 기록되지 "
+                  "않습니다.[/]", highlight=False)
+        return current_app().answer_log()
 
 
 def build_engine(kb):
-    """The answer engine for `kb`'s settings (generative when a model is configured)."""
-    from bot.engine import build_engine as engine_from_settings
-
+    """The answer engine for `kb` (generative when a model is configured)."""
     try:
-        return engine_from_settings(kb.settings, kb)
-    except ValueError as exc:  # a bad STARTUPBOT_LLM_* limit (bot/model_limits.py)
-        raise fail(str(exc), 2) from None
+        return current_app().engine_for(kb)
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
 
 
 @app.command()

@@ -34,7 +34,6 @@ def cli_runner(monkeypatch: pytest.MonkeyPatch, *, env: dict[str, str] | None = 
 
     def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None,
                **kwargs: Any) -> Result:
-        monkeypatch.setattr(cli.state, "settings", None)
         for key, value in (env or {}).items():
             monkeypatch.setenv(key, value)
         return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False,

@@ -47,7 +47,6 @@ def test_review_catalogue_page(tmp_path: Path) -> None:
 
 def test_programs_cli(tmp_path: Path, monkeypatch) -> None:
     catalogue = _synced(tmp_path)
-    monkeypatch.setattr(cli.state, "settings", None)
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("STARTUPBOT_TODAY", TODAY.isoformat())
     runner = CliRunner()
@@ -59,17 +58,14 @@ def test_programs_cli(tmp_path: Path, monkeypatch) -> None:
     assert data["total"] == len(catalogue.search(Clock(TODAY), status=[Status.OPEN]))
     assert all(row["status"] == "open" for row in data["programmes"])
     first = data["programmes"][0]["id"]
-    monkeypatch.setattr(cli.state, "settings", None)
     shown = runner.invoke(cli.app, ["programs", "show", first, "--json"], catch_exceptions=False)
     assert json.loads(shown.stdout)["programme"]["id"] == first
-    monkeypatch.setattr(cli.state, "settings", None)
     missing = runner.invoke(cli.app, ["programs", "show", "ks-nope"])
     assert missing.exit_code == 1
 
 
 def test_sync_cli_json_with_fakes(tmp_path: Path, monkeypatch) -> None:
     with FakeKStartup(kstartup_api.make_items(15, TODAY)) as ks:
-        monkeypatch.setattr(cli.state, "settings", None)
         for key, value in {
             "STARTUPBOT_DATA_DIR": str(tmp_path),
             "STARTUPBOT_KSTARTUP_API_KEY": ks.state.key,
@@ -122,7 +118,6 @@ def test_sources_list_counts_programme_calls() -> None:
 
 
 def test_sync_cli_without_keys_says_what_to_set(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(cli.state, "settings", None)
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(cli.app, ["sync"])
     assert result.exit_code == 2 and "STARTUPBOT_KSTARTUP_API_KEY" in result.output

@@ -288,7 +288,6 @@ def _center_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     (docs / "center.md").write_text(DOC, encoding="utf-8")
     monkeypatch.setenv("STARTUPBOT_DOCUMENTS_DIR", str(docs))
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli.state, "settings", None)
     return write_questions(tmp_path / "q.jsonl", CENTER_QUESTIONS)
 
 
@@ -334,7 +333,6 @@ def test_cli_answers_generative_mode_when_a_model_is_configured(
         srv.responder = lambda request: "자료에 따르면 센터는 2024년 2월 2일에 개소했습니다 [1]."
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setattr(cli.state, "settings", None)
         result = CliRunner().invoke(cli.app, ["eval", "--answers", "--questions", str(questions),
                                               "--json"], catch_exceptions=False)
         assert result.exit_code == 0, result.output

@@ -132,7 +132,6 @@ def test_doctor_reports_invalid_settings(monkeypatch) -> None:
 
 def test_chat_keeps_one_conversation_and_reset_forgets_it(corpus_copy, monkeypatch) -> None:
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(corpus_copy.settings.data_dir))
-    monkeypatch.setattr(cli.state, "settings", None)
     questions = ["팁스 R&D 지원 금액은?", "그럼 신청 기간은?", "/reset", "그럼 신청 기간은?", ""]
     answers: list = []
     original = AnswerEngine.answer

@@ -199,9 +199,7 @@ def test_ask_finishes_an_interrupted_first_ingest(make_kb, tmp_path: Path,
 
     monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(kb.settings.data_dir))
     monkeypatch.setenv("STARTUPBOT_DOCUMENTS_DIR", str(docs))
-    cli.state.settings = None
     result = CliRunner().invoke(cli.app, ["ask", "오송 바이오밸리는 어떤 곳인가요?"])
-    cli.state.settings = None
     assert result.exit_code == 0, result.output
     assert "3개가 색인에 없어 먼저 수집" in result.output
     assert "바이오" in result.output

@@ -19,9 +19,12 @@ programs_app = typer.Typer(
 
 
 def _settings():
-    from bot.cli import get_settings
+    from bot.app import AppError, current_app
 
-    return get_settings()
+    try:
+        return current_app().settings
+    except AppError as exc:
+        raise _fail(exc.message, exc.code) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -104,7 +107,7 @@ def sync(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Sync the programme catalogue from K-Startup and 기업마당 (then index the changes)."""
-    from bot.cli import build_kb
+    from bot.app import current_app
     from ingest.sync import SyncLockedError
     from knowledge.catalogue.repository import CatalogueError
 
@@ -117,7 +120,8 @@ def sync(
         )
     from ingest.sync import CatalogueSync
 
-    kb = build_kb()
+    _settings()
+    kb = current_app().kb
     try:
         if as_json or not err.is_terminal:
             report = CatalogueSync(kb, catalogue_settings=config).run(dry_run=dry_run)

@@ -28,9 +28,12 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def get_settings():
-    from bot.cli import get_settings as cli_settings  # the composition root owns settings
+    from bot.app import AppError, current_app  # the composition root owns settings
 
-    return cli_settings()
+    try:
+        return current_app().settings
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
 
 
 def open_log() -> AnswerLog:
@@ -46,10 +49,10 @@ def open_log() -> AnswerLog:
 
 
 def build_corrections(log: AnswerLog) -> Corrections:
-    from bot.cli import build_kb
-    from bot.review.corrections import Corrections
+    from bot.app import current_app
 
-    return Corrections(log, get_settings().curated_dir, build_kb)
+    get_settings()
+    return current_app().corrections(log)
 
 
 # --- shared filter options ---------------------------------------------------------------

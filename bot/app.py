@@ -1,0 +1,106 @@
+"""`App`: the one composition root. It reads the settings once and builds each part from them
+on first use — the knowledge base, the answer engine, the answer log, the corrections — and
+hands them to the CLI commands, the review commands and Telegram.
+
+One `App` lives in the command line's click context (created by the `startupbot` callback), so
+every command of one invocation shares it and no state outlives the invocation (tests invoke
+the CLI many times in one process). Code outside a command builds its own `App(settings)`.
+Nothing is opened when it is created.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.answer_log import AnswerLog
+    from bot.engine import AnswerEngine
+    from bot.review.corrections import Corrections
+    from knowledge.base import KnowledgeBase
+
+
+class AppError(Exception):
+    """A part cannot be built; the message is for the operator (the CLI exits with `code`)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class App:
+    def __init__(self, settings: Settings | None = None, *, verbose: bool = False) -> None:
+        self._settings = settings
+        self.verbose = verbose
+
+    @property
+    def settings(self) -> Settings:
+        """The settings, validated once (a bad value: AppError naming the variable); logging
+        is configured from them at the same time."""
+        if self._settings is None:
+            try:
+                self._settings = load_settings()
+            except SettingsError as exc:
+                raise AppError(str(exc), 2) from None
+            from bot.logging_setup import configure_logging
+
+            configure_logging("INFO" if self.verbose else "WARNING",
+                              json_format=self._settings.log_json)
+        return self._settings
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        from knowledge.base import KnowledgeBase
+
+        return KnowledgeBase(self.settings)
+
+    @cached_property
+    def engine(self) -> AnswerEngine:
+        """The answer engine over `kb` (generative when a model is configured)."""
+        return self.engine_for(self.kb)
+
+    def engine_for(self, kb: KnowledgeBase) -> AnswerEngine:
+        from bot.engine import build_engine
+
+        try:
+            return build_engine(kb.settings, kb)  # type: ignore[arg-type]
+        except ValueError as exc:  # a bad STARTUPBOT_LLM_* limit (bot/model_limits.py)
+            raise AppError(str(exc), 2) from None
+
+    def answer_log(self, *, warm: bool = False) -> AnswerLog:
+        """The answer log. It opens its database on the first record, and a failure there is
+        logged without stopping the answer; `warm=True` (long-running commands) opens it now,
+        so migrations and the retention purge run at start-up. An unusable salt file is
+        refused here (it would leave every answer unlogged)."""
+        from bot.answer_log import AnswerLog, SaltError
+
+        log = AnswerLog.from_settings(self.settings)
+        try:
+            log.check_salt()
+        except SaltError as exc:
+            raise AppError(str(exc), 2) from None
+        if warm:
+            log.ping()
+        return log
+
+    def corrections(self, log: AnswerLog) -> Corrections:
+        from bot.review.corrections import Corrections
+
+        return Corrections(log, self.settings.curated_dir, lambda: self.kb)
+
+
+def current_app() -> App:
+    """The `App` of the running command (created by the `startupbot` callback); outside a
+    command line (tests calling a command function directly) a fresh one."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return App()
+    found = context.find_object(App)
+    if found is None:
+        found = context.ensure_object(App)
+    return found
