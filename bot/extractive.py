@@ -21,7 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.eligibility import judge
+from bot.facts import LABELS, PATTERNS, STRICT_KINDS, holds, year_label
 from bot.models import Source, Support
+from bot.query import AnalysedQuery, FactKind
+from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
 
@@ -29,20 +33,6 @@ from knowledge.models import Chunk, SearchHit
 # chunks answer many questions: keep the last CHUNK_CACHE_SIZE chunks' analyses in memory.
 CHUNK_CACHE_SIZE = 4096
 
-# What kind of fact a question asks for, and what a sentence holding that fact looks like.
-_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"(얼마|금액|한도|지원금|예산|자금|how much|amount|budget)", re.I),
-     re.compile(r"\d[\d,.]*\s*(조|억|천만|만)?\s*원|\d\s*(조|억)")),
-    (re.compile(r"(몇\s*(명|개|곳|팀|개사|건|社)|인원|규모|how many)", re.I),
-     re.compile(r"\d[\d,]*\s*(명|개사|개|곳|팀|건)")),
-    (re.compile(r"(나이|몇\s*살|연령|age)", re.I), re.compile(r"\d+\s*세|만\s*\d+")),
-    (re.compile(r"(비율|비중|퍼센트|%|percent|share)", re.I), re.compile(r"\d+(\.\d+)?\s*%")),
-    (re.compile(r"(언제|기간|마감|일정|날짜|시기|몇\s*월|when|deadline)", re.I),
-     re.compile(r"\d+월|\d+일|\d{4}-\d{2}|\d{4}년|연중|수시|매년")),
-    (re.compile(r"(연락|문의|전화|홈페이지|사이트|누리집|주소|어디서|어디에|website|contact|phone)",
-                re.I),
-     re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.com|\b1357\b|\d{2,4}-\d{3,4}-\d{4}")),
-]
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
@@ -53,6 +43,8 @@ class ScoredSentence:
     score: float
     hit_index: int
     terms: frozenset[str]
+    about: float = 1.0  # share of the question's subject terms in the sentence or its heading
+    year: int | None = None  # the year its fact refers to (bot/timeframe.py)
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -90,6 +82,8 @@ class ChunkAnalysis:
     sentences: list[str]
     terms: list[frozenset[str]]
     head_terms: frozenset[str]
+    section_terms: frozenset[str] = frozenset()
+    title_terms: frozenset[str] = frozenset()
 
 
 class ExtractiveAnswerer:
@@ -112,32 +106,32 @@ class ExtractiveAnswerer:
         todo = [c for c, k in zip(chunks, keys, strict=True) if k not in found]
         if todo:
             split = [self.analyzer.sentences(c.text) for c in todo]
-            heads = [f"{c.title} {c.section}" for c in todo]
             # one Kiwi call for every sentence and heading (much faster than one each)
             analysed = iter(self.analyzer.terms_batch(
-                [text for head, sents in zip(heads, split, strict=True)
-                 for text in (head, *sents)]))
+                [text for chunk, sents in zip(todo, split, strict=True)
+                 for text in (chunk.title, chunk.section or ".", *sents)]))
             with self._cache_lock:
                 for chunk, sents in zip(todo, split, strict=True):
-                    head = frozenset(next(analysed))
+                    title = frozenset(next(analysed))
+                    section = frozenset(next(analysed))
                     terms = [frozenset(next(analysed)) for _ in sents]
-                    found[(chunk.id, chunk.text)] = analysis = ChunkAnalysis(sents, terms, head)
+                    analysis = ChunkAnalysis(sents, terms, title | section, section, title)
+                    found[(chunk.id, chunk.text)] = analysis
                     self._chunk_cache[(chunk.id, chunk.text)] = analysis
                     while len(self._chunk_cache) > CHUNK_CACHE_SIZE:
                         self._chunk_cache.popitem(last=False)
         return [found[k] for k in keys]
 
     # --- support ---------------------------------------------------------------------------
-    def weights(self, question: str, doc_freq: dict[str, int], n_docs: int,
-                language: str = "ko") -> dict[str, float]:
-        return term_weights(self.analyzer.key_terms_tagged(question), doc_freq, n_docs, language)
+    def weights(self, query: AnalysedQuery, doc_freq: dict[str, int], n_docs: int
+                ) -> dict[str, float]:
+        return term_weights(query.key_terms, doc_freq, n_docs, query.language)
 
-    def assess(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, language: str = "ko",
-               chunk_terms: Mapping[str, list[str]] | None = None) -> Support:
+    def assess(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+               n_docs: int, chunk_terms: Mapping[str, list[str]] | None = None) -> Support:
         """`chunk_terms` (the keyword index's stored terms per chunk id) saves re-analysing the
         top passages; without it they are analysed here."""
-        weights = self.weights(question, doc_freq, n_docs, language)
+        weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
         dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if not hits or not key_terms:
@@ -155,85 +149,237 @@ class ExtractiveAnswerer:
         term_sets = [set(terms) if terms is not None else set(next(analysed)) for terms in known]
         groups = [*term_sets, term_sets[0] | term_sets[1]] if len(term_sets) > 1 else term_sets
         for terms in groups:
-            found = [t for t in key_terms if t in terms]
+            found = [t for t in key_terms if self.analyzer.has_term(terms, t)]
             coverage = sum(weights[t] for t in found) / total
             if coverage > best:
-                best, best_missing = coverage, [t for t in key_terms if t not in terms]
+                best = coverage
+                best_missing = [t for t in key_terms if not self.analyzer.has_term(terms, t)]
         supported = best >= self.min_coverage and (dense >= self.min_dense or best >= 0.8)
         return Support(coverage=round(best, 4), dense=round(dense, 4), key_terms=key_terms,
                        missing_terms=best_missing, supported=supported)
 
     # --- answer ----------------------------------------------------------------------------
-    def select(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, max_hits: int = 4, language: str = "ko") -> list[ScoredSentence]:
-        weights = self.weights(question, doc_freq, n_docs, language)
+    def candidates(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+                   n_docs: int, max_hits: int = 5) -> list[ScoredSentence]:
+        """Every distinct sentence of the top passages, scored (best first)."""
+        weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
         total = sum(weights.values()) or 1.0
-        wanted = [pattern for cue, pattern in _CUES if cue.search(question)]
+        subject = [t for t in query.subject_terms if t in weights]
+        subject_total = sum(weights[t] for t in subject) or 1.0
+        has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
-        candidates: list[tuple[int, str, frozenset[str]]] = []
         analyses = self._analyse([h.chunk for h in hits[:max_hits]])
+        names = self.analyzer.typos.names
         for index, analysis in enumerate(analyses):
+            hit, context = hits[index], analysis.head_terms
+            # the title speaks for a sentence only when it names no other programme
+            title_names = {t for t in analysis.title_terms if t in names}
+            title_ok = title_names <= set(subject)
+            local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
             for sentence, terms in zip(analysis.sentences, analysis.terms, strict=True):
                 norm = re.sub(r"\s+", "", sentence)
-                if len(norm) >= 8 and norm not in seen:
-                    seen.add(norm)
-                    candidates.append((index, sentence, terms))
-        contexts = [a.head_terms for a in analyses]
-        for index, sentence, terms in candidates:
-            hit, context = hits[index], contexts[index]
-            own = sum(weights[t] for t in key_terms if t in terms) / total
-            ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
-            score = own + 0.35 * ctx
-            if any(pattern.search(sentence) for pattern in wanted):
-                score += 0.3
-            if _META.search(sentence):
-                score *= 0.3  # "이 문서는 ..." describes the document, not the programme
-            if _REMINDER_SECTION.search(hit.chunk.section):
-                score *= 0.5  # generic "check the current call" sections
-            score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
-            scored.append(ScoredSentence(sentence, score, index, terms))
+                if len(norm) < 8 or norm in seen:
+                    continue
+                seen.add(norm)
+                own = sum(weights[t] for t in key_terms if has(terms, t)) / total
+                ctx = sum(weights[t] for t in key_terms
+                          if has(context, t) and not has(terms, t)) / total
+                about = (sum(weights[t] for t in subject if has(terms, t) or has(local, t))
+                         / subject_total) if subject else 1.0
+                score = own + 0.35 * ctx
+                if query.kinds and holds(query.kinds[0], sentence) \
+                        and query.kinds[0] in PATTERNS:
+                    score += 0.3
+                if _META.search(sentence):
+                    score *= 0.3  # "이 문서는 ..." describes the document, not the programme
+                if _REMINDER_SECTION.search(hit.chunk.section):
+                    score *= 0.5  # generic "check the current call" sections
+                score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
+                year = sentence_year(sentence, hit.chunk.section, hit.chunk.facts_as_of)
+                scored.append(ScoredSentence(sentence, score, index, terms, about, year))
         scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def respond(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+                n_docs: int) -> Reply | None:
+        """The extractive reply, or None when nothing in the passages is about the question."""
+        scored = self.candidates(query, hits, doc_freq, n_docs)
         if not scored:
-            return []
-        chosen = [scored[0]]
-        covered = set(scored[0].terms)
-        for cand in scored[1:]:
-            if len(chosen) >= self.max_sentences:
+            return None
+        about = [s for s in scored if s.about >= 0.5] or []
+        if not about:
+            return None
+        if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
+            return self._verdict(query, hits, about)
+        strict = [k for k in query.kinds if k in STRICT_KINDS]
+        pool = about
+        if strict:
+            kind = strict[0]
+            pool = [s for s in about if holds(kind, s.text)]
+            if not pool:
+                return self._missing(query, hits, about, kind)
+        elif query.kind is FactKind.HOW_TO_APPLY:
+            pool = [s for s in about if holds(FactKind.HOW_TO_APPLY, s.text)] or about
+        elif query.kind is FactKind.ELIGIBILITY:
+            pool = [s for s in about if holds(FactKind.ELIGIBILITY, s.text)] or about
+        if query.year is not None:
+            same = [s for s in pool if s.year == query.year
+                    or query.year in years_mentioned(s.text)]
+            if not same:
+                return self._year_missing(query, hits, pool)
+            pool = same
+        chosen = self._choose(query, pool)
+        return self._compose(query, hits, chosen)
+
+    def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The first line: among the sentences scoring near the best, the most recent year.
+        Then at most `max_sentences - 1` more that add a key term or the asked kind."""
+        best = pool[0].score
+        near = [s for s in pool if s.score >= 0.6 * best]
+        first = max(near, key=lambda s: (s.year or 0, s.score)) if query.year is None else pool[0]
+        chosen = [first]
+        covered = set(first.terms)
+        wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or not query.kinds
+        limit = self.max_sentences if wide else min(2, self.max_sentences)
+        for cand in pool:
+            if len(chosen) >= limit or cand.score < (0.55 if wide else 0.75) * best:
                 break
-            if cand.score < 0.55 * scored[0].score:
-                break
-            adds = {t for t in key_terms if t in cand.terms and t not in covered}
-            if adds or cand.score >= 0.85 * scored[0].score:
+            if cand is first:
+                continue
+            if not wide and cand.year is not None and first.year is not None \
+                    and cand.year < first.year:
+                continue  # an older year's figure only when it helps (lists, differences)
+            adds = {t for t in query.key_terms if t in cand.terms and t not in covered}
+            if adds or cand.score >= 0.9 * best:
                 chosen.append(cand)
                 covered |= cand.terms
         return chosen
 
-    def compose(self, question: str, hits: list[SearchHit], chosen: list[ScoredSentence],
-                language: str) -> tuple[str, list[Source]]:
+    def _verdict(self, query: AnalysedQuery, hits: list[SearchHit],
+                 about: list[ScoredSentence]) -> Reply:
+        rulings = [(s, judge(s.text, query.founder)) for s in about]
+        ruled = [(s, r) for s, r in rulings if r is not None]
+        if not ruled:
+            return self._missing(query, hits, about, FactKind.ELIGIBILITY)
+        top = max(s.score for s, _ in ruled)
+        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
+        sentence, ruling = max(near, key=lambda p: (p[0].year or 0, p[0].score))
+        word = prompts.VERDICT[ruling.verdict][query.language]
+        return self._compose(query, hits, [sentence], lead=word)
+
+    def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
+                 about: list[ScoredSentence], kind: FactKind) -> Reply:
+        detail = LABELS[kind][query.language]
+        text = prompts.DETAIL_MISSING[query.language].format(
+            subject=self.subject_label(query, hits), detail=detail)
+        return self._with_nearest(query, hits, about, text)
+
+    def _year_missing(self, query: AnalysedQuery, hits: list[SearchHit],
+                      pool: list[ScoredSentence]) -> Reply:
+        assert query.year is not None
+        dated = [s for s in pool if s.year is not None]
+        latest = max((s.year for s in dated), default=None)
+        text = prompts.YEAR_MISSING[query.language].format(
+            subject=self.subject_label(query, hits), year=query.year)
+        if latest is not None:
+            text += " " + prompts.LATEST_YEAR[query.language].format(year=latest)
+            near = [s for s in dated if s.year == latest]
+            return self._with_nearest(query, hits, near, text)
+        return self._with_nearest(query, hits, pool, text)
+
+    def _with_nearest(self, query: AnalysedQuery, hits: list[SearchHit],
+                      nearest: list[ScoredSentence], text: str) -> Reply:
+        """"자료에는 ... 없습니다" first, then a labelled 참고 with the nearest facts."""
+        picked = sorted(nearest[:2], key=lambda s: -(s.year or 0))[:2]
+        reply = self._compose(query, hits, picked, reminder=False)
+        body = "\n".join(f"• {line}" for line in reply.lines)
+        reply.text = f"{text}\n\n{prompts.NEAREST_LABEL[query.language]}\n{body}"
+        reply.missing = True
+        return reply
+
+    def subject_label(self, query: AnalysedQuery, hits: list[SearchHit]) -> str:
+        """The subject as the founder wrote it ("충북창경"), else the best passage's title."""
+        words = []
+        for word in query.text.split():
+            clean = _PARTICLE.sub("", word.strip("?!.,\"'"))
+            lowered = clean.lower()
+            if clean and any(t in lowered or lowered in t for t in query.subject_terms
+                             if len(t) >= 2) and clean not in words:
+                words.append(clean)
+        return " ".join(words[:3]) if words else (hits[0].chunk.title if hits else "")
+
+    def _compose(self, query: AnalysedQuery, hits: list[SearchHit],
+                 chosen: list[ScoredSentence], *, lead: str = "",
+                 reminder: bool = True) -> Reply:
         """Answer text with [n] markers, and the numbered sources it cites."""
-        numbers: dict[tuple[str, str], int] = {}
+        language = query.language
+        numbers: dict[tuple[str, str, str], int] = {}
         sources: list[Source] = []
-        parts: list[str] = []
+        lines: list[str] = []
         for sentence in chosen:
             hit = hits[sentence.hit_index]
-            key = (hit.chunk.doc_id, hit.chunk.section)
+            url, urls = sentence_source(hit.chunk, sentence.text)
+            key = (hit.chunk.doc_id, hit.chunk.section, url)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
-                sources.append(source_from_hit(numbers[key], hit))
-            parts.append(f"{sentence.text} [{numbers[key]}]")
-        lead = prompts.EXTRACTIVE_LEAD[language]
-        body = "\n".join(f"• {p}" for p in parts) if len(parts) > 1 else parts[0]
-        text = f"{lead}\n{body}" if lead else body
-        if any(needs_call_reminder(s.category) for s in sources):
+                sources.append(source_from_hit(numbers[key], hit, url=url, urls=urls))
+            text = sentence.text
+            if sentence.year is not None and str(sentence.year) not in text:
+                text = f"({year_label(sentence.year, language)}) {text}"
+            lines.append(f"{text} [{numbers[key]}]")
+        head = prompts.EXTRACTIVE_LEAD[language]
+        if lead:
+            first = f"{lead} {lines[0]}"
+            body = "\n".join([first, *(f"• {p}" for p in lines[1:])])
+        else:
+            body = "\n".join(f"• {p}" for p in lines) if len(lines) > 1 else lines[0]
+        text = f"{head}\n{body}" if head else body
+        if reminder and any(needs_call_reminder(s.category) for s in sources):
             text += "\n\n" + prompts.CHECK_CURRENT_CALL[language]
-        return text, sources
+        return Reply(text=text, sources=sources, lines=lines)
 
 
-def source_from_hit(number: int, hit: SearchHit) -> Source:
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|야)$")
+
+
+@dataclass
+class Reply:
+    """An extractive reply: `missing` when the subject was found but not the asked detail."""
+
+    text: str
+    sources: list[Source]
+    lines: list[str]
+    missing: bool = False
+
+
+def sentence_source(chunk: Chunk, sentence: str) -> tuple[str, list[str]]:
+    """The URL a sentence's fact came from, and the document's list when that is unknown.
+
+    Chunks record where each span of their text came from (`Chunk.url_spans`, from the
+    corpus's `<!-- source: n -->` and `[출처 n]` markers); without a span, a chunk whose document
+    has a single source uses it, and one with several sources gives the list instead."""
+    spans = chunk.url_spans
+    if spans:
+        at = chunk.text.find(sentence[:40])
+        if at >= 0:
+            url = ""
+            for offset, span_url in spans:
+                if offset <= at:
+                    url = span_url
+            if url:
+                return url, []
+    if len(chunk.urls) > 1:
+        return "", list(chunk.urls)
+    return chunk.url, []
+
+
+def source_from_hit(number: int, hit: SearchHit, *, url: str | None = None,
+                    urls: list[str] | None = None) -> Source:
     c = hit.chunk
-    return Source(number=number, title=c.title, section=c.section, source=c.source, url=c.url,
+    return Source(number=number, title=c.title, section=c.section, source=c.source,
+                  url=c.url if url is None else url, urls=urls or [],
                   score=round(hit.score, 4), chunk_id=c.id, doc_id=c.doc_id,
                   facts_as_of=c.facts_as_of, category=c.category)
 

@@ -1,0 +1,81 @@
+"""What a sentence holding each kind of fact looks like, and how to name a missing one.
+
+`holds(kind, sentence)` is the test the extractive answerer uses to quote only sentences that
+answer the asked kind of fact. Kinds in `STRICT_KINDS` have a recognisable shape (a sum of
+money, a phone number, ...): when no sentence about the subject has that shape, the documents
+hold the subject but not the detail, and the answer says so instead of quoting a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.query import FactKind
+
+_MONEY = r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|천만|만)\s*)?원|\d\s*(?:조|억)(?!\s*년)"
+_DAY = r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}\.\s*\d{1,2}\."
+
+PATTERNS: dict[FactKind, re.Pattern[str]] = {
+    FactKind.AMOUNT: re.compile(_MONEY),
+    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)"),
+    FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
+    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+"),
+    FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|까지"),
+    FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
+    FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
+                                  r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"
+                                  r"\d+\s*년(?:\s*동안)?\s*최대|기간은"),
+    FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|[가-힣\d]+(?:로|길)\s*\d+|"
+                               r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)"),
+    FactKind.PHONE: re.compile(r"\d{2,4}-\d{3,4}-\d{4}|(?<!\d)1357(?!\d)|(?<!\d)\d{4}-\d{4}(?!\d)"),
+    FactKind.FAX: re.compile(r"팩스|fax", re.I),
+    FactKind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    FactKind.URL: re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.co\.kr|\.re\.kr|\.ac\.kr|"
+                             r"\.com\b|\.net\b|\.kr\b", re.I),
+    FactKind.PERSON: re.compile(r"[가-힣]{2,4}\s*(?:센터장|원장|이사장|대표이사|청장|본부장|장관|"
+                                r"지사|시장|총장|단장)(?:은|는|이|가|을|이다|으로)|"
+                                r"(?:센터장|원장|이사장|대표이사|청장|본부장|단장)(?:은|는)\s*[가-힣]{2,4}"),
+    FactKind.HOW_TO_APPLY: re.compile(r"신청|접수|제출|추천|참여할\s*수|지원할\s*수|온라인|"
+                                      r"누리집|운영사|투자\s*협의"),
+    FactKind.ELIGIBILITY: re.compile(r"대상|이내|이하|이상|초과|요건|자격|제외|신청할\s*수|"
+                                     r"가능|제한|조건"),
+    FactKind.DEFINITION: re.compile(r"(?:은|는|란|이란)\s.{4,}(?:이다|말한다|뜻한다|가리킨다|"
+                                    r"방식이다|사업이다|제도이다|프로그램이다|기관이다|펀드이다)"),
+}
+
+STRICT_KINDS = frozenset({
+    FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT, FactKind.DEADLINE,
+    FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
+    FactKind.EMAIL, FactKind.URL, FactKind.PERSON,
+})
+
+# The detail in "자료에는 ○○의 △△ 정보가 없습니다".
+LABELS: dict[FactKind, dict[str, str]] = {
+    FactKind.AMOUNT: {"ko": "금액", "en": "amount"},
+    FactKind.COUNT: {"ko": "수(인원·개수)", "en": "number"},
+    FactKind.AGE: {"ko": "나이 기준", "en": "age rule"},
+    FactKind.PERCENT: {"ko": "비율", "en": "percentage"},
+    FactKind.DEADLINE: {"ko": "마감일", "en": "deadline"},
+    FactKind.DATE: {"ko": "날짜·일정", "en": "date"},
+    FactKind.DURATION: {"ko": "기간", "en": "duration"},
+    FactKind.PLACE: {"ko": "주소·위치", "en": "address or location"},
+    FactKind.PHONE: {"ko": "전화번호", "en": "phone number"},
+    FactKind.FAX: {"ko": "팩스 번호", "en": "fax number"},
+    FactKind.EMAIL: {"ko": "이메일 주소", "en": "e-mail address"},
+    FactKind.URL: {"ko": "누리집 주소", "en": "website"},
+    FactKind.PERSON: {"ko": "담당자·대표자 이름", "en": "name of the person in charge"},
+    FactKind.HOW_TO_APPLY: {"ko": "신청 방법", "en": "how to apply"},
+    FactKind.ELIGIBILITY: {"ko": "신청 자격 기준", "en": "eligibility rule"},
+    FactKind.LIST: {"ko": "목록", "en": "list"},
+    FactKind.DEFINITION: {"ko": "설명", "en": "description"},
+    FactKind.DIFFERENCE: {"ko": "차이", "en": "difference"},
+}
+
+
+def holds(kind: FactKind, sentence: str) -> bool:
+    pattern = PATTERNS.get(kind)
+    return pattern is None or bool(pattern.search(sentence))
+
+
+def year_label(year: int, language: str) -> str:
+    return f"{year}년 기준" if language == "ko" else f"as of {year}"
