@@ -1,40 +1,163 @@
-"""Answer evaluation over the hand-written question file (benchmarks/answer_eval/).
+"""Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-For each question the engine's answer is checked three ways:
-- key fact: an answerable question's answer contains at least one of its `key_facts`
-  (compared without whitespace and case, since answers re-flow the documents' spacing);
-- citation: one of the answer's numbered sources is the question's `source_doc`;
-- refusal: the engine refuses (mode `refused`) exactly when the question is not answerable.
+Three parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+in their original format), `tuning` (new questions the answerer may be tuned on) and `heldout`
+(new questions it must never be tuned on, so an over-fitted heuristic shows).
 
-Shares are over answerable questions for the first two (a refusal counts as a miss) and over
-all questions for refusal accuracy. The engine is anything with `answer(question) -> Answer`,
-so the same runner scores the extractive default and the generative mode.
+Every question (or every turn of a three-turn conversation) expects one outcome:
+`answer`, `verdict_yes` / `verdict_no` (an eligibility question with the founder's own
+numbers), `detail_missing` (the documents hold the subject but not the asked detail) or
+`refuse` (the subject is not in the documents, or the question is out of scope). An answer is
+classified as refused (mode `refused`, or a `QuestionError`), detail missing (see
+`says_detail_missing`) or answered; the metrics in `bot.answer_eval_report` compare that with
+the expectation. Key facts are groups: every group must appear in the answer, any one string
+of a group will do (compared without whitespace and case, since answers re-flow the spacing).
+
+The engine is anything with `answer(question, conversation_id=...) -> Answer`, so the same
+runner scores the extractive default and the generative mode. Conversations run turn by turn
+through one conversation id; single questions run without one (no history).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import statistics
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from bot.models import Answer, AnswerMode, QuestionError
 
-DEFAULT_QUESTIONS = (Path(__file__).resolve().parent.parent / "benchmarks" / "answer_eval"
-                     / "questions.jsonl")
+QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "answer_eval"
+DEFAULT_QUESTIONS = QUESTIONS_DIR / "questions.jsonl"  # the old 92 (part `old`)
+PARTS: dict[str, Path] = {
+    "old": DEFAULT_QUESTIONS,
+    "tuning": QUESTIONS_DIR / "questions_tuning.jsonl",
+    "heldout": QUESTIONS_DIR / "questions_heldout.jsonl",
+}
+EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
+
+# The answerer's "subject found, detail missing" answers: any of these modes, or a first line
+# saying so in the documents' voice ("자료에는 ○○의 △△ 정보가 없습니다", "The documents do not
+# give ..."). The modes are what the trust branch may add; the text rule catches answers that
+# say it before a mode exists.
+DETAIL_MISSING_MODES = frozenset({"detail_missing", "partial"})
+_KO_MISSING = re.compile(r"^\W*(?:제공된\s*)?(?:자료|문서)(?:에는|에서는)\s.*?"
+                         r"(?:없습니다|없어요|나와 있지 않|확인되지 않|담겨 있지 않|"
+                         r"포함되어 있지 않|찾을 수 없)")
+_EN_MISSING = re.compile(r"^\W*(?:the\s+)?(?:provided\s+)?(?:documents?|sources?|materials?)"
+                         r"\b[^.\n]*?\b(?:do not|don't|does not|doesn't|did not|have no|"
+                         r"contain no|give no)\b", re.IGNORECASE)
+# Verdicts, read from the answer's first sentence: a leading yes/no word wins; otherwise
+# phrases, "no" ones first because "신청할 수 없" contains "신청할 수".
+_LEAD_NO = re.compile(r"^\W*(?:아니요|아니오|아뇨|no)(?=[\s,.!]|$)", re.IGNORECASE)
+_LEAD_YES = re.compile(r"^\W*(?:네|예|yes)(?=[\s,.!]|$)", re.IGNORECASE)
+_NO = re.compile(r"(?:신청|지원|참여|입교|받을|가입|만들)\S*\s*수\s*없|대상이\s*아닙|"
+                 r"해당하지\s*않|어렵습니다|불가|안\s*됩니다|not eligible|cannot|can't|"
+                 r"(?:do|does|did)\s*(?:not|n't)\s*qualify|ineligible", re.IGNORECASE)
+_YES = re.compile(r"수\s*있습니다|수\s*있어요|가능합니다|가능해요|대상입니다|해당합니다|"
+                  r"eligible|qualif|you can\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?。](?=\s|$)|\n|$)", re.DOTALL)
 
 
 class AnswerEvalError(Exception):
-    """The question file cannot be used; the message says where and why."""
+    """A question file cannot be used; the message says where and why."""
 
 
-class AnswerQuestion(BaseModel):
+class Expected(StrEnum):
+    ANSWER = "answer"
+    VERDICT_YES = "verdict_yes"
+    VERDICT_NO = "verdict_no"
+    DETAIL_MISSING = "detail_missing"
+    REFUSE = "refuse"
+
+    @property
+    def answerable(self) -> bool:
+        """The documents hold what is asked: the bot should answer."""
+        return self in (Expected.ANSWER, Expected.VERDICT_YES, Expected.VERDICT_NO)
+
+
+class Outcome(StrEnum):
+    ANSWERED = "answered"
+    DETAIL_MISSING = "detail_missing"
+    REFUSED = "refused"
+
+
+class EvalTurn(BaseModel):
+    question: str = Field(min_length=1)
+    expected: Expected
+    key_facts: list[list[str]] = Field(
+        default_factory=list, description="Every group must appear; any string of a group.")
+    source_docs: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("key_facts", mode="before")
+    @classmethod
+    def _groups(cls, value: object) -> object:
+        """A bare string is a group of one."""
+        if isinstance(value, list):
+            return [[v] if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvalTurn:
+        if any(not group or not all(s.strip() for s in group) for group in self.key_facts):
+            raise ValueError("key_facts has an empty group or string")
+        if self.expected.answerable and not (self.key_facts and self.source_docs):
+            raise ValueError(f"expected {self.expected.value} needs key_facts and source_docs")
+        if self.expected is Expected.DETAIL_MISSING and not self.source_docs:
+            raise ValueError("expected detail_missing needs the subject's source_docs")
+        if self.expected is Expected.REFUSE and self.key_facts:
+            raise ValueError("expected refuse takes no key_facts")
+        return self
+
+
+class EvalItem(BaseModel):
+    """One question, or one conversation of several turns."""
+
+    id: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    turns: list[EvalTurn] = Field(min_length=1)
+    note: str = ""
+
+    @property
+    def question(self) -> str:
+        """The (first) question, for benchmarks that only need the text."""
+        return self.turns[0].question
+
+
+class NewItemRow(BaseModel):
+    """A line of questions_tuning.jsonl / questions_heldout.jsonl."""
+
+    id: str
+    kind: str
+    question: str | None = None
+    expected: Expected | None = None
+    key_facts: list[str | list[str]] = Field(default_factory=list)
+    source_docs: list[str] = Field(default_factory=list)
+    turns: list[EvalTurn] | None = None
+    note: str = ""
+
+    def item(self) -> EvalItem:
+        if self.turns is not None:
+            if self.question is not None:
+                raise ValueError("give either question or turns, not both")
+            return EvalItem(id=self.id, kind=self.kind, turns=self.turns, note=self.note)
+        if self.question is None or self.expected is None:
+            raise ValueError("a question needs question and expected (or turns)")
+        turn = EvalTurn(question=self.question, expected=self.expected,
+                        key_facts=self.key_facts, source_docs=self.source_docs, note=self.note)
+        return EvalItem(id=self.id, kind=self.kind, turns=[turn], note=self.note)
+
+
+class OldItemRow(BaseModel):
+    """A line of the old questions.jsonl: `key_facts` are alternatives (any one will do)."""
+
     id: str
     question: str
     answerable: bool
@@ -42,142 +165,164 @@ class AnswerQuestion(BaseModel):
     source_doc: str | None = None
     category: str = ""
 
-
-class Engine(Protocol):
-    def answer(self, question: str) -> Answer: ...
-
-
-class QuestionOutcome(BaseModel):
-    id: str
-    answerable: bool
-    mode: str
-    refused: bool
-    refusal_correct: bool
-    has_key_fact: bool | None = Field(None, description="None for unanswerable questions.")
-    cites_source: bool | None = Field(None, description="None for unanswerable questions.")
-    cited: list[str] = Field(default_factory=list, description="File names of the sources.")
-    seconds: float = 0.0
-    error: str | None = None
+    def item(self) -> EvalItem:
+        if self.answerable:
+            kind, expected = "old_answer", Expected.ANSWER
+        else:
+            kind = "old_off_topic" if self.category == "off-topic" else "old_near_miss"
+            expected = Expected.REFUSE
+        turn = EvalTurn(question=self.question, expected=expected,
+                        key_facts=[self.key_facts] if self.key_facts else [],
+                        source_docs=[self.source_doc] if self.source_doc else [])
+        return EvalItem(id=self.id, kind=kind, turns=[turn])
 
 
-class ModeReport(BaseModel):
-    mode: str
-    questions: int
-    answerable: int
-    unanswerable: int
-    key_fact_share: float = Field(description="Answerable questions answered with a key fact.")
-    citation_share: float = Field(description="Answerable questions citing the right document.")
-    refusal_accuracy: float = Field(description="Questions refused exactly when unanswerable.")
-    false_refusals: int = Field(description="Answerable questions that were refused.")
-    false_answers: int = Field(description="Unanswerable questions that got an answer.")
-    answered_key_fact_share: float | None = Field(
-        None, description="Among answerable questions that were answered: share with a key fact.")
-    median_seconds: float
-    outcomes: list[QuestionOutcome]
-
-
-class AnswerEvalReport(BaseModel):
-    questions_file: str
-    modes: list[ModeReport]
-    skipped: list[dict[str, str]] = Field(default_factory=list)
-
-
-def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[AnswerQuestion]:
+def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalItem]:
+    """Read a question file in either format (old lines have `answerable`)."""
     if not path.is_file():
         raise AnswerEvalError(f"질문 파일이 없습니다 (missing question file): {path}")
-    questions: list[AnswerQuestion] = []
+    items: list[EvalItem] = []
+    seen: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            q = AnswerQuestion.model_validate(json.loads(line))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise AnswerEvalError(f"{path}:{number}: {str(exc).splitlines()[0]}") from None
-        if q.answerable and not (q.key_facts and q.source_doc):
-            raise AnswerEvalError(f"{path}:{number}: answerable question {q.id} needs key_facts "
-                                  "and source_doc")
-        questions.append(q)
-    if not questions:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("a line must be a JSON object")
+            model = OldItemRow if "answerable" in row else NewItemRow
+            item = model.model_validate(row).item()
+        except (json.JSONDecodeError, ValidationError, ValueError) as exc:
+            raise AnswerEvalError(f"{path}:{number}: {_first_error(exc)}") from None
+        if item.id in seen:
+            raise AnswerEvalError(f"{path}:{number}: duplicate id {item.id}")
+        seen.add(item.id)
+        items.append(item)
+    if not items:
         raise AnswerEvalError(f"질문이 없습니다 (no questions): {path}")
-    return questions
+    return items
 
 
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        return f"{where}: {err['msg']}" if where else err["msg"]
+    return str(exc).splitlines()[0]
+
+
+# --- scoring one answer ------------------------------------------------------------------------
 def _norm(text: str) -> str:
     return _SPACE.sub("", text).lower()
 
 
 def contains_key_fact(answer_text: str, key_facts: list[str]) -> bool:
+    """At least one of the alternatives appears (whitespace and case ignored)."""
     text = _norm(answer_text)
     return any(_norm(fact) in text for fact in key_facts if fact.strip())
 
 
-def score_answer(question: AnswerQuestion, answer: Answer, seconds: float = 0.0) -> QuestionOutcome:
-    refused = answer.mode is AnswerMode.REFUSED
-    cited = [Path(s.source).name for s in answer.sources]
-    outcome = QuestionOutcome(id=question.id, answerable=question.answerable,
-                              mode=answer.mode.value, refused=refused,
-                              refusal_correct=refused != question.answerable, cited=cited,
-                              seconds=round(seconds, 4))
-    if question.answerable:
-        outcome.has_key_fact = not refused and contains_key_fact(answer.answer,
-                                                                 question.key_facts)
-        outcome.cites_source = not refused and question.source_doc in cited
-    return outcome
+def contains_key_facts(answer_text: str, groups: list[list[str]]) -> bool:
+    """Every group has at least one alternative in the text."""
+    return all(contains_key_fact(answer_text, group) for group in groups)
 
 
-def evaluate_answers(engine: Engine, questions: list[AnswerQuestion], mode: str, *,
-                     progress: Callable[[int, int], None] | None = None) -> ModeReport:
-    outcomes: list[QuestionOutcome] = []
-    for number, q in enumerate(questions, 1):
-        started = time.perf_counter()
-        try:
-            answer = engine.answer(q.question)
-        except QuestionError as exc:  # counts as a refusal: the user got no answer
-            outcomes.append(QuestionOutcome(
-                id=q.id, answerable=q.answerable, mode="error", refused=True,
-                refusal_correct=not q.answerable, has_key_fact=False if q.answerable else None,
-                cites_source=False if q.answerable else None, error=exc.message))
-            continue
-        outcomes.append(score_answer(q, answer, time.perf_counter() - started))
+def first_sentence(text: str) -> str:
+    stripped = text.strip()
+    match = _FIRST_SENTENCE.match(stripped)
+    return (match.group(0) if match else stripped).strip()
+
+
+def says_detail_missing(text: str) -> bool:
+    """The answer opens by saying the documents lack the asked detail."""
+    head = first_sentence(text)
+    return bool(_KO_MISSING.search(head) or _EN_MISSING.search(head))
+
+
+def detect_verdict(text: str) -> str | None:
+    """"yes", "no" or None, from the first sentence of the answer."""
+    head = first_sentence(text)
+    if _LEAD_NO.search(head):
+        return "no"
+    if _LEAD_YES.search(head):
+        return "yes"
+    if _NO.search(head):
+        return "no"
+    if _YES.search(head):
+        return "yes"
+    return None
+
+
+def classify(answer: Answer) -> Outcome:
+    mode = str(answer.mode.value if isinstance(answer.mode, AnswerMode) else answer.mode)
+    if mode == AnswerMode.REFUSED.value:
+        return Outcome.REFUSED
+    if mode in DETAIL_MISSING_MODES or says_detail_missing(answer.answer):
+        return Outcome.DETAIL_MISSING
+    return Outcome.ANSWERED
+
+
+class TurnOutcome(BaseModel):
+    id: str = Field(description="Item id; conversations have one row per turn.")
+    turn: int = 1
+    kind: str
+    expected: Expected
+    outcome: Outcome
+    mode: str
+    key_fact: bool | None = Field(None, description="None when the turn has no key facts.")
+    right_document: bool | None = Field(None, description="None unless an answer is expected.")
+    verdict: str | None = Field(None, description="Detected yes/no (eligibility questions).")
+    cited: list[str] = Field(default_factory=list, description="File names of the sources.")
+    seconds: float = 0.0
+    answer_head: str = Field("", description="The answer's first 200 characters.")
+    error: str | None = None
+
+
+def score_turn(item: EvalItem, index: int, answer: Answer | None, seconds: float = 0.0,
+               error: str | None = None) -> TurnOutcome:
+    """Score one turn; `answer` None means the engine raised `QuestionError` (`error`)."""
+    turn = item.turns[index]
+    if answer is None:
+        outcome, mode, text, cited = Outcome.REFUSED, "error", "", []
+    else:
+        outcome, mode, text = classify(answer), answer.mode.value, answer.answer
+        cited = [Path(s.source).name for s in answer.sources]
+    expected = turn.expected
+    result = TurnOutcome(id=item.id, turn=index + 1, kind=item.kind, expected=expected,
+                         outcome=outcome, mode=mode, cited=cited, seconds=round(seconds, 4),
+                         answer_head=text[:200], error=error)
+    if turn.key_facts and expected is not Expected.REFUSE:
+        # a detail-missing answer is scored on its facts too (e.g. the latest covered year)
+        wanted = Outcome.DETAIL_MISSING if expected is Expected.DETAIL_MISSING else \
+            Outcome.ANSWERED
+        result.key_fact = outcome is wanted and contains_key_facts(text, turn.key_facts)
+    if expected.answerable:
+        result.right_document = outcome is Outcome.ANSWERED and any(
+            doc in cited for doc in turn.source_docs)
+    if expected in (Expected.VERDICT_YES, Expected.VERDICT_NO) and outcome is Outcome.ANSWERED:
+        result.verdict = detect_verdict(text)
+    return result
+
+
+# --- running -----------------------------------------------------------------------------------
+class Engine(Protocol):
+    def answer(self, question: str, *, conversation_id: str | None = None) -> Answer: ...
+
+
+def run_items(engine: Engine, items: list[EvalItem], *, part: str,
+              progress: Callable[[int, int], None] | None = None) -> list[TurnOutcome]:
+    """Ask every item; a conversation's turns go through one conversation id, in order."""
+    outcomes: list[TurnOutcome] = []
+    for number, item in enumerate(items, 1):
+        conversation = f"eval-{part}-{item.id}" if len(item.turns) > 1 else None
+        for index, turn in enumerate(item.turns):
+            started = time.perf_counter()
+            try:
+                answer = engine.answer(turn.question, conversation_id=conversation)
+            except QuestionError as exc:  # counts as a refusal: the user got no answer
+                outcomes.append(score_turn(item, index, None, error=exc.message))
+                continue
+            outcomes.append(score_turn(item, index, answer, time.perf_counter() - started))
         if progress:
-            progress(number, len(questions))
-    return summarise(mode, outcomes)
-
-
-def summarise(mode: str, outcomes: list[QuestionOutcome]) -> ModeReport:
-    answerable = [o for o in outcomes if o.answerable]
-    unanswerable = [o for o in outcomes if not o.answerable]
-    answered = [o for o in answerable if not o.refused]
-
-    def share(items: list[QuestionOutcome], test: Callable[[QuestionOutcome], bool]) -> float:
-        return round(sum(map(test, items)) / len(items), 4) if items else 0.0
-
-    return ModeReport(
-        mode=mode, questions=len(outcomes), answerable=len(answerable),
-        unanswerable=len(unanswerable),
-        key_fact_share=share(answerable, lambda o: bool(o.has_key_fact)),
-        citation_share=share(answerable, lambda o: bool(o.cites_source)),
-        refusal_accuracy=share(outcomes, lambda o: o.refusal_correct),
-        false_refusals=sum(o.refused for o in answerable),
-        false_answers=sum(not o.refused for o in unanswerable),
-        answered_key_fact_share=share(answered, lambda o: bool(o.has_key_fact))
-        if answered else None,
-        median_seconds=round(statistics.median(o.seconds for o in outcomes), 4),
-        outcomes=outcomes,
-    )
-
-
-def answers_table(report: AnswerEvalReport):
-    """A rich table of the modes side by side (for `startupbot eval --answers`)."""
-    from rich.table import Table
-
-    table = Table(title=f"answer evaluation: {Path(report.questions_file).name}")
-    for col in ("mode", "questions", "key fact", "right document", "refusal accuracy",
-                "false refusals", "false answers", "median s"):
-        table.add_column(col, justify="left" if col == "mode" else "right")
-    for m in report.modes:
-        table.add_row(m.mode, f"{m.questions} ({m.unanswerable} unanswerable)",
-                      f"{m.key_fact_share:.3f}", f"{m.citation_share:.3f}",
-                      f"{m.refusal_accuracy:.3f}", str(m.false_refusals), str(m.false_answers),
-                      f"{m.median_seconds:.3f}")
-    return table
+            progress(number, len(items))
+    return outcomes

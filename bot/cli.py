@@ -287,6 +287,8 @@ def search(
 
 @app.command("eval")
 def eval_command(
+    target: Annotated[str | None, typer.Argument(
+        help="`answers`: the answer evaluation (same as --answers).")] = None,
     dataset: Annotated[Path | None, typer.Option(
         "--dataset", help="Retrieval dataset folder (passages.jsonl + questions.jsonl).")] = None,
     answers: Annotated[bool, typer.Option(
@@ -298,7 +300,11 @@ def eval_command(
     limit: Annotated[int | None, typer.Option("--limit", min=1,
                                               help="Only the first N questions.")] = None,
     questions: Annotated[Path | None, typer.Option(
-        "--questions", help="Answer-eval question file (default: the shipped one).")] = None,
+        "--questions", help="Answer-eval question file instead of the shipped parts.")] = None,
+    part: Annotated[list[str] | None, typer.Option(
+        "--part", help="Answer-eval part(s): old, tuning, heldout (default: all three).")] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", help="Pin today's date for the answer eval (default: 2026-12-01).")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Do not read or write data/eval-cache (embeddings).")] = False,
     no_titles: Annotated[bool, typer.Option(
@@ -307,6 +313,10 @@ def eval_command(
     """Measure retrieval (recall@k, MRR, nDCG vs baselines) or answers, in throwaway indexes."""
     from bot import prompts
 
+    if target is not None:
+        if target != "answers":
+            raise fail(prompts.EVAL_NEEDS_TARGET, 2)
+        answers = True
     if (dataset is not None) == answers:  # exactly one of the two
         raise fail(prompts.EVAL_NEEDS_TARGET, 2)
     settings = get_settings()
@@ -314,7 +324,8 @@ def eval_command(
 
     logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
     if answers:
-        _eval_answers(settings, questions, limit=limit, as_json=as_json)
+        _eval_answers(settings, questions, parts=part, today=today, limit=limit,
+                      as_json=as_json)
         return
     from knowledge.evaluation.datasets import DatasetError
     from knowledge.evaluation.report import retrieval_notes, retrieval_table
@@ -341,56 +352,84 @@ def eval_command(
         console.print(line)
 
 
-def _eval_answers(settings: Settings, questions: Path | None, *, limit: int | None,
-                  as_json: bool) -> None:
-    """Answer eval on a throwaway index of the knowledge folder: extractive, then generative
-    when a model is configured (each mode gets settings with or without the model)."""
+def _eval_answers(settings: Settings, questions: Path | None, *, parts: list[str] | None,
+                  today: str | None, limit: int | None, as_json: bool) -> None:
+    """Answer eval on a throwaway index of the knowledge folder, part by part: extractive, then
+    generative when a model is configured (each mode gets settings with or without the model).
+    The date is pinned (settings and STARTUPBOT_TODAY) so "올해" means the same in every run."""
+    import os
     import shutil
     import tempfile
+    from datetime import date
 
     from bot import prompts
-    from bot.answer_eval import (
-        DEFAULT_QUESTIONS,
-        AnswerEvalError,
-        AnswerEvalReport,
-        answers_table,
-        evaluate_answers,
-        load_questions,
-    )
+    from bot.answer_eval import EVAL_TODAY, PARTS, AnswerEvalError, load_questions, run_items
+    from bot.answer_eval_report import AnswerEvalReport, ModeRun, answers_table, part_report
     from ingest.pipeline import Ingestor
     from knowledge.base import KnowledgeBase
 
-    path = questions or DEFAULT_QUESTIONS
     try:
-        items = load_questions(path)[:limit]
+        pinned = date.fromisoformat(today or EVAL_TODAY)
+    except ValueError:
+        raise fail(prompts.EVAL_BAD_TODAY.format(value=today), 2) from None
+    if questions is not None:
+        files = {questions.stem: questions}
+    else:
+        for name in parts or []:
+            if name not in PARTS:
+                raise fail(prompts.EVAL_UNKNOWN_PART.format(part=name, parts=", ".join(PARTS)),
+                           2)
+        files = {name: PARTS[name] for name in (parts or PARTS)}
+    try:
+        loaded = {name: load_questions(path)[:limit] for name, path in files.items()}
     except AnswerEvalError as exc:
         raise fail(str(exc), 2) from None
     tmp = Path(tempfile.mkdtemp(prefix="startupbot-answer-eval-"))
+    previous_today = os.environ.get("STARTUPBOT_TODAY")
+    os.environ["STARTUPBOT_TODAY"] = pinned.isoformat()
     try:
         if not as_json:
             err.print(f"[dim]{prompts.EVAL_INDEXING_CORPUS.format(path=settings.documents_dir)}[/]")
-        local = settings.model_copy(update={"data_dir": tmp / "data", "collection_name": "eval"})
+        local = settings.model_copy(update={"data_dir": tmp / "data", "collection_name": "eval",
+                                            "today": pinned})
         kb = KnowledgeBase(local)
         report = Ingestor(kb).run()
         if not report.ok:
             raise fail(report.summary_ko(), 1)
         offline = local.model_copy(update={"openai_api_key": None, "openai_base_url": None})
-        extractive_kb = KnowledgeBase(offline, analyzer=kb.analyzer, store=kb.store)
-        modes = [evaluate_answers(build_engine(extractive_kb), items, "extractive")]
+        engines = [("extractive", KnowledgeBase(offline, analyzer=kb.analyzer, store=kb.store))]
         skipped = []
         if settings.generation_enabled:
-            modes.append(evaluate_answers(build_engine(kb), items, "generative"))
+            engines.append(("generative", kb))
         else:
             skipped.append({"mode": "generative", "reason": "no model configured"})
             if not as_json:
                 err.print(prompts.EVAL_GENERATIVE_NOT_RUN, markup=False)
-        result = AnswerEvalReport(questions_file=str(path), modes=modes, skipped=skipped)
+        runs = []
+        for mode, mode_kb in engines:
+            engine = build_engine(mode_kb)
+            part_reports = []
+            for name, items in loaded.items():
+                if not as_json:
+                    note = prompts.EVAL_ANSWERING_PART.format(mode=mode, part=name,
+                                                              items=len(items))
+                    err.print(f"[dim]{note}[/]")
+                outcomes = run_items(engine, items, part=name)
+                part_reports.append(part_report(name, str(files[name]), len(items), outcomes))
+            runs.append(ModeRun(mode=mode, parts=part_reports))
+        result = AnswerEvalReport(today=pinned.isoformat(), modes=runs, skipped=skipped)
     finally:
+        if previous_today is None:
+            os.environ.pop("STARTUPBOT_TODAY", None)
+        else:
+            os.environ["STARTUPBOT_TODAY"] = previous_today
         shutil.rmtree(tmp, ignore_errors=True)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        out.print(answers_table(result))
+        console = out if out.is_terminal else Console(width=160)  # piped: do not wrap
+        for table in answers_table(result):
+            console.print(table)
 
 
 app.add_typer(review_app, name="review")

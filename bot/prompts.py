@@ -158,9 +158,13 @@ FALLBACK_NOTICE = {
 
 # --- `startupbot eval` (staff-facing) -----------------------------------------------------------
 EVAL_NEEDS_TARGET = (
-    "평가할 대상을 고르세요: --dataset 폴더 (검색 평가) 또는 --answers (답변 평가). "
-    "(choose --dataset PATH or --answers)"
+    "평가할 대상을 고르세요: --dataset 폴더 (검색 평가) 또는 answers / --answers (답변 평가). "
+    "(choose --dataset PATH or answers)"
 )
+EVAL_UNKNOWN_PART = ("알 수 없는 평가 묶음입니다: {part}. 고를 수 있는 값: {parts} "
+                     "(unknown --part)")
+EVAL_BAD_TODAY = "날짜 형식이 잘못되었습니다: {value} (YYYY-MM-DD로 적어 주세요; bad --today)"
+EVAL_ANSWERING_PART = "답변 평가 중: {mode} · {part} ({items}개 문항)…"
 EVAL_BASELINE_NOT_RUN = (
     "비교 기준선 '{name}'은 실행하지 않았습니다 ({reason}). 설치하려면: {install}\n"
     "(baseline '{name}' was NOT run; install it with the command above)"

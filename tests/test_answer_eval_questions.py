@@ -1,0 +1,80 @@
+"""The shipped answer-eval question files: they parse, ids are unique across the three parts,
+the new questions meet the issue's minimum mix, the held-out third is stratified by kind, and
+every gold key fact is really in its source document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.answer_eval import PARTS, EvalItem, Expected, load_questions
+
+DOCUMENTS = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
+MINIMUM = {"near_miss": 30, "eligibility": 20, "year": 20, "typo": 15, "english": 15,
+           "conversation": 20, "refusal": 1}
+_SPACE = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub("", text).lower()
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[str, list[EvalItem]]:
+    return {name: load_questions(path) for name, path in PARTS.items()}
+
+
+def test_every_part_parses_and_ids_are_unique(parts: dict[str, list[EvalItem]]) -> None:
+    assert len(parts["old"]) == 92, "the old questions stay as they are"
+    ids = [item.id for items in parts.values() for item in items]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+    questions = [t.question for items in parts.values() for item in items for t in item.turns
+                 if item.kind != "conversation"]
+    assert len(questions) == len(set(questions)), "a question appears twice"
+
+
+def test_new_questions_meet_the_minimum_mix(parts: dict[str, list[EvalItem]]) -> None:
+    new = parts["tuning"] + parts["heldout"]
+    assert len(new) >= 120
+    kinds = Counter(item.kind for item in new)
+    assert set(kinds) == set(MINIMUM), kinds
+    for kind, minimum in MINIMUM.items():
+        assert kinds[kind] >= minimum, (kind, kinds[kind])
+    for item in new:
+        expected = {t.expected for t in item.turns}
+        if item.kind == "conversation":
+            assert len(item.turns) == 3, item.id
+        else:
+            assert len(item.turns) == 1, item.id
+        if item.kind == "near_miss":
+            assert expected == {Expected.DETAIL_MISSING}, item.id
+        if item.kind == "eligibility":
+            assert expected <= {Expected.VERDICT_YES, Expected.VERDICT_NO}, item.id
+        if item.kind == "refusal":
+            assert expected == {Expected.REFUSE}, item.id
+    verdicts = Counter(t.expected for item in new if item.kind == "eligibility"
+                       for t in item.turns)
+    assert verdicts[Expected.VERDICT_YES] >= 5 and verdicts[Expected.VERDICT_NO] >= 5
+
+
+def test_heldout_is_a_stratified_third(parts: dict[str, list[EvalItem]]) -> None:
+    tuning = Counter(item.kind for item in parts["tuning"])
+    heldout = Counter(item.kind for item in parts["heldout"])
+    for kind in MINIMUM:
+        total = tuning[kind] + heldout[kind]
+        assert heldout[kind] == round(total / 3), (kind, heldout[kind], total)
+
+
+def test_gold_facts_are_in_their_source_documents(parts: dict[str, list[EvalItem]]) -> None:
+    texts = {p.name: _norm(p.read_text(encoding="utf-8")) for p in DOCUMENTS.glob("*.md")}
+    for name, items in parts.items():
+        for item in items:
+            for number, turn in enumerate(item.turns, 1):
+                where = f"{name}:{item.id} turn {number}"
+                assert all(doc in texts for doc in turn.source_docs), where
+                for group in turn.key_facts:
+                    assert any(_norm(fact) in texts[doc] for fact in group
+                               for doc in turn.source_docs), (where, group)
