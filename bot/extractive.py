@@ -22,9 +22,18 @@ from dataclasses import dataclass
 
 from bot import prompts
 from bot.eligibility import judge
-from bot.facts import LABELS, PATTERNS, STRICT_KINDS, holds, year_label
+from bot.facts import (
+    EVENT_KINDS,
+    LABELS,
+    PATTERNS,
+    RECENT_FIRST,
+    STRICT_KINDS,
+    UNKNOWN,
+    holds,
+    year_label,
+)
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
 from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
@@ -45,6 +54,7 @@ class ScoredSentence:
     terms: frozenset[str]
     about: float = 1.0  # share of the question's subject terms in the sentence or its heading
     year: int | None = None  # the year its fact refers to (bot/timeframe.py)
+    has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -165,8 +175,10 @@ class ExtractiveAnswerer:
         weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
         total = sum(weights.values()) or 1.0
-        subject = [t for t in query.subject_terms if t in weights]
+        # terms the corpus has never seen cannot be matched (support judges those)
+        subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
         subject_total = sum(weights[t] for t in subject) or 1.0
+        detail = self.detail_terms(query, doc_freq)
         has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
@@ -192,13 +204,19 @@ class ExtractiveAnswerer:
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
                     score += 0.3
+                if query.kind is FactKind.DEFINITION and _opens_with(sentence, subject):
+                    score += 0.3  # "예비창업패키지는 ... 이다" defines it
+                has_detail = not detail or any(
+                    _fuzzy_has(terms, t) or _fuzzy_has(analysis.section_terms, t)
+                    for t in detail)
                 if _META.search(sentence):
                     score *= 0.3  # "이 문서는 ..." describes the document, not the programme
                 if _REMINDER_SECTION.search(hit.chunk.section):
                     score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 year = sentence_year(sentence, hit.chunk.section, hit.chunk.facts_as_of)
-                scored.append(ScoredSentence(sentence, score, index, terms, about, year))
+                scored.append(ScoredSentence(sentence, score, index, terms, about, year,
+                                             has_detail))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -206,9 +224,7 @@ class ExtractiveAnswerer:
                 n_docs: int) -> Reply | None:
         """The extractive reply, or None when nothing in the passages is about the question."""
         scored = self.candidates(query, hits, doc_freq, n_docs)
-        if not scored:
-            return None
-        about = [s for s in scored if s.about >= 0.5] or []
+        about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
         if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
@@ -217,42 +233,55 @@ class ExtractiveAnswerer:
         pool = about
         if strict:
             kind = strict[0]
-            pool = [s for s in about if holds(kind, s.text)]
-            if not pool:
+            pool = [s for s in about if holds(kind, s.text) and s.has_detail]
+            unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
+                len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
+            if not pool or unknown:
                 return self._missing(query, hits, about, kind)
-        elif query.kind is FactKind.HOW_TO_APPLY:
-            pool = [s for s in about if holds(FactKind.HOW_TO_APPLY, s.text)] or about
-        elif query.kind is FactKind.ELIGIBILITY:
-            pool = [s for s in about if holds(FactKind.ELIGIBILITY, s.text)] or about
+        elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
+            pool = [s for s in about if holds(query.kind, s.text)] or about
         if query.year is not None:
             same = [s for s in pool if s.year == query.year
                     or query.year in years_mentioned(s.text)]
             if not same:
                 return self._year_missing(query, hits, pool)
             pool = same
-        chosen = self._choose(query, pool)
-        return self._compose(query, hits, chosen)
+        return self._compose(query, hits, self._choose(query, pool))
+
+    def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
+        """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
+        착공은 언제?"): a sentence quoting a date must also hold one of them."""
+        if not query.wants(*EVENT_KINDS):
+            return []
+        return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
+                and tag == "NNG" and t not in ATTRIBUTE_TERMS and len(t) >= 2
+                and t not in GENERIC_DETAIL]
+
+    def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
+        return any(all(doc_freq.get(m, 0) > 0 for m in alt)
+                   for alt in self.analyzer.synonyms(term))
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The first line: among the sentences scoring near the best, the most recent year.
-        Then at most `max_sentences - 1` more that add a key term or the asked kind."""
+        """The first line: the best sentence, or for figures that change every year the most
+        recent among those scoring near the best. Then up to `max_sentences` in all that add a
+        key term; an older year's figure only for lists and differences."""
         best = pool[0].score
-        near = [s for s in pool if s.score >= 0.6 * best]
-        first = max(near, key=lambda s: (s.year or 0, s.score)) if query.year is None else pool[0]
+        recent = query.year is None and query.kind in RECENT_FIRST
+        near = [s for s in pool if s.score >= 0.7 * best]
+        first = max(near, key=lambda s: (s.year or 0, s.score)) if recent else pool[0]
         chosen = [first]
         covered = set(first.terms)
-        wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or not query.kinds
-        limit = self.max_sentences if wide else min(2, self.max_sentences)
+        wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or query.kind not in STRICT_KINDS
         for cand in pool:
-            if len(chosen) >= limit or cand.score < (0.55 if wide else 0.75) * best:
+            if len(chosen) >= self.max_sentences or cand.score < (0.55 if wide else 0.7) * best:
                 break
             if cand is first:
                 continue
-            if not wide and cand.year is not None and first.year is not None \
+            if recent and not wide and cand.year is not None and first.year is not None \
                     and cand.year < first.year:
-                continue  # an older year's figure only when it helps (lists, differences)
+                continue
             adds = {t for t in query.key_terms if t in cand.terms and t not in covered}
-            if adds or cand.score >= 0.9 * best:
+            if adds or cand.score >= 0.85 * best:
                 chosen.append(cand)
                 covered |= cand.terms
         return chosen
@@ -339,6 +368,23 @@ class ExtractiveAnswerer:
         if reminder and any(needs_call_reminder(s.category) for s in sources):
             text += "\n\n" + prompts.CHECK_CURRENT_CALL[language]
         return Reply(text=text, sources=sources, lines=lines)
+
+
+# Detail words too vague to require in a sentence.
+GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
+                            "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
+                            "창업", "정부", "우리", "사람", "대강"})
+
+
+def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
+    """`term` or a word sharing two or more leading characters with it ("지정서" ~ "지정")."""
+    return term in terms or any(len(t) >= 2 and (term.startswith(t) or t.startswith(term))
+                                for t in terms)
+
+
+def _opens_with(sentence: str, subject: list[str]) -> bool:
+    head = sentence[:30].lower()
+    return any(t in head for t in subject)
 
 
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|야)$")

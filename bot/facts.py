@@ -17,9 +17,11 @@ _DAY = r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d
 
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
-    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)"),
+    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+                               r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
-    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+"),
+    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
+    FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|토요일"),
     FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|까지"),
     FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
     FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
@@ -46,8 +48,19 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
 STRICT_KINDS = frozenset({
     FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT, FactKind.DEADLINE,
     FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
-    FactKind.EMAIL, FactKind.URL, FactKind.PERSON,
+    FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS,
 })
+# Kinds whose figures change from year to year: the most recent year is quoted first.
+RECENT_FIRST = frozenset({
+    FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.AGE, FactKind.DURATION,
+    FactKind.ELIGIBILITY, FactKind.PLACE, FactKind.DEADLINE,
+})
+# Kinds whose question names an event ("착공", "이자"): the quoted sentence must name it too.
+EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, FactKind.PERCENT,
+                         FactKind.HOURS})
+# A sentence that says the documents do not know the detail ("... 확인되지 않았다").
+UNKNOWN = re.compile(r"확인되지\s*않|알려지지\s*않|공개되지\s*않|나와\s*있지\s*않|밝혀지지\s*않|"
+                     r"정해지지\s*않|확인할\s*수\s*없")
 
 # The detail in "자료에는 ○○의 △△ 정보가 없습니다".
 LABELS: dict[FactKind, dict[str, str]] = {
@@ -69,6 +82,7 @@ LABELS: dict[FactKind, dict[str, str]] = {
     FactKind.LIST: {"ko": "목록", "en": "list"},
     FactKind.DEFINITION: {"ko": "설명", "en": "description"},
     FactKind.DIFFERENCE: {"ko": "차이", "en": "difference"},
+    FactKind.HOURS: {"ko": "운영 시간", "en": "opening hours"},
 }
 
 

@@ -38,6 +38,7 @@ class FactKind(StrEnum):
     LIST = "list"
     DEFINITION = "definition"
     DIFFERENCE = "difference"
+    HOURS = "hours"  # opening hours (beyond the list: founders ask it)
 
 
 # What the question says -> the kind of fact it asks for (order matters: the first match is the
@@ -45,44 +46,59 @@ class FactKind(StrEnum):
 _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.FAX, re.compile(r"팩스|fax", re.I)),
     (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
-    (FactKind.PHONE, re.compile(r"전화|번호|연락처|콜센터|phone|call|number to", re.I)),
+    (FactKind.PHONE, re.compile(r"전화|번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
+                                r"call them", re.I)),
     (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
-                              r"homepage|online", re.I)),
-    (FactKind.PERSON, re.compile(r"누구(?!나)|대표(?:자)?\s*(?:이름|는|가)|센터장|원장|이사장|기관장|"
-                                 r"담당자|who\s+(?:heads|runs|leads|is the)|director|\bhead\b|\bceo\b",
-                                 re.I)),
-    (FactKind.DIFFERENCE, re.compile(r"차이|다른\s*점|뭐가\s*달라|어떻게\s*달라|다르|비교|"
+                              r"homepage", re.I)),
+    (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
+                                r"what time", re.I)),
+    (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|청장)[님은이는가의\s]{0,4}"
+                                 r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
+                                 r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
+                                 r"\bdirector\b|\bceo\b", re.I)),
+    (FactKind.DIFFERENCE, re.compile(r"차이|다른\s*점|뭐가\s*달라|어떻게\s*달라|달라[?요]|비교|"
                                      r"difference|differ|compare|\bvs\.?\b|versus", re.I)),
     (FactKind.HOW_TO_APPLY, re.compile(r"어떻게\s*(?:신청|지원|접수|참여|들어가|받)|신청\s*방법|"
                                        r"접수\s*방법|지원\s*방법|참여\s*방법|신청하려면|지원하려면|"
-                                       r"어디(?:서|에서|로)\s*(?:신청|접수|지원)|신청\s*절차|절차|"
+                                       r"어디(?:서|에서|로)\s*(?:신청|접수|지원|해)|(?:신청|접수)[^.?]{0,8}어디|"
+                                       r"신청\s*절차|절차|"
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
-                                       r"get|sign)|where\s+(?:do|can)\s+(?:i|we)\s+apply|"
+                                       r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|비중|퍼센트|몇\s*%|%|프로(?!그램|젝트)|자부담률|부담률|"
-                                  r"percent|ratio|share of|what share|rate\b", re.I)),
-    (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|age\b", re.I)),
+    (FactKind.PERCENT, re.compile(r"비율|비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
+                                  r"자부담률|부담률|금리|이자율|몇\s*배|percent|ratio|share of|"
+                                  r"what share|\brate\b|how many times", re.I)),
+    (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
-    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사)|인원|"
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|간|까지)|"
+                                   r"기간|how long|duration|period|valid for", re.I)),
+    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
                                 r"how many|number of", re.I)),
     (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금|한도|예산|자금|돈|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
                                  re.I)),
-    (FactKind.DURATION, re.compile(r"얼마\s*동안|몇\s*(?:년|개월|달)\s*(?:동안|간)?|기간|"
-                                   r"how long|duration|period", re.I)),
-    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|며칠|일정|개소|개원|출범|시작(?:했|된|한)|"
+    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|될까)|"
-                                      r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|가능(?:한가|해|할까)|"
-                                      r"eligib|qualif|can\s+(?:i|we)\s+(?:apply|get|join)|"
+                                      r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
+                                      r"가능(?:한가|해|할까|\?)|"
+                                      r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
-    (FactKind.LIST, re.compile(r"뭐뭐|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
+    (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
-    (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|무엇인가|무엇이야|란\s*\?|이란|"
-                                     r"무슨\s*(?:사업|제도|뜻)|what\s+is|what's|what are", re.I)),
+    (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|이란|"
+                                     r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
+                                     r"what are|what does", re.I)),
 ]
+# "어디" asks for an address only with these words; otherwise it asks which place/organisation.
+_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|어디(?:에)?\s*있|어디로\s*(?:옮|이사|이전)|이사|"
+                      r"본원|where is|located|address|office", re.I)
+# "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
+_WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
+# "얼마" about a measure that is not money.
+_MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
 
 # Questions about the bot itself or that try to change its instructions (item 7).
 _META = re.compile(
@@ -194,6 +210,15 @@ class QueryAnalyzer:
 
 def detect_kinds(question: str) -> list[FactKind]:
     kinds = [kind for kind, cue in _KIND_CUES if cue.search(question)]
+    if FactKind.PERSON in kinds and not re.search(r"성함|담당자|센터장|원장|이사장|기관장|"
+                                                  r"director|ceo|head", question, re.I) \
+            and _WHO_ORG.search(question):
+        kinds.remove(FactKind.PERSON)  # "누가 운영해?" asks for an organisation
+    if FactKind.AMOUNT in kinds and _MEASURE.search(question) and not re.search(
+            r"금액|지원금|예산|자금|돈|원\b|상금", question):
+        kinds.remove(FactKind.AMOUNT)
+    if FactKind.PLACE in kinds and not _ADDRESS.search(question):
+        kinds.remove(FactKind.PLACE)  # "주관기관은 어디?" asks which organisation
     # "어디서 신청" is how to apply, not a place; "마감" is a deadline, not a generic date
     if FactKind.HOW_TO_APPLY in kinds and FactKind.PLACE in kinds:
         kinds.remove(FactKind.PLACE)

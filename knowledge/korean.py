@@ -114,6 +114,7 @@ class KoreanAnalyzer:
             self._alias_terms.setdefault(word, self._raw_terms(korean) or [korean])
         # term -> alternatives, each a tuple of morphemes (query side only, see synonyms.tsv)
         self._synonyms: dict[str, list[tuple[str, ...]]] = {}
+        self._phrases: list[tuple[re.Pattern[str], str]] = []  # English names -> Korean
         if synonyms is not None and Path(synonyms).is_file():
             self._load_synonyms(Path(synonyms))
         self.typos = TypoCorrector(self._catalogue())
@@ -135,6 +136,10 @@ class KoreanAnalyzer:
             if not line or line.startswith("#") or "\t" not in line:
                 continue
             word, _, targets = line.partition("\t")
+            if " " in word.strip() or "-" in word.strip() or "/" in word.strip():
+                self._phrases.append((re.compile(re.escape(word.strip()), re.IGNORECASE),
+                                      targets.split(",")[0].strip()))
+                continue
             keys = self._raw_terms(word) or [word.strip().lower()]
             key = "".join(keys) if len(keys) > 1 else keys[0]
             key = self._alias_terms.get(key, [key])[0] if len(keys) == 1 else key
@@ -143,6 +148,7 @@ class KoreanAnalyzer:
                 known = self._synonyms.setdefault(key, [])
                 if alternative and alternative != (key,) and alternative not in known:
                     known.append(alternative)
+        self._phrases.sort(key=lambda p: -len(p[0].pattern))
         for word in list(self._synonyms):  # "몇살" is typed both glued and spaced
             self._synonyms.setdefault(word.replace(" ", ""), self._synonyms[word])
 
@@ -263,6 +269,11 @@ class KoreanAnalyzer:
         word's start are fixed by hand-written matching afterwards (`TypoCorrector`).
         """
         fixes: list[tuple[str, str]] = []
+        for pattern, korean in self._phrases:  # longest first (sorted when loaded)
+            found = pattern.search(text)
+            if found:
+                fixes.append((found.group(0), korean))
+                text = pattern.sub(f" {korean} ", text)
         catalogue = self.typos.names
         with self._lock:
             tokens = self._kiwi.tokenize(text, typos="basic")
