@@ -23,7 +23,7 @@ from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sen
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import STRICT_KINDS, holds
-from bot.followup import is_follow_up
+from bot.followup import inherit_subject, is_follow_up
 from bot.generation import (
     Completion,
     GenerationError,
@@ -186,6 +186,9 @@ class AnswerEngine:
         history = self.conversations.history(conversation_id)
         follow_up = bool(history) and is_follow_up(analysed, self.queries)
         rewrite = self.rewriter.rewrite(question, history, follow_up=follow_up)
+        if follow_up and rewrite.method == "heuristic":
+            # no model (or it failed): the previous turn's subject, not its attribute words
+            rewrite.query = inherit_subject(question, history[-1], self.queries)
         if rewrite.query != question:
             analysed = self.queries.analyse(question, today, text=rewrite.query,
                                             language=language)

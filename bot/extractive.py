@@ -179,6 +179,8 @@ class ExtractiveAnswerer:
         subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
         subject_total = sum(weights[t] for t in subject) or 1.0
         detail = self.detail_terms(query, doc_freq)
+        ceiling = query.kind is FactKind.AMOUNT and _CEILING.search(query.question) is not None
+        grant = query.kind is FactKind.AMOUNT and _GRANT.search(query.question) is not None
         has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
@@ -204,6 +206,10 @@ class ExtractiveAnswerer:
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
                     score += 0.3
+                if ceiling and _CEILING.search(sentence):
+                    score += 0.15  # "얼마까지" asks for the maximum
+                if grant and _AGGREGATE.search(sentence):
+                    score -= 0.3  # "얼마 줘?" asks what one company gets, not totals
                 if query.kind is FactKind.DEFINITION and _opens_with(sentence, subject):
                     score += 0.3  # "예비창업패키지는 ... 이다" defines it
                 has_detail = not detail or any(
@@ -380,6 +386,11 @@ def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
     """`term` or a word sharing two or more leading characters with it ("지정서" ~ "지정")."""
     return term in terms or any(len(t) >= 2 and (term.startswith(t) or t.startswith(term))
                                 for t in terms)
+
+
+_CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
+_GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
+_AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")
 
 
 def _opens_with(sentence: str, subject: list[str]) -> bool:

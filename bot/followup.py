@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from bot.query import AnalysedQuery, QueryAnalyzer
+from bot.conversation import Turn
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, QueryAnalyzer
 
 LEAD = re.compile(
     r"^\s*(그렇다면|그러면|그럼|그건|그거는|그거|그것은|그것|거기는|거기|이건|이거는|이거|그리고|또"
@@ -27,3 +28,33 @@ def is_follow_up(query: AnalysedQuery, analyzer: QueryAnalyzer) -> bool:
     if analyzer.names_subject(query.key_terms):
         return False
     return len(query.subject_terms) <= 1 or len(query.question.strip()) <= SHORT_QUESTION
+
+
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|야|엔|에는)$")
+
+
+def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> str:
+    """The follow-up with the previous turn's subject in front: "나이 제한 있어?" after
+    "청년 소상공인 창업응원금 얼마 줘?" -> "청년 소상공인 창업응원금 나이 제한 있어?".
+
+    The subject is what the previous turn inherited itself (its query minus its question),
+    else the previous query's topic words; its attribute words ("얼마") are not carried over."""
+    rest = LEAD.sub("", question, count=1).strip() or question
+    korean = analyzer.analyzer
+    own = set(korean.key_terms_tagged(rest))
+    asked = set(previous.question.split())
+    inherited = [w for w in previous.query.split() if w not in asked]
+    if previous.query != previous.question and inherited:
+        candidates, topic = inherited, None
+    else:
+        candidates = previous.query.split()
+        topic = {t for t in korean.key_terms_tagged(previous.query) if t not in ATTRIBUTE_TERMS}
+    words = []
+    for word in candidates:
+        clean = _PARTICLE.sub("", word.strip("?!.,;:'\""))
+        terms = set(korean.terms(clean)) if clean else set()
+        if not terms or terms <= own:
+            continue
+        if topic is None or terms & topic or any(t in clean for t in topic if len(t) >= 2):
+            words.append(clean)
+    return " ".join([*words, rest]) if words else rest
