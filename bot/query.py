@@ -157,6 +157,11 @@ class AnalysedQuery:
         return any(k in self.kinds for k in kinds)
 
 
+# Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
+# not the year the question is about.
+_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
+
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
                       r"옥천|영동|증평|단양)")
@@ -177,12 +182,19 @@ class QueryAnalyzer:
         asked = question if text is None else f"{text} {question}"
         kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
-        founder = founder_from_question(question)
-        if not founder.empty:  # the founder's own numbers are not what the documents hold
-            own = {str(n) for n in (founder.age, founder.years) if n is not None}
-            own |= {str(int(float(n))) for n in own}
+        founder = founder_from_question(question, today.year)
+        if not founder.empty:
+            # the founder's own numbers and home region are not what the documents hold
+            own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
+                                          founder.closed_years, founder.members) if n is not None}
+            if founder.founded:
+                own |= {str(n) for n in founder.founded}
             tagged = {t: tag for t, tag in tagged.items()
-                      if t not in own and t not in ("살", "세", "차")}
+                      if t not in own and t not in ("살", "세", "차", "천", "만", "억")
+                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and t != (founder.region or "").lower()
+                      and t not in ("성수동", "서울", "대전", "판교", "강남")}
+            year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
         if not founder.empty and FactKind.ELIGIBILITY not in kinds:
             kinds.append(FactKind.ELIGIBILITY)
         region = _REGIONS.search(asked)
