@@ -155,6 +155,8 @@ def _founder_core(question: str) -> Founder:
     ym = _Q_YEARS.search(question)
     if ym:
         years = float(next(g for g in ym.groups() if g))
+        if years > 50:  # a calendar year, not years in business
+            years = None
     registered = None
     if _Q_UNREGISTERED.search(question):
         registered = False

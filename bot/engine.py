@@ -12,6 +12,7 @@ model call, so unsupported questions cost no tokens.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -196,8 +197,8 @@ class AnswerEngine:
         result = self.retrieve(analysed.text, category)
         index = self.kb.keyword_index()
         doc_freq, n_docs = index.statistics()
-        support = self.extractive.assess(analysed, result.hits, doc_freq, n_docs,
-                                         chunk_terms=index.terms)
+        support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
+                                         n_docs, chunk_terms=index.terms)
         run = _Run(question=question, language=language, query=analysed.text,
                    analysed=analysed, rewrite=rewrite, hits=result.hits, support=support,
                    doc_freq=doc_freq, n_docs=n_docs, started=started)
@@ -209,6 +210,15 @@ class AnswerEngine:
         if support.supported:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
         return run
+
+    def _support_query(self, analysed: AnalysedQuery) -> AnalysedQuery:
+        """With the founder's own situation ("VC한테 투자 4천만원 받았는데 ...") only the
+        programme it names decides support: the rest are the founder's words, not the
+        documents'."""
+        if analysed.founder.empty or not self.queries.names_subject(analysed.key_terms):
+            return analysed
+        names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
+        return dataclasses.replace(analysed, key_terms=names or analysed.key_terms)
 
     def _model_question(self, run: _Run) -> str:
         """The question as the model sees it: with today's date when it names a relative year

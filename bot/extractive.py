@@ -200,7 +200,9 @@ class ExtractiveAnswerer:
                 own = sum(weights[t] for t in key_terms if has(terms, t)) / total
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
-                about = (sum(weights[t] for t in subject if has(terms, t) or has(local, t))
+                flat = _flat(sentence)
+                about = (sum(weights[t] for t in subject
+                             if has(terms, t) or has(local, t) or (len(t) >= 2 and t in flat))
                          / subject_total) if subject else 1.0
                 score = own + 0.35 * ctx
                 if query.kinds and holds(query.kinds[0], sentence) \
@@ -300,7 +302,8 @@ class ExtractiveAnswerer:
             return self._missing(query, hits, about, FactKind.ELIGIBILITY)
         top = max(s.score for s, _ in ruled)
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
-        sentence, ruling = max(near, key=lambda p: (p[0].year or 0, p[0].score))
+        sentence, ruling = max(near, key=lambda p: (_RULE_PRIORITY.get(p[1].rule, 1),
+                                                    p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)
 
@@ -388,9 +391,16 @@ def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
                                 for t in terms)
 
 
+# A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
+_RULE_PRIORITY = {"founded": 3, "registration": 0}
 _CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
 _GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
 _AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")
+
+
+def _flat(text: str) -> str:
+    """Lower-cased text without spaces: a term Kiwi split differently here still matches."""
+    return re.sub(r"\s+", "", text).lower()
 
 
 def _opens_with(sentence: str, subject: list[str]) -> bool:
