@@ -253,6 +253,8 @@ class AnswerEngine:
         if run.analysed.meta:
             return self._answer(run, AnswerMode.REFUSED,
                                 text=prompts.META_REFUSAL[run.language])
+        if run.analysed.off_topic:
+            return self._refused(run)
         if not run.support.supported:
             return self._refused(run)
         if run.rewrite.error is not None:  # the model failed a moment ago: don't wait twice

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from bot import prompts
 from bot.eligibility import judge
 from bot.facts import (
+    CONTACT_KINDS,
     EVENT_KINDS,
     LABELS,
     PATTERNS,
@@ -55,6 +56,7 @@ class ScoredSentence:
     about: float = 1.0  # share of the question's subject terms in the sentence or its heading
     year: int | None = None  # the year its fact refers to (bot/timeframe.py)
     has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
+    own_about: float = 1.0  # like `about`, counting the sentence alone
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -201,9 +203,10 @@ class ExtractiveAnswerer:
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
                 flat = _flat(sentence)
-                about = (sum(weights[t] for t in subject
-                             if has(terms, t) or has(local, t) or (len(t) >= 2 and t in flat))
+                inside = [t for t in subject if has(terms, t) or (len(t) >= 2 and t in flat)]
+                about = (sum(weights[t] for t in subject if t in inside or has(local, t))
                          / subject_total) if subject else 1.0
+                own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
                 score = own + 0.35 * ctx
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
@@ -224,7 +227,7 @@ class ExtractiveAnswerer:
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 year = sentence_year(sentence, hit.chunk.section, hit.chunk.facts_as_of)
                 scored.append(ScoredSentence(sentence, score, index, terms, about, year,
-                                             has_detail))
+                                             has_detail, own_about))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -241,20 +244,30 @@ class ExtractiveAnswerer:
         pool = about
         if strict:
             kind = strict[0]
-            pool = [s for s in about if holds(kind, s.text) and s.has_detail]
+            pool = [s for s in about if holds(kind, s.text) and s.has_detail
+                    and (kind not in CONTACT_KINDS or s.own_about >= 0.99)]
             unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
                 len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
             pool = [s for s in about if holds(query.kind, s.text)] or about
+            if query.kind is FactKind.HOW_TO_APPLY and _ONLINE.search(query.question):
+                online = [s for s in pool if holds(FactKind.URL, s.text)]
+                pool = online + [s for s in pool if s not in online]
         if query.year is not None:
             same = [s for s in pool if s.year == query.year
                     or query.year in years_mentioned(s.text)]
             if not same:
                 return self._year_missing(query, hits, pool)
             pool = same
-        return self._compose(query, hits, self._choose(query, pool))
+        chosen = self._choose(query, pool)
+        for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
+            if not any(holds(other, s.text) for s in chosen):
+                extra = [s for s in about if holds(other, s.text) and s.has_detail]
+                if extra:
+                    chosen.append(extra[0])
+        return self._compose(query, hits, chosen)
 
     def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
         """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
@@ -368,8 +381,9 @@ class ExtractiveAnswerer:
                 text = f"({year_label(sentence.year, language)}) {text}"
             lines.append(f"{text} [{numbers[key]}]")
         head = prompts.EXTRACTIVE_LEAD[language]
-        if lead:
-            first = f"{lead} {lines[0]}"
+        if lead:  # the verdict is the very first word, before any framing
+            first = f"{lead} {head} {lines[0]}" if head else f"{lead} {lines[0]}"
+            head = ""
             body = "\n".join([first, *(f"• {p}" for p in lines[1:])])
         else:
             body = "\n".join(f"• {p}" for p in lines) if len(lines) > 1 else lines[0]
@@ -393,6 +407,7 @@ def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
 
 # A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
 _RULE_PRIORITY = {"founded": 3, "registration": 0}
+_ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
 _CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
 _GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
 _AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")

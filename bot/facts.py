@@ -26,7 +26,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
     FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
                                   r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"
-                                  r"\d+\s*년(?:\s*동안)?\s*최대|기간은"),
+                                  r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
+                                  r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)"),
     FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|[가-힣\d]+(?:로|길)\s*\d+|"
                                r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)"),
     FactKind.PHONE: re.compile(r"\d{2,4}-\d{3,4}-\d{4}|(?<!\d)1357(?!\d)|(?<!\d)\d{4}-\d{4}(?!\d)"),
@@ -53,8 +54,12 @@ STRICT_KINDS = frozenset({
 # Kinds whose figures change from year to year: the most recent year is quoted first.
 RECENT_FIRST = frozenset({
     FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.AGE, FactKind.DURATION,
-    FactKind.ELIGIBILITY, FactKind.PLACE, FactKind.DEADLINE,
+    FactKind.PLACE, FactKind.DEADLINE,
 })
+# Contact details: the sentence itself must name the subject (a list of other bodies' websites
+# under the right heading is not the subject's website).
+CONTACT_KINDS = frozenset({FactKind.URL, FactKind.PHONE, FactKind.EMAIL, FactKind.FAX,
+                           FactKind.PERSON, FactKind.HOURS})
 # Kinds whose question names an event ("착공", "이자"): the quoted sentence must name it too.
 EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, FactKind.PERCENT,
                          FactKind.HOURS})

@@ -75,7 +75,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
                                 r"how many|number of", re.I)),
-    (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금|한도|예산|자금|돈|상금|투자\s*규모|규모가|"
+    (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|한도)|한도|예산|"
+                                 r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
@@ -93,12 +94,17 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                      r"what are|what does", re.I)),
 ]
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
-_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|어디(?:에)?\s*있|어디로\s*(?:옮|이사|이전)|이사|"
+_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
 _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
 # "얼마" about a measure that is not money.
 _MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
+
+# Clearly outside the domain, whatever words they share with it (weather, lottery, share prices).
+_OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)|환율|맛집|레시피|요리|운세|"
+                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope",
+                        re.I)
 
 # Questions about the bot itself or that try to change its instructions (item 7).
 _META = re.compile(
@@ -147,6 +153,7 @@ class AnalysedQuery:
     founder: Founder = field(default_factory=Founder)
     region: str | None = None
     meta: bool = False
+    off_topic: bool = False
     typo_fixes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -197,12 +204,15 @@ class QueryAnalyzer:
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
         if not founder.empty and FactKind.ELIGIBILITY not in kinds:
             kinds.append(FactKind.ELIGIBILITY)
+        if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
+            tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
         return AnalysedQuery(
             question=question, text=fixed, language=language, key_terms=tagged, kinds=kinds,
             subject_terms=self.subject_terms(tagged), year=year, relative_year=relative,
             founder=founder, region=region.group(1) if region else None,
-            meta=bool(_META.search(question)), typo_fixes=fixes)
+            meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
+            typo_fixes=fixes)
 
     def subject_terms(self, tagged: dict[str, str]) -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
