@@ -181,6 +181,7 @@ class ExtractiveAnswerer:
         subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
         subject_total = sum(weights[t] for t in subject) or 1.0
         detail = self.detail_terms(query, doc_freq)
+        exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and _CEILING.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and _GRANT.search(query.question) is not None
         has = self.analyzer.has_term
@@ -211,6 +212,8 @@ class ExtractiveAnswerer:
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
                     score += 0.3
+                if exact_day and _FULL_DAY.search(sentence):
+                    score += 0.2  # "언제" is best answered with the day itself
                 if ceiling and _CEILING.search(sentence):
                     score += 0.15  # "얼마까지" asks for the maximum
                 if grant and _AGGREGATE.search(sentence):
@@ -264,7 +267,7 @@ class ExtractiveAnswerer:
         chosen = self._choose(query, pool)
         for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
             if not any(holds(other, s.text) for s in chosen):
-                extra = [s for s in about if holds(other, s.text) and s.has_detail]
+                extra = [s for s in about if holds(other, s.text)]
                 if extra:
                     chosen.append(extra[0])
         return self._compose(query, hits, chosen)
@@ -407,6 +410,7 @@ def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
 
 # A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
 _RULE_PRIORITY = {"founded": 3, "registration": 0}
+_FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
 _ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
 _CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
 _GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)

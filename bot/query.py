@@ -217,8 +217,7 @@ class QueryAnalyzer:
     def subject_terms(self, tagged: dict[str, str]) -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
         topic words (key terms that are not attributes such as 금액 or 마감)."""
-        topic = [t for t in tagged
-                 if t not in ATTRIBUTE_TERMS and not re.fullmatch(r"\d+(년|월|일|세|살)?", t)]
+        topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)]
         return named or topic
@@ -228,6 +227,16 @@ class QueryAnalyzer:
         a foreign word or a name from the domain dictionary."""
         return any(tag in ("NNP", "SL", "SH") or term in self._names
                    for term, tag in tagged.items() if term not in ATTRIBUTE_TERMS)
+
+
+def _plain_number(term: str) -> bool:
+    """A year, a small count or a unit ("2026", "3", "39세") says nothing about the subject;
+    a number such as "1357" (the call centre) can be the subject."""
+    match = re.fullmatch(r"(\d+)(년|월|일|세|살)?", term)
+    if not match:
+        return False
+    value = int(match.group(1))
+    return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
 
 
 def detect_kinds(question: str) -> list[FactKind]:
