@@ -25,6 +25,8 @@ from bot.eligibility import judge
 from bot.facts import (
     CONTACT_KINDS,
     EVENT_KINDS,
+    EXACT_DAY,
+    STREET_ADDRESS,
     LABELS,
     PATTERNS,
     RECENT_FIRST,
@@ -248,7 +250,11 @@ class ExtractiveAnswerer:
         if strict:
             kind = strict[0]
             pool = [s for s in about if holds(kind, s.text) and s.has_detail
-                    and (kind not in CONTACT_KINDS or s.own_about >= 0.99)]
+                    and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
+            if kind is FactKind.PLACE and _STREET_ASKED.search(query.question):
+                pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
+            if kind in (FactKind.DATE, FactKind.DEADLINE) and _DAY_ASKED.search(query.question):
+                pool = [s for s in pool if EXACT_DAY.search(s.text)]
             unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
                 len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
             if not pool or unknown:
@@ -278,7 +284,7 @@ class ExtractiveAnswerer:
         if not query.wants(*EVENT_KINDS):
             return []
         return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
-                and tag == "NNG" and t not in ATTRIBUTE_TERMS and len(t) >= 2
+                and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
                 and t not in GENERIC_DETAIL]
 
     def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
@@ -396,6 +402,13 @@ class ExtractiveAnswerer:
         return Reply(text=text, sources=sources, lines=lines)
 
 
+# Words that name the kind of fact asked (not an event to find in the sentence).
+KIND_WORDS = frozenset({
+    "기간", "날짜", "일정", "마감", "마감일", "시기", "금액", "지원금", "한도", "예산", "자금", "돈",
+    "비율", "비중", "이율", "금리", "연도", "기준", "규모", "신청", "지원", "사업", "프로그램", "접수",
+    "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
+    "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
+})
 # Detail words too vague to require in a sentence.
 GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
@@ -410,6 +423,8 @@ def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
 
 # A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
 _RULE_PRIORITY = {"founded": 3, "registration": 0}
+_STREET_ASKED = re.compile(r"주소|도로명|우편|address", re.I)
+_DAY_ASKED = re.compile(r"날짜|며칠|몇\s*일|정확히|정확한|what date|exact", re.I)
 _FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
 _ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
 _CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)

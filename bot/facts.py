@@ -64,7 +64,11 @@ CONTACT_KINDS = frozenset({FactKind.URL, FactKind.PHONE, FactKind.EMAIL, FactKin
                            FactKind.PERSON, FactKind.HOURS})
 # Kinds whose question names an event ("착공", "이자"): the quoted sentence must name it too.
 EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, FactKind.PERCENT,
-                         FactKind.HOURS})
+                         FactKind.HOURS, FactKind.AMOUNT})
+# "주소" asks for a street address, not the town something happens in.
+STREET_ADDRESS = re.compile(r"[가-힣\d]+(?:로|길)\s*\d+|\d+\s*층|우편번호|번지|\(\d{5}\)")
+# "날짜", "며칠", "정확히": the day itself, not the month.
+EXACT_DAY = re.compile(_DAY)
 # A sentence that says the documents do not know the detail ("... 확인되지 않았다").
 UNKNOWN = re.compile(r"확인되지\s*않|알려지지\s*않|공개되지\s*않|나와\s*있지\s*않|밝혀지지\s*않|"
                      r"정해지지\s*않|확인할\s*수\s*없")
