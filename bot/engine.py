@@ -23,7 +23,7 @@ from bot import prompts
 from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
-from bot.facts import STRICT_KINDS, holds
+from bot.facts import CHECKED_KINDS, holds
 from bot.followup import inherit_subject, is_follow_up
 from bot.generation import (
     Completion,
@@ -316,7 +316,7 @@ class AnswerEngine:
         run.invalid_citations += len(check.invalid)
         cited = [sources[n - 1] for n in check.cited]
         text = check.text.replace(prompts.NO_ANSWER_SENTINEL, "").strip()
-        strict = [k for k in run.analysed.kinds if k in STRICT_KINDS]
+        strict = [k for k in run.analysed.kinds if k in CHECKED_KINDS]
         if _SAYS_MISSING.match(text):
             mode = AnswerMode.DETAIL_MISSING
         elif strict and not holds(strict[0], text):

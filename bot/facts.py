@@ -27,7 +27,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
                                   r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"
                                   r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
-                                  r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)"),
+                                  r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"
+                                  rf"연중|수시|상시|(?:{_DAY})"),
     FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|[가-힣\d]+(?:로|길)\s*\d+|"
                                r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)|"
                                r"(?:청주|충주|제천|옥천|음성|진천|괴산|보은|영동|증평|단양|오송|오창|"
@@ -53,6 +54,9 @@ STRICT_KINDS = frozenset({
     FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
     FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS,
 })
+# Kinds whose shape is unmistakable: a generated reply without it did not answer (bot/engine.py).
+CHECKED_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.PHONE,
+                           FactKind.FAX, FactKind.EMAIL, FactKind.URL})
 # Kinds whose figures change from year to year: the most recent year is quoted first.
 RECENT_FIRST = frozenset({
     FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.AGE, FactKind.DURATION,

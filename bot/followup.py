@@ -55,6 +55,8 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         terms = set(korean.terms(clean)) if clean else set()
         if not terms or terms <= own:
             continue
-        if topic is None or terms & topic or any(t in clean for t in topic if len(t) >= 2):
+        named = re.search(r"[A-Za-z]", clean) is not None and not terms <= ATTRIBUTE_TERMS
+        if topic is None or terms & topic or named \
+                or any(t in clean for t in topic if len(t) >= 2):
             words.append(clean)
     return " ".join([*words, rest]) if words else rest
