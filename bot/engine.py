@@ -48,7 +48,8 @@ from knowledge.settings import Settings
 log = logging.getLogger(__name__)
 
 # A generated reply that starts by saying the documents lack the asked detail.
-_SAYS_MISSING = re.compile(r"^\s*(자료에는\s[^\n]{0,80}(정보|내용)(가|이)\s*없|the documents do not)",
+_SAYS_MISSING = re.compile(r"^\s*(자료에는\s[^\n]{0,80}(정보|내용)(가|이)\s*없|"
+                           r"the documents do not)",
                            re.IGNORECASE)
 
 

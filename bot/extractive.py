@@ -26,17 +26,17 @@ from bot.facts import (
     CONTACT_KINDS,
     EVENT_KINDS,
     EXACT_DAY,
-    STREET_ADDRESS,
     LABELS,
     PATTERNS,
     RECENT_FIRST,
+    STREET_ADDRESS,
     STRICT_KINDS,
     UNKNOWN,
     holds,
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
+from bot.query import AnalysedQuery, FactKind
 from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
@@ -404,8 +404,9 @@ class ExtractiveAnswerer:
 
 # Words that name the kind of fact asked (not an event to find in the sentence).
 KIND_WORDS = frozenset({
-    "기간", "날짜", "일정", "마감", "마감일", "시기", "금액", "지원금", "한도", "예산", "자금", "돈",
-    "비율", "비중", "이율", "금리", "연도", "기준", "규모", "신청", "지원", "사업", "프로그램", "접수",
+    "기간", "날짜", "일정", "마감", "마감일", "시기", "금액", "지원금", "한도", "예산", "자금",
+    "돈", "비율", "비중", "이율", "금리", "연도", "기준", "규모", "신청", "지원", "사업", "접수",
+    "프로그램",
     "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
     "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
 })
@@ -442,7 +443,8 @@ def _opens_with(sentence: str, subject: list[str]) -> bool:
     return any(t in head for t in subject)
 
 
-_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|야)$")
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|"
+                       r"야)$")
 
 
 @dataclass

@@ -12,8 +12,10 @@ import re
 
 from bot.query import FactKind
 
-_MONEY = r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|천만|만)\s*)?원|\d\s*(?:조|억)(?!\s*년)"
-_DAY = r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}\.\s*\d{1,2}\."
+_MONEY = (r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|천만|만)\s*)?원|"
+          r"\d\s*(?:조|억)(?!\s*년)")
+_DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d{2}(?:-\d{2})?|"
+        r"\d{1,2}\.\s*\d{1,2}\.")
 
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
@@ -21,7 +23,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
     FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
-    FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|토요일"),
+    FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|"
+                               r"토요일"),
     FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|까지"),
     FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
     FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
@@ -29,7 +32,9 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                   r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
                                   r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"
                                   rf"연중|수시|상시|(?:{_DAY})"),
-    FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|[가-힣\d]+(?:로|길)\s*\d+|"
+    FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|"
+                               r"[가-힣\d]+(?:로|길)\s*\d+|"
+                               r""
                                r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)|"
                                r"(?:청주|충주|제천|옥천|음성|진천|괴산|보은|영동|증평|단양|오송|오창|"
                                r"서울|대전|세종|판교|안산)(?:\([^)]*\))?(?:,|에서|에\s)"),

@@ -30,7 +30,9 @@ def is_follow_up(query: AnalysedQuery, analyzer: QueryAnalyzer) -> bool:
     return len(query.subject_terms) <= 1 or len(query.question.strip()) <= SHORT_QUESTION
 
 
-_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|야|엔|에는)$")
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|"
+                       r"야|엔|"
+                       r"에는)$")
 
 
 def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> str:

@@ -52,7 +52,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                               r"homepage", re.I)),
     (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
                                 r"what time", re.I)),
-    (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|청장)[님은이는가의\s]{0,4}"
+    (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
+                                 r"청장)[님은이는가의\s]{0,4}"
                                  r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
                                  r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
                                  r"\bdirector\b|\bceo\b", re.I)),
@@ -71,30 +72,40 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
-    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|간|까지)|"
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|"
+                                   r"간|까지)|"
+                                   r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
                                 r"how many|number of", re.I)),
-    (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|한도)|한도|예산|"
+    (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|"
+                                 r"한도)|한도|예산|"
+                                 r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
-    (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|될까)|"
+    (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
+                                      r"될까)|"
+                                      r""
                                       r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
-    (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|이란|"
+    (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
+                                     r"이란|"
+                                     r""
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
                                      r"what are|what does", re.I)),
 ]
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
-_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|어디로\s*(?:옮|이사|이전)|이사|"
+_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
+                      r"어디로\s*(?:옮|이사|이전)|이사|"
+                      r""
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
 _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
@@ -166,7 +177,9 @@ class AnalysedQuery:
 
 # Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
 # not the year the question is about.
-_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
+                            r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+                            r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"

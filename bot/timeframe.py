@@ -15,7 +15,9 @@ _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*년(?!\s*(?:까지|이후|이�
 _RANGE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[~–-]\s*((?:19|20)?\d{2})\s*년")
 _BASIS = re.compile(r"((?:19|20)\d{2})\s*년[^)]{0,12}기준")
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_SHORT_YEAR = re.compile(r"(?<![\d,.])(\d{2})\s*년\s*(?:도\s*)?(?:에|의|은|는|공고|기준|예비|초기|창업|팁스|tips)",
+_SHORT_YEAR = re.compile(r"(?<![\d,.])(\d{2})\s*년\s*(?:도\s*)?(?:에|의|은|는|공고|기준|예비|"
+                         r"초기|창업|팁스|"
+                         r"tips)",
                          re.IGNORECASE)
 _RELATIVE = [
     (re.compile(r"재작년|지지난해|two years ago", re.I), -2),
