@@ -2,8 +2,8 @@
 
 Every later step (follow-up detection, support, sentence choice, eligibility, the prompt) reads
 this one `AnalysedQuery` instead of detecting the language or running Kiwi again. Kiwi runs
-twice per question here: once with its typo model (to fix misspelt programme names) and once
-for the key terms; the searcher analyses the query text for its own indexes.
+once per question here (with its typo model; a second time only when a name was fixed), and
+the searcher analyses the query text for its own two indexes.
 """
 
 from __future__ import annotations
@@ -197,8 +197,8 @@ class QueryAnalyzer:
         """`text` (a follow-up rewritten with its subject) replaces the question for retrieval
         and key terms; kinds and constraints are read from the question as typed, plus `text`."""
         language = language or detect_language(question)
-        fixed, fixes = self.analyzer.correct_typos(text if text is not None else question)
-        tagged = self.analyzer.key_terms_tagged(fixed)
+        fixed, tagged, fixes = self.analyzer.analyse_query(
+            text if text is not None else question)
         asked = question if text is None else f"{text} {question}"
         kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)

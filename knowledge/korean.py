@@ -262,9 +262,16 @@ class KoreanAnalyzer:
         return list(self.key_terms_tagged(text))
 
     def correct_typos(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """`text` with misspelt programme / organisation names fixed, and the fixes made.
+        """`text` with misspelt programme / organisation names fixed, and the fixes made."""
+        fixed, _, fixes = self.analyse_query(text)
+        return fixed, fixes
 
-        Kiwi's own typo model (`typos="basic"`: ㅐ/ㅔ, ㅚ/ㅙ/ㅞ, ...) runs first; it fixes
+    def analyse_query(self, text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
+        """A question's typo-fixed text, its key terms (see `key_terms_tagged`) and the fixes,
+        from one Kiwi call when nothing needed fixing (two when something did).
+
+        English names of the domain (synonyms.tsv phrases) become the documents' Korean names
+        first. Kiwi's own typo model (`typos="basic"`: ㅐ/ㅔ, ㅚ/ㅙ/ㅞ, ...) then fixes
         "에창패" but not "초청패" (ㅏ -> ㅓ), so names of the catalogue one jamo away from a
         word's start are fixed by hand-written matching afterwards (`TypoCorrector`).
         """
@@ -277,19 +284,26 @@ class KoreanAnalyzer:
         catalogue = self.typos.names
         with self._lock:
             tokens = self._kiwi.tokenize(text, typos="basic")
+        fixed = text
         for t in reversed(tokens):
-            surface = text[t.start : t.start + t.len]
+            surface = fixed[t.start : t.start + t.len]
             if t.form.lower() in catalogue and surface.lower() != t.form.lower():
                 fixes.append((surface, t.form))
-                text = text[: t.start] + t.form + text[t.start + t.len :]
-        text, more = self.typos.correct(text)
-        return text, fixes[::-1] + more
+                fixed = fixed[: t.start] + t.form + fixed[t.start + t.len :]
+        fixed, more = self.typos.correct(fixed)
+        fixes += more
+        if fixed != text:
+            return fixed, self.key_terms_tagged(fixed), fixes
+        return fixed, self._key_terms(tokens), fixes
 
     def key_terms_tagged(self, text: str) -> dict[str, str]:
         """Key terms of a question with their Kiwi tag: nouns, numbers, foreign words and roots
         only (verbs, adjectives and adverbs such as 알려주다 / 정확히 / 그냥 say how, not what)."""
         with self._lock:
             tokens = self._kiwi.tokenize(text)
+        return self._key_terms(tokens)
+
+    def _key_terms(self, tokens) -> dict[str, str]:
         seen: dict[str, str] = {}
         for token in tokens:
             if token.tag not in KEY_TAGS:
