@@ -367,6 +367,9 @@ class AnswerEngine:
             "mode": answer.mode.value, "sources": [s.chunk_id for s in answer.sources],
             "coverage": run.support.coverage, "dense": run.support.dense,
             "rewrite": run.rewrite.method, "retried": run.retried,
+            "kind": run.analysed.kind.value if run.analysed.kind else None,
+            "year": run.analysed.year, "typo_fixes": len(run.analysed.typo_fixes),
+            "meta": run.analysed.meta,
             "invalid_citations": run.invalid_citations, "model": answer.model,
             "usage": answer.usage, "timings": answer.timings,
         })
