@@ -5,10 +5,14 @@ the top passages contain, checked together with the best dense similarity. Terms
 never seen weigh the most, so "부산 창업 지원" is refused by a Chungbuk corpus even though
 "창업" and "지원" are everywhere.
 
-Sentence choice: each sentence of the top passages is scored by the key terms it holds (IDF-
-weighted), a bonus when the question asks for an amount/date/contact and the sentence has one,
-and the rank of its passage. The best few distinct sentences become the answer, each followed
-by the [n] of its source.
+Sentence choice (`respond`): each sentence of the top passages is scored by the key terms it
+holds (IDF-weighted), whether it holds the kind of fact asked (bot/facts.py) and the rank of
+its passage; only sentences about the question's subject count. For a kind with a recognisable
+shape (an amount, a date, a phone number) only sentences of that shape are quoted; if there
+are none the reply says the documents lack that detail, with the nearest facts as 참고. A year
+asked for filters by the fact's year (bot/timeframe.py); otherwise changing figures are quoted
+most recent first. With the founder's own numbers the verdict comes first (bot/eligibility.py).
+Each quoted sentence is followed by the [n] of its source, linked to the sentence's own URL.
 """
 
 from __future__ import annotations
@@ -21,6 +25,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.cues import (
+    AGGREGATE,
+    CEILING,
+    DAY_ASKED,
+    FULL_DAY,
+    GENERIC_DETAIL,
+    GRANT,
+    KIND_WORDS,
+    ONLINE,
+    PARTICLE,
+    RULE_PRIORITY,
+    STREET_ASKED,
+    flat,
+    fuzzy_has,
+    opens_with,
+)
 from bot.eligibility import judge
 from bot.facts import (
     CONTACT_KINDS,
@@ -37,6 +57,7 @@ from bot.facts import (
 )
 from bot.models import Source, Support
 from bot.query import AnalysedQuery, FactKind
+from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
@@ -184,8 +205,8 @@ class ExtractiveAnswerer:
         subject_total = sum(weights[t] for t in subject) or 1.0
         detail = self.detail_terms(query, doc_freq)
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
-        ceiling = query.kind is FactKind.AMOUNT and _CEILING.search(query.question) is not None
-        grant = query.kind is FactKind.AMOUNT and _GRANT.search(query.question) is not None
+        ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
+        grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
         has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
@@ -205,8 +226,9 @@ class ExtractiveAnswerer:
                 own = sum(weights[t] for t in key_terms if has(terms, t)) / total
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
-                flat = _flat(sentence)
-                inside = [t for t in subject if has(terms, t) or (len(t) >= 2 and t in flat)]
+                flat_text = flat(sentence)
+                inside = [t for t in subject
+                          if has(terms, t) or (len(t) >= 2 and t in flat_text)]
                 about = (sum(weights[t] for t in subject if t in inside or has(local, t))
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
@@ -214,16 +236,16 @@ class ExtractiveAnswerer:
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
                     score += 0.3
-                if exact_day and _FULL_DAY.search(sentence):
+                if exact_day and FULL_DAY.search(sentence):
                     score += 0.2  # "언제" is best answered with the day itself
-                if ceiling and _CEILING.search(sentence):
+                if ceiling and CEILING.search(sentence):
                     score += 0.15  # "얼마까지" asks for the maximum
-                if grant and _AGGREGATE.search(sentence):
+                if grant and AGGREGATE.search(sentence):
                     score -= 0.3  # "얼마 줘?" asks what one company gets, not totals
-                if query.kind is FactKind.DEFINITION and _opens_with(sentence, subject):
+                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject):
                     score += 0.3  # "예비창업패키지는 ... 이다" defines it
                 has_detail = not detail or any(
-                    _fuzzy_has(terms, t) or _fuzzy_has(analysis.section_terms, t)
+                    fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in detail)
                 if _META.search(sentence):
                     score *= 0.3  # "이 문서는 ..." describes the document, not the programme
@@ -251,9 +273,9 @@ class ExtractiveAnswerer:
             kind = strict[0]
             pool = [s for s in about if holds(kind, s.text) and s.has_detail
                     and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
-            if kind is FactKind.PLACE and _STREET_ASKED.search(query.question):
+            if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
                 pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
-            if kind in (FactKind.DATE, FactKind.DEADLINE) and _DAY_ASKED.search(query.question):
+            if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
                 pool = [s for s in pool if EXACT_DAY.search(s.text)]
             unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
                 len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
@@ -261,7 +283,7 @@ class ExtractiveAnswerer:
                 return self._missing(query, hits, about, kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
             pool = [s for s in about if holds(query.kind, s.text)] or about
-            if query.kind is FactKind.HOW_TO_APPLY and _ONLINE.search(query.question):
+            if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
                 online = [s for s in pool if holds(FactKind.URL, s.text)]
                 pool = online + [s for s in pool if s not in online]
         if query.year is not None:
@@ -324,7 +346,7 @@ class ExtractiveAnswerer:
             return self._missing(query, hits, about, FactKind.ELIGIBILITY)
         top = max(s.score for s, _ in ruled)
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
-        sentence, ruling = max(near, key=lambda p: (_RULE_PRIORITY.get(p[1].rule, 1),
+        sentence, ruling = max(near, key=lambda p: (RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)
@@ -363,7 +385,7 @@ class ExtractiveAnswerer:
         """The subject as the founder wrote it ("충북창경"), else the best passage's title."""
         words = []
         for word in query.text.split():
-            clean = _PARTICLE.sub("", word.strip("?!.,\"'"))
+            clean = PARTICLE.sub("", word.strip("?!.,\"'"))
             lowered = clean.lower()
             if clean and any(t in lowered or lowered in t for t in query.subject_terms
                              if len(t) >= 2) and clean not in words:
@@ -402,51 +424,6 @@ class ExtractiveAnswerer:
         return Reply(text=text, sources=sources, lines=lines)
 
 
-# Words that name the kind of fact asked (not an event to find in the sentence).
-KIND_WORDS = frozenset({
-    "기간", "날짜", "일정", "마감", "마감일", "시기", "금액", "지원금", "한도", "예산", "자금",
-    "돈", "비율", "비중", "이율", "금리", "연도", "기준", "규모", "신청", "지원", "사업", "접수",
-    "프로그램",
-    "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
-    "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
-})
-# Detail words too vague to require in a sentence.
-GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
-                            "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
-                            "창업", "정부", "우리", "사람", "대강"})
-
-
-def _fuzzy_has(terms: frozenset[str], term: str) -> bool:
-    """`term` or a word sharing two or more leading characters with it ("지정서" ~ "지정")."""
-    return term in terms or any(len(t) >= 2 and (term.startswith(t) or t.startswith(term))
-                                for t in terms)
-
-
-# A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
-_RULE_PRIORITY = {"founded": 3, "registration": 0}
-_STREET_ASKED = re.compile(r"주소|도로명|우편|address", re.I)
-_DAY_ASKED = re.compile(r"날짜|며칠|몇\s*일|정확히|정확한|what date|exact", re.I)
-_FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
-_ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
-_CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
-_GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
-_AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")
-
-
-def _flat(text: str) -> str:
-    """Lower-cased text without spaces: a term Kiwi split differently here still matches."""
-    return re.sub(r"\s+", "", text).lower()
-
-
-def _opens_with(sentence: str, subject: list[str]) -> bool:
-    head = sentence[:30].lower()
-    return any(t in head for t in subject)
-
-
-_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|"
-                       r"야)$")
-
-
 @dataclass
 class Reply:
     """An extractive reply: `missing` when the subject was found but not the asked detail."""
@@ -457,36 +434,3 @@ class Reply:
     missing: bool = False
 
 
-def sentence_source(chunk: Chunk, sentence: str) -> tuple[str, list[str]]:
-    """The URL a sentence's fact came from, and the document's list when that is unknown.
-
-    Chunks record where each span of their text came from (`Chunk.url_spans`, from the
-    corpus's `<!-- source: n -->` and `[출처 n]` markers); without a span, a chunk whose document
-    has a single source uses it, and one with several sources gives the list instead."""
-    spans = chunk.url_spans
-    if spans:
-        at = chunk.text.find(sentence[:40])
-        if at >= 0:
-            url = ""
-            for offset, span_url in spans:
-                if offset <= at:
-                    url = span_url
-            if url:
-                return url, []
-    if len(chunk.urls) > 1:
-        return "", list(chunk.urls)
-    return chunk.url, []
-
-
-def source_from_hit(number: int, hit: SearchHit, *, url: str | None = None,
-                    urls: list[str] | None = None) -> Source:
-    c = hit.chunk
-    return Source(number=number, title=c.title, section=c.section, source=c.source,
-                  url=c.url if url is None else url, urls=urls or [],
-                  score=round(hit.score, 4), chunk_id=c.id, doc_id=c.doc_id,
-                  facts_as_of=c.facts_as_of, category=c.category)
-
-
-def needs_call_reminder(category: str) -> bool:
-    """Programme figures change every year: remind founders to check the current call."""
-    return category in {"startup-support", "investment", "marketing-export", "organizations"}
