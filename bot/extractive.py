@@ -119,6 +119,8 @@ class ChunkAnalysis:
     head_terms: frozenset[str]
     section_terms: frozenset[str] = frozenset()
     title_terms: frozenset[str] = frozenset()
+    years: tuple[int | None, ...] = ()  # the year of each sentence's fact (bot/timeframe.py)
+    flats: tuple[str, ...] = ()  # each sentence lower-cased without spaces
 
 
 class ExtractiveAnswerer:
@@ -150,7 +152,10 @@ class ExtractiveAnswerer:
                     title = frozenset(next(analysed))
                     section = frozenset(next(analysed))
                     terms = [frozenset(next(analysed)) for _ in sents]
-                    analysis = ChunkAnalysis(sents, terms, title | section, section, title)
+                    years = tuple(sentence_year(x, chunk.section, chunk.facts_as_of)
+                                  for x in sents)
+                    analysis = ChunkAnalysis(sents, terms, title | section, section, title,
+                                             years, tuple(flat(x) for x in sents))
                     found[(chunk.id, chunk.text)] = analysis
                     self._chunk_cache[(chunk.id, chunk.text)] = analysis
                     while len(self._chunk_cache) > CHUNK_CACHE_SIZE:
@@ -218,7 +223,9 @@ class ExtractiveAnswerer:
             title_names = {t for t in analysis.title_terms if t in names}
             title_ok = title_names <= set(subject)
             local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
-            for sentence, terms in zip(analysis.sentences, analysis.terms, strict=True):
+            for sentence, terms, year, flat_text in zip(
+                    analysis.sentences, analysis.terms, analysis.years, analysis.flats,
+                    strict=True):
                 norm = re.sub(r"\s+", "", sentence)
                 if len(norm) < 8 or norm in seen:
                     continue
@@ -226,7 +233,6 @@ class ExtractiveAnswerer:
                 own = sum(weights[t] for t in key_terms if has(terms, t)) / total
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
-                flat_text = flat(sentence)
                 inside = [t for t in subject
                           if has(terms, t) or (len(t) >= 2 and t in flat_text)]
                 about = (sum(weights[t] for t in subject if t in inside or has(local, t))
@@ -252,7 +258,6 @@ class ExtractiveAnswerer:
                 if _REMINDER_SECTION.search(hit.chunk.section):
                     score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
-                year = sentence_year(sentence, hit.chunk.section, hit.chunk.facts_as_of)
                 scored.append(ScoredSentence(sentence, score, index, terms, about, year,
                                              has_detail, own_about))
         scored.sort(key=lambda s: -s.score)
