@@ -43,8 +43,8 @@ EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today 
 
 # The answerer's "subject found, detail missing" answers: any of these modes, or a first line
 # saying so in the documents' voice ("자료에는 ○○의 △△ 정보가 없습니다", "The documents do not
-# give ..."). The modes are what the trust branch may add; the text rule catches answers that
-# say it before a mode exists.
+# give ..."). `detail_missing` is the mode the issue-11 answerer defines (`partial` is accepted
+# too); the text rule also catches answers (e.g. generative ones) that say it in their text.
 DETAIL_MISSING_MODES = frozenset({"detail_missing", "partial"})
 _KO_MISSING = re.compile(r"^\W*(?:제공된\s*)?(?:자료|문서)(?:에는|에서는)\s.*?"
                          r"(?:없습니다|없어요|나와 있지 않|확인되지 않|담겨 있지 않|"
@@ -52,14 +52,16 @@ _KO_MISSING = re.compile(r"^\W*(?:제공된\s*)?(?:자료|문서)(?:에는|에�
 _EN_MISSING = re.compile(r"^\W*(?:the\s+)?(?:provided\s+)?(?:documents?|sources?|materials?)"
                          r"\b[^.\n]*?\b(?:do not|don't|does not|doesn't|did not|have no|"
                          r"contain no|give no)\b", re.IGNORECASE)
-# Verdicts, read from the answer's first sentence: a leading yes/no word wins; otherwise
-# phrases, "no" ones first because "신청할 수 없" contains "신청할 수".
+# Verdicts, read from the answer's first sentence: a leading yes/no word wins; otherwise a
+# phrase in the answer's own polite voice ("신청할 수 없습니다"), "no" ones first because
+# "신청할 수 없" contains "신청할 수". A quoted rule ends in the documents' "-다" ("...신청할 수
+# 없다.") and is not a verdict.
 _LEAD_NO = re.compile(r"^\W*(?:아니요|아니오|아뇨|no)(?=[\s,.!]|$)", re.IGNORECASE)
 _LEAD_YES = re.compile(r"^\W*(?:네|예|yes)(?=[\s,.!]|$)", re.IGNORECASE)
-_NO = re.compile(r"(?:신청|지원|참여|입교|받을|가입|만들)\S*\s*수\s*없|대상이\s*아닙|"
-                 r"해당하지\s*않|어렵습니다|불가|안\s*됩니다|not eligible|cannot|can't|"
-                 r"(?:do|does|did)\s*(?:not|n't)\s*qualify|ineligible", re.IGNORECASE)
-_YES = re.compile(r"수\s*있습니다|수\s*있어요|가능합니다|가능해요|대상입니다|해당합니다|"
+_NO = re.compile(r"수\s*없(?:습니다|어요)|대상이\s*아닙니다|해당하지\s*않습니다|어렵습니다|"
+                 r"불가능합니다|안\s*됩니다|not eligible|ineligible|cannot|can't|"
+                 r"(?:do|does|did)\s*(?:not|n't)\s*qualify", re.IGNORECASE)
+_YES = re.compile(r"수\s*있(?:습니다|어요)|가능합니다|가능해요|대상입니다|해당합니다|"
                   r"eligible|qualif|you can\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?。](?=\s|$)|\n|$)", re.DOTALL)

@@ -158,3 +158,43 @@ def markdown_table(part: PartReport) -> str:
              "|---|" + "---:|" * (len(_COLUMNS) - 1)]
     lines += ["| " + " | ".join(row) + " |" for row in report_rows(part)]
     return "\n".join(lines)
+
+
+_COMPARED = (("key fact", "key_fact"), ("right doc", "right_document"),
+             ("refusal acc", "refusal_accuracy"), ("false ans", "false_answers"),
+             ("false ref", "false_refusals"), ("verdict acc", "verdict_accuracy"),
+             ("detail-missing acc", "detail_missing_accuracy"))
+
+
+def _change(before: float | int | None, after: float | int | None) -> str:
+    def show(v: float | int | None) -> str:
+        return "–" if v is None else (str(v) if isinstance(v, int) else f"{v:.3f}")
+
+    return show(after) if before == after else f"{show(before)} → {show(after)}"
+
+
+def compare_markdown(before: AnswerEvalReport, after: AnswerEvalReport,
+                     mode: str = "extractive") -> str:
+    """Before → after per part and kind, as Markdown tables (parts and kinds of `after`)."""
+    def parts(report: AnswerEvalReport) -> dict[str, PartReport]:
+        run = next((m for m in report.modes if m.mode == mode), None)
+        return {p.part: p for p in run.parts} if run else {}
+
+    old, new = parts(before), parts(after)
+    blocks = []
+    for name, part in new.items():
+        header = ["part / kind", "turns", *(c for c, _ in _COMPARED)]
+        lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+        groups = [(f"{name} (all)", part.overall, old[name].overall if name in old else None)]
+        groups += [(f"  {k}", g, old[name].by_kind.get(k) if name in old else None)
+                   for k, g in part.by_kind.items()]
+        if part.followups is not None:
+            groups.append(("  conversation turns 2-3", part.followups,
+                           old[name].followups if name in old else None))
+        for label, g, b in groups:
+            cells = [label, str(g.turns)]
+            cells += [_change(getattr(b, field) if b else None, getattr(g, field))
+                      for _, field in _COMPARED]
+            lines.append("| " + " | ".join(cells) + " |")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -79,6 +79,9 @@ def test_detail_missing_text_signal(text: str, missing: bool) -> None:
     ("No. The academy is for founders aged 39 or younger [1].", "no"),
     ("Yes, you can apply [1].", "yes"),
     ("예비창업패키지는 2018년에 시작되었습니다 [1].", None),  # 예비 is not 예
+    ("혁신바우처는 5년 안에 3회를 넘게 지원받은 기업은 신청할 수 없다. [1]", None),  # a quote
+    ("대상이 아닙니다. 창업 7년 이내 기업만 됩니다 [1].", "no"),
+    ("신청할 수 있습니다. 2020년부터 연령 제한이 없습니다 [1].", "yes"),
 ])
 def test_verdict_read_from_the_first_sentence(text: str, verdict: str | None) -> None:
     assert detect_verdict(text) == verdict
@@ -345,3 +348,20 @@ def test_cli_answers_generative_mode_when_a_model_is_configured(
     assert generative["q2"]["outcome"] == "refused"  # refused before any model call
     assert modes["extractive"]["outcomes"][0]["mode"] == "extractive"
     assert len(asked) == 1, "only the answerable question reaches the model"
+
+
+def test_compare_shows_before_and_after() -> None:
+    from bot.answer_eval_report import AnswerEvalReport, ModeRun, compare_markdown
+
+    item = _item("detail_missing", [], ["tips.md"], kind="near_miss")
+
+    def run(answer: Answer) -> AnswerEvalReport:
+        part = part_report("heldout", "h.jsonl", 1, [score_turn(item, 0, answer)])
+        return AnswerEvalReport(today="2026-12-01",
+                                modes=[ModeRun(mode="extractive", parts=[part])])
+
+    before = run(_answer("1357 [1]", AnswerMode.EXTRACTIVE, "tips.md"))
+    after = run(_answer("자료에는 전화번호 정보가 없습니다.", "detail_missing", "tips.md"))
+    table = compare_markdown(before, after)
+    assert "| heldout (all) | 1 | – | – | 0.000 → 1.000 | 1 → 0 | 0 |" in table
+    assert "|   near_miss | 1 |" in table
