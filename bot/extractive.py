@@ -56,7 +56,7 @@ from bot.facts import (
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind
+from bot.query import AnalysedQuery, FactKind, detect_kinds
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
@@ -284,6 +284,11 @@ class ExtractiveAnswerer:
                 pool = [s for s in pool if EXACT_DAY.search(s.text)]
             unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
                 len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
+            # the documents say themselves that they do not know it ("… 누리집 주소와 대표
+            # 전화번호는 이 문서에서 확인되지 않았으므로 …")
+            unknown = unknown or any(
+                s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
+                for s in about)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):

@@ -99,3 +99,11 @@ def test_citation_links_to_the_sentences_own_source(engine: AnswerEngine) -> Non
     cited = answer.sources[0]
     assert cited.url and cited.url != "https://hankyung.com/article/201703301307i"  # not 2017
     assert cited.url in render_text(answer)
+
+
+def test_the_documents_own_word_that_a_detail_is_unknown(engine: AnswerEngine) -> None:
+    # chungbuk-support-organizations.md says the 누리집 주소 is not confirmed; a list of other
+    # bodies' websites must not be quoted instead
+    answer = engine.answer("충청북도기업진흥원 공식 홈페이지 주소 알려주세요")
+    assert answer.mode is AnswerMode.DETAIL_MISSING
+    assert "k-startup.go.kr" not in first_line(answer.answer)
