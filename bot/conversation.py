@@ -176,9 +176,14 @@ class QueryRewriter:
     def looks_like_follow_up(self, question: str) -> bool:
         return bool(_LEAD.match(question)) or not self.topic_terms(question)
 
-    def rewrite(self, question: str, history: list[Turn]) -> Rewrite:
+    def rewrite(self, question: str, history: list[Turn], *,
+                follow_up: bool | None = None) -> Rewrite:
+        """`follow_up` is the caller's verdict (bot/followup.py, from the analysed question);
+        without it the question is checked here."""
         started = time.perf_counter()
-        if not history or not self.looks_like_follow_up(question):
+        if follow_up is None:
+            follow_up = self.looks_like_follow_up(question)
+        if not history or not follow_up:
             return Rewrite(question)
         result: Rewrite | None = None
         error = None

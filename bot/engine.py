@@ -12,7 +12,9 @@ model call, so unsupported questions cost no tokens.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -20,7 +22,9 @@ from dataclasses import dataclass, field
 from bot import prompts
 from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
-from bot.extractive import ExtractiveAnswerer, needs_call_reminder
+from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
+from bot.facts import CHECKED_KINDS, holds
+from bot.followup import inherit_subject, is_follow_up
 from bot.generation import (
     Completion,
     GenerationError,
@@ -35,13 +39,20 @@ from bot.generation import (
 from bot.language import detect_language
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
+from bot.query import AnalysedQuery, QueryAnalyzer
 from bot.safety import safe_preview, unsafe_sentences
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
+from knowledge.clock import clock_from_settings
 from knowledge.models import SearchHit
 from knowledge.search import SearchResult
 
 log = logging.getLogger(__name__)
+
+# A generated reply that starts by saying the documents lack the asked detail.
+_SAYS_MISSING = re.compile(r"^\s*(자료에는\s[^\n]{0,80}(정보|내용)(가|이)\s*없|"
+                           r"the documents do not)",
+                           re.IGNORECASE)
 
 
 @dataclass
@@ -51,6 +62,7 @@ class _Run:
     question: str
     language: str
     query: str
+    analysed: AnalysedQuery
     rewrite: Rewrite
     hits: list[SearchHit]
     support: Support
@@ -60,6 +72,7 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)
     model_called: bool = False
+    reply: Reply | None = None  # the extractive reply (decided before any model call)
     retried: bool = False
     invalid_citations: int = 0
 
@@ -89,14 +102,16 @@ class AnswerEngine:
             self.settings.history_turns, self.settings.max_conversations)
         self.rewriter = QueryRewriter(kb.analyzer, generator,
                                       max_chars=self.settings.max_question_chars)
+        self.queries = QueryAnalyzer(kb.analyzer)
+        self.clock = clock_from_settings(self.settings)
 
     # --- public API ----------------------------------------------------------------------------
     def validate(self, question: str) -> str:
         question = (question or "").strip()
-        language = detect_language(question)
         if not question:
-            raise QuestionError(prompts.EMPTY_QUESTION[language])
+            raise QuestionError(prompts.EMPTY_QUESTION["ko"])
         if len(question) > self.settings.max_question_chars:
+            language = detect_language(question)
             raise QuestionError(prompts.QUESTION_TOO_LONG[language].format(
                 length=len(question), limit=self.settings.max_question_chars))
         return question
@@ -114,7 +129,7 @@ class AnswerEngine:
             return self._finish(run, self._without_model(run), conversation_id)
         assert self.generator is not None
         sources = number_sources(run.hits)
-        messages = answer_messages(sources, run.query)
+        messages = answer_messages(sources, self._model_question(run))
         try:
             reply = self._complete(run, messages)
         except GenerationError as exc:
@@ -145,7 +160,7 @@ class AnswerEngine:
         else:
             assert self.generator is not None
             sources = number_sources(run.hits)
-            messages = answer_messages(sources, run.query)
+            messages = answer_messages(sources, self._model_question(run))
             stream = self.generator.stream(messages)
             try:
                 async for text in stream:
@@ -184,22 +199,56 @@ class AnswerEngine:
         started = time.perf_counter()
         question = self.validate(question)
         language = detect_language(question)
-        rewrite = self.rewriter.rewrite(question, self.conversations.history(conversation_id))
+        today = self.clock.today()
+        analysed = self.queries.analyse(question, today, language=language)
+        if analysed.meta:  # about the bot's own instructions: refused before any retrieval
+            return _Run(question=question, language=language, query=question,
+                        analysed=analysed, rewrite=Rewrite(question), hits=[],
+                        support=Support(coverage=0.0, dense=0.0), doc_freq={}, n_docs=0,
+                        started=started, timings={"rewrite": 0.0, "retrieval": 0.0})
+        history = self.conversations.history(conversation_id)
+        follow_up = bool(history) and is_follow_up(analysed, self.queries)
+        rewrite = self.rewriter.rewrite(question, history, follow_up=follow_up)
+        if follow_up and rewrite.method == "heuristic":
+            # no model (or it failed): the previous turn's subject, not its attribute words
+            rewrite.query = inherit_subject(question, history[-1], self.queries)
+        if rewrite.query != question:
+            analysed = self.queries.analyse(question, today, text=rewrite.query,
+                                            language=language)
         t_search = time.perf_counter()
-        result = self.retrieve(rewrite.query, category)
+        result = self.retrieve(analysed.text, category)
         index = self.kb.keyword_index()
         doc_freq, n_docs = index.statistics()
-        support = self.extractive.assess(rewrite.query, result.hits, doc_freq, n_docs,
-                                         language, chunk_terms=index.terms)
-        run = _Run(question=question, language=language, query=rewrite.query, rewrite=rewrite,
-                   hits=result.hits, support=support, doc_freq=doc_freq, n_docs=n_docs,
-                   started=started)
+        support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
+                                         n_docs, chunk_terms=index.terms)
+        run = _Run(question=question, language=language, query=analysed.text,
+                   analysed=analysed, rewrite=rewrite, hits=result.hits, support=support,
+                   doc_freq=doc_freq, n_docs=n_docs, started=started)
         run.timings["rewrite"] = round(rewrite.seconds, 4)
         run.timings["retrieval"] = round(time.perf_counter() - t_search, 4)
         if rewrite.method == "model" or rewrite.error is not None:
             run.model_called = True
             add_usage(run.usage, rewrite.usage)
+        if support.supported:
+            run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
         return run
+
+    def _support_query(self, analysed: AnalysedQuery) -> AnalysedQuery:
+        """With the founder's own situation ("VC한테 투자 4천만원 받았는데 ...") only the
+        programme it names decides support: the rest are the founder's words, not the
+        documents'."""
+        if analysed.founder.empty or not self.queries.names_subject(analysed.key_terms):
+            return analysed
+        names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
+        return dataclasses.replace(analysed, key_terms=names or analysed.key_terms)
+
+    def _model_question(self, run: _Run) -> str:
+        """The question as the model sees it: with today's date when it names a relative year
+        ("올해"), so the model can tell which year that is."""
+        if run.analysed.relative_year is None:
+            return run.query
+        return prompts.MODEL_TODAY.format(today=self.clock.today().isoformat(),
+                                          question=run.query)
 
     def _complete(self, run: _Run, messages: list[Message]) -> Completion:
         """One model call, its usage and time (failed attempts count as model time too)."""
@@ -214,12 +263,20 @@ class AnswerEngine:
         return reply
 
     def _wants_model(self, run: _Run) -> bool:
+        """A model writes the answer only when the extractive answerer found the asked detail:
+        "subject found, detail missing" and refusals are decided without a model call."""
         return (self.generator is not None and run.support.supported
-                and run.rewrite.error is None)
+                and run.rewrite.error is None and run.reply is not None
+                and not run.reply.missing)
 
     def _without_model(self, run: _Run) -> Answer:
         """Refusal when retrieval does not support the question; otherwise the extractive
         answer (a fallback when a model is configured but unreachable)."""
+        if run.analysed.meta:
+            return self._answer(run, AnswerMode.REFUSED,
+                                text=prompts.META_REFUSAL[run.language])
+        if run.analysed.off_topic:
+            return self._refused(run)
         if not run.support.supported:
             return self._refused(run)
         if run.rewrite.error is not None:  # the model failed a moment ago: don't wait twice
@@ -228,12 +285,12 @@ class AnswerEngine:
 
     def _extractive(self, run: _Run, mode: AnswerMode = AnswerMode.EXTRACTIVE,
                     notice: str | None = None) -> Answer:
-        chosen = self.extractive.select(run.query, run.hits, run.doc_freq, run.n_docs,
-                                        language=run.language)
+        reply = run.reply
         answer = self._answer(run, mode, notice=notice)
-        if chosen:
-            answer.answer, answer.sources = self.extractive.compose(
-                run.query, run.hits, chosen, run.language)
+        if reply is not None:
+            answer.answer, answer.sources = reply.text, reply.sources
+            if reply.missing and mode is AnswerMode.EXTRACTIVE:
+                answer.mode = AnswerMode.DETAIL_MISSING
         else:
             answer.answer = self._refusal_text(run)
             if mode is AnswerMode.EXTRACTIVE:
@@ -284,9 +341,19 @@ class AnswerEngine:
             return self._fallback(run, "unsafe")
         cited = [sources[n - 1] for n in check.cited]
         text = check.text.replace(prompts.NO_ANSWER_SENTINEL, "").strip()
+        strict = [k for k in run.analysed.kinds if k in CHECKED_KINDS]
+        if _SAYS_MISSING.match(text):
+            mode = AnswerMode.DETAIL_MISSING
+        elif strict and not holds(strict[0], text):
+            # the reply does not hold the kind of fact asked (an amount, a phone number, ...):
+            # the extractive answer, which does, replaces it
+            log.info("generation.off_kind", extra={"kind": strict[0].value})
+            return self._fallback(run, "ungrounded")
+        else:
+            mode = AnswerMode.GENERATIVE
         if any(needs_call_reminder(s.category) for s in cited):
             text += "\n\n" + prompts.CHECK_CURRENT_CALL[run.language]
-        answer = self._answer(run, AnswerMode.GENERATIVE, text=text)
+        answer = self._answer(run, mode, text=text)
         answer.sources = [s.to_source(i) for i, s in enumerate(cited, 1)]
         return answer
 
@@ -324,6 +391,9 @@ class AnswerEngine:
             "mode": answer.mode.value, "sources": [s.chunk_id for s in answer.sources],
             "coverage": run.support.coverage, "dense": run.support.dense,
             "rewrite": run.rewrite.method, "retried": run.retried,
+            "kind": run.analysed.kind.value if run.analysed.kind else None,
+            "year": run.analysed.year, "typo_fixes": len(run.analysed.typo_fixes),
+            "meta": run.analysed.meta,
             "invalid_citations": run.invalid_citations, "model": answer.model,
             "usage": answer.usage, "timings": answer.timings,
         })

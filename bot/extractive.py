@@ -5,10 +5,14 @@ the top passages contain, checked together with the best dense similarity. Terms
 never seen weigh the most, so "부산 창업 지원" is refused by a Chungbuk corpus even though
 "창업" and "지원" are everywhere.
 
-Sentence choice: each sentence of the top passages is scored by the key terms it holds (IDF-
-weighted), a bonus when the question asks for an amount/date/contact and the sentence has one,
-and the rank of its passage. The best few distinct sentences become the answer, each followed
-by the [n] of its source.
+Sentence choice (`respond`): each sentence of the top passages is scored by the key terms it
+holds (IDF-weighted), whether it holds the kind of fact asked (bot/facts.py) and the rank of
+its passage; only sentences about the question's subject count. For a kind with a recognisable
+shape (an amount, a date, a phone number) only sentences of that shape are quoted; if there
+are none the reply says the documents lack that detail, with the nearest facts as 참고. A year
+asked for filters by the fact's year (bot/timeframe.py); otherwise changing figures are quoted
+most recent first. With the founder's own numbers the verdict comes first (bot/eligibility.py).
+Each quoted sentence is followed by the [n] of its source, linked to the sentence's own URL.
 """
 
 from __future__ import annotations
@@ -21,8 +25,41 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.cues import (
+    AGGREGATE,
+    CEILING,
+    DAY_ASKED,
+    FULL_DAY,
+    GENERIC_DETAIL,
+    GRANT,
+    KIND_WORDS,
+    ONLINE,
+    PARTICLE,
+    RULE_PRIORITY,
+    STREET_ASKED,
+    flat,
+    fuzzy_has,
+    opens_with,
+)
+from bot.eligibility import judge
+from bot.facts import (
+    CONTACT_KINDS,
+    EVENT_KINDS,
+    EXACT_DAY,
+    LABELS,
+    PATTERNS,
+    RECENT_FIRST,
+    STREET_ADDRESS,
+    STRICT_KINDS,
+    UNKNOWN,
+    holds,
+    year_label,
+)
 from bot.models import Source, Support
+from bot.query import AnalysedQuery, FactKind, detect_kinds
 from bot.safety import allowed_sentence
+from bot.sources import needs_call_reminder, sentence_source, source_from_hit
+from bot.timeframe import sentence_year, years_mentioned
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
 
@@ -30,20 +67,6 @@ from knowledge.models import Chunk, SearchHit
 # chunks answer many questions: keep the last CHUNK_CACHE_SIZE chunks' analyses in memory.
 CHUNK_CACHE_SIZE = 4096
 
-# What kind of fact a question asks for, and what a sentence holding that fact looks like.
-_CUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"(얼마|금액|한도|지원금|예산|자금|how much|amount|budget)", re.I),
-     re.compile(r"\d[\d,.]*\s*(조|억|천만|만)?\s*원|\d\s*(조|억)")),
-    (re.compile(r"(몇\s*(명|개|곳|팀|개사|건|社)|인원|규모|how many)", re.I),
-     re.compile(r"\d[\d,]*\s*(명|개사|개|곳|팀|건)")),
-    (re.compile(r"(나이|몇\s*살|연령|age)", re.I), re.compile(r"\d+\s*세|만\s*\d+")),
-    (re.compile(r"(비율|비중|퍼센트|%|percent|share)", re.I), re.compile(r"\d+(\.\d+)?\s*%")),
-    (re.compile(r"(언제|기간|마감|일정|날짜|시기|몇\s*월|when|deadline)", re.I),
-     re.compile(r"\d+월|\d+일|\d{4}-\d{2}|\d{4}년|연중|수시|매년")),
-    (re.compile(r"(연락|문의|전화|홈페이지|사이트|누리집|주소|어디서|어디에|website|contact|phone)",
-                re.I),
-     re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.com|\b1357\b|\d{2,4}-\d{3,4}-\d{4}")),
-]
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
@@ -54,6 +77,10 @@ class ScoredSentence:
     score: float
     hit_index: int
     terms: frozenset[str]
+    about: float = 1.0  # share of the question's subject terms in the sentence or its heading
+    year: int | None = None  # the year its fact refers to (bot/timeframe.py)
+    has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
+    own_about: float = 1.0  # like `about`, counting the sentence alone
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -91,6 +118,10 @@ class ChunkAnalysis:
     sentences: list[str]
     terms: list[frozenset[str]]
     head_terms: frozenset[str]
+    section_terms: frozenset[str] = frozenset()
+    title_terms: frozenset[str] = frozenset()
+    years: tuple[int | None, ...] = ()  # the year of each sentence's fact (bot/timeframe.py)
+    flats: tuple[str, ...] = ()  # each sentence lower-cased without spaces
 
 
 class ExtractiveAnswerer:
@@ -113,32 +144,35 @@ class ExtractiveAnswerer:
         todo = [c for c, k in zip(chunks, keys, strict=True) if k not in found]
         if todo:
             split = [self.analyzer.sentences(c.text) for c in todo]
-            heads = [f"{c.title} {c.section}" for c in todo]
             # one Kiwi call for every sentence and heading (much faster than one each)
             analysed = iter(self.analyzer.terms_batch(
-                [text for head, sents in zip(heads, split, strict=True)
-                 for text in (head, *sents)]))
+                [text for chunk, sents in zip(todo, split, strict=True)
+                 for text in (chunk.title, chunk.section or ".", *sents)]))
             with self._cache_lock:
                 for chunk, sents in zip(todo, split, strict=True):
-                    head = frozenset(next(analysed))
+                    title = frozenset(next(analysed))
+                    section = frozenset(next(analysed))
                     terms = [frozenset(next(analysed)) for _ in sents]
-                    found[(chunk.id, chunk.text)] = analysis = ChunkAnalysis(sents, terms, head)
+                    years = tuple(sentence_year(x, chunk.section, chunk.facts_as_of)
+                                  for x in sents)
+                    analysis = ChunkAnalysis(sents, terms, title | section, section, title,
+                                             years, tuple(flat(x) for x in sents))
+                    found[(chunk.id, chunk.text)] = analysis
                     self._chunk_cache[(chunk.id, chunk.text)] = analysis
                     while len(self._chunk_cache) > CHUNK_CACHE_SIZE:
                         self._chunk_cache.popitem(last=False)
         return [found[k] for k in keys]
 
     # --- support ---------------------------------------------------------------------------
-    def weights(self, question: str, doc_freq: dict[str, int], n_docs: int,
-                language: str = "ko") -> dict[str, float]:
-        return term_weights(self.analyzer.key_terms_tagged(question), doc_freq, n_docs, language)
+    def weights(self, query: AnalysedQuery, doc_freq: dict[str, int], n_docs: int
+                ) -> dict[str, float]:
+        return term_weights(query.key_terms, doc_freq, n_docs, query.language)
 
-    def assess(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, language: str = "ko",
-               chunk_terms: Mapping[str, list[str]] | None = None) -> Support:
+    def assess(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+               n_docs: int, chunk_terms: Mapping[str, list[str]] | None = None) -> Support:
         """`chunk_terms` (the keyword index's stored terms per chunk id) saves re-analysing the
         top passages; without it they are analysed here."""
-        weights = self.weights(question, doc_freq, n_docs, language)
+        weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
         dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if not hits or not key_terms:
@@ -156,89 +190,259 @@ class ExtractiveAnswerer:
         term_sets = [set(terms) if terms is not None else set(next(analysed)) for terms in known]
         groups = [*term_sets, term_sets[0] | term_sets[1]] if len(term_sets) > 1 else term_sets
         for terms in groups:
-            found = [t for t in key_terms if t in terms]
+            found = [t for t in key_terms if self.analyzer.has_term(terms, t)]
             coverage = sum(weights[t] for t in found) / total
             if coverage > best:
-                best, best_missing = coverage, [t for t in key_terms if t not in terms]
+                best = coverage
+                best_missing = [t for t in key_terms if not self.analyzer.has_term(terms, t)]
         supported = best >= self.min_coverage and (dense >= self.min_dense or best >= 0.8)
         return Support(coverage=round(best, 4), dense=round(dense, 4), key_terms=key_terms,
                        missing_terms=best_missing, supported=supported)
 
     # --- answer ----------------------------------------------------------------------------
-    def select(self, question: str, hits: list[SearchHit], doc_freq: dict[str, int],
-               n_docs: int, max_hits: int = 4, language: str = "ko") -> list[ScoredSentence]:
-        weights = self.weights(question, doc_freq, n_docs, language)
+    def candidates(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+                   n_docs: int, max_hits: int = 5) -> list[ScoredSentence]:
+        """Every distinct sentence of the top passages, scored (best first)."""
+        weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
         total = sum(weights.values()) or 1.0
-        wanted = [pattern for cue, pattern in _CUES if cue.search(question)]
+        # terms the corpus has never seen cannot be matched (support judges those)
+        subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
+        subject_total = sum(weights[t] for t in subject) or 1.0
+        detail = self.detail_terms(query, doc_freq)
+        exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
+        ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
+        grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
+        has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
-        candidates: list[tuple[int, str, frozenset[str]]] = []
         analyses = self._analyse([h.chunk for h in hits[:max_hits]])
+        names = self.analyzer.typos.names
         for index, analysis in enumerate(analyses):
-            for sentence, terms in zip(analysis.sentences, analysis.terms, strict=True):
+            hit, context = hits[index], analysis.head_terms
+            # the title speaks for a sentence only when it names no other programme
+            title_names = {t for t in analysis.title_terms if t in names}
+            title_ok = title_names <= set(subject)
+            local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
+            for sentence, terms, year, flat_text in zip(
+                    analysis.sentences, analysis.terms, analysis.years, analysis.flats,
+                    strict=True):
                 norm = re.sub(r"\s+", "", sentence)
-                if len(norm) >= 8 and norm not in seen and allowed_sentence(sentence, question):
-                    seen.add(norm)
-                    candidates.append((index, sentence, terms))
-        contexts = [a.head_terms for a in analyses]
-        for index, sentence, terms in candidates:
-            hit, context = hits[index], contexts[index]
-            own = sum(weights[t] for t in key_terms if t in terms) / total
-            ctx = sum(weights[t] for t in key_terms if t in context and t not in terms) / total
-            score = own + 0.35 * ctx
-            if any(pattern.search(sentence) for pattern in wanted):
-                score += 0.3
-            if _META.search(sentence):
-                score *= 0.3  # "이 문서는 ..." describes the document, not the programme
-            if _REMINDER_SECTION.search(hit.chunk.section):
-                score *= 0.5  # generic "check the current call" sections
-            score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
-            scored.append(ScoredSentence(sentence, score, index, terms))
+                if len(norm) < 8 or norm in seen or not allowed_sentence(sentence,
+                                                                         query.question):
+                    continue  # too short, seen, or an instruction planted in a source
+                seen.add(norm)
+                own = sum(weights[t] for t in key_terms if has(terms, t)) / total
+                ctx = sum(weights[t] for t in key_terms
+                          if has(context, t) and not has(terms, t)) / total
+                inside = [t for t in subject
+                          if has(terms, t) or (len(t) >= 2 and t in flat_text)]
+                about = (sum(weights[t] for t in subject if t in inside or has(local, t))
+                         / subject_total) if subject else 1.0
+                own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
+                score = own + 0.35 * ctx
+                if query.kinds and holds(query.kinds[0], sentence) \
+                        and query.kinds[0] in PATTERNS:
+                    score += 0.3
+                if exact_day and FULL_DAY.search(sentence):
+                    score += 0.2  # "언제" is best answered with the day itself
+                if ceiling and CEILING.search(sentence):
+                    score += 0.15  # "얼마까지" asks for the maximum
+                if grant and AGGREGATE.search(sentence):
+                    score -= 0.3  # "얼마 줘?" asks what one company gets, not totals
+                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject):
+                    score += 0.3  # "예비창업패키지는 ... 이다" defines it
+                has_detail = not detail or any(
+                    fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
+                    for t in detail)
+                if _META.search(sentence):
+                    score *= 0.3  # "이 문서는 ..." describes the document, not the programme
+                if _REMINDER_SECTION.search(hit.chunk.section):
+                    score *= 0.5  # generic "check the current call" sections
+                score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
+                scored.append(ScoredSentence(sentence, score, index, terms, about, year,
+                                             has_detail, own_about))
         scored.sort(key=lambda s: -s.score)
-        if not scored:
+        return scored
+
+    def respond(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
+                n_docs: int) -> Reply | None:
+        """The extractive reply, or None when nothing in the passages is about the question."""
+        scored = self.candidates(query, hits, doc_freq, n_docs)
+        about = [s for s in scored if s.about >= 0.5]
+        if not about:
+            return None
+        if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
+            return self._verdict(query, hits, about)
+        strict = [k for k in query.kinds if k in STRICT_KINDS]
+        pool = about
+        if strict:
+            kind = strict[0]
+            pool = [s for s in about if holds(kind, s.text) and s.has_detail
+                    and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
+            if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
+                pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
+            if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
+                pool = [s for s in pool if EXACT_DAY.search(s.text)]
+            unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
+                len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
+            # the documents say themselves that they do not know it ("… 누리집 주소와 대표
+            # 전화번호는 이 문서에서 확인되지 않았으므로 …")
+            unknown = unknown or any(
+                s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
+                for s in about)
+            if not pool or unknown:
+                return self._missing(query, hits, about, kind)
+        elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
+            pool = [s for s in about if holds(query.kind, s.text)] or about
+            if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
+                online = [s for s in pool if holds(FactKind.URL, s.text)]
+                pool = online + [s for s in pool if s not in online]
+        if query.year is not None:
+            same = [s for s in pool if s.year == query.year
+                    or query.year in years_mentioned(s.text)]
+            if not same:
+                return self._year_missing(query, hits, pool)
+            pool = same
+        chosen = self._choose(query, pool)
+        for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
+            if not any(holds(other, s.text) for s in chosen):
+                extra = [s for s in about if holds(other, s.text)]
+                if extra:
+                    chosen.append(extra[0])
+        return self._compose(query, hits, chosen)
+
+    def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
+        """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
+        착공은 언제?"): a sentence quoting a date must also hold one of them."""
+        if not query.wants(*EVENT_KINDS):
             return []
-        chosen = [scored[0]]
-        covered = set(scored[0].terms)
-        for cand in scored[1:]:
-            if len(chosen) >= self.max_sentences:
+        return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
+                and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
+                and t not in GENERIC_DETAIL]
+
+    def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
+        return any(all(doc_freq.get(m, 0) > 0 for m in alt)
+                   for alt in self.analyzer.synonyms(term))
+
+    def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The first line: the best sentence, or for figures that change every year the most
+        recent among those scoring near the best. Then up to `max_sentences` in all that add a
+        key term; an older year's figure only for lists and differences."""
+        best = pool[0].score
+        recent = query.year is None and query.kind in RECENT_FIRST
+        near = [s for s in pool if s.score >= 0.7 * best]
+        first = max(near, key=lambda s: (s.year or 0, s.score)) if recent else pool[0]
+        chosen = [first]
+        covered = set(first.terms)
+        wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or query.kind not in STRICT_KINDS
+        for cand in pool:
+            if len(chosen) >= self.max_sentences or cand.score < (0.55 if wide else 0.7) * best:
                 break
-            if cand.score < 0.55 * scored[0].score:
-                break
-            adds = {t for t in key_terms if t in cand.terms and t not in covered}
-            if adds or cand.score >= 0.85 * scored[0].score:
+            if cand is first:
+                continue
+            if recent and not wide and cand.year is not None and first.year is not None \
+                    and cand.year < first.year:
+                continue
+            adds = {t for t in query.key_terms if t in cand.terms and t not in covered}
+            if adds or cand.score >= 0.85 * best:
                 chosen.append(cand)
                 covered |= cand.terms
         return chosen
 
-    def compose(self, question: str, hits: list[SearchHit], chosen: list[ScoredSentence],
-                language: str) -> tuple[str, list[Source]]:
+    def _verdict(self, query: AnalysedQuery, hits: list[SearchHit],
+                 about: list[ScoredSentence]) -> Reply:
+        rulings = [(s, judge(s.text, query.founder)) for s in about]
+        ruled = [(s, r) for s, r in rulings if r is not None]
+        if not ruled:
+            return self._missing(query, hits, about, FactKind.ELIGIBILITY)
+        top = max(s.score for s, _ in ruled)
+        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
+        sentence, ruling = max(near, key=lambda p: (RULE_PRIORITY.get(p[1].rule, 1),
+                                                    p[0].year or 0, p[0].score))
+        word = prompts.VERDICT[ruling.verdict][query.language]
+        return self._compose(query, hits, [sentence], lead=word)
+
+    def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
+                 about: list[ScoredSentence], kind: FactKind) -> Reply:
+        detail = LABELS[kind][query.language]
+        text = prompts.DETAIL_MISSING[query.language].format(
+            subject=self.subject_label(query, hits), detail=detail)
+        return self._with_nearest(query, hits, about, text)
+
+    def _year_missing(self, query: AnalysedQuery, hits: list[SearchHit],
+                      pool: list[ScoredSentence]) -> Reply:
+        assert query.year is not None
+        dated = [s for s in pool if s.year is not None]
+        latest = max((s.year for s in dated), default=None)
+        text = prompts.YEAR_MISSING[query.language].format(
+            subject=self.subject_label(query, hits), year=query.year)
+        if latest is not None:
+            text += " " + prompts.LATEST_YEAR[query.language].format(year=latest)
+            near = [s for s in dated if s.year == latest]
+            return self._with_nearest(query, hits, near, text)
+        return self._with_nearest(query, hits, pool, text)
+
+    def _with_nearest(self, query: AnalysedQuery, hits: list[SearchHit],
+                      nearest: list[ScoredSentence], text: str) -> Reply:
+        """"자료에는 ... 없습니다" first, then a labelled 참고 with the nearest facts."""
+        picked = sorted(nearest[:2], key=lambda s: -(s.year or 0))[:2]
+        reply = self._compose(query, hits, picked, reminder=False)
+        body = "\n".join(f"• {line}" for line in reply.lines)
+        reply.text = f"{text}\n\n{prompts.NEAREST_LABEL[query.language]}\n{body}"
+        reply.missing = True
+        return reply
+
+    def subject_label(self, query: AnalysedQuery, hits: list[SearchHit]) -> str:
+        """The subject as the founder wrote it ("충북창경"), else the best passage's title."""
+        words = []
+        for word in query.text.split():
+            clean = PARTICLE.sub("", word.strip("?!.,\"'"))
+            lowered = clean.lower()
+            if clean and any(t in lowered or lowered in t for t in query.subject_terms
+                             if len(t) >= 2) and clean not in words:
+                words.append(clean)
+        return " ".join(words[:3]) if words else (hits[0].chunk.title if hits else "")
+
+    def _compose(self, query: AnalysedQuery, hits: list[SearchHit],
+                 chosen: list[ScoredSentence], *, lead: str = "",
+                 reminder: bool = True) -> Reply:
         """Answer text with [n] markers, and the numbered sources it cites."""
-        numbers: dict[tuple[str, str], int] = {}
+        language = query.language
+        numbers: dict[tuple[str, str, str], int] = {}
         sources: list[Source] = []
-        parts: list[str] = []
+        lines: list[str] = []
         for sentence in chosen:
             hit = hits[sentence.hit_index]
-            key = (hit.chunk.doc_id, hit.chunk.section)
+            url, urls = sentence_source(hit.chunk, sentence.text)
+            key = (hit.chunk.doc_id, hit.chunk.section, url)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
-                sources.append(source_from_hit(numbers[key], hit))
-            parts.append(f"{sentence.text} [{numbers[key]}]")
-        lead = prompts.EXTRACTIVE_LEAD[language]
-        body = "\n".join(f"• {p}" for p in parts) if len(parts) > 1 else parts[0]
-        text = f"{lead}\n{body}" if lead else body
-        if any(needs_call_reminder(s.category) for s in sources):
+                sources.append(source_from_hit(numbers[key], hit, url=url, urls=urls))
+            text = sentence.text
+            if sentence.year is not None and str(sentence.year) not in text:
+                text = f"({year_label(sentence.year, language)}) {text}"
+            lines.append(f"{text} [{numbers[key]}]")
+        head = prompts.EXTRACTIVE_LEAD[language]
+        if lead:  # the verdict is the very first word, before any framing
+            first = f"{lead} {head} {lines[0]}" if head else f"{lead} {lines[0]}"
+            head = ""
+            body = "\n".join([first, *(f"• {p}" for p in lines[1:])])
+        else:
+            body = "\n".join(f"• {p}" for p in lines) if len(lines) > 1 else lines[0]
+        text = f"{head}\n{body}" if head else body
+        if reminder and any(needs_call_reminder(s.category) for s in sources):
             text += "\n\n" + prompts.CHECK_CURRENT_CALL[language]
-        return text, sources
+        return Reply(text=text, sources=sources, lines=lines)
 
 
-def source_from_hit(number: int, hit: SearchHit) -> Source:
-    c = hit.chunk
-    return Source(number=number, title=c.title, section=c.section, source=c.source, url=c.url,
-                  score=round(hit.score, 4), chunk_id=c.id, doc_id=c.doc_id,
-                  facts_as_of=c.facts_as_of, category=c.category)
+@dataclass
+class Reply:
+    """An extractive reply: `missing` when the subject was found but not the asked detail."""
+
+    text: str
+    sources: list[Source]
+    lines: list[str]
+    missing: bool = False
 
 
-def needs_call_reminder(category: str) -> bool:
-    """Programme figures change every year: remind founders to check the current call."""
-    return category in {"startup-support", "investment", "marketing-export", "organizations"}

@@ -13,6 +13,9 @@ class AnswerMode(StrEnum):
     GENERATIVE = "generative"  # written by the configured model from the sources
     FALLBACK = "fallback"  # the model failed; extractive answer with a notice
     REFUSED = "refused"  # the documents do not cover the question
+    # the documents hold the subject but not the asked detail (or not the asked year): the
+    # answer says so first ("자료에는 ○○의 △△ 정보가 없습니다") and may add a labelled 참고
+    DETAIL_MISSING = "detail_missing"
 
 
 class Source(BaseModel):
@@ -20,7 +23,9 @@ class Source(BaseModel):
     title: str
     section: str = ""
     source: str = Field(description="File of the passage (relative to the knowledge folder).")
-    url: str = ""
+    url: str = Field("", description="The source URL of the cited sentence; empty when it is "
+                     "unknown among several (then `urls` lists the document's sources).")
+    urls: list[str] = Field(default_factory=list)
     score: float = 0.0
     chunk_id: str = ""
     doc_id: str = ""

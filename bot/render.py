@@ -11,8 +11,11 @@ def source_line(source: Source, language: str = "ko") -> str:
     bits = [f"[{source.number}] {where}"]
     if source.facts_as_of:
         bits.append(f"({prompts.FACTS_AS_OF[language]} {source.facts_as_of})")
-    bits.append(f"— {source.url or source.source}")
-    if source.url:
+    if source.url or not source.urls:
+        bits.append(f"— {source.url or source.source}")
+    else:  # the sentence's own source is not known: the document's list, not a wrong one
+        bits.append(f"— {prompts.SOURCE_LIST[language]}: {' · '.join(source.urls)}")
+    if source.url or source.urls:
         bits.append(f"({source.source})")
     return " ".join(bits)
 

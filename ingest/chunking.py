@@ -27,9 +27,14 @@ from ingest.loaders.tables import ROW_PREFIX_RE, TABLE_LINE_RE
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 
-CHUNKER_VERSION = "md-kiwi-3"
+CHUNKER_VERSION = "md-kiwi-3"  # 3: table rows as sections; per-section / per-sentence source URLs
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# Source tokens written by the Markdown loader (ingest/loaders/markdown.py).
+_DOC_SOURCES = re.compile(r"<!--\s*source_urls:\s*(.*?)\s*-->\n?")
+_SECTION_SOURCE = re.compile(r"<!--\s*source:\s*(\S+?)\s*-->")
+_SENTENCE_SOURCE = re.compile(r"\s*⟦source:\s*(\S+?)⟧")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,24 @@ class Chunker:
                 out.extend(_split_tables(" > ".join(p.strip() for p in parts), body))
         return out
 
+    def _sourced_units(self, body: str) -> list[tuple[str, str]]:
+        """(unit, its source URL or "") for a section: a `⟦source: URL⟧` token names a
+        sentence's source, else the section's `<!-- source: URL -->`, else unknown.
+
+        Tokens are removed before sentence splitting (Kiwi would split at them); each one is
+        matched back to its sentence by the text just before it."""
+        section = _SECTION_SOURCE.search(body)
+        section_url = section.group(1) if section else ""
+        body = _SECTION_SOURCE.sub("", body)
+        tails = [(_SPACE.sub("", body[max(0, m.start() - 24) : m.start()]).split("⟧")[-1],
+                  m.group(1)) for m in _SENTENCE_SOURCE.finditer(body)]
+        out = []
+        for unit in self._units(_SENTENCE_SOURCE.sub("", body)):
+            flat = _SPACE.sub("", unit)
+            found = next((u for tail, u in tails if tail and tail in flat), section_url)
+            out.append((unit, found))
+        return out
+
     def _units(self, body: str) -> list[str]:
         """Sentences (or bullet lines) of a section, each short enough to fit a chunk."""
         units: list[str] = []
@@ -140,8 +163,12 @@ class Chunker:
               category: str = "", facts_as_of: str = "") -> list[Chunk]:
         chunks: list[Chunk] = []
         size, overlap = self.config.chunk_size, self.config.overlap_sentences
+        listed = _DOC_SOURCES.search(text)
+        urls = listed.group(1).split() if listed else ([url] if url else [])
+        text = _DOC_SOURCES.sub("", text)
         for section, body in self.sections(text, title):
-            units = self._units(body)
+            sourced = self._sourced_units(body)
+            units = [u for u, _ in sourced]
             start = 0
             while start < len(units):
                 end, length = start, 0
@@ -153,6 +180,7 @@ class Chunker:
                 chunks.append(Chunk(
                     id=chunk_id_for(doc_id, ordinal, section, piece), doc_id=doc_id,
                     text=piece, title=title, section=section, source=source, url=url,
+                    urls=urls, url_spans=_url_spans(sourced[start:end]),
                     category=category, facts_as_of=facts_as_of, ordinal=ordinal,
                     extraction="ocr" if OCR_SECTION_MARK in section else "",
                     sentences=[u.strip() for u in units[start:end] if u.strip()],
@@ -161,3 +189,15 @@ class Chunker:
                     break
                 start = max(end - overlap, start + 1)
         return chunks
+
+
+def _url_spans(sourced: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(offset in the joined chunk text, URL) wherever the source changes ("" = unknown)."""
+    spans: list[tuple[int, str]] = []
+    offset, current = 0, ""
+    for unit, unit_url in sourced:
+        if unit_url != current:
+            spans.append((offset, unit_url))
+            current = unit_url
+        offset += len(unit) + 1
+    return spans

@@ -15,6 +15,7 @@ from pathlib import Path
 from kiwipiepy import Kiwi
 
 DEFAULT_USER_DICTIONARY = Path(__file__).resolve().parent / "userdict.tsv"
+DEFAULT_SYNONYMS = Path(__file__).resolve().parent / "synonyms.tsv"
 
 # Tags kept as search terms: nouns, numbers, foreign words, roots, verb/adjective stems.
 CONTENT_TAGS = frozenset(
@@ -96,12 +97,14 @@ _PUNCT_BOUNDARY = re.compile(r"(?<=[.!?。])\s+(?=\S)")
 class KoreanAnalyzer:
     """Morpheme tokenizer and sentence splitter with the domain user dictionary."""
 
-    def __init__(self, user_dictionaries: Iterable[Path] = (DEFAULT_USER_DICTIONARY,)) -> None:
+    def __init__(self, user_dictionaries: Iterable[Path] = (DEFAULT_USER_DICTIONARY,),
+                 synonyms: Path | None = DEFAULT_SYNONYMS) -> None:
         # Without Kiwi's multi-word dictionary (names spanning several words): loading it costs
         # ~1.5 s of every cold start; without it AutoRAG-ko and the answer eval are unchanged
         # and KorQuAD recall@1 moves by -0.003 (benchmarks/README.md).
         self._kiwi = Kiwi(load_multi_dict=False)
         self._lock = threading.Lock()
+        self._user_words: list[str] = []
         for path in user_dictionaries:
             self._load_user_dictionary(path)
         self._alias_terms: dict[str, list[str]] = {}
@@ -109,6 +112,12 @@ class KoreanAnalyzer:
             self._alias_terms[alias] = self._raw_terms(canonical)
         for word, korean in EN_GLOSSARY.items():
             self._alias_terms.setdefault(word, self._raw_terms(korean) or [korean])
+        # term -> alternatives, each a tuple of morphemes (query side only, see synonyms.tsv)
+        self._synonyms: dict[str, list[tuple[str, ...]]] = {}
+        self._phrases: list[tuple[re.Pattern[str], str]] = []  # English names -> Korean
+        if synonyms is not None and Path(synonyms).is_file():
+            self._load_synonyms(Path(synonyms))
+        self.typos = TypoCorrector(self._catalogue())
 
     def _load_user_dictionary(self, path: Path) -> None:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -119,6 +128,45 @@ class KoreanAnalyzer:
             word, tag = parts[0], parts[1] if len(parts) > 1 else "NNP"
             score = float(parts[2]) if len(parts) > 2 else 0.0
             self._kiwi.add_user_word(word, tag, score)
+            self._user_words.append(word.lower())
+
+    def _load_synonyms(self, path: Path) -> None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#") or "\t" not in line:
+                continue
+            word, _, targets = line.partition("\t")
+            if " " in word.strip() or "-" in word.strip() or "/" in word.strip():
+                self._phrases.append((re.compile(re.escape(word.strip()), re.IGNORECASE),
+                                      targets.split(",")[0].strip()))
+                continue
+            keys = self._raw_terms(word) or [word.strip().lower()]
+            key = "".join(keys) if len(keys) > 1 else keys[0]
+            key = self._alias_terms.get(key, [key])[0] if len(keys) == 1 else key
+            for target in targets.split(","):
+                alternative = tuple(self.terms(target.strip()))
+                known = self._synonyms.setdefault(key, [])
+                if alternative and alternative != (key,) and alternative not in known:
+                    known.append(alternative)
+        self._phrases.sort(key=lambda p: -len(p[0].pattern))
+        for word in list(self._synonyms):  # "몇살" is typed both glued and spaced
+            self._synonyms.setdefault(word.replace(" ", ""), self._synonyms[word])
+
+    def _catalogue(self) -> set[str]:
+        """Names worth correcting a typo towards: the user dictionary's words, the aliases and
+        what they stand for (Hangul only; see `TypoCorrector`)."""
+        names = set(self._user_words) | set(DOMAIN_ALIASES) | set(DOMAIN_ALIASES.values())
+        return {n for n in names if _HANGUL_WORD.fullmatch(n)}
+
+    def synonyms(self, term: str) -> list[tuple[str, ...]]:
+        """The documents' words for a founder's word (synonyms.tsv), as morpheme tuples."""
+        return self._synonyms.get(term, [])
+
+    def has_term(self, terms: frozenset[str] | set[str], term: str) -> bool:
+        """Whether analysed text (its `terms`) holds `term` or one of its synonyms."""
+        if term in terms:
+            return True
+        return any(all(m in terms for m in alt) for alt in self._synonyms.get(term, ()))
 
     def _raw_terms(self, text: str) -> list[str]:
         with self._lock:
@@ -152,13 +200,19 @@ class KoreanAnalyzer:
         return result
 
     def search_terms(self, text: str) -> list[str]:
-        """Terms for keyword search: `terms` plus adjacent noun pairs joined ("전문은행").
+        """Terms for keyword search of a QUERY: `terms` plus adjacent noun pairs joined
+        ("전문은행"), plus the documents' words for a founder's words (synonyms.tsv:
+        지원금 -> 사업화 자금). Documents are indexed with `search_terms_batch`, which adds no
+        synonyms, so editing synonyms.tsv needs no re-ingest.
 
         Kept apart from `terms`, whose callers compare single morphemes (key terms, topics).
         """
         with self._lock:
             tokens = self._kiwi.tokenize(text)
-        return self._search_terms(tokens)
+        terms = self._search_terms(tokens)
+        extra = [m for t in dict.fromkeys(terms) for alt in self._synonyms.get(t, ())
+                 for m in alt if m not in terms]
+        return terms + list(dict.fromkeys(extra))
 
     def search_terms_batch(self, texts: list[str]) -> list[list[str]]:
         """`search_terms` for many texts (what the keyword index stores)."""
@@ -207,11 +261,49 @@ class KoreanAnalyzer:
         """Distinct topic-bearing terms of a question (generic words and 1-char nouns dropped)."""
         return list(self.key_terms_tagged(text))
 
+    def correct_typos(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """`text` with misspelt programme / organisation names fixed, and the fixes made."""
+        fixed, _, fixes = self.analyse_query(text)
+        return fixed, fixes
+
+    def analyse_query(self, text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
+        """A question's typo-fixed text, its key terms (see `key_terms_tagged`) and the fixes,
+        from one Kiwi call when nothing needed fixing (two when something did).
+
+        English names of the domain (synonyms.tsv phrases) become the documents' Korean names
+        first. Kiwi's own typo model (`typos="basic"`: ㅐ/ㅔ, ㅚ/ㅙ/ㅞ, ...) then fixes
+        "에창패" but not "초청패" (ㅏ -> ㅓ), so names of the catalogue one jamo away from a
+        word's start are fixed by hand-written matching afterwards (`TypoCorrector`).
+        """
+        fixes: list[tuple[str, str]] = []
+        for pattern, korean in self._phrases:  # longest first (sorted when loaded)
+            found = pattern.search(text)
+            if found:
+                fixes.append((found.group(0), korean))
+                text = pattern.sub(f" {korean} ", text)
+        catalogue = self.typos.names
+        with self._lock:
+            tokens = self._kiwi.tokenize(text, typos="basic")
+        fixed = text
+        for t in reversed(tokens):
+            surface = fixed[t.start : t.start + t.len]
+            if t.form.lower() in catalogue and surface.lower() != t.form.lower():
+                fixes.append((surface, t.form))
+                fixed = fixed[: t.start] + t.form + fixed[t.start + t.len :]
+        fixed, more = self.typos.correct(fixed)
+        fixes += more
+        if fixed != text:
+            return fixed, self.key_terms_tagged(fixed), fixes
+        return fixed, self._key_terms(tokens), fixes
+
     def key_terms_tagged(self, text: str) -> dict[str, str]:
         """Key terms of a question with their Kiwi tag: nouns, numbers, foreign words and roots
         only (verbs, adjectives and adverbs such as 알려주다 / 정확히 / 그냥 say how, not what)."""
         with self._lock:
             tokens = self._kiwi.tokenize(text)
+        return self._key_terms(tokens)
+
+    def _key_terms(self, tokens) -> dict[str, str]:
         seen: dict[str, str] = {}
         for token in tokens:
             if token.tag not in KEY_TAGS:
@@ -234,3 +326,70 @@ class KoreanAnalyzer:
             split = [self._kiwi.split_into_sents(p) for p in pieces]
         out = [_SPACE.sub(" ", s.text).strip() for sents in split for s in sents]
         return [s for s in out if s]
+
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def jamo(text: str) -> str:
+    """Hangul syllables decomposed into their jamo (initial, medial, optional final)."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            out.append(chr(0x1100 + code // 588))
+            out.append(chr(0x1161 + (code % 588) // 28))
+            if code % 28:
+                out.append(chr(0x11A7 + code % 28))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+class TypoCorrector:
+    """Fixes a word whose start is one jamo away from a catalogue name of 3+ syllables
+    ("초청패는" -> "초창패는", "청창서" -> "청창사").
+
+    Hand-written (a dozen lines): Kiwi's typo model only knows common spelling confusions, and
+    a general spelling library would not know this domain's abbreviations. Names of 1-2 syllables
+    are never corrected (too many everyday words are one jamo away from them).
+    """
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = {n.lower() for n in names}
+        self._by_length: dict[int, list[tuple[str, str]]] = {}
+        for name in self.names:
+            self._by_length.setdefault(len(name), []).append((name, jamo(name)))
+
+    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        fixes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word in self.names:
+                return word
+            for length in sorted(self._by_length, reverse=True):
+                if length > len(word):
+                    continue
+                head = word[:length]
+                if head in self.names:
+                    return word
+                found = [name for name, parts in self._by_length[length]
+                         if _one_edit(jamo(head), parts)]
+                if len(found) == 1:  # an ambiguous typo is left alone
+                    fixes.append((head, found[0]))
+                    return found[0] + word[length:]
+            return word
+
+        return _HANGUL_RUN.sub(fix, text), fixes

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel, Field
+
+
+def _json_list(value: object) -> list:
+    """A JSON list stored as a Chroma metadata string ("" or missing = empty)."""
+    if not value:
+        return []
+    try:
+        loaded = json.loads(str(value))
+    except ValueError:
+        return []
+    return loaded if isinstance(loaded, list) else []
 
 
 class Chunk(BaseModel):
@@ -15,6 +28,12 @@ class Chunk(BaseModel):
     section: str = Field("", description="Section path, e.g. '예비창업패키지 > 지원 내용'.")
     source: str = Field(description="Where the document came from: file path relative to root.")
     url: str = Field("", description="First source URL from the document's front matter.")
+    urls: list[str] = Field(default_factory=list, description="All the document's source URLs "
+                            "(when the loader gave them; empty = only `url` is known).")
+    url_spans: list[tuple[int, str]] = Field(
+        default_factory=list, description="(character offset in `text`, source URL) from that "
+        "offset on: which source each part of the chunk came from (`<!-- source: n -->` and "
+        "`[출처 n]` markers in the corpus). Empty = unknown.")
     category: str = ""
     facts_as_of: str = ""
     ordinal: int = 0
@@ -41,6 +60,8 @@ class Chunk(BaseModel):
             "section": self.section,
             "source": self.source,
             "url": self.url,
+            "urls": json.dumps(self.urls, ensure_ascii=False) if self.urls else "",
+            "url_spans": json.dumps(self.url_spans, ensure_ascii=False) if self.url_spans else "",
             "category": self.category,
             "facts_as_of": self.facts_as_of,
             "ordinal": self.ordinal,
@@ -57,6 +78,8 @@ class Chunk(BaseModel):
             section=str(meta.get("section", "")),
             source=str(meta.get("source", "")),
             url=str(meta.get("url", "")),
+            urls=_json_list(meta.get("urls")),
+            url_spans=[(int(o), str(u)) for o, u in _json_list(meta.get("url_spans"))],
             category=str(meta.get("category", "")),
             facts_as_of=str(meta.get("facts_as_of", "")),
             ordinal=int(meta.get("ordinal", 0) or 0),

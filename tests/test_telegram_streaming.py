@@ -84,7 +84,7 @@ async def test_generative_answer_streams_by_editing_one_message(
 async def test_an_answer_longer_than_one_message_is_split_safely(
         tg: FakeTelegram, corpus_kb: KnowledgeBase, tmp_path: Path, model: FakeOpenAI) -> None:
     paragraphs = [f"{i}. 예비창업패키지의 {i}번째 지원 항목을 설명합니다. " +
-                  "사업화 자금은 시제품 제작과 마케팅에 쓸 수 있습니다 [1]. " * 12
+                  "사업화 자금 최대 1억원은 시제품 제작과 마케팅에 쓸 수 있습니다 [1]. " * 12
                   for i in range(1, 13)]
     model.stream_chunk_size = 500
     model.script_reply("\n\n".join(paragraphs))

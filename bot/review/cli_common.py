@@ -61,7 +61,8 @@ Up = Annotated[bool, typer.Option("--up", help="👍 받은 답변만.")]
 Refused = Annotated[bool, typer.Option("--refused", help="답변을 거절한 질문만 (자료 부족).")]
 Fallback = Annotated[bool, typer.Option("--fallback", help="대체 답변만 (모델 실패 등).")]
 Mode = Annotated[list[str] | None, typer.Option(
-    "--mode", help="방식: generative | extractive | fallback | refused (여러 번 가능).")]
+    "--mode", help="방식: generative | extractive | fallback | refused | detail_missing "
+    "(자료에 없는 세부 정보, 여러 번 가능).")]
 Unreviewed = Annotated[bool, typer.Option("--unreviewed", help="아직 검토하지 않은 답변만.")]
 Status = Annotated[str | None, typer.Option(
     "--status", help="검토 상태: unreviewed | reviewed | corrected.")]

@@ -10,6 +10,7 @@ MODE = {
     AnswerMode.EXTRACTIVE: "발췌형",
     AnswerMode.FALLBACK: "대체 답변",
     AnswerMode.REFUSED: "답변 거절",
+    AnswerMode.DETAIL_MISSING: "자료에 없는 세부 정보",
 }
 
 STATUS = {

@@ -109,6 +109,38 @@ def first_h1(body: str) -> str:
     return ""
 
 
+# Which source a section or a sentence came from, as staff write it (numbers are 1-based
+# positions in the front matter's `source_urls`):
+#   a line "<!-- 출처: 2 -->" (or "<!-- source: 2 -->") under a heading: the whole section;
+#   "[출처 2]" (or "[source 2]") at the end of a sentence: that sentence only.
+_SECTION_MARK = re.compile(r"<!--\s*(?:출처|source)\s*[:：]?\s*(\d+)\s*-->", re.IGNORECASE)
+_SENTENCE_MARK = re.compile(r"\s*\[(?:출처|source)\s*(\d+)\]", re.IGNORECASE)
+_MARK_AFTER_STOP = re.compile(r"([.!?。])(\s*\[(?:출처|source)\s*\d+\])", re.IGNORECASE)
+
+
+def resolve_source_marks(body: str, urls: list[str]) -> str:
+    """Turn the staff's numbered source marks into the tokens the chunker reads:
+    `<!-- source: URL -->` for a section and `⟦source: URL⟧` inside a sentence (moved before
+    its full stop, so sentence splitting keeps it with its sentence). The document's full list
+    goes first as `<!-- source_urls: URL URL ... -->`, for sentences whose source is unknown."""
+
+    def url(number: str, mark: str) -> str:
+        index = int(number)
+        if not 1 <= index <= len(urls):
+            raise LoaderError(
+                f"출처 표시 '{mark.strip()}'의 번호 {index}에 해당하는 source_urls 항목이 없습니다 "
+                f"(source_urls에 {len(urls)}개). 번호를 고치거나 front matter의 source_urls에 "
+                "주소를 추가해 주세요.")
+        return urls[index - 1]
+
+    body = _MARK_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", body)
+    body = _SECTION_MARK.sub(lambda m: f"<!-- source: {url(m.group(1), m.group(0))} -->", body)
+    body = _SENTENCE_MARK.sub(lambda m: f"⟦source: {url(m.group(1), m.group(0))}⟧", body)
+    if len(urls) > 1:
+        body = f"<!-- source_urls: {' '.join(urls)} -->\n{body}"
+    return body
+
+
 def load_markdown(path: Path) -> LoadedDocument:
     raw = decode_text_bytes(path.read_bytes())
     raw = raw.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
@@ -116,6 +148,7 @@ def load_markdown(path: Path) -> LoadedDocument:
     metadata = _jsonable(front)
     if "source_urls" in metadata:
         metadata["source_urls"] = normalize_source_urls(metadata["source_urls"])
+    body = resolve_source_marks(body, metadata.get("source_urls") or [])
     text = require_text(normalize_text(body))
     title = clean_title(metadata.get("title")) or first_h1(text) or path.stem
     return LoadedDocument(path=path, format="markdown", title=title, text=text, metadata=metadata)

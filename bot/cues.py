@@ -1,0 +1,51 @@
+"""What in a question steers the sentence picker (bot/extractive.py): words naming the kind
+of fact asked, vague words, and cues such as "얼마까지" (the maximum) or "날짜" (the exact day).
+Hand-written lists and patterns: they follow the way founders word questions."""
+
+from __future__ import annotations
+
+import re
+
+# Words that name the kind of fact asked (not an event to find in the sentence).
+KIND_WORDS = frozenset({
+    "기간", "날짜", "일정", "마감", "마감일", "시기", "금액", "지원금", "한도", "예산", "자금",
+    "돈", "비율", "비중", "이율", "금리", "연도", "기준", "규모", "신청", "지원", "사업", "접수",
+    "프로그램",
+    "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
+    "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
+})
+# Detail words too vague to require in a sentence.
+GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
+                            "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
+                            "창업", "정부", "우리", "사람", "대강"})
+
+
+def fuzzy_has(terms: frozenset[str], term: str) -> bool:
+    """`term` or a word sharing two or more leading characters with it ("지정서" ~ "지정")."""
+    return term in terms or any(len(t) >= 2 and (term.startswith(t) or t.startswith(term))
+                                for t in terms)
+
+
+# A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
+RULE_PRIORITY = {"founded": 3, "registration": 0}
+STREET_ASKED = re.compile(r"주소|도로명|우편|address", re.I)
+DAY_ASKED = re.compile(r"날짜|며칠|몇\s*일|정확히|정확한|what date|exact", re.I)
+FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
+ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
+CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit", re.I)
+GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
+AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")
+
+
+def flat(text: str) -> str:
+    """Lower-cased text without spaces: a term Kiwi split differently here still matches."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def opens_with(sentence: str, subject: list[str]) -> bool:
+    head = sentence[:30].lower()
+    return any(t in head for t in subject)
+
+
+PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|"
+                       r"야)$")

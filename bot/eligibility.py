@@ -1,0 +1,282 @@
+"""Eligibility verdicts from the founder's own numbers ("저 52살인데 예창패 돼요?").
+
+The question's numbers (age, years since founding, whether a business is registered) are read
+by `bot/query.py`; this module reads the rules the documents state (an age limit, a years-since-
+founding window, "사업자등록을 하지 않은 예비창업자") from candidate sentences and compares.
+Hand-written regular expressions: the rules are written in a few fixed Korean patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Verdict = Literal["yes", "no"]
+
+_AGE_MAX = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이하|미만)")
+_AGE_MIN = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이상|초과)")
+_AGE_NONE = re.compile(r"연령\s*제한(?:을|이)?\s*(?:없|폐지|두지\s*않)|모든\s*연령")
+_YEARS_WINDOW = re.compile(r"(\d+)\s*년\s*초과\s*(\d+)\s*년\s*(이내|이하|미만)")
+_YEARS_AFTER = re.compile(r"(\d+)\s*년이\s*지났지만\s*(\d+)\s*년은\s*넘지\s*않은")
+_YEARS_MAX = re.compile(r"(?:창업|업력|설립|창업한\s*지)\s*(?:후\s*)?(\d+)\s*년\s*(이내|이하|미만)"
+                        r"|(\d+)\s*년이\s*지나지\s*않은")
+_UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
+                           r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
+
+
+@dataclass(frozen=True)
+class Founder:
+    """What the founder said about themselves."""
+
+    age: int | None = None
+    age_decade: bool = False  # "40대": age is the decade's first year
+    years: float | None = None  # years since founding (or since re-founding)
+    registered: bool | None = None
+    birth_year: int | None = None
+    founded: tuple[int, int] | None = None  # (year, month) the business was founded
+    region: str | None = None  # where the founder lives / the company is
+    closed_years: float | None = None  # years since closing a previous business
+    degree: bool | None = None  # holds a bachelor's degree
+    invested: float | None = None  # investment received, in won
+    sales: float | None = None  # yearly sales, in won
+    members: int | None = None  # people in a fund / team
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (
+            self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
+            self.closed_years, self.degree, self.invested, self.sales, self.members))
+
+
+@dataclass(frozen=True)
+class Ruling:
+    verdict: Verdict
+    rule: str  # what kind of rule decided: age / years / registration
+
+
+_Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
+                    r"|(?:i'?m|i am|aged?)\s*(\d{2})\b|\b(\d{2})\s*(?:years?\s*old|yo)\b", re.I)
+_Q_DECADE = re.compile(r"(\d)0\s*대")
+_Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|"
+                      r"지났|"
+                      r"이)?"
+                      r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었)"
+                      r"|(\d+)\s*years?\s*(?:old|since|ago|in business)", re.I)
+_Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
+                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+registered", re.I)
+_Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
+                           r"이에요|입니다|"
+                           r"대표))"
+                           r"|registered|incorporated", re.I)
+
+
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*생|born in ((?:19|20)\d{2})", re.I)
+_Q_FOUNDED = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(?:에|쯤)?\s*(?:법인|사업자|"
+                        r"회사)?\s*"
+                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
+_Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
+_Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
+                          r"학위\s*(?:가\s*)?없|"
+                          r""
+                          r"no (?:university )?degree|high school", re.I)
+_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
+                         r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
+_Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
+_Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
+_Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
+                       r"경남|제주|"
+                       r""
+                       r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
+                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
+                       r"법인|업체)")
+CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
+                      "영동", "증평", "단양", "오창", "오송"})
+
+
+def won(text: str) -> float | None:
+    """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
+    total, found = 0.0, False
+    for number, unit in re.findall(r"([\d.,]+)\s*(조|억|천만|백만|천|만)?", text):
+        number = number.replace(",", "").strip(".")
+        if not number:
+            continue
+        value = float(number)
+        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e7 if total >= 1e8
+                 else 1e3, "만": 1e4, "": 1.0}[unit or ""]
+        if unit == "천" and total >= 1e8:
+            scale = 1e7  # "1억 5천" = 1억 5천만
+        total += value * scale
+        found = True
+    return total if found else None
+
+
+def founder_from_question(question: str, year: int | None = None) -> Founder:
+    """`year` (today's) turns a birth year into an age."""
+    base = _founder_core(question)
+    extra: dict[str, object] = {}
+    birth = _Q_BIRTH.search(question)
+    if birth:
+        extra["birth_year"] = int(birth.group(1) or birth.group(2))
+        if base.age is None and year is not None:
+            extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
+    founded = _Q_FOUNDED.search(question)
+    if founded:
+        extra["founded"] = (int(founded.group(1)), int(founded.group(2)))
+        extra["registered"] = True
+    closed = _Q_CLOSED.search(question)
+    if closed:
+        extra["closed_years"] = float(closed.group(1))
+        if base.years is not None and base.years == float(closed.group(1)):
+            extra["years"] = None
+    if _Q_NO_DEGREE.search(question):
+        extra["degree"] = False
+    invested = _Q_INVESTED.search(question)
+    if invested:
+        extra["invested"] = won(invested.group(1) or invested.group(2))
+    sales = _Q_SALES.search(question)
+    if sales:
+        extra["sales"] = won(sales.group(1))
+    members = _Q_MEMBERS.search(question)
+    if members:
+        extra["members"] = int(members.group(1))
+    region = _Q_REGION.search(question)
+    if region:
+        extra["region"] = region.group(1)
+    if not extra:
+        return base
+    fields = {**base.__dict__, **extra}
+    return Founder(**fields)  # type: ignore[arg-type]
+
+
+def _founder_core(question: str) -> Founder:
+    """The founder's own numbers in a question (None where the question says nothing)."""
+    age, decade = None, False
+    question = _Q_BIRTH.sub(" ", question)
+    match = _Q_AGE.search(question)
+    if match:
+        age = int(next(g for g in match.groups() if g))
+    else:
+        dec = _Q_DECADE.search(question)
+        if dec and dec.group(1) in "23456789":
+            age, decade = int(dec.group(1)) * 10, True
+    years = None
+    ym = _Q_YEARS.search(question)
+    if ym:
+        years = float(next(g for g in ym.groups() if g))
+        if years > 50:  # a calendar year, not years in business
+            years = None
+    registered = None
+    if _Q_UNREGISTERED.search(question):
+        registered = False
+    elif _Q_REGISTERED.search(question) or years is not None:
+        registered = True
+    if age is not None and not 15 <= age <= 99:
+        age = None
+    return Founder(age=age, age_decade=decade, years=years, registered=registered)
+
+
+_AGE_RANGE = re.compile(r"(\d{2})\s*[~–-]\s*(\d{2})\s*세")
+_BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일\s*이후\s*출생")
+_DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*\d{1,2}\s*일\s*부터\s*"
+                          r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
+_RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)|도내에\s*(?:사는|거주)|"
+                       r"충북\s*소재")
+_CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(\d+)\s*년")
+_DEGREE_RULE = re.compile(r"학사\s*이상")
+_MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
+                         r"미만|"
+                         r"초과)")
+_COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
+
+
+def _compare(value: float, limit: float, how: str) -> bool:
+    return {"이상": value >= limit, "초과": value > limit, "이하": value <= limit,
+            "이내": value <= limit, "미만": value < limit}[how]
+
+
+def judge(sentence: str, founder: Founder) -> Ruling | None:
+    """The verdict a rule sentence gives for this founder (no if any rule it states fails),
+    or None if it states no rule that applies to what the founder told."""
+    rulings = [r for r in _rulings(sentence, founder) if r is not None]
+    if not rulings:
+        return None
+    failed = [r for r in rulings if r.verdict == "no"]
+    return failed[0] if failed else rulings[0]
+
+
+def _rulings(sentence: str, founder: Founder):
+    if founder.age is not None:
+        yield _age(sentence, founder)
+    if founder.birth_year is not None:
+        after = _BORN_AFTER.search(sentence)
+        if after:
+            yield Ruling("yes" if founder.birth_year > int(after.group(1)) else "no", "age")
+    if founder.founded is not None:
+        window = _DATE_WINDOW.search(sentence)
+        if window:
+            start = (int(window.group(1)), int(window.group(2)))
+            end = (int(window.group(3)), int(window.group(4)))
+            yield Ruling("yes" if start <= founder.founded <= end else "no", "founded")
+    if founder.years is not None:
+        yield _years(sentence, founder.years)
+    if founder.closed_years is not None:
+        rule = _CLOSED_RULE.search(sentence)
+        if rule:
+            yield Ruling("yes" if founder.closed_years >= int(rule.group(1)) else "no", "closed")
+    if founder.region is not None and _RESIDENT.search(sentence):
+        yield Ruling("yes" if founder.region in CHUNGBUK else "no", "region")
+    if founder.degree is False and _DEGREE_RULE.search(sentence):
+        yield Ruling("no", "degree")
+    for what, amount, how in _MONEY_RULE.findall(sentence):
+        value = founder.invested if what == "투자" else founder.sales
+        limit = won(amount)
+        if value is not None and limit is not None:
+            yield Ruling("yes" if _compare(value, limit, how) else "no", what)
+    if founder.members is not None:
+        rule = _COUNT_RULE.search(sentence)
+        if rule:
+            ok = _compare(founder.members, int(rule.group(1)), rule.group(2))
+            yield Ruling("yes" if ok else "no", "members")
+    if founder.registered is True and _UNREGISTERED.search(sentence):
+        yield Ruling("no", "registration")
+
+
+def _age(sentence: str, founder: Founder) -> Ruling | None:
+    assert founder.age is not None
+    oldest = founder.age + (9 if founder.age_decade else 0)
+    if _AGE_NONE.search(sentence):
+        return Ruling("yes", "age")
+    span = _AGE_RANGE.search(sentence)
+    if span:
+        lo, hi = int(span.group(1)), int(span.group(2))
+        return Ruling("yes" if lo <= founder.age and oldest <= hi else "no", "age")
+    top = _AGE_MAX.search(sentence)
+    if top:
+        limit = int(top.group(1)) - (1 if top.group(2) == "미만" else 0)
+        return Ruling("yes" if founder.age <= limit else "no", "age")
+    low = _AGE_MIN.search(sentence)
+    if low:
+        limit = int(low.group(1)) + (1 if low.group(2) == "초과" else 0)
+        return Ruling("yes" if oldest >= limit else "no", "age")
+    return None
+
+
+def _years(sentence: str, years: float) -> Ruling | None:
+    window = _YEARS_WINDOW.search(sentence) or _YEARS_AFTER.search(sentence)
+    if window:
+        lo, hi = int(window.group(1)), int(window.group(2))
+        return Ruling("yes" if lo < years <= hi else "no", "years")
+    top = _YEARS_MAX.search(sentence)
+    if top:
+        limit = int(next(g for g in top.groups() if g and g.isdigit()))
+        return Ruling("yes" if years <= limit else "no", "years")
+    return None
+
+
+def states_rule(sentence: str) -> bool:
+    """Whether a sentence states any eligibility rule this module can read."""
+    return any(p.search(sentence) for p in (
+        _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
+        _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
+        _MONEY_RULE, _COUNT_RULE))

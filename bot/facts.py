@@ -1,0 +1,115 @@
+"""What a sentence holding each kind of fact looks like, and how to name a missing one.
+
+`holds(kind, sentence)` is the test the extractive answerer uses to quote only sentences that
+answer the asked kind of fact. Kinds in `STRICT_KINDS` have a recognisable shape (a sum of
+money, a phone number, ...): when no sentence about the subject has that shape, the documents
+hold the subject but not the detail, and the answer says so instead of quoting a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.query import FactKind
+
+_MONEY = (r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|천만|만)\s*)?원|"
+          r"\d\s*(?:조|억)(?!\s*년)")
+_DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d{2}(?:-\d{2})?|"
+        r"\d{1,2}\.\s*\d{1,2}\.")
+
+PATTERNS: dict[FactKind, re.Pattern[str]] = {
+    FactKind.AMOUNT: re.compile(_MONEY),
+    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+                               r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
+    FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
+    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
+    FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|"
+                               r"토요일"),
+    FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|까지"),
+    FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
+    FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
+                                  r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"
+                                  r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
+                                  r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"
+                                  rf"연중|수시|상시|(?:{_DAY})"),
+    FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|"
+                               r"[가-힣\d]+(?:로|길)\s*\d+|"
+                               r""
+                               r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)|"
+                               r"(?:청주|충주|제천|옥천|음성|진천|괴산|보은|영동|증평|단양|오송|오창|"
+                               r"서울|대전|세종|판교|안산)(?:\([^)]*\))?(?:,|에서|에\s)"),
+    FactKind.PHONE: re.compile(r"\d{2,4}-\d{3,4}-\d{4}|(?<!\d)1357(?!\d)|(?<!\d)\d{4}-\d{4}(?!\d)"),
+    FactKind.FAX: re.compile(r"팩스|fax", re.I),
+    FactKind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    FactKind.URL: re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.co\.kr|\.re\.kr|\.ac\.kr|"
+                             r"\.com\b|\.net\b|\.kr\b", re.I),
+    FactKind.PERSON: re.compile(r"[가-힣]{2,4}\s*(?:센터장|원장|이사장|대표이사|청장|본부장|장관|"
+                                r"지사|시장|총장|단장)(?:은|는|이|가|을|이다|으로)|"
+                                r"(?:센터장|원장|이사장|대표이사|청장|본부장|단장)(?:은|는)\s*[가-힣]{2,4}"),
+    FactKind.HOW_TO_APPLY: re.compile(r"신청|접수|제출|추천|참여할\s*수|지원할\s*수|온라인|"
+                                      r"누리집|운영사|투자\s*협의|평가|순으로|절차"),
+    FactKind.ELIGIBILITY: re.compile(r"대상|이내|이하|이상|초과|요건|자격|제외|신청할\s*수|"
+                                     r"가능|제한|조건"),
+    FactKind.DEFINITION: re.compile(r"(?:은|는|란|이란)\s.{4,}(?:이다|말한다|뜻한다|가리킨다|"
+                                    r"방식이다|사업이다|제도이다|프로그램이다|기관이다|펀드이다)"),
+}
+
+STRICT_KINDS = frozenset({
+    FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT, FactKind.DEADLINE,
+    FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
+    FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS,
+})
+# Kinds whose shape is unmistakable: a generated reply without it did not answer (bot/engine.py).
+CHECKED_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.PHONE,
+                           FactKind.FAX, FactKind.EMAIL, FactKind.URL})
+# Kinds whose figures change from year to year: the most recent year is quoted first.
+RECENT_FIRST = frozenset({
+    FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.AGE, FactKind.DURATION,
+    FactKind.PLACE, FactKind.DEADLINE,
+})
+# Contact details: the sentence itself must name the subject (a list of other bodies' websites
+# under the right heading is not the subject's website).
+CONTACT_KINDS = frozenset({FactKind.URL, FactKind.PHONE, FactKind.EMAIL, FactKind.FAX,
+                           FactKind.PERSON, FactKind.HOURS})
+# Kinds whose question names an event ("착공", "이자"): the quoted sentence must name it too.
+EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, FactKind.PERCENT,
+                         FactKind.HOURS, FactKind.AMOUNT})
+# "주소" asks for a street address, not the town something happens in.
+STREET_ADDRESS = re.compile(r"[가-힣\d]+(?:로|길)\s*\d+|\d+\s*층|우편번호|번지|\(\d{5}\)")
+# "날짜", "며칠", "정확히": the day itself, not the month.
+EXACT_DAY = re.compile(_DAY)
+# A sentence that says the documents do not know the detail ("... 확인되지 않았다").
+UNKNOWN = re.compile(r"확인되지\s*않|알려지지\s*않|공개되지\s*않|나와\s*있지\s*않|밝혀지지\s*않|"
+                     r"정해지지\s*않|확인할\s*수\s*없")
+
+# The detail in "자료에는 ○○의 △△ 정보가 없습니다".
+LABELS: dict[FactKind, dict[str, str]] = {
+    FactKind.AMOUNT: {"ko": "금액", "en": "amount"},
+    FactKind.COUNT: {"ko": "수(인원·개수)", "en": "number"},
+    FactKind.AGE: {"ko": "나이 기준", "en": "age rule"},
+    FactKind.PERCENT: {"ko": "비율", "en": "percentage"},
+    FactKind.DEADLINE: {"ko": "마감일", "en": "deadline"},
+    FactKind.DATE: {"ko": "날짜·일정", "en": "date"},
+    FactKind.DURATION: {"ko": "기간", "en": "duration"},
+    FactKind.PLACE: {"ko": "주소·위치", "en": "address or location"},
+    FactKind.PHONE: {"ko": "전화번호", "en": "phone number"},
+    FactKind.FAX: {"ko": "팩스 번호", "en": "fax number"},
+    FactKind.EMAIL: {"ko": "이메일 주소", "en": "e-mail address"},
+    FactKind.URL: {"ko": "누리집 주소", "en": "website"},
+    FactKind.PERSON: {"ko": "담당자·대표자 이름", "en": "name of the person in charge"},
+    FactKind.HOW_TO_APPLY: {"ko": "신청 방법", "en": "how to apply"},
+    FactKind.ELIGIBILITY: {"ko": "신청 자격 기준", "en": "eligibility rule"},
+    FactKind.LIST: {"ko": "목록", "en": "list"},
+    FactKind.DEFINITION: {"ko": "설명", "en": "description"},
+    FactKind.DIFFERENCE: {"ko": "차이", "en": "difference"},
+    FactKind.HOURS: {"ko": "운영 시간", "en": "opening hours"},
+}
+
+
+def holds(kind: FactKind, sentence: str) -> bool:
+    pattern = PATTERNS.get(kind)
+    return pattern is None or bool(pattern.search(sentence))
+
+
+def year_label(year: int, language: str) -> str:
+    return f"{year}년 기준" if language == "ko" else f"as of {year}"

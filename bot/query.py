@@ -1,0 +1,281 @@
+"""The question, analysed once: language, key terms, subject, the kind of fact asked, constraints.
+
+Every later step (follow-up detection, support, sentence choice, eligibility, the prompt) reads
+this one `AnalysedQuery` instead of detecting the language or running Kiwi again. Kiwi runs
+once per question here (with its typo model; a second time only when a name was fixed), and
+the searcher analyses the query text for its own two indexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from bot.eligibility import Founder, founder_from_question
+from bot.language import detect_language
+from bot.timeframe import asked_year
+from knowledge.korean import KoreanAnalyzer
+
+
+class FactKind(StrEnum):
+    AMOUNT = "amount"
+    DEADLINE = "deadline"
+    DATE = "date"
+    COUNT = "count"
+    AGE = "age"
+    DURATION = "duration"
+    PERCENT = "percent"
+    PLACE = "place"
+    PHONE = "phone"
+    FAX = "fax"
+    EMAIL = "email"
+    URL = "url"
+    PERSON = "person"
+    HOW_TO_APPLY = "how_to_apply"
+    ELIGIBILITY = "eligibility"
+    LIST = "list"
+    DEFINITION = "definition"
+    DIFFERENCE = "difference"
+    HOURS = "hours"  # opening hours (beyond the issue's list: founders ask it)
+
+
+# What the question says -> the kind of fact it asks for (order matters: the first match is the
+# primary kind). Korean and English.
+_KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
+    (FactKind.FAX, re.compile(r"팩스|fax", re.I)),
+    (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
+    (FactKind.PHONE, re.compile(r"전화|번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
+                                r"call them", re.I)),
+    (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
+                              r"homepage", re.I)),
+    (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
+                                r"what time", re.I)),
+    (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
+                                 r"청장)[님은이는가의\s]{0,4}"
+                                 r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
+                                 r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
+                                 r"\bdirector\b|\bceo\b", re.I)),
+    (FactKind.DIFFERENCE, re.compile(r"차이|다른\s*점|뭐가\s*달라|어떻게\s*달라|달라[?요]|비교|"
+                                     r"difference|differ|compare|\bvs\.?\b|versus", re.I)),
+    (FactKind.HOW_TO_APPLY, re.compile(r"어떻게\s*(?:신청|지원|접수|참여|들어가|받)|신청\s*방법|"
+                                       r"접수\s*방법|지원\s*방법|참여\s*방법|신청하려면|지원하려면|"
+                                       r"어디(?:서|에서|로)\s*(?:신청|접수|지원|해)|(?:신청|접수)[^.?]{0,8}어디|"
+                                       r"신청\s*절차|절차|"
+                                       r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
+                                       r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
+                                       r"application process", re.I)),
+    (FactKind.PERCENT, re.compile(r"비율|비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
+                                  r"자부담률|부담률|금리|이자율|몇\s*배|percent|ratio|share of|"
+                                  r"what share|\brate\b|how many times", re.I)),
+    (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
+    (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
+                                   re.I)),
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|"
+                                   r"간|까지)|"
+                                   r""
+                                   r"기간|how long|duration|period|valid for", re.I)),
+    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
+                                r"how many|number of", re.I)),
+    (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|"
+                                 r"한도)|한도|예산|"
+                                 r""
+                                 r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
+                                 r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
+                                 re.I)),
+    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
+                               r"when|what date|what year|since when|schedule", re.I)),
+    (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
+    (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
+                                      r"될까)|"
+                                      r""
+                                      r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
+                                      r"가능(?:한가|해|할까|\?)|"
+                                      r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
+                                      r"requirement", re.I)),
+    (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
+                               r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
+    (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
+                                     r"이란|"
+                                     r""
+                                     r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
+                                     r"what are|what does", re.I)),
+]
+# "어디" asks for an address only with these words; otherwise it asks which place/organisation.
+_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
+                      r"어디로\s*(?:옮|이사|이전)|이사|"
+                      r""
+                      r"본원|where is|located|address|office", re.I)
+# "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
+_WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
+# "얼마" about a measure that is not money.
+_MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
+
+# Clearly outside the domain, whatever words they share with it (weather, lottery, share prices).
+_OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)|환율|맛집|레시피|요리|운세|"
+                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope",
+                        re.I)
+
+# Questions about the bot itself or that try to change its instructions (item 7).
+_META = re.compile(
+    r"(?:이전|앞|위|모든|기존)\s*(?:의\s*)?(?:지시|명령|규칙|지침|프롬프트)[^.?!]{0,12}(?:무시|잊|따르지)"
+    r"|(?:시스템|system)\s*(?:프롬프트|prompt|메시지|message)"
+    r"|(?:너|당신|봇|챗봇)(?:의|가|는|이)?\s*(?:받은\s*)?(?:지시|지침|규칙|프롬프트|설정|명령|instruction)"
+    r"|프롬프트(?:를|을|가|는)?\s*(?:알려|보여|공개|출력|말해)"
+    r"|(?:지시문|지침|규칙|instructions?|prompt)(?:을|를)?\s*(?:그대로\s*)?(?:알려|보여|공개|출력|"
+    r"말해|reveal|show|print|repeat)"
+    r"|ignore\s+(?:all\s+|the\s+|any\s+)?(?:previous|prior|above|earlier)\s+instructions"
+    r"|disregard\s+(?:all\s+|the\s+)?(?:previous|prior|above)"
+    r"|(?:your|the)\s+(?:system\s+)?(?:prompt|instructions|rules)\b"
+    r"|jailbreak|developer\s+mode|역할\s*(?:을|를)?\s*바꿔|너는\s*이제|you\s+are\s+now\b"
+    r"|pretend\s+(?:you|to\s+be)|act\s+as\s+(?:a|an)\b",
+    re.I,
+)
+
+# Words that ask about an attribute rather than name a subject (shared with follow-up detection).
+ATTRIBUTE_TERMS = frozenset([
+    "신청", "기간", "금액", "지원금", "대상", "조건", "자격", "서류", "일정", "마감", "한도",
+    "규모", "절차", "문의", "연락처", "비용", "기준", "접수", "선정", "혜택", "요건", "지원",
+    "기관", "장소", "주소", "전화", "모집", "시기", "날짜", "제출", "평가", "결과", "발표",
+    "사업", "프로그램", "트랙", "주관", "운영", "번호", "전화번호", "나이", "연령", "인원",
+    "위치", "홈페이지", "사이트", "누리집", "팩스", "이메일", "메일", "방법", "담당", "담당자",
+    "올해", "작년", "내년", "금년", "차이", "비율", "예산", "자금", "돈", "연도", "마감일",
+    "application", "apply", "period", "amount", "deadline", "eligibility", "eligible",
+    "requirement", "requirements", "documents", "contact", "support", "much", "many", "does", "do",
+    "can", "get", "give", "it", "that", "this", "program", "programme", "then", "year",
+    "phone", "number", "address", "website", "email", "fax", "age", "limit",
+])
+
+
+@dataclass
+class AnalysedQuery:
+    """One question after analysis. `text` is what retrieval searches (typos fixed, a
+    follow-up's subject filled in); `question` is what the user typed."""
+
+    question: str
+    text: str
+    language: str
+    key_terms: dict[str, str]  # term -> Kiwi tag
+    kinds: list[FactKind]
+    subject_terms: list[str]  # key terms naming what the question is about
+    year: int | None = None
+    relative_year: int | None = None  # 0 = 올해, -1 = 작년, 1 = 내년
+    founder: Founder = field(default_factory=Founder)
+    region: str | None = None
+    meta: bool = False
+    off_topic: bool = False
+    typo_fixes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> FactKind | None:
+        return self.kinds[0] if self.kinds else None
+
+    def wants(self, *kinds: FactKind) -> bool:
+        return any(k in self.kinds for k in kinds)
+
+
+# Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
+# not the year the question is about.
+_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
+                            r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+                            r""
+                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
+
+_REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
+                      r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
+                      r"옥천|영동|증평|단양)")
+
+
+class QueryAnalyzer:
+    def __init__(self, analyzer: KoreanAnalyzer) -> None:
+        self.analyzer = analyzer
+        self._names = analyzer.typos.names  # programme / organisation names (user dict, aliases)
+
+    def analyse(self, question: str, today: date, *, text: str | None = None,
+                language: str | None = None) -> AnalysedQuery:
+        """`text` (a follow-up rewritten with its subject) replaces the question for retrieval
+        and key terms; kinds and constraints are read from the question as typed, plus `text`."""
+        language = language or detect_language(question)
+        fixed, tagged, fixes = self.analyzer.analyse_query(
+            text if text is not None else question)
+        asked = question if text is None else f"{text} {question}"
+        kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
+        year, relative = asked_year(asked, today)
+        founder = founder_from_question(question, today.year)
+        if not founder.empty:
+            # the founder's own numbers and home region are not what the documents hold
+            own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
+                                          founder.closed_years, founder.members) if n is not None}
+            if founder.founded:
+                own |= {str(n) for n in founder.founded}
+            tagged = {t: tag for t, tag in tagged.items()
+                      if t not in own and t not in ("살", "세", "차", "천", "만", "억")
+                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and t != (founder.region or "").lower()
+                      and t not in ("성수동", "서울", "대전", "판교", "강남")}
+            year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
+        if not founder.empty and FactKind.ELIGIBILITY not in kinds:
+            kinds.append(FactKind.ELIGIBILITY)
+        if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
+            tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
+        region = _REGIONS.search(asked)
+        return AnalysedQuery(
+            question=question, text=fixed, language=language, key_terms=tagged, kinds=kinds,
+            subject_terms=self.subject_terms(tagged), year=year, relative_year=relative,
+            founder=founder, region=region.group(1) if region else None,
+            meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
+            typo_fixes=fixes)
+
+    def subject_terms(self, tagged: dict[str, str]) -> list[str]:
+        """What the question is about: the programme / organisation names it gives, else its
+        topic words (key terms that are not attributes such as 금액 or 마감)."""
+        topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
+        named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
+                                                          and len(t) >= 2)]
+        return named or topic
+
+    def names_subject(self, tagged: dict[str, str]) -> bool:
+        """Whether the key terms name a programme or organisation of their own: a proper noun,
+        a foreign word or a name from the domain dictionary."""
+        return any(tag in ("NNP", "SL", "SH") or term in self._names
+                   for term, tag in tagged.items() if term not in ATTRIBUTE_TERMS)
+
+
+def _plain_number(term: str) -> bool:
+    """A year, a small count or a unit ("2026", "3", "39세") says nothing about the subject;
+    a number such as "1357" (the call centre) can be the subject."""
+    match = re.fullmatch(r"(\d+)(년|월|일|세|살)?", term)
+    if not match:
+        return False
+    value = int(match.group(1))
+    return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
+
+
+def detect_kinds(question: str) -> list[FactKind]:
+    kinds = [kind for kind, cue in _KIND_CUES if cue.search(question)]
+    if FactKind.PERSON in kinds and not re.search(r"성함|담당자|센터장|원장|이사장|기관장|"
+                                                  r"director|ceo|head", question, re.I) \
+            and _WHO_ORG.search(question):
+        kinds.remove(FactKind.PERSON)  # "누가 운영해?" asks for an organisation
+    if FactKind.AMOUNT in kinds and _MEASURE.search(question) and not re.search(
+            r"금액|지원금|예산|자금|돈|원\b|상금", question):
+        kinds.remove(FactKind.AMOUNT)
+    if FactKind.PLACE in kinds and not _ADDRESS.search(question):
+        kinds.remove(FactKind.PLACE)  # "주관기관은 어디?" asks which organisation
+    # "어디서 신청" is how to apply, not a place; "마감" is a deadline, not a generic date
+    if FactKind.HOW_TO_APPLY in kinds and FactKind.PLACE in kinds:
+        kinds.remove(FactKind.PLACE)
+    if FactKind.DEADLINE in kinds and FactKind.DATE in kinds:
+        kinds.remove(FactKind.DATE)
+    if FactKind.FAX in kinds and FactKind.PHONE in kinds:
+        kinds.remove(FactKind.PHONE)
+    if FactKind.EMAIL in kinds and FactKind.PLACE in kinds:
+        kinds.remove(FactKind.PLACE)
+    if FactKind.URL in kinds and FactKind.PLACE in kinds and re.search(r"주소", question) \
+            and not re.search(r"도로명|우편|사무실|건물|위치|어디", question):
+        kinds.remove(FactKind.PLACE)  # "홈페이지 주소" is a URL
+    if FactKind.AGE in kinds and FactKind.ELIGIBILITY not in kinds and re.search(
+            r"제한|이하|이상|까지|신청", question):
+        kinds.append(FactKind.ELIGIBILITY)
+    return kinds
