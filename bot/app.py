@@ -32,23 +32,28 @@ class AppError(Exception):
 
 
 class App:
-    def __init__(self, settings: Settings | None = None, *, verbose: bool = False) -> None:
+    def __init__(self, settings: Settings | None = None, *, verbose: bool = False,
+                 configure_logging: bool = False) -> None:
         self._settings = settings
         self.verbose = verbose
+        # only the command line's App sets up logging (once); an App built elsewhere (a test,
+        # a worker) must not reset the process's logging
+        self._configure_logging = configure_logging
 
     @property
     def settings(self) -> Settings:
-        """The settings, validated once (a bad value: AppError naming the variable); logging
-        is configured from them at the same time."""
+        """The settings, validated once (a bad value: AppError naming the variable); the
+        command line's App configures logging from them at the same time."""
         if self._settings is None:
             try:
                 self._settings = load_settings()
             except SettingsError as exc:
                 raise AppError(str(exc), 2) from None
-            from bot.logging_setup import configure_logging
+            if self._configure_logging:
+                from bot.logging_setup import configure_logging
 
-            configure_logging("INFO" if self.verbose else "WARNING",
-                              json_format=self._settings.log_json)
+                configure_logging("INFO" if self.verbose else "WARNING",
+                                  json_format=self._settings.log_json)
         return self._settings
 
     @cached_property

@@ -51,7 +51,8 @@ def main_callback(
     ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at INFO.")] = False,
 ) -> None:
-    ctx.obj = App(verbose=verbose)  # the composition root of this invocation (bot/app.py)
+    # the composition root of this invocation (bot/app.py); it also sets up logging
+    ctx.obj = App(verbose=verbose, configure_logging=True)
 
 
 def build_kb():
