@@ -2,14 +2,17 @@
 on first use — the knowledge base, the answer engine, the answer log, the corrections — and
 hands them to the CLI commands, the review commands and Telegram.
 
-One `App` lives in the command line's click context (created by the `startupbot` callback), so
-every command of one invocation shares it and no state outlives the invocation (tests invoke
-the CLI many times in one process). Code outside a command builds its own `App(settings)`.
-Nothing is opened when it is created.
+One `App` is current for one invocation of the command line (the `startupbot` callback makes
+it current in a context variable and undoes that when the invocation closes), so every command
+of one invocation shares it and no state outlives the invocation (tests invoke the CLI many
+times in one process). Code outside a command builds its own `App(settings)`. Nothing is
+opened when it is created.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -97,15 +100,17 @@ class App:
         return Corrections(log, self.settings.curated_dir, lambda: self.kb)
 
 
-def current_app() -> App:
-    """The `App` of the running command (created by the `startupbot` callback); outside a
-    command line (tests calling a command function directly) a fresh one."""
-    import click
+_CURRENT: ContextVar[App | None] = ContextVar("startupbot_app", default=None)
 
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return App()
-    found = context.find_object(App)
-    if found is None:
-        found = context.ensure_object(App)
-    return found
+
+def use_app(app: App) -> Callable[[], None]:
+    """Make `app` the current one (the command line's callback does this for one invocation);
+    returns the function that undoes it."""
+    token = _CURRENT.set(app)
+    return lambda: _CURRENT.reset(token)
+
+
+def current_app() -> App:
+    """The `App` of the running command; outside a command line (tests calling a command
+    function directly) a fresh one, which leaves logging alone."""
+    return _CURRENT.get() or App()

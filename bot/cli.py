@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bot.app import App, AppError, current_app
+from bot.app import App, AppError, current_app, use_app
 from bot.catalogue.cli import register as register_catalogue
 from bot.review.cli import review_app
 from bot.settings import Settings, TelegramMode
@@ -53,6 +53,7 @@ def main_callback(
 ) -> None:
     # the composition root of this invocation (bot/app.py); it also sets up logging
     ctx.obj = App(verbose=verbose, configure_logging=True)
+    ctx.call_on_close(use_app(ctx.obj))
 
 
 def build_kb():

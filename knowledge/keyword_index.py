@@ -156,8 +156,11 @@ class KeywordIndexWriter:
         self._writer.rollback()
 
     def close(self) -> None:
-        """Finish merges and release the folder's writer lock."""
+        """Finish the background merges (their files then stay put) and release the folder's
+        writer lock; the writer cannot be used afterwards."""
         self._writer.wait_merging_threads()
+        self._writer = None
+        self._index = None
 
 
 class KeywordIndex:

@@ -369,11 +369,18 @@ class KnowledgeWriter:
         size = folder_bytes(self.paths.work) if embedded else folder_bytes(
             self.paths.keyword(self.paths.work))
         self.check_free_space(extra_bytes=size)
-        if embedded:  # a closed client: its files are quiet and whole while they are copied
+        # Quiet files only: the keyword writer's background merges replace segment files
+        # (and its garbage collection deletes the old ones), and an embedded Chroma client
+        # may write; both are closed while their folders are copied, then reopened.
+        assert self._keyword is not None
+        self._keyword.close()
+        self._keyword = None
+        if embedded:
             self.store.close()
         try:
             self.paths.publish(state, include_chroma=embedded)
         finally:
+            self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work))
             if embedded:
                 self._store = self._open_store().open(create=True)
         self.paths.writing_marker.unlink(missing_ok=True)

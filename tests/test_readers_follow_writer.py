@@ -163,3 +163,24 @@ def test_an_interrupted_ingest_publishes_what_it_finished(tmp_path: Path,
     report = json.loads(again.stdout)
     assert report["counts"]["unchanged"] >= current["documents"]
     assert report["counts"]["added"] + report["counts"]["unchanged"] == 40
+
+
+def test_two_first_run_asks_at_once_both_answer(tmp_path: Path) -> None:
+    """With no index, two `ask` start together: one ingests, the other waits for it (the
+    writer lock) and then answers; neither dies with a lock traceback."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_corpus(docs)
+    env = _env(tmp_path / "data", docs)
+    procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "--json",
+                               "팁스 일반트랙은 최대 얼마를 지원했나요?"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
+    for code, out, err in results:
+        assert code == 0, err[-2000:]
+        assert "Traceback" not in err
+        answer = json.loads(out)
+        assert "5억원" in answer["answer"], answer["answer"]
+    current = json.loads((tmp_path / "data" / "knowledge" / "CURRENT").read_text())
+    assert current["documents"] == 3  # ingested once, not twice over
