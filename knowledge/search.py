@@ -36,11 +36,11 @@ class SearchMode(StrEnum):
 @dataclass
 class FusionConfig:
     method: FusionMethod = FusionMethod.WEIGHTED
-    dense_weight: float = 0.4
+    dense_weight: float = 0.5
     keyword_weight: float = 0.6
     rrf_k: int = 60
     candidates: int = 50
-    ngram_weight: float = 0.2
+    ngram_weight: float = 0.4
 
     @classmethod
     def from_settings(cls, settings: KnowledgeSettings) -> FusionConfig:

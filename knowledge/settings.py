@@ -127,10 +127,11 @@ class KnowledgeSettings(BaseSettings):
     fusion: FusionMethod = FusionMethod.WEIGHTED
     rrf_k: int = Field(60, ge=1)
     # Weights of the three signals in weighted fusion (they need not sum to 1); chosen on
-    # AutoRAG-ko and KorQuAD together, see benchmarks/README.md "Fusion tuning".
-    dense_weight: float = Field(0.4, ge=0.0, le=1.0)
+    # AutoRAG-ko and KorQuAD together, then checked on the answer eval's old and tuning parts
+    # (benchmarks/README.md "Fusion tuning"; 0.5 / 0.6 / 0.4 since the tantivy keyword index).
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
     keyword_weight: float = Field(0.6, ge=0.0, le=1.0, description="Kiwi-morpheme BM25.")
-    ngram_weight: float = Field(0.2, ge=0.0, le=1.0, description="Character n-gram BM25.")
+    ngram_weight: float = Field(0.4, ge=0.0, le=1.0, description="Character n-gram BM25.")
     dense_units: DenseUnits = Field(
         DenseUnits.SENTENCE,
         description="One vector per sentence (default) or per chunk; changing it needs "
