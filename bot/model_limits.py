@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _deadline: ContextVar[float | None] = ContextVar("startupbot_model_deadline", default=None)
@@ -48,14 +48,11 @@ class ModelLimits(BaseSettings):
 
 
 def load_model_limits() -> ModelLimits:
-    """The limits from the environment; `ValueError` with one line per bad variable."""
-    try:
-        return ModelLimits()
-    except ValidationError as exc:
-        lines = [f"- STARTUPBOT_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}"
-                 for e in exc.errors()]
-        raise ValueError("설정 값이 올바르지 않습니다 (invalid settings):\n"
-                         + "\n".join(lines)) from None
+    """The settings from the environment; `SettingsError` (a `ValueError`) with one line per
+    bad variable."""
+    from knowledge.settings import load
+
+    return load(ModelLimits)
 
 
 # --- one deadline per answer ------------------------------------------------------------------

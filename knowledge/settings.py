@@ -65,7 +65,7 @@ class DenseUnits(StrEnum):
     SENTENCE = "sentence"
 
 
-class SettingsError(Exception):
+class SettingsError(ValueError):
     """Settings that cannot start the bot; the message says which setting and why."""
 
 

@@ -6,7 +6,7 @@ they were; these are the HTTPS and sign-in limits added with issue 13.
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,11 +24,8 @@ class ReviewWebSettings(BaseSettings):
 
 
 def load_review_web_settings() -> ReviewWebSettings:
-    """The settings, or `ValueError` with one readable line per bad variable."""
-    try:
-        return ReviewWebSettings()
-    except ValidationError as exc:
-        lines = [f"- STARTUPBOT_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}"
-                 for e in exc.errors()]
-        raise ValueError("설정 값이 올바르지 않습니다 (invalid settings):\n"
-                         + "\n".join(lines)) from None
+    """The settings from the environment; `SettingsError` (a `ValueError`) with one line per
+    bad variable."""
+    from knowledge.settings import load
+
+    return load(ReviewWebSettings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 KSTARTUP_URL = "https://apis.data.go.kr/B552735/kisedKstartupService01/getAnnouncementInformation01"
@@ -99,15 +99,6 @@ class CatalogueSettings(BaseSettings):
 
 def load_catalogue_settings(**overrides: object) -> CatalogueSettings:
     """Like `knowledge.settings.load_settings`: one readable message for bad values."""
-    from knowledge.settings import SettingsError
+    from knowledge.settings import load
 
-    try:
-        return CatalogueSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        lines = [
-            f"- STARTUPBOT_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        ]
-        raise SettingsError(
-            "카탈로그 설정 값이 올바르지 않습니다 (invalid catalogue settings):\n"
-            + "\n".join(lines)
-        ) from None
+    return load(CatalogueSettings, **overrides)
