@@ -30,6 +30,9 @@ REFUSAL = {
 
 FACTS_AS_OF = {"ko": "자료 기준", "en": "figures as of"}
 SOURCE_LIST = {"ko": "출처 목록", "en": "sources"}
+# a document with many sources: the first few, then how many more (the file has them all)
+SOURCE_LIST_MORE = {"ko": " 외 {n}개", "en": " and {n} more"}
+SOURCE_LIST_SHOWN = 3
 
 # --- answers that say what the documents do not hold (bot/extractive.py) -------------------
 DETAIL_MISSING = {

@@ -14,7 +14,11 @@ def source_line(source: Source, language: str = "ko") -> str:
     if source.url or not source.urls:
         bits.append(f"— {source.url or source.source}")
     else:  # the sentence's own source is not known: the document's list, not a wrong one
-        bits.append(f"— {prompts.SOURCE_LIST[language]}: {' · '.join(source.urls)}")
+        shown = source.urls[: prompts.SOURCE_LIST_SHOWN]
+        more = len(source.urls) - len(shown)
+        listed = " · ".join(shown) + (prompts.SOURCE_LIST_MORE[language].format(n=more)
+                                       if more else "")
+        bits.append(f"— {prompts.SOURCE_LIST[language]}: {listed}")
     if source.url or source.urls:
         bits.append(f"({source.source})")
     return " ".join(bits)

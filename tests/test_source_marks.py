@@ -85,3 +85,15 @@ def test_shipped_corpus_marks_resolve(analyzer) -> None:
         doc = load_markdown(path)  # raises on a mark without a source
         marked += doc.text.count("⟦source:") + doc.text.count("<!-- source:")
     assert marked > 100
+
+
+def test_an_unknown_sentence_source_lists_the_first_few_of_many() -> None:
+    from bot.models import Source
+    from bot.render import source_line
+
+    urls = [f"https://example.org/{n}" for n in range(19)]
+    line = source_line(Source(number=1, title="문서", source="a.md", urls=urls))
+    assert "https://example.org/2" in line and "https://example.org/3" not in line
+    assert "외 16개" in line and "(a.md)" in line
+    known = source_line(Source(number=1, title="문서", source="a.md", url=urls[5], urls=urls))
+    assert urls[5] in known and "외" not in known
