@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -175,19 +176,19 @@ class KnowledgePaths:
                 if (state := read_state(folder)) is not None]
 
     def collect_garbage(self, keep: int, grace_seconds: float) -> list[str]:
-        """Delete snapshots beyond the newest `keep`, once they have been superseded for
-        `grace_seconds` (readers still answering from one get time to move on), and temp
-        folders of runs that died mid-copy."""
+        """Delete snapshots beyond the newest `keep` once they were superseded at least
+        `grace_seconds` ago (a snapshot is superseded when the next one is published: readers
+        still answering from it get that long to move on), and temp folders of runs that died
+        mid-copy."""
         removed: list[str] = []
         current = self.read_current()
         dirs = self._snapshot_dirs()
-        if current is None or len(dirs) <= keep:
-            pass
-        else:
-            superseded_at = current.published_at.timestamp()
-            for old in dirs[:-keep]:
+        if current is not None and len(dirs) > keep:
+            for old, newer in list(pairwise(dirs))[: len(dirs) - keep]:
                 if old.name == current.snapshot:
                     continue
+                state = read_state(newer)
+                superseded_at = state.published_at.timestamp() if state else 0.0
                 if time.time() - superseded_at < grace_seconds:
                     continue
                 shutil.rmtree(old, ignore_errors=True)

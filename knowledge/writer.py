@@ -71,7 +71,10 @@ def keyword_text(chunk: Chunk) -> str:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """ENOSPC, directly or as chromadb/sqlite report it ("database or disk is full")."""
+    """ENOSPC, directly or as chromadb/sqlite report it ("database or disk is full"), or our
+    own free-space check."""
+    if isinstance(exc, DiskFullError):
+        return True
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     text = str(exc).lower()

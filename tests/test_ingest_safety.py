@@ -274,3 +274,25 @@ def test_the_report_prints_skipped_links_known_failures_and_loader_notes(
     assert "건너뜀" in text and "link.md" in text
     assert "실패 (이미 보고됨)" in text and "old.hwp" in text
     assert "종료 코드에 반영하지" in text
+
+
+def test_old_snapshots_are_collected_after_their_grace(make_kb, tmp_path: Path) -> None:
+    import json
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_corpus(docs)
+    kb = make_kb(docs, keep_snapshots=2, snapshot_grace_seconds=0)
+    for n in range(4):
+        write_doc(docs, "extra.md", "추가", {"개요": f"추가 문서 {n}판은 충북 창업을 다룬다."})
+        assert Ingestor(kb).run().ok
+    names = sorted(p.name for p in kb.paths.snapshots.iterdir() if p.is_dir())
+    assert len(names) == 2 and json.loads(kb.paths.current_file.read_text())["snapshot"] \
+        == names[-1]
+    # with a grace period, the snapshot superseded just now stays for readers still on it
+    patient = make_kb(docs, keep_snapshots=1, snapshot_grace_seconds=3600)
+    write_doc(docs, "extra.md", "추가", {"개요": "추가 문서 마지막판은 충북 창업을 다룬다."})
+    assert Ingestor(patient).run().ok
+    kept = sorted(p.name for p in patient.paths.snapshots.iterdir() if p.is_dir())
+    newest = json.loads(patient.paths.current_file.read_text())["snapshot"]
+    assert kept == [*names, newest], "superseded within the grace period: kept"
