@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,17 +78,9 @@ class Manifest(BaseModel):
             raise ManifestError(path, f"{type(exc).__name__}: {exc.strerror or exc}") from None
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(self.model_dump(), ensure_ascii=False, indent=1))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from knowledge.snapshots import write_atomically
+
+        write_atomically(path, json.dumps(self.model_dump(), ensure_ascii=False, indent=1))
 
 
 def file_sha256(path: Path) -> str:
