@@ -88,12 +88,7 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
     assert settings.bizinfo_api_key is not None
     result = FetchResult(source=NAME)
     own = client is None
-    client = client or ApiClient(
-        NAME,
-        timeout=settings.catalogue_timeout,
-        retries=settings.catalogue_retries,
-        backoff=settings.catalogue_backoff,
-    )
+    client = client or ApiClient.from_settings(NAME, settings)
     key = settings.bizinfo_api_key.get_secret_value()
     size = settings.catalogue_page_size
     total: int | None = None

@@ -73,6 +73,12 @@ class ApiClient:
         self.requests = 0
         self.retried = 0
 
+    @classmethod
+    def from_settings(cls, name: str, settings: Any) -> ApiClient:
+        """The client a connector uses, with the catalogue's timeout, retries and backoff."""
+        return cls(name, timeout=settings.catalogue_timeout, retries=settings.catalogue_retries,
+                   backoff=settings.catalogue_backoff)
+
     def close(self) -> None:
         self.client.close()
 

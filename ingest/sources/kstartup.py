@@ -82,12 +82,7 @@ def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> Fetch
     assert settings.kstartup_api_key is not None
     result = FetchResult(source=NAME)
     own = client is None
-    client = client or ApiClient(
-        NAME,
-        timeout=settings.catalogue_timeout,
-        retries=settings.catalogue_retries,
-        backoff=settings.catalogue_backoff,
-    )
+    client = client or ApiClient.from_settings(NAME, settings)
     key = settings.kstartup_api_key.get_secret_value()
     per_page = settings.catalogue_page_size
     total: int | None = None
