@@ -1,8 +1,11 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Three parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
-in their original format), `tuning` (new questions the answerer may be tuned on) and `heldout`
-(new questions it must never be tuned on, so an over-fitted heuristic shows).
+Four parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
+(new questions it must never be tuned on, so an over-fitted heuristic shows) and `heldout2` (a
+second, fresh held-out set for the next tuning round, since `heldout` has been scored). Only
+`DEFAULT_PARTS` run when no part is named: `heldout2` runs only on `--part heldout2`, so a
+tuning run never shows its scores by accident.
 
 Every question (or every turn of a three-turn conversation) expects one outcome:
 `answer`, `verdict_yes` / `verdict_no` (an eligibility question with the founder's own
@@ -38,7 +41,9 @@ PARTS: dict[str, Path] = {
     "old": DEFAULT_QUESTIONS,
     "tuning": QUESTIONS_DIR / "questions_tuning.jsonl",
     "heldout": QUESTIONS_DIR / "questions_heldout.jsonl",
+    "heldout2": QUESTIONS_DIR / "questions_heldout2.jsonl",
 }
+DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")  # heldout2 only when asked for
 EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
 
 # The answerer's "subject found, detail missing" answers: any of these modes, or a first line
@@ -134,7 +139,7 @@ class EvalItem(BaseModel):
 
 
 class NewItemRow(BaseModel):
-    """A line of questions_tuning.jsonl / questions_heldout.jsonl."""
+    """A line of questions_tuning.jsonl / questions_heldout.jsonl / questions_heldout2.jsonl."""
 
     id: str
     kind: str

@@ -401,7 +401,8 @@ def eval_command(
     questions: Annotated[Path | None, typer.Option(
         "--questions", help="Answer-eval question file instead of the shipped parts.")] = None,
     part: Annotated[list[str] | None, typer.Option(
-        "--part", help="Answer-eval part(s): old, tuning, heldout (default: all three).")] = None,
+        "--part", help="Answer-eval part(s): old, tuning, heldout, heldout2 "
+        "(default: old, tuning, heldout; heldout2 only when named).")] = None,
     today: Annotated[str | None, typer.Option(
         "--today", help="Pin today's date for the answer eval (default: 2026-12-01).")] = None,
     no_cache: Annotated[bool, typer.Option(
@@ -462,7 +463,14 @@ def _eval_answers(settings: Settings, questions: Path | None, *, parts: list[str
     from datetime import date
 
     from bot import prompts
-    from bot.answer_eval import EVAL_TODAY, PARTS, AnswerEvalError, load_questions, run_items
+    from bot.answer_eval import (
+        DEFAULT_PARTS,
+        EVAL_TODAY,
+        PARTS,
+        AnswerEvalError,
+        load_questions,
+        run_items,
+    )
     from bot.answer_eval_report import AnswerEvalReport, ModeRun, answers_table, part_report
     from ingest.pipeline import Ingestor
     from knowledge.base import KnowledgeBase
@@ -478,7 +486,7 @@ def _eval_answers(settings: Settings, questions: Path | None, *, parts: list[str
             if name not in PARTS:
                 raise fail(prompts.EVAL_UNKNOWN_PART.format(part=name, parts=", ".join(PARTS)),
                            2)
-        files = {name: PARTS[name] for name in (parts or PARTS)}
+        files = {name: PARTS[name] for name in (parts or DEFAULT_PARTS)}
     try:
         loaded = {name: load_questions(path)[:limit] for name, path in files.items()}
     except AnswerEvalError as exc:

@@ -1,6 +1,7 @@
-"""The shipped answer-eval question files: they parse, ids are unique across the three parts,
-the new questions meet the issue's minimum mix, the held-out third is stratified by kind, and
-every gold key fact is really in its source document."""
+"""The shipped answer-eval question files: they parse, ids are unique across all parts, the new
+questions meet the issue's minimum mix, the held-out third is stratified by kind, the second
+held-out set (heldout2) has its planned mix, and every gold key fact is really in its source
+document."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer_eval import PARTS, EvalItem, Expected, load_questions
+from bot.answer_eval import DEFAULT_PARTS, PARTS, EvalItem, Expected, load_questions
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
 MINIMUM = {"near_miss": 30, "eligibility": 20, "year": 20, "typo": 15, "english": 15,
            "conversation": 20, "refusal": 1}
+# heldout2: a second, fresh held-out set (issue 11), 60 items in this exact mix.
+HELDOUT2_MIX = {"near_miss": 15, "eligibility": 10, "year": 8, "typo": 8, "english": 8,
+                "conversation": 6, "refusal": 5}
+KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
+               "conversation": "cv", "refusal": "oo"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -36,14 +42,9 @@ def test_every_part_parses_and_ids_are_unique(parts: dict[str, list[EvalItem]]) 
     assert len(questions) == len(set(questions)), "a question appears twice"
 
 
-def test_new_questions_meet_the_minimum_mix(parts: dict[str, list[EvalItem]]) -> None:
-    new = parts["tuning"] + parts["heldout"]
-    assert len(new) >= 120
-    kinds = Counter(item.kind for item in new)
-    assert set(kinds) == set(MINIMUM), kinds
-    for kind, minimum in MINIMUM.items():
-        assert kinds[kind] >= minimum, (kind, kinds[kind])
-    for item in new:
+def _check_turn_shapes(items: list[EvalItem]) -> None:
+    """Conversations have three turns, the rest one; each kind expects what it is for."""
+    for item in items:
         expected = {t.expected for t in item.turns}
         if item.kind == "conversation":
             assert len(item.turns) == 3, item.id
@@ -55,9 +56,42 @@ def test_new_questions_meet_the_minimum_mix(parts: dict[str, list[EvalItem]]) ->
             assert expected <= {Expected.VERDICT_YES, Expected.VERDICT_NO}, item.id
         if item.kind == "refusal":
             assert expected == {Expected.REFUSE}, item.id
-    verdicts = Counter(t.expected for item in new if item.kind == "eligibility"
-                       for t in item.turns)
+
+
+def _verdicts(items: list[EvalItem]) -> Counter[Expected]:
+    return Counter(t.expected for item in items if item.kind == "eligibility" for t in item.turns)
+
+
+def test_new_questions_meet_the_minimum_mix(parts: dict[str, list[EvalItem]]) -> None:
+    new = parts["tuning"] + parts["heldout"]
+    assert len(new) >= 120
+    kinds = Counter(item.kind for item in new)
+    assert set(kinds) == set(MINIMUM), kinds
+    for kind, minimum in MINIMUM.items():
+        assert kinds[kind] >= minimum, (kind, kinds[kind])
+    _check_turn_shapes(new)
+    verdicts = _verdicts(new)
     assert verdicts[Expected.VERDICT_YES] >= 5 and verdicts[Expected.VERDICT_NO] >= 5
+
+
+def test_heldout2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
+    items = parts["heldout2"]
+    assert Counter(item.kind for item in items) == HELDOUT2_MIX
+    for item in items:
+        assert re.fullmatch(rf"h2{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
+    _check_turn_shapes(items)
+    verdicts = _verdicts(items)
+    assert verdicts[Expected.VERDICT_YES] >= 4 and verdicts[Expected.VERDICT_NO] >= 4, verdicts
+    year = Counter(t.expected for item in items if item.kind == "year" for t in item.turns)
+    assert year[Expected.ANSWER] and year[Expected.DETAIL_MISSING], year
+    english = {t.expected for item in items if item.kind == "english" for t in item.turns}
+    assert len(english) >= 4, english  # answers, a verdict each way, a detail-missing, a refusal
+
+
+def test_heldout2_is_not_run_by_default() -> None:
+    """A plain `startupbot eval answers` (the tuning loop) must not show heldout2's scores."""
+    assert "heldout2" in PARTS and "heldout2" not in DEFAULT_PARTS
+    assert set(DEFAULT_PARTS) == set(PARTS) - {"heldout2"}
 
 
 def test_heldout_is_a_stratified_third(parts: dict[str, list[EvalItem]]) -> None:
