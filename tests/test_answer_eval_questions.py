@@ -10,8 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from bot.answer_eval import DEFAULT_PARTS, PARTS, EvalItem, Expected, load_questions
+from bot.answer_eval import PARTS, EvalItem, Expected, load_questions
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
 MINIMUM = {"near_miss": 30, "eligibility": 20, "year": 20, "typo": 15, "english": 15,
@@ -74,6 +75,14 @@ def test_new_questions_meet_the_minimum_mix(parts: dict[str, list[EvalItem]]) ->
     assert verdicts[Expected.VERDICT_YES] >= 5 and verdicts[Expected.VERDICT_NO] >= 5
 
 
+def test_heldout_is_a_stratified_third(parts: dict[str, list[EvalItem]]) -> None:
+    tuning = Counter(item.kind for item in parts["tuning"])
+    heldout = Counter(item.kind for item in parts["heldout"])
+    for kind in MINIMUM:
+        total = tuning[kind] + heldout[kind]
+        assert heldout[kind] == round(total / 3), (kind, heldout[kind], total)
+
+
 def test_heldout2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
     items = parts["heldout2"]
     assert Counter(item.kind for item in items) == HELDOUT2_MIX
@@ -88,18 +97,34 @@ def test_heldout2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> N
     assert len(english) >= 4, english  # answers, a verdict each way, a detail-missing, a refusal
 
 
-def test_heldout2_is_not_run_by_default() -> None:
-    """A plain `startupbot eval answers` (the tuning loop) must not show heldout2's scores."""
-    assert "heldout2" in PARTS and "heldout2" not in DEFAULT_PARTS
-    assert set(DEFAULT_PARTS) == set(PARTS) - {"heldout2"}
+@pytest.mark.parametrize(("args", "wanted"), [
+    (["--part", "heldout2"], ["heldout2"]),
+    ([], ["old", "tuning", "heldout"]),  # the tuning loop's plain run never shows heldout2
+])
+def test_cli_loads_the_named_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                   args: list[str], wanted: list[str]) -> None:
+    """`startupbot eval answers --part heldout2` loads questions_heldout2.jsonl; the default
+    run does not. The run is stopped where the index would be built, so nothing is answered."""
+    import bot.answer_eval as answer_eval
+    import knowledge.base
+    from bot import cli
 
+    loaded: list[Path] = []
 
-def test_heldout_is_a_stratified_third(parts: dict[str, list[EvalItem]]) -> None:
-    tuning = Counter(item.kind for item in parts["tuning"])
-    heldout = Counter(item.kind for item in parts["heldout"])
-    for kind in MINIMUM:
-        total = tuning[kind] + heldout[kind]
-        assert heldout[kind] == round(total / 3), (kind, heldout[kind], total)
+    def record(path: Path) -> list[EvalItem]:
+        loaded.append(path)
+        return load_questions(path)
+
+    def no_index(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("stopped before indexing")
+
+    monkeypatch.setenv("STARTUPBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(answer_eval, "load_questions", record)
+    monkeypatch.setattr(knowledge.base, "KnowledgeBase", no_index)
+    result = CliRunner().invoke(cli.app, ["eval", "answers", *args])
+    assert isinstance(result.exception, RuntimeError), result.output
+    assert "stopped before indexing" in str(result.exception)
+    assert loaded == [PARTS[name] for name in wanted]
 
 
 def test_gold_facts_are_in_their_source_documents(parts: dict[str, list[EvalItem]]) -> None:
