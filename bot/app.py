@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from bot.alerts.service import Alerts
     from bot.answer_log import AnswerLog
     from bot.engine import AnswerEngine
     from bot.review.corrections import Corrections
@@ -93,6 +94,26 @@ class App:
         if warm:
             log.ping()
         return log
+
+    def alerts(self, log: AnswerLog | None = None) -> Alerts:
+        """Subscriptions, the outbox and its sender (issue 16), in the answer log's database,
+        over the programme catalogue. Nothing is opened here."""
+        from bot.alerts.service import Alerts
+        from bot.alerts.settings import AlertSettings
+        from bot.alerts.store import AlertStore
+        from knowledge.catalogue.repository import Catalogue
+        from knowledge.clock import clock_from_settings
+        from knowledge.settings import load
+
+        try:
+            alert_settings = load(AlertSettings)
+        except SettingsError as exc:
+            raise AppError(str(exc), 2) from None
+        log = log or self.answer_log()
+        clock = clock_from_settings(self.settings)
+        catalogue = Catalogue.from_settings(self.settings)
+        return Alerts(AlertStore.from_answer_log(log, clock), alert_settings, clock,
+                      catalogue.all)
 
     def corrections(self, log: AnswerLog) -> Corrections:
         from bot.review.corrections import Corrections

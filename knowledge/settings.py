@@ -245,9 +245,10 @@ def load(cls: type[AnySettings], **overrides: object) -> AnySettings:
         return cls(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []
+        prefix = str(cls.model_config.get("env_prefix") or "STARTUPBOT_")
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or "settings"
-            env = f"STARTUPBOT_{loc.upper()}" if loc != "settings" else loc
+            env = f"{prefix}{loc.upper()}" if loc != "settings" else loc
             lines.append(f"- {env}: {err['msg']}")
         message = "설정 값이 올바르지 않습니다 (invalid settings):\n" + "\n".join(lines)
         raise SettingsError(message) from None

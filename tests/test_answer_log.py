@@ -149,7 +149,7 @@ def test_migrations_describe_the_same_schema_as_the_models(answer_log: AnswerLog
     answer_log.ping()
     engine = answer_log._ready()
     alembic_head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert current_revision(engine) == head_revision() == alembic_head == "0002"
+    assert current_revision(engine) == head_revision() == alembic_head == "0003"
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []

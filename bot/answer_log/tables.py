@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     Date,
     DateTime,
     Double,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,3 +136,78 @@ class SharedUpdateRow(Base):
     expires_at: Mapped[float] = mapped_column(Double)
 
     __table_args__ = (Index("ix_shared_updates_expires_at", "expires_at"),)
+
+
+# --- alerts (bot/alerts/store.py; migration 0003) ---------------------------------------------
+# The chat id is stored because pushing needs it; it is never logged (logs use chat_hash).
+
+
+class AlertSubscriptionRow(Base):
+    __tablename__ = "alert_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_hash: Mapped[str] = mapped_column(String(64))
+    chat_type: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    profile: Mapped[dict] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # user | muted | blocked
+
+    __table_args__ = (Index("ix_alert_subscriptions_active", "active"),)
+
+
+class AlertBroadcastRow(Base):
+    __tablename__ = "alert_broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_key: Mapped[str] = mapped_column(String(200), unique=True)  # "<kind>:<programme>:<…>"
+    programme_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # held | released | dropped
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_alert_broadcasts_status", "status"),)
+
+
+class AlertOutboxRow(Base):
+    __tablename__ = "alert_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_subscriptions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    programme_id: Mapped[str | None] = mapped_column(String(100))
+    dedup_key: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_broadcasts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[float | None] = mapped_column(Double)
+    attempts: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(String(200))
+    clicks: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "dedup_key", name="uq_alert_outbox_dedup"),
+        Index("ix_alert_outbox_status_due", "status", "due_at"),
+        Index("ix_alert_outbox_broadcast", "broadcast_id"),
+    )
+
+
+class AlertStateRow(Base):
+    """Leases (the one sender among replicas) and markers (a day's reminders are planned)."""
+
+    __tablename__ = "alert_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    until: Mapped[float | None] = mapped_column(Double)

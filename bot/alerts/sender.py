@@ -1,0 +1,253 @@
+"""`serve`'s alert loop: plan what is due, then deliver the outbox within Telegram's limits.
+
+One replica sends at a time (the `sender` lease in the database): Telegram's limit is per bot,
+so two replicas each pacing at 30/s would together be rate-limited. Every tick the holder
+renews its lease, turns rows left `sending` by a dead sender into `uncertain`, plans (new calls
+at once, reminders and the digest when their hour has come) and delivers due rows in order,
+each one when the pacer allows it.
+
+What Telegram says decides the row:
+- sent → `sent`;
+- 429 → the pacer pauses for `retry_after`, the row goes back to pending after it;
+- Forbidden (blocked, kicked) → the chat's subscription ends, the row is `blocked`;
+- the group was upgraded to a supergroup → the subscription follows the new id, sent again;
+- a bad request (chat not found, …) → `failed`, and a missing chat ends the subscription;
+- a network error before anything was sent → pending again in a minute;
+- a timeout (Telegram may have sent it) → `uncertain`, never sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.alerts import cards, planner
+from bot.alerts.matching import Fit
+from bot.alerts.models import AlertKind, AlertStatus, OutboxItem
+from bot.alerts.pacing import Pacer
+from bot.alerts.settings import AlertSettings
+from bot.alerts.store import AlertStore
+from knowledge.catalogue.models import Programme, Status, StoredProgramme
+from knowledge.clock import Clock
+
+log = logging.getLogger(__name__)
+
+LEASE = "sender"
+PLAN_EVERY_S = 60.0
+CATALOGUE_TTL_S = 30.0
+MAX_IN_FLIGHT = 8
+LinkFn = Callable[[OutboxItem, Programme], str | None]
+
+
+@dataclass
+class TickReport:
+    leader: bool = False
+    planned: dict[str, int] = field(default_factory=dict)
+    claimed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class AlertSender:
+    def __init__(self, store: AlertStore, settings: AlertSettings, clock: Clock,
+                 catalogue: Callable[[], list[StoredProgramme]], *,
+                 link: LinkFn | None = None, owner: str | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.catalogue = catalogue
+        self.link = link
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.pacer = Pacer(settings.max_per_second, settings.per_chat_seconds,
+                           settings.group_per_minute, settings.safety_margin)
+        self._items: list[StoredProgramme] = []
+        self._items_at = -1e9
+        self._planned_at = -1e9
+        self._wake = asyncio.Event()
+
+    # --- the loop ------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Look at the outbox now (after a sync planned new alerts in this process)."""
+        self._wake.set()
+        self._planned_at = -1e9
+
+    async def run_forever(self, bot: Any) -> None:
+        log.info("alerts.sender_started", extra={"tick_s": self.settings.tick_seconds})
+        try:
+            while True:
+                try:
+                    await self.tick(bot)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the database is down, …: try again next tick
+                    log.error("alerts.tick_failed", extra={"error": type(exc).__name__,
+                                                           "detail": str(exc)[:200]})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.tick_seconds)
+                self._wake.clear()
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.store.drop_lease, LEASE, self.owner)
+
+    async def tick(self, bot: Any) -> TickReport:
+        report = TickReport()
+        if not await asyncio.to_thread(self.store.take_lease, LEASE, self.owner,
+                                       self.settings.lease_seconds):
+            return report
+        report.leader = True
+        await asyncio.to_thread(self.store.recover)
+        if time.monotonic() - self._planned_at >= PLAN_EVERY_S:
+            self._planned_at = time.monotonic()
+            items = await self._catalogue(fresh=True)
+            report.planned = await asyncio.to_thread(planner.plan_all, self.store, items,
+                                                     self.clock, self.settings)
+        while True:
+            batch = await asyncio.to_thread(self.store.claim, self.settings.batch,
+                                            self.settings.lease_seconds)
+            if not batch:
+                break
+            report.claimed += len(batch)
+            await self._deliver(bot, batch, report)
+            if not await asyncio.to_thread(self.store.take_lease, LEASE, self.owner,
+                                           self.settings.lease_seconds):
+                break
+        if report.claimed:
+            log.info("alerts.delivered", extra={"claimed": report.claimed,
+                                                "outcomes": report.outcomes})
+        return report
+
+    async def _catalogue(self, fresh: bool = False) -> list[StoredProgramme]:
+        if fresh or time.monotonic() - self._items_at > CATALOGUE_TTL_S:
+            self._items = await asyncio.to_thread(self.catalogue)
+            self._items_at = time.monotonic()
+        return self._items
+
+    # --- delivery ------------------------------------------------------------------------
+    async def _deliver(self, bot: Any, batch: list[OutboxItem], report: TickReport) -> None:
+        items = {s.programme.id: s for s in await self._catalogue()}
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        tasks: set[asyncio.Task] = set()
+        queue = list(batch)
+        renewed = time.monotonic()
+        try:
+            while queue:
+                if time.monotonic() - renewed > self.settings.lease_seconds / 3:
+                    renewed = time.monotonic()
+                    if not await asyncio.to_thread(self._renew, [i.id for i in queue]):
+                        log.warning("alerts.lease_lost", extra={"left": len(queue)})
+                        await asyncio.to_thread(self.store.release_claims,
+                                                [i.id for i in queue])
+                        break
+                # the item that may go soonest (a chat waiting its second does not hold others)
+                now = self.pacer.clock()
+                best = min(range(len(queue)), key=lambda i: (
+                    max(self.pacer.ready_at(queue[i].chat_id), now), i))
+                item = queue.pop(best)
+                wait = self.pacer.ready_at(item.chat_id) - self.pacer.clock()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await slots.acquire()
+                wait = self.pacer.ready_at(item.chat_id) - self.pacer.clock()
+                if wait > 0:  # a 429 paused everything meanwhile
+                    await asyncio.sleep(wait)
+                self.pacer.record(item.chat_id)
+                task = asyncio.create_task(self._send_one(bot, item, items, report))
+                tasks.add(task)
+                task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+        except asyncio.CancelledError:
+            await asyncio.to_thread(self.store.release_claims, [i.id for i in queue])
+            raise
+
+    def _renew(self, ids: list[int]) -> bool:
+        """Keep the sender lease and the claims of a long batch (a 429 pause)."""
+        if not self.store.take_lease(LEASE, self.owner, self.settings.lease_seconds):
+            return False
+        self.store.extend_claims(ids, self.settings.lease_seconds)
+        return True
+
+    def _message(self, item: OutboxItem, items: dict[str, StoredProgramme]) -> tuple | None:
+        fit = Fit(True, list(item.payload.get("why", [])), list(item.payload.get("check", [])))
+        if item.kind is AlertKind.DIGEST:
+            opening = [items[i].programme for i in item.payload.get("opening", []) if i in items]
+            closing = [items[i].programme for i in item.payload.get("closing", []) if i in items]
+            if not opening and not closing:
+                return None
+            week = tuple(item.payload.get("week", ["", ""]))
+            return cards.digest(item, opening, closing, self.clock, week)  # type: ignore[arg-type]
+        stored = items.get(item.programme_id or "")
+        if stored is None or stored.vanished:
+            return None
+        p = stored.programme
+        if p.status(self.clock) not in (Status.OPEN, Status.UPCOMING):
+            return None
+        link = self.link(item, p) if self.link else p.url
+        return cards.card(item, p, self.clock, fit, link)
+
+    async def _send_one(self, bot: Any, item: OutboxItem, items: dict[str, StoredProgramme],
+                        report: TickReport) -> None:
+        outcome = await self._attempt(bot, item, items)
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+
+    async def _attempt(self, bot: Any, item: OutboxItem,
+                       items: dict[str, StoredProgramme]) -> str:
+        message = self._message(item, items)
+        if message is None:  # closed, vanished or empty since it was planned
+            await asyncio.to_thread(self.store.mark, item.id, AlertStatus.DROPPED, "closed")
+            return "dropped"
+        text, markup = message
+        if not await asyncio.to_thread(self.store.start_sending, item.id):
+            return "taken_over"
+        chat_id = item.chat_id
+        for _ in range(2):  # a second time only after a group migrated
+            try:
+                await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup,
+                                       disable_web_page_preview=True)
+            except RetryAfter as exc:
+                delay = _seconds(exc.retry_after)
+                self.pacer.pause(delay)
+                await asyncio.to_thread(self.store.retry_later, item.id, delay, "429")
+                log.warning("alerts.rate_limited", extra={"retry_after": delay})
+                return "retry_after"
+            except ChatMigrated as exc:
+                await asyncio.to_thread(self.store.migrate_chat, chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
+                continue
+            except Forbidden:
+                await asyncio.to_thread(self.store.end, chat_id, "blocked")
+                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.BLOCKED,
+                                        "forbidden")
+                return "blocked"
+            except BadRequest as exc:
+                if "chat not found" in str(exc).lower():
+                    await asyncio.to_thread(self.store.end, chat_id, "blocked")
+                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.FAILED,
+                                        str(exc)[:200])
+                return "failed"
+            except TimedOut:
+                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.UNCERTAIN,
+                                        "timed out")
+                return "uncertain"
+            except NetworkError as exc:
+                await asyncio.to_thread(self.store.retry_later, item.id, 60.0, str(exc)[:200])
+                return "retry_network"
+            await asyncio.to_thread(self.store.mark, item.id, AlertStatus.SENT)
+            return "sent"
+        await asyncio.to_thread(self.store.mark, item.id, AlertStatus.FAILED, "migrated twice")
+        return "failed"
+
+
+def _seconds(value: Any) -> float:
+    if hasattr(value, "total_seconds"):
+        return max(1.0, float(value.total_seconds()))
+    return max(1.0, float(value))

@@ -1,0 +1,475 @@
+"""The alerts' database: subscriptions, the outbox, broadcasts held for release, leases.
+
+Lives in the answer-log database (tables from its migration 0003: SQLite for one process,
+PostgreSQL for replicas). The outbox is the record of what was sent: one row per (subscription,
+dedup key), inserted with "on conflict do nothing", so planning the same alert twice — a second
+sync, a restart, two replicas planning the same morning — never makes a second message. A row
+moves pending → claimed (with a lease) → sending (just before the request to Telegram) → sent /
+blocked / failed. When a sender dies, its claimed rows go back to pending (never tried), and a
+row it was sending becomes `uncertain` and is not sent again (never twice beats once more).
+
+Hand-written on SQLAlchemy Core like bot/shared_state/sql.py: a few statements, both databases.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Engine, func, or_, select, update
+
+from bot.alerts.models import (
+    AlertKind,
+    AlertStats,
+    AlertStatus,
+    BroadcastView,
+    OutboxItem,
+    Profile,
+    Subscription,
+)
+from bot.answer_log.db import build_engine, migrate
+from bot.answer_log.tables import (
+    AlertBroadcastRow,
+    AlertOutboxRow,
+    AlertStateRow,
+    AlertSubscriptionRow,
+)
+from knowledge.clock import Clock
+
+log = logging.getLogger(__name__)
+
+_SUBS = AlertSubscriptionRow.__table__
+_OUT = AlertOutboxRow.__table__
+_CASTS = AlertBroadcastRow.__table__
+_STATE = AlertStateRow.__table__
+_INSERT_CHUNK = 500
+
+
+class NewAlert(BaseModel):
+    """An alert the planner wants in the outbox."""
+
+    subscription_id: int
+    kind: AlertKind
+    programme_id: str | None = None
+    dedup_key: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    due_at: datetime | None = None
+    broadcast_key: str | None = Field(None, description="Held for release under this batch.")
+
+
+def aware(value: datetime | None, tz: Any = UTC) -> datetime | None:
+    """SQLite hands back naive datetimes: ours are stored in UTC (the catalogue's in Seoul)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=tz)
+
+
+class AlertStore:
+    """All times come from the one clock (`STARTUPBOT_TODAY` pins its date), stored in UTC."""
+
+    def __init__(self, url: str, hash_chat: Callable[[int], str],
+                 clock: Clock | None = None) -> None:
+        self.url = url
+        self.hash_chat = hash_chat
+        self.clock = clock or Clock()
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_answer_log(cls, answer_log: Any, clock: Clock | None = None) -> AlertStore:
+        """The store in the answer log's database, with its chat pseudonyms."""
+        return cls(answer_log.url, lambda chat_id: answer_log.hash_id(chat_id) or "", clock)
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(UTC)
+
+    # --- plumbing ------------------------------------------------------------------------
+    def _ready(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = build_engine(self.url)
+                    migrate(engine)
+                    self._engine = engine
+        return self._engine
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self._ready().begin() as connection:
+            yield connection
+
+    def _insert(self, table):
+        if self._ready().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def ping(self) -> None:
+        self._ready()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    # --- subscriptions -------------------------------------------------------------------
+    @staticmethod
+    def _subscription(row: Any) -> Subscription:
+        return Subscription(id=row.id, chat_id=row.chat_id, chat_type=row.chat_type,
+                            language=row.language, profile=Profile.model_validate(row.profile),
+                            active=row.active, created_at=aware(row.created_at),
+                            updated_at=aware(row.updated_at), end_reason=row.end_reason)
+
+    def subscribe(self, chat_id: int, profile: Profile, *, chat_type: str = "private",
+                  language: str = "ko") -> Subscription:
+        """Start (or restart, or change) the chat's subscription; one row per chat."""
+        now = self._now()
+        values = {"chat_hash": self.hash_chat(chat_id), "chat_type": chat_type,
+                  "language": language, "profile": profile.model_dump(mode="json"),
+                  "active": True, "updated_at": now, "ended_at": None, "end_reason": None}
+        stmt = self._insert(_SUBS).values(chat_id=chat_id, created_at=now, **values)
+        with self._tx() as c:
+            c.execute(stmt.on_conflict_do_update(index_elements=[_SUBS.c.chat_id], set_=values))
+            row = c.execute(select(_SUBS).where(_SUBS.c.chat_id == chat_id)).one()
+        log.info("alerts.subscribed", extra={"chat": values["chat_hash"][:12]})
+        return self._subscription(row)
+
+    def get(self, chat_id: int) -> Subscription | None:
+        with self._tx() as c:
+            row = c.execute(select(_SUBS).where(_SUBS.c.chat_id == chat_id)).first()
+        return None if row is None else self._subscription(row)
+
+    def get_by_id(self, subscription_id: int) -> Subscription | None:
+        with self._tx() as c:
+            row = c.execute(select(_SUBS).where(_SUBS.c.id == subscription_id)).first()
+        return None if row is None else self._subscription(row)
+
+    def end(self, chat_id: int, reason: str = "user") -> bool:
+        """End the chat's alerts (user: /unsubscribe, muted: 🔕, blocked: Forbidden). Pending
+        alerts are dropped with it."""
+        now = self._now()
+        with self._tx() as c:
+            row = c.execute(select(_SUBS.c.id).where(_SUBS.c.chat_id == chat_id,
+                                                     _SUBS.c.active.is_(True))).first()
+            if row is None:
+                return False
+            c.execute(update(_SUBS).where(_SUBS.c.id == row.id).values(
+                active=False, ended_at=now, updated_at=now, end_reason=reason[:16]))
+            c.execute(update(_OUT).where(
+                _OUT.c.subscription_id == row.id,
+                _OUT.c.status.in_([AlertStatus.PENDING, AlertStatus.HELD])).values(
+                status=AlertStatus.DROPPED, error=f"unsubscribed:{reason}"[:200]))
+        log.info("alerts.ended", extra={"chat": self.hash_chat(chat_id)[:12], "reason": reason})
+        return True
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: its subscription follows the new id (merged into an
+        existing subscription of the new id if there is one)."""
+        with self._tx() as c:
+            old = c.execute(select(_SUBS.c.id).where(_SUBS.c.chat_id == old_chat_id)).first()
+            if old is None:
+                return False
+            taken = c.execute(select(_SUBS.c.id).where(_SUBS.c.chat_id == new_chat_id)).first()
+            if taken is not None:  # the new id subscribed on its own: keep that one
+                c.execute(update(_SUBS).where(_SUBS.c.id == old.id).values(
+                    active=False, end_reason="migrated", updated_at=self._now()))
+                return True
+            c.execute(update(_SUBS).where(_SUBS.c.id == old.id).values(
+                chat_id=new_chat_id, chat_hash=self.hash_chat(new_chat_id),
+                chat_type="supergroup", updated_at=self._now()))
+        log.info("alerts.chat_migrated", extra={"chat": self.hash_chat(new_chat_id)[:12]})
+        return True
+
+    def active(self) -> list[Subscription]:
+        with self._tx() as c:
+            rows = c.execute(select(_SUBS).where(_SUBS.c.active.is_(True))
+                             .order_by(_SUBS.c.id)).all()
+        return [self._subscription(r) for r in rows]
+
+    # --- outbox: planning ----------------------------------------------------------------
+    def enqueue(self, alerts: list[NewAlert], *, held: bool = False,
+                marker: str | None = None) -> int:
+        """Insert what is not there yet; returns how many rows are new. With `held`, alerts
+        that name a broadcast key wait for a staff release. With `marker`, the whole plan is
+        done at most once (the marker row is taken in the same transaction)."""
+        now = self._now()
+        inserted = 0
+        with self._tx() as c:
+            if marker is not None and not self._take_marker(c, marker):
+                return 0
+            casts: dict[str, int] = {}
+            for alert in alerts:
+                if held and alert.broadcast_key and alert.broadcast_key not in casts:
+                    casts[alert.broadcast_key] = self._broadcast(c, alert, now)
+            rows = [{
+                "subscription_id": a.subscription_id, "kind": str(a.kind),
+                "programme_id": a.programme_id, "dedup_key": a.dedup_key[:200],
+                "payload": a.payload,
+                "status": str(AlertStatus.HELD if held and a.broadcast_key
+                              else AlertStatus.PENDING),
+                "broadcast_id": casts.get(a.broadcast_key or "") if held else None,
+                "created_at": now, "due_at": a.due_at or now, "attempts": 0, "clicks": 0,
+            } for a in alerts]
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                chunk = rows[start:start + _INSERT_CHUNK]
+                result = c.execute(self._insert(_OUT).values(chunk).on_conflict_do_nothing(
+                    index_elements=[_OUT.c.subscription_id, _OUT.c.dedup_key])
+                    .returning(_OUT.c.id))
+                inserted += len(result.all())  # rowcount is not reliable for multi-row inserts
+        if inserted:
+            log.info("alerts.enqueued", extra={"count": inserted, "held": held})
+        return inserted
+
+    def _broadcast(self, c: Connection, alert: NewAlert, now: datetime) -> int:
+        key = (alert.broadcast_key or "")[:200]
+        c.execute(self._insert(_CASTS).values(
+            batch_key=key, programme_id=alert.programme_id or "", kind=str(alert.kind),
+            status="held", created_at=now).on_conflict_do_nothing(
+            index_elements=[_CASTS.c.batch_key]))
+        return c.execute(select(_CASTS.c.id).where(_CASTS.c.batch_key == key)).scalar_one()
+
+    def _take_marker(self, c: Connection, key: str) -> bool:
+        result = c.execute(self._insert(_STATE).values(key=key[:100], value="done", until=None)
+                           .on_conflict_do_nothing(index_elements=[_STATE.c.key]))
+        return bool(result.rowcount)
+
+    def value(self, key: str) -> str | None:
+        with self._tx() as c:
+            return c.execute(select(_STATE.c.value).where(_STATE.c.key == key)).scalar()
+
+    def set_value(self, key: str, value: str) -> None:
+        with self._tx() as c:
+            c.execute(self._insert(_STATE).values(key=key, value=value, until=None)
+                      .on_conflict_do_update(index_elements=[_STATE.c.key],
+                                             set_={"value": value}))
+
+    def has_marker(self, key: str) -> bool:
+        with self._tx() as c:
+            return c.execute(select(_STATE.c.key).where(_STATE.c.key == key)).first() is not None
+
+    def sent_deadlines(self, programme_ids: list[str]) -> dict[tuple[int, str], str]:
+        """(subscription, programme) → the deadline its last new/deadline alert carried."""
+        if not programme_ids:
+            return {}
+        out: dict[tuple[int, str], str] = {}
+        with self._tx() as c:
+            rows = c.execute(select(_OUT.c.subscription_id, _OUT.c.programme_id, _OUT.c.payload)
+                             .where(_OUT.c.programme_id.in_(programme_ids),
+                                    _OUT.c.kind.in_([AlertKind.NEW, AlertKind.DEADLINE]))
+                             .order_by(_OUT.c.id)).all()
+        for r in rows:
+            out[(r.subscription_id, r.programme_id)] = str((r.payload or {}).get("deadline", ""))
+        return out
+
+    # --- outbox: sending -----------------------------------------------------------------
+    def claim(self, limit: int, lease_s: float, now: float | None = None) -> list[OutboxItem]:
+        """Up to `limit` due rows for one sender, oldest first, `claimed` until tried (or
+        until their lease runs out: then `recover` puts them back)."""
+        now_ts = time.time() if now is None else now
+        due = self._now()
+        with self._tx() as c:
+            q = (select(_OUT.c.id).where(_OUT.c.status == AlertStatus.PENDING,
+                                         _OUT.c.due_at <= due)
+                 .order_by(_OUT.c.due_at, _OUT.c.id).limit(limit))
+            if c.dialect.name == "postgresql":
+                q = q.with_for_update(skip_locked=True)
+            ids = [r.id for r in c.execute(q)]
+            if not ids:
+                return []
+            c.execute(update(_OUT).where(_OUT.c.id.in_(ids),
+                                         _OUT.c.status == AlertStatus.PENDING)
+                      .values(status=AlertStatus.CLAIMED, lease_until=now_ts + lease_s))
+            rows = c.execute(
+                select(_OUT.c.id, _OUT.c.subscription_id, _OUT.c.kind, _OUT.c.programme_id,
+                       _OUT.c.payload, _OUT.c.attempts, _SUBS.c.chat_id, _SUBS.c.chat_type,
+                       _SUBS.c.language, _SUBS.c.active)
+                .join(_SUBS, _SUBS.c.id == _OUT.c.subscription_id)
+                .where(_OUT.c.id.in_(ids), _OUT.c.status == AlertStatus.CLAIMED)
+                .order_by(_OUT.c.due_at, _OUT.c.id)).all()
+        items = []
+        for r in rows:
+            if not r.active:
+                self.mark(r.id, AlertStatus.DROPPED, "unsubscribed")
+                continue
+            items.append(OutboxItem(id=r.id, subscription_id=r.subscription_id,
+                                    chat_id=r.chat_id, chat_type=r.chat_type,
+                                    language=r.language, kind=AlertKind(r.kind),
+                                    programme_id=r.programme_id, payload=r.payload or {},
+                                    attempts=r.attempts))
+        return items
+
+    def start_sending(self, alert_id: int) -> bool:
+        """claimed → sending, just before the request; False when the row is no longer this
+        sender's (a new sender took the outbox over)."""
+        with self._tx() as c:
+            result = c.execute(update(_OUT).where(_OUT.c.id == alert_id,
+                                                  _OUT.c.status == AlertStatus.CLAIMED)
+                               .values(status=AlertStatus.SENDING,
+                                       attempts=_OUT.c.attempts + 1))
+        return bool(result.rowcount)
+
+    def mark(self, alert_id: int, status: AlertStatus, error: str | None = None) -> None:
+        values: dict[str, Any] = {"status": str(status), "lease_until": None}
+        if status is AlertStatus.SENT:
+            values["sent_at"] = self._now()
+        if error:
+            values["error"] = error[:200]
+        with self._tx() as c:
+            c.execute(update(_OUT).where(_OUT.c.id == alert_id).values(**values))
+
+    def retry_later(self, alert_id: int, delay_s: float, error: str) -> None:
+        """Back to pending, due after `delay_s` (a 429 or a network error before sending)."""
+        due = self._now() + timedelta(seconds=delay_s)
+        with self._tx() as c:
+            c.execute(update(_OUT).where(_OUT.c.id == alert_id).values(
+                status=AlertStatus.PENDING, lease_until=None, due_at=due, error=error[:200]))
+
+    def release_claims(self, ids: list[int]) -> None:
+        """Rows claimed but not tried (the sender stopped): back to pending at once."""
+        if not ids:
+            return
+        with self._tx() as c:
+            c.execute(update(_OUT).where(_OUT.c.id.in_(ids),
+                                         _OUT.c.status == AlertStatus.CLAIMED)
+                      .values(status=AlertStatus.PENDING, lease_until=None))
+
+    def extend_claims(self, ids: list[int], lease_s: float) -> None:
+        if not ids:
+            return
+        with self._tx() as c:
+            c.execute(update(_OUT).where(_OUT.c.id.in_(ids),
+                                         _OUT.c.status == AlertStatus.CLAIMED)
+                      .values(lease_until=time.time() + lease_s))
+
+    def recover(self, now: float | None = None) -> dict[str, int]:
+        """After a sender died: its claimed rows back to pending; a row it was sending
+        `uncertain` (Telegram may have delivered it), never sent again."""
+        now_ts = time.time() if now is None else now
+        with self._tx() as c:
+            back = c.execute(update(_OUT).where(_OUT.c.status == AlertStatus.CLAIMED,
+                                                _OUT.c.lease_until < now_ts)
+                             .values(status=AlertStatus.PENDING, lease_until=None))
+            lost = c.execute(update(_OUT).where(_OUT.c.status == AlertStatus.SENDING,
+                                                _OUT.c.lease_until < now_ts)
+                             .values(status=AlertStatus.UNCERTAIN, lease_until=None))
+        counts = {"pending": back.rowcount or 0, "uncertain": lost.rowcount or 0}
+        if any(counts.values()):
+            log.warning("alerts.recovered", extra=counts)
+        return counts
+
+    def take_lease(self, key: str, owner: str, seconds: float,
+                   now: float | None = None) -> bool:
+        """Hold (or renew) the named lease; False while another owner holds it."""
+        now_ts = time.time() if now is None else now
+        with self._tx() as c:
+            c.execute(self._insert(_STATE).values(key=key, value=owner, until=now_ts + seconds)
+                      .on_conflict_do_nothing(index_elements=[_STATE.c.key]))
+            result = c.execute(update(_STATE).where(
+                _STATE.c.key == key,
+                or_(_STATE.c.value == owner, _STATE.c.until < now_ts)).values(
+                value=owner, until=now_ts + seconds))
+        return bool(result.rowcount)
+
+    def drop_lease(self, key: str, owner: str) -> None:
+        with self._tx() as c:
+            c.execute(update(_STATE).where(_STATE.c.key == key, _STATE.c.value == owner)
+                      .values(until=0.0))
+
+    # --- broadcasts (staff release) ------------------------------------------------------
+    def broadcasts(self, status: str = "held", limit: int = 20) -> list[BroadcastView]:
+        with self._tx() as c:
+            rows = c.execute(
+                select(_CASTS, func.count(_OUT.c.id).label("recipients"))
+                .select_from(_CASTS.outerjoin(_OUT, _OUT.c.broadcast_id == _CASTS.c.id))
+                .where(_CASTS.c.status == status).group_by(_CASTS.c.id)
+                .order_by(_CASTS.c.id.desc()).limit(limit)).all()
+        return [BroadcastView(id=r.id, programme_id=r.programme_id, kind=AlertKind(r.kind),
+                              status=r.status, created_at=r.created_at,
+                              recipients=r.recipients) for r in rows]
+
+    def broadcast(self, broadcast_id: int) -> BroadcastView | None:
+        for status in ("held", "released", "dropped"):
+            for view in self.broadcasts(status, limit=1000):
+                if view.id == broadcast_id:
+                    return view
+        return None
+
+    def decide(self, broadcast_id: int, release: bool, by: str) -> int:
+        """Release (send) or drop a held broadcast; returns the alerts it moved. Deciding
+        twice is harmless: only held rows move."""
+        status = "released" if release else "dropped"
+        target = AlertStatus.PENDING if release else AlertStatus.DROPPED
+        with self._tx() as c:
+            moved = c.execute(update(_CASTS).where(_CASTS.c.id == broadcast_id,
+                                                   _CASTS.c.status == "held")
+                              .values(status=status, decided_at=self._now(), decided_by=by[:64]))
+            if not moved.rowcount:
+                return 0
+            result = c.execute(update(_OUT).where(_OUT.c.broadcast_id == broadcast_id,
+                                                  _OUT.c.status == AlertStatus.HELD)
+                               .values(status=str(target), due_at=self._now()))
+        log.info("alerts.broadcast_decided", extra={"broadcast": broadcast_id, "status": status,
+                                                    "alerts": result.rowcount})
+        return result.rowcount or 0
+
+    # --- clicks and stats ----------------------------------------------------------------
+    def click(self, alert_id: int) -> dict[str, Any] | None:
+        """Count a click on the alert's link; returns its payload (which holds the URL)."""
+        with self._tx() as c:
+            row = c.execute(select(_OUT.c.payload).where(_OUT.c.id == alert_id)).first()
+            if row is None:
+                return None
+            c.execute(update(_OUT).where(_OUT.c.id == alert_id)
+                      .values(clicks=_OUT.c.clicks + 1))
+        return row.payload or {}
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self._tx() as c:
+            rows = c.execute(select(_OUT.c.status, func.count()).group_by(_OUT.c.status)).all()
+        return {r[0]: r[1] for r in rows}
+
+    def stats(self) -> AlertStats:
+        with self._tx() as c:
+            subs = c.execute(select(_SUBS.c.active, _SUBS.c.profile, _SUBS.c.end_reason)).all()
+            status_rows = c.execute(select(_OUT.c.status, func.count())
+                                    .group_by(_OUT.c.status)).all()
+            kind_rows = c.execute(select(_OUT.c.kind, func.count())
+                                  .where(_OUT.c.status == AlertStatus.SENT)
+                                  .group_by(_OUT.c.kind)).all()
+            clicks = c.execute(select(func.coalesce(func.sum(_OUT.c.clicks), 0),
+                                      func.count().filter(_OUT.c.clicks > 0))).one()
+            held = c.execute(select(func.count()).select_from(_CASTS)
+                             .where(_CASTS.c.status == "held")).scalar_one()
+        stats = AlertStats(by_status={r[0]: r[1] for r in status_rows},
+                           by_kind={r[0]: r[1] for r in kind_rows},
+                           clicks=int(clicks[0] or 0), clicked_alerts=int(clicks[1] or 0),
+                           held_broadcasts=held)
+        stage, age, region, fields = Counter(), Counter(), Counter(), Counter()
+        for active, profile, reason in subs:
+            if not active:
+                stats.subscriptions_ended += 1
+                stats.muted += reason == "muted"
+                stats.blocked += reason == "blocked"
+                continue
+            stats.subscriptions_active += 1
+            p = Profile.model_validate(profile)
+            stage[str(p.stage or "any")] += 1
+            age[str(p.age_band or "any")] += 1
+            region[str(p.region)] += 1
+            for f in p.fields or ["any"]:
+                fields[f] += 1
+        stats.by_stage, stats.by_age = dict(stage), dict(age)
+        stats.by_region, stats.by_field = dict(region), dict(fields)
+        return stats
+
+
+__all__ = ["AlertStore", "NewAlert"]
