@@ -270,6 +270,16 @@ def build_answer_log(*, warm: bool = False):
         return current_app().answer_log()
 
 
+def build_alerts(answer_log=None):
+    """Subscriptions, outbox and sender (`App.alerts`); a bad STARTUPBOT_ALERTS_* value exits
+    with its message."""
+    get_settings()
+    try:
+        return current_app().alerts(answer_log)
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
+
+
 def build_engine(kb):
     """The answer engine for `kb` (generative when a model is configured)."""
     try:
@@ -576,10 +586,12 @@ def serve(
         for warning in bot_serve.check_index(kb):
             err.print(f"[yellow]{warning}[/]")
         engine = build_engine(kb)
-        attach_catalogue_sync(engine, kb)  # issue 14: scheduled sync inside serve
-        bot_serve.serve(settings, engine, build_answer_log(warm=True), reingest,
-                        webhook,
-                        announce=lambda line: err.print(line, markup=False, highlight=False))
+        answer_log = build_answer_log(warm=True)
+        alerts = build_alerts(answer_log)  # issue 16: subscriptions and the outbox sender
+        attach_catalogue_sync(engine, kb, alerts)  # issue 14: scheduled sync inside serve
+        bot_serve.serve(settings, engine, answer_log, reingest, webhook,
+                        announce=lambda line: err.print(line, markup=False, highlight=False),
+                        alerts=alerts)
     except bot_serve.ServeError as exc:
         raise fail(exc.message, exc.code) from None
 

@@ -240,3 +240,37 @@ def test_correction_is_ingested_cited_and_removed(env) -> None:
     assert invoke("review", "uncorrect", str(answer_id)).exit_code == 1  # nothing to remove
     empty = invoke("review", "correct", str(answer_id), "--answer", "  ")
     assert empty.exit_code == 1 and "비어 있습니다" in empty.output
+
+
+def test_stats_count_subscriptions_and_alerts(env, seeded) -> None:
+    """issue 16: subscriptions by profile, alerts sent / blocked / 🔕 and link clicks."""
+    from bot.alerts.models import AlertKind, AlertStatus, Profile, RegionScope
+    from bot.alerts.store import AlertStore, NewAlert
+    from knowledge.catalogue.models import Stage
+
+    invoke, _ = env
+    store = AlertStore(os.environ["STARTUPBOT_ANSWER_LOG_URL"], lambda c: f"h{c}")
+    subs = [store.subscribe(1, Profile(stage=Stage.PRE, fields=["판로·해외"])),
+            store.subscribe(2, Profile(stage=Stage.PRE, region=RegionScope.CHUNGBUK)),
+            store.subscribe(3, Profile()), store.subscribe(4, Profile())]
+    store.enqueue([NewAlert(subscription_id=s.id, kind=AlertKind.NEW, programme_id="ks-1",
+                            dedup_key="new:ks-1", payload={"url": "https://x"}) for s in subs])
+    items = store.claim(10, 30.0)
+    for item, status in zip(items, [AlertStatus.SENT, AlertStatus.SENT, AlertStatus.SENT,
+                                    AlertStatus.BLOCKED], strict=True):
+        store.mark(item.id, status)
+    store.click(items[0].id)
+    store.click(items[0].id)
+    store.end(3, "muted")
+    store.end(4, "blocked")
+    store.close()
+    data = json.loads(invoke("review", "stats", "--json").stdout)["alerts"]
+    assert data["subscriptions"]["active"] == 2 and data["subscriptions"]["ended"] == 2
+    assert data["subscriptions"]["by_stage"] == {"예비": 2}
+    assert data["subscriptions"]["by_region"] == {"충북+전국": 1, "충북만": 1}
+    assert (data["alerts"]["attempted"], data["alerts"]["sent"], data["alerts"]["blocked"]) == (
+        4, 3, 1)
+    assert data["rates"]["delivered"] == 0.75 and data["rates"]["muted_chats"] == 0.25
+    assert data["clicks"] == 2 and data["rates"]["clicked"] == round(1 / 3, 4)
+    text = invoke("review", "stats").stdout
+    assert "알림 구독 (활성 2 · 종료 2)" in text and "보낸 알림" in text and "웹훅 모드" in text

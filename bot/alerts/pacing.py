@@ -28,6 +28,8 @@ class Pacer:
         self.chat_last: dict[int, float] = {}
         self.group_sent: dict[int, deque[float]] = {}
         self.paused_until = 0.0
+        # evenly spaced, not bursts: arrival jitter then shifts sends instead of stacking them
+        self.gap = self.window / self.count
 
     def pause(self, seconds: float) -> None:
         """A 429: nothing goes out for `seconds` (retry_after)."""
@@ -36,6 +38,8 @@ class Pacer:
     def ready_at(self, chat_id: int) -> float:
         """The earliest moment a message to `chat_id` may go out."""
         at = self.paused_until
+        if self.sent:
+            at = max(at, self.sent[-1] + self.gap)
         if len(self.sent) >= self.count:
             at = max(at, self.sent[-self.count] + self.window)
         last = self.chat_last.get(chat_id)

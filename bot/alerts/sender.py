@@ -25,11 +25,13 @@ import os
 import socket
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts import cards, planner
 from bot.alerts.matching import Fit
@@ -73,14 +75,18 @@ class AlertSender:
         self._items_at = -1e9
         self._planned_at = -1e9
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- the loop ------------------------------------------------------------------------
     def wake(self) -> None:
-        """Look at the outbox now (after a sync planned new alerts in this process)."""
-        self._wake.set()
+        """Plan and look at the outbox now (a sync in this process planned new alerts); safe
+        to call from any thread."""
         self._planned_at = -1e9
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run_forever(self, bot: Any) -> None:
+        self._loop = asyncio.get_running_loop()
         log.info("alerts.sender_started", extra={"tick_s": self.settings.tick_seconds})
         try:
             while True:
@@ -152,15 +158,23 @@ class AlertSender:
                 best = min(range(len(queue)), key=lambda i: (
                     max(self.pacer.ready_at(queue[i].chat_id), now), i))
                 item = queue.pop(best)
+                message = self._message(item, items)
+                if message is None:  # closed, vanished or empty since it was planned
+                    await asyncio.to_thread(self.store.mark, item.id, AlertStatus.DROPPED,
+                                            "closed")
+                    _count(report, "dropped")
+                    continue
+                await slots.acquire()
+                if not await asyncio.to_thread(self.store.start_sending, item.id):
+                    slots.release()
+                    _count(report, "taken_over")
+                    continue
+                # the timing gate right before the request: what Telegram counts is arrivals
                 wait = self.pacer.ready_at(item.chat_id) - self.pacer.clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                await slots.acquire()
-                wait = self.pacer.ready_at(item.chat_id) - self.pacer.clock()
-                if wait > 0:  # a 429 paused everything meanwhile
-                    await asyncio.sleep(wait)
                 self.pacer.record(item.chat_id)
-                task = asyncio.create_task(self._send_one(bot, item, items, report))
+                task = asyncio.create_task(self._send_one(bot, item, message, report))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
             if tasks:
@@ -194,27 +208,20 @@ class AlertSender:
         link = self.link(item, p) if self.link else p.url
         return cards.card(item, p, self.clock, fit, link)
 
-    async def _send_one(self, bot: Any, item: OutboxItem, items: dict[str, StoredProgramme],
+    async def _send_one(self, bot: Any, item: OutboxItem, message: tuple,
                         report: TickReport) -> None:
-        outcome = await self._attempt(bot, item, items)
-        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        _count(report, await self._attempt(bot, item, message))
 
-    async def _attempt(self, bot: Any, item: OutboxItem,
-                       items: dict[str, StoredProgramme]) -> str:
-        message = self._message(item, items)
-        if message is None:  # closed, vanished or empty since it was planned
-            await asyncio.to_thread(self.store.mark, item.id, AlertStatus.DROPPED, "closed")
-            return "dropped"
+    async def _attempt(self, bot: Any, item: OutboxItem, message: tuple) -> str:
+        """One row already `sending`: the request and what Telegram's answer makes of it."""
         text, markup = message
-        if not await asyncio.to_thread(self.store.start_sending, item.id):
-            return "taken_over"
         chat_id = item.chat_id
         for _ in range(2):  # a second time only after a group migrated
             try:
                 await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup,
                                        disable_web_page_preview=True)
             except RetryAfter as exc:
-                delay = _seconds(exc.retry_after)
+                delay = _retry_after(exc)
                 self.pacer.pause(delay)
                 await asyncio.to_thread(self.store.retry_later, item.id, delay, "429")
                 log.warning("alerts.rate_limited", extra={"retry_after": delay})
@@ -245,6 +252,17 @@ class AlertSender:
             return "sent"
         await asyncio.to_thread(self.store.mark, item.id, AlertStatus.FAILED, "migrated twice")
         return "failed"
+
+
+def _count(report: TickReport, outcome: str) -> None:
+    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+
+
+def _retry_after(exc: RetryAfter) -> float:
+    """Seconds to wait (PTB 22 warns that the attribute becomes a timedelta; both work)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        return _seconds(exc.retry_after)
 
 
 def _seconds(value: Any) -> float:

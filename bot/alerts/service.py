@@ -29,10 +29,13 @@ class Alerts:
     settings: AlertSettings
     clock: Clock
     catalogue: Callable[[], list[StoredProgramme]]
+    running_sender: AlertSender | None = None
 
     def sender(self, *, link: LinkFn | None = None, owner: str | None = None) -> AlertSender:
-        return AlertSender(self.store, self.settings, self.clock, self.catalogue, link=link,
-                           owner=owner)
+        """The sender `serve` runs (remembered, so a sync in this process can wake it)."""
+        self.running_sender = AlertSender(self.store, self.settings, self.clock,
+                                          self.catalogue, link=link, owner=owner)
+        return self.running_sender
 
     def on_sync(self, changes: SyncChanges, _programmes: dict[str, Programme]) -> None:
         """The sync's listener: plan the new and changed calls at once (the sender in
@@ -41,6 +44,8 @@ class Alerts:
             return
         added = planner.plan_new(self.store, self.catalogue(), self.clock, self.settings)
         log.info("alerts.sync_planned", extra={"alerts": added})
+        if self.running_sender is not None:
+            self.running_sender.wake()
 
     def match(self, profile: Profile,
               limit: int = MATCH_SHOWN) -> tuple[list[tuple[StoredProgramme, Fit]], int]:

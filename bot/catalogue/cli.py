@@ -122,11 +122,13 @@ def sync(
 
     _settings()
     kb = current_app().kb
+    listeners = [] if dry_run else [_alerts_listener()]
     try:
         if as_json or not err.is_terminal:
-            report = CatalogueSync(kb, catalogue_settings=config).run(dry_run=dry_run)
+            report = CatalogueSync(kb, catalogue_settings=config,
+                                   listeners=listeners).run(dry_run=dry_run)
         else:
-            report = _with_progress(kb, config, dry_run)
+            report = _with_progress(kb, config, dry_run, listeners)
     except SyncLockedError as exc:
         raise _fail(str(exc), 3) from None
     except CatalogueError as exc:
@@ -141,7 +143,7 @@ def sync(
         raise typer.Exit(1)
 
 
-def _with_progress(kb, config, dry_run: bool):
+def _with_progress(kb, config, dry_run: bool, listeners=None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.sync import CatalogueSync
@@ -160,7 +162,8 @@ def _with_progress(kb, config, dry_run: bool):
         def update(done: int, total: int, name: str) -> None:
             progress.update(task, completed=done, total=total, description=name)
 
-        return CatalogueSync(kb, catalogue_settings=config, progress=update).run(dry_run=dry_run)
+        return CatalogueSync(kb, catalogue_settings=config, progress=update,
+                             listeners=listeners).run(dry_run=dry_run)
 
 
 def _catalogue_and_clock():
@@ -294,8 +297,21 @@ def register(app: typer.Typer) -> None:
     app.add_typer(programs_app, name="programs")
 
 
-def attach_sync(engine: Any, kb: Any) -> None:
-    """Give `serve`'s scheduled job the sync to run (bot/telegram/programs.py)."""
+def _alerts_listener():
+    """issue 16: after the sync wrote the catalogue, plan the alerts of what it brought (the
+    sender in `serve` delivers them; a failure is logged by the sync, never fatal)."""
+    from bot.app import AppError, current_app
+
+    try:
+        alerts = current_app().alerts()
+    except AppError as exc:
+        raise _fail(exc.message, exc.code) from None
+    return alerts.on_sync
+
+
+def attach_sync(engine: Any, kb: Any, alerts: Any = None) -> None:
+    """Give `serve`'s scheduled job the sync to run (bot/telegram/programs.py); its changes
+    become alerts at once (`alerts.on_sync`)."""
     from ingest.sync import CatalogueSync
 
     answerer = getattr(engine, "catalogue_answerer", None)
@@ -305,8 +321,10 @@ def attach_sync(engine: Any, kb: Any) -> None:
     if not config.sources_enabled or config.catalogue_sync_interval_hours <= 0:
         return
 
+    listeners = [alerts.on_sync] if alerts is not None else []
+
     def run():
-        return CatalogueSync(kb, catalogue_settings=config).run()
+        return CatalogueSync(kb, catalogue_settings=config, listeners=listeners).run()
 
     answerer.sync = run
     answerer.sync_interval_s = config.catalogue_sync_interval_hours * 3600

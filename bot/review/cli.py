@@ -297,12 +297,15 @@ def stats_cmd(
     first = last - timedelta(days=days - 1)
     per_day = log.stats_by_day(first, last)
     top = log.refused_gaps(first, last, limit=gaps) if gaps else []
+    alerts = alert_summary(log)
     if as_json:
         sys.stdout.write(json.dumps({
             "days": [d.model_dump(mode="json") for d in per_day],
             "gaps": [g.model_dump(mode="json") for g in top],
+            "alerts": alerts,
         }, ensure_ascii=False, indent=2) + "\n")
         return
+    print_alerts(alerts)
     table = Table(title=f"일별 통계 ({first} ~ {last})", title_justify="left")
     for column in ("날짜", "질문", "👍", "👎", "거절", "대체", "중앙 응답시간"):
         table.add_column(column, justify="left" if column == "날짜" else "right")
@@ -323,6 +326,48 @@ def stats_cmd(
         for g in top:
             gap_table.add_row(str(g.count), Text(shown(g.example)), when(g.last_seen))
         out.print(gap_table, highlight=False)
+
+
+def alert_summary(log) -> dict | None:
+    """issue 16: subscriptions and alerts (None when the alerts cannot be read)."""
+    from bot.alerts.report import summary
+    from bot.app import AppError, current_app
+
+    try:
+        return summary(current_app().alerts(log).store.stats())
+    except AppError as exc:
+        raise fail(exc.message, exc.code) from None
+    except Exception as exc:  # an old database, …: the answer stats still print
+        err.print(f"[yellow]알림 통계를 읽지 못했습니다: {type(exc).__name__}[/]")
+        return None
+
+
+def print_alerts(alerts: dict | None) -> None:
+    from bot.alerts.report import percent
+
+    if alerts is None:
+        return
+    subs, sent, rates = alerts["subscriptions"], alerts["alerts"], alerts["rates"]
+    table = Table(title=f"알림 구독 (활성 {subs['active']:,} · 종료 {subs['ended']:,})",
+                  title_justify="left")
+    table.add_column("항목")
+    table.add_column("구독자 수 (활성)", overflow="fold")
+    for label, key in (("창업 단계", "by_stage"), ("나이", "by_age"), ("지역", "by_region"),
+                       ("관심 분야", "by_field")):
+        parts = sorted(subs[key].items(), key=lambda kv: -kv[1])
+        table.add_row(label, " · ".join(f"{k} {v:,}" for k, v in parts) or "-")
+    out.print(table, highlight=False)
+    table = Table(title="보낸 알림", title_justify="left")
+    for column in ("시도", "전달", "차단", "실패", "불확실", "대기", "보류", "🔕 끈 대화",
+                   "링크 클릭"):
+        table.add_column(column, justify="right")
+    table.add_row(f"{sent['attempted']:,}", f"{sent['sent']:,} ({percent(rates['delivered'])})",
+                  f"{sent['blocked']:,} ({percent(rates['blocked'])})", f"{sent['failed']:,}",
+                  f"{sent['uncertain']:,}", f"{sent['pending']:,}", f"{sent['held']:,}",
+                  f"{alerts['muted_chats']:,} ({percent(rates['muted_chats'])})",
+                  f"{alerts['clicks']:,} ({percent(rates['clicked'])} 클릭)")
+    out.print(table, highlight=False)
+    out.print(f"[dim]{alerts['clicks_note']}[/]", highlight=False)
 
 
 @review_app.command("purge")

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -34,7 +34,10 @@ from bot.shared_state import SharedStateSettings, build_shared_state
 from bot.telegram import errors, feedback, handlers, programs
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
-from bot.telegram.webhook import WebhookServer
+from bot.telegram.webhook import WebhookServer, click_token
+
+if TYPE_CHECKING:
+    from bot.alerts.service import Alerts
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +76,8 @@ def file_url(base_url: str) -> str:
 
 def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogPort | None,
                       reingest: Callable[[], Any] | None, *,
-                      state_settings: SharedStateSettings | None = None) -> Application:
+                      state_settings: SharedStateSettings | None = None,
+                      alerts: Alerts | None = None) -> Application:
     """The bot, with its state (conversation turns, pending comments, rate windows, update
     ids) in the shared store: Redis when STARTUPBOT_REDIS_URL is set, else the answer-log
     database. Nothing is opened here."""
@@ -98,6 +102,7 @@ def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogP
         conversations.ttl_s = state_settings.conversation_ttl_hours * 3600
     app.bot_data[SERVICES_KEY] = BotServices.from_settings(
         settings, engine, answer_log, reingest, state=state, state_settings=state_settings)
+    app.bot_data[SERVICES_KEY].alerts = alerts
     app.add_handlers(registrations())
     programs.install(app)  # issue 14: scheduled catalogue sync (JobQueue), when configured
     app.add_error_handler(errors.on_error)
@@ -157,12 +162,17 @@ async def running(app: Application, *, webhook: WebhookConfig | None = None,
             await app.bot.set_webhook(url=webhook.url, secret_token=webhook.secret,
                                       allowed_updates=ALLOWED_UPDATES)
         purging = asyncio.create_task(purge_forever(svc))
+        sending = start_alerts(app, svc, webhook)
         log.info("telegram.started", extra={"mode": "webhook" if webhook else "polling",
                                             "state": svc.state.name if svc.state else "memory"})
         try:
             yield app
         finally:
             purging.cancel()
+            if sending is not None:
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await sending
             if server is not None:
                 await server.stop()
             else:
@@ -170,6 +180,25 @@ async def running(app: Application, *, webhook: WebhookConfig | None = None,
             await app.stop()
             svc.close()
             log.info("telegram.stopped")
+
+
+def start_alerts(app: Application, svc: BotServices,
+                 webhook: WebhookConfig | None) -> asyncio.Task[None] | None:
+    """issue 16: the outbox sender, when alerts are configured. Card links go through the
+    click counter on the webhook host (webhook mode only: in polling mode nothing of ours is
+    reachable from outside, so links go straight to the call and clicks are not counted)."""
+    alerts = svc.alerts
+    if alerts is None or not alerts.settings.enabled:
+        return None
+    link = None
+    if webhook is not None and alerts.settings.click_links:
+        parts = urlsplit(webhook.url)
+        base = f"{parts.scheme}://{parts.netloc}"
+
+        def link(item: Any, programme: Any) -> str | None:
+            return f"{base}/r/{click_token(svc, item.id)}" if programme.url else None
+    sender = alerts.sender(link=link)
+    return asyncio.create_task(sender.run_forever(app.bot), name="alert-sender")
 
 
 async def open_state(svc: BotServices) -> None:

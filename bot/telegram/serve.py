@@ -113,8 +113,9 @@ async def serve_until_stopped(settings: Settings, engine: Engine,
                               answer_log: AnswerLogPort | None,
                               reingest: Callable[[], Any] | None,
                               webhook: WebhookConfig | None,
-                              announce: Callable[[str], None] = print) -> None:
-    app = build_application(settings, engine, answer_log, reingest)
+                              announce: Callable[[str], None] = print,
+                              alerts: Any = None) -> None:
+    app = build_application(settings, engine, answer_log, reingest, alerts=alerts)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -156,7 +157,7 @@ def preflight(settings: Settings, mode: TelegramMode | None = None,
 
 def serve(settings: Settings, engine: Engine, answer_log: AnswerLogPort | None,
           reingest: Callable[[], Any] | None, webhook: WebhookConfig | None = None, *,
-          announce: Callable[[str], None] = print) -> None:
+          announce: Callable[[str], None] = print, alerts: Any = None) -> None:
     """getMe, then run until SIGINT/SIGTERM. Raises `ServeError` for the operator.
 
     Call `preflight` and `check_index` first (before building the engine: they are instant).
@@ -165,4 +166,5 @@ def serve(settings: Settings, engine: Engine, answer_log: AnswerLogPort | None,
     me = asyncio.run(check_bot(settings, token))
     log.info("telegram.checked", extra={"bot": me.username,
                                         "mode": "webhook" if webhook else "polling"})
-    asyncio.run(serve_until_stopped(settings, engine, answer_log, reingest, webhook, announce))
+    asyncio.run(serve_until_stopped(settings, engine, answer_log, reingest, webhook, announce,
+                                    alerts=alerts))

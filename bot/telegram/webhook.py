@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
@@ -46,6 +46,17 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SHUTDOWN_GRACE_S = 5.0
+
+
+def click_token(svc: BotServices, alert_id: int) -> str:
+    return f"{alert_id}.{svc.keys.sign(f'click:{alert_id}')}"
+
+
+def click_alert_id(svc: BotServices, token: str) -> int | None:
+    number, _, signature = token.partition(".")
+    if not number.isdigit() or len(number) > 18:
+        return None
+    return int(number) if svc.keys.verify(f"click:{number}", signature) else None
 
 
 class _Server(uvicorn.Server):
@@ -71,10 +82,29 @@ class WebhookServer:
     def asgi(self) -> Starlette:
         path = "/" + self.config.url_path
         return Starlette(routes=[Route(path, self.handle, methods=["POST"]),
-                                 Route("/healthz", self.health, methods=["GET"])])
+                                 Route("/healthz", self.health, methods=["GET"]),
+                                 Route("/r/{token}", self.redirect, methods=["GET"])])
 
     async def health(self, request: Request) -> Response:
         return PlainTextResponse("ok")
+
+    async def redirect(self, request: Request) -> Response:
+        """An alert card's link (issue 16): count the click, then on to the call's page.
+        The token is the alert id signed with the callback key, so ids cannot be guessed
+        or counted by anyone else; a bad token gets 404, never a redirect elsewhere."""
+        alerts = self.svc.alerts
+        alert_id = click_alert_id(self.svc, request.path_params.get("token", ""))
+        if alerts is None or alert_id is None:
+            return PlainTextResponse("not found", status_code=404)
+        try:
+            payload = await asyncio.to_thread(alerts.store.click, alert_id)
+        except Exception as exc:
+            log.warning("alerts.click_failed", extra={"error": type(exc).__name__})
+            payload = None
+        url = str((payload or {}).get("url") or "")
+        if not url.startswith(("https://", "http://")):
+            return PlainTextResponse("not found", status_code=404)
+        return RedirectResponse(url, status_code=302)
 
     async def handle(self, request: Request) -> Response:
         if self._stopping:
