@@ -104,6 +104,21 @@ def digest(item: OutboxItem, opening: list[Programme], closing: list[Programme],
     return "\n".join(lines), keyboard(t, None)
 
 
+def bundle(item: OutboxItem, calls: list[Programme], links: list[str | None],
+           clock: Clock) -> tuple[str, InlineKeyboardMarkup]:
+    """Several new calls for one chat at once (a sync that brought many): one list."""
+    t = texts(item.language)
+    lines = [t["head_bundle"].format(n=len(calls)), ""]
+    for p, link in zip(calls, links, strict=True):
+        title = esc(p.title)
+        if link and _URL.match(link):
+            title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
+        lines.append(t["bundle_item"].format(title=title, dday=fmt.d_day(p, clock),
+                                             deadline=esc(fmt.deadline(p))))
+    lines += ["", t["bundle_more"], f"<i>{t['footer']}</i>"]
+    return "\n".join(lines), keyboard(t, None)
+
+
 def keyboard(t: dict[str, str], link: str | None) -> InlineKeyboardMarkup:
     row = []
     if link and _URL.match(link):

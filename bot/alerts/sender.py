@@ -48,6 +48,7 @@ LEASE = "sender"
 PLAN_EVERY_S = 60.0
 CATALOGUE_TTL_S = 30.0
 MAX_IN_FLIGHT = 8
+BUNDLE_OVER = 3  # a chat's new-call alerts beyond this many in one batch go as one list
 LinkFn = Callable[[OutboxItem, Programme], str | None]
 
 
@@ -138,49 +139,74 @@ class AlertSender:
         return self._items
 
     # --- delivery ------------------------------------------------------------------------
+    def _units(self, batch: list[OutboxItem]) -> list[list[OutboxItem]]:
+        """What goes out as one message: each alert alone, except a chat's new-call alerts
+        beyond `BUNDLE_OVER` in one batch (a sync that brought many), which go as one list."""
+        new_by_chat: dict[int, list[OutboxItem]] = {}
+        for item in batch:
+            if item.kind is AlertKind.NEW:
+                new_by_chat.setdefault(item.chat_id, []).append(item)
+        bundled = {c: group for c, group in new_by_chat.items() if len(group) > BUNDLE_OVER}
+        units: list[list[OutboxItem]] = []
+        for item in batch:
+            group = bundled.get(item.chat_id)
+            if group is None or item.kind is not AlertKind.NEW:
+                units.append([item])
+            elif item is group[0]:
+                units.append(group)
+        return units
+
     async def _deliver(self, bot: Any, batch: list[OutboxItem], report: TickReport) -> None:
         items = {s.programme.id: s for s in await self._catalogue()}
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         tasks: set[asyncio.Task] = set()
-        queue = list(batch)
+        queue = self._units(batch)
         renewed = time.monotonic()
+
+        def left() -> list[int]:
+            return [i.id for unit in queue for i in unit]
+
         try:
             while queue:
                 if time.monotonic() - renewed > self.settings.lease_seconds / 3:
                     renewed = time.monotonic()
-                    if not await asyncio.to_thread(self._renew, [i.id for i in queue]):
+                    if not await asyncio.to_thread(self._renew, left()):
                         log.warning("alerts.lease_lost", extra={"left": len(queue)})
-                        await asyncio.to_thread(self.store.release_claims,
-                                                [i.id for i in queue])
+                        await asyncio.to_thread(self.store.release_claims, left())
                         break
-                # the item that may go soonest (a chat waiting its second does not hold others)
+                # the unit that may go soonest (a chat waiting its second does not hold others)
                 now = self.pacer.clock()
                 best = min(range(len(queue)), key=lambda i: (
-                    max(self.pacer.ready_at(queue[i].chat_id), now), i))
-                item = queue.pop(best)
-                message = self._message(item, items)
+                    max(self.pacer.ready_at(queue[i][0].chat_id), now), i))
+                unit = queue.pop(best)
+                message = self._message(unit, items)
                 if message is None:  # closed, vanished or empty since it was planned
-                    await asyncio.to_thread(self.store.mark, item.id, AlertStatus.DROPPED,
-                                            "closed")
-                    _count(report, "dropped")
+                    for item in unit:
+                        await asyncio.to_thread(self.store.mark, item.id, AlertStatus.DROPPED,
+                                                "closed")
+                    _count(report, "dropped", len(unit))
                     continue
                 await slots.acquire()
-                if not await asyncio.to_thread(self.store.start_sending, item.id):
+                started = [i for i in unit
+                           if await asyncio.to_thread(self.store.start_sending, i.id)]
+                if len(started) < len(unit):
+                    _count(report, "taken_over", len(unit) - len(started))
+                if not started:
                     slots.release()
-                    _count(report, "taken_over")
                     continue
                 # the timing gate right before the request: what Telegram counts is arrivals
-                wait = self.pacer.ready_at(item.chat_id) - self.pacer.clock()
+                chat_id = unit[0].chat_id
+                wait = self.pacer.ready_at(chat_id) - self.pacer.clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                self.pacer.record(item.chat_id)
-                task = asyncio.create_task(self._send_one(bot, item, message, report))
+                self.pacer.record(chat_id)
+                task = asyncio.create_task(self._send_one(bot, started, message, report))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
         except asyncio.CancelledError:
-            await asyncio.to_thread(self.store.release_claims, [i.id for i in queue])
+            await asyncio.to_thread(self.store.release_claims, left())
             raise
 
     def _renew(self, ids: list[int]) -> bool:
@@ -190,8 +216,16 @@ class AlertSender:
         self.store.extend_claims(ids, self.settings.lease_seconds)
         return True
 
-    def _message(self, item: OutboxItem, items: dict[str, StoredProgramme]) -> tuple | None:
-        fit = Fit(True, list(item.payload.get("why", [])), list(item.payload.get("check", [])))
+    def _live(self, item: OutboxItem, items: dict[str, StoredProgramme]) -> Programme | None:
+        stored = items.get(item.programme_id or "")
+        if stored is None or stored.vanished:
+            return None
+        p = stored.programme
+        return p if p.status(self.clock) in (Status.OPEN, Status.UPCOMING) else None
+
+    def _message(self, unit: list[OutboxItem],
+                 items: dict[str, StoredProgramme]) -> tuple | None:
+        item = unit[0]
         if item.kind is AlertKind.DIGEST:
             opening = [items[i].programme for i in item.payload.get("opening", []) if i in items]
             closing = [items[i].programme for i in item.payload.get("closing", []) if i in items]
@@ -199,23 +233,33 @@ class AlertSender:
                 return None
             week = tuple(item.payload.get("week", ["", ""]))
             return cards.digest(item, opening, closing, self.clock, week)  # type: ignore[arg-type]
-        stored = items.get(item.programme_id or "")
-        if stored is None or stored.vanished:
+        if len(unit) > 1:
+            live = [(i, p) for i in unit if (p := self._live(i, items)) is not None]
+            if not live:
+                return None
+            links = [self.link(i, p) if self.link else p.url for i, p in live]
+            return cards.bundle(item, [p for _, p in live], links, self.clock)
+        p = self._live(item, items)
+        if p is None:
             return None
-        p = stored.programme
-        if p.status(self.clock) not in (Status.OPEN, Status.UPCOMING):
-            return None
+        fit = Fit(True, list(item.payload.get("why", [])), list(item.payload.get("check", [])))
         link = self.link(item, p) if self.link else p.url
         return cards.card(item, p, self.clock, fit, link)
 
-    async def _send_one(self, bot: Any, item: OutboxItem, message: tuple,
+    async def _send_one(self, bot: Any, unit: list[OutboxItem], message: tuple,
                         report: TickReport) -> None:
-        _count(report, await self._attempt(bot, item, message))
+        _count(report, await self._attempt(bot, unit, message), len(unit))
 
-    async def _attempt(self, bot: Any, item: OutboxItem, message: tuple) -> str:
-        """One row already `sending`: the request and what Telegram's answer makes of it."""
+    async def _mark(self, unit: list[OutboxItem], status: AlertStatus,
+                    error: str | None = None) -> None:
+        for item in unit:
+            await asyncio.to_thread(self.store.mark, item.id, status, error)
+
+    async def _attempt(self, bot: Any, unit: list[OutboxItem], message: tuple) -> str:
+        """Rows already `sending` (one message): the request and what Telegram's answer
+        makes of them."""
         text, markup = message
-        chat_id = item.chat_id
+        chat_id = unit[0].chat_id
         for _ in range(2):  # a second time only after a group migrated
             try:
                 await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup,
@@ -223,7 +267,8 @@ class AlertSender:
             except RetryAfter as exc:
                 delay = _retry_after(exc)
                 self.pacer.pause(delay)
-                await asyncio.to_thread(self.store.retry_later, item.id, delay, "429")
+                for item in unit:
+                    await asyncio.to_thread(self.store.retry_later, item.id, delay, "429")
                 log.warning("alerts.rate_limited", extra={"retry_after": delay})
                 return "retry_after"
             except ChatMigrated as exc:
@@ -232,30 +277,29 @@ class AlertSender:
                 continue
             except Forbidden:
                 await asyncio.to_thread(self.store.end, chat_id, "blocked")
-                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.BLOCKED,
-                                        "forbidden")
+                await self._mark(unit, AlertStatus.BLOCKED, "forbidden")
                 return "blocked"
             except BadRequest as exc:
                 if "chat not found" in str(exc).lower():
                     await asyncio.to_thread(self.store.end, chat_id, "blocked")
-                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.FAILED,
-                                        str(exc)[:200])
+                await self._mark(unit, AlertStatus.FAILED, str(exc)[:200])
                 return "failed"
             except TimedOut:
-                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.UNCERTAIN,
-                                        "timed out")
+                await self._mark(unit, AlertStatus.UNCERTAIN, "timed out")
                 return "uncertain"
             except NetworkError as exc:
-                await asyncio.to_thread(self.store.retry_later, item.id, 60.0, str(exc)[:200])
+                for item in unit:
+                    await asyncio.to_thread(self.store.retry_later, item.id, 60.0,
+                                            str(exc)[:200])
                 return "retry_network"
-            await asyncio.to_thread(self.store.mark, item.id, AlertStatus.SENT)
+            await self._mark(unit, AlertStatus.SENT)
             return "sent"
-        await asyncio.to_thread(self.store.mark, item.id, AlertStatus.FAILED, "migrated twice")
+        await self._mark(unit, AlertStatus.FAILED, "migrated twice")
         return "failed"
 
 
-def _count(report: TickReport, outcome: str) -> None:
-    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+def _count(report: TickReport, outcome: str, n: int = 1) -> None:
+    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + n
 
 
 def _retry_after(exc: RetryAfter) -> float:

@@ -24,10 +24,10 @@ class AlertSettings(BaseSettings):
                                   description="All chats together (Telegram: about 30/s).")
     per_chat_seconds: float = Field(1.0, ge=1.0, description="Between two messages to one chat.")
     group_per_minute: int = Field(20, ge=1, le=20, description="Messages a minute to one group.")
-    safety_margin: float = Field(0.05, ge=0, le=0.5,
+    safety_margin: float = Field(0.03, ge=0, le=0.5,
                                  description="Pace this much below the limits (clock jitter).")
     tick_seconds: float = Field(2.0, gt=0, description="How often the sender looks at the outbox.")
-    batch: int = Field(200, ge=1, le=5000, description="Outbox rows claimed at a time.")
+    batch: int = Field(1000, ge=1, le=5000, description="Outbox rows claimed at a time.")
     lease_seconds: float = Field(30.0, gt=1, description="A sender's hold on the outbox.")
     click_links: bool = Field(True, description="Count clicks on card links through /r/… on the "
                                                 "webhook host (webhook mode only).")
