@@ -37,14 +37,8 @@ def reasons_text(fit_reasons: list[str], t: dict[str, str]) -> str:
 
 
 def programme_lines(p: Programme, clock: Clock, t: dict[str, str]) -> list[str]:
-    lines = [f"<b>{esc(p.title)}</b>"]
-    agency = " / ".join(x for x in (p.agency, p.supervising_agency) if x)
-    if agency:
-        lines.append(f"🏢 {t['field_agency']}: {esc(agency)}")
-    lines.append(f"👥 {t['field_target']}: {esc(fmt.target(p))}")
-    lines.append(f"💰 {t['field_amount']}: {esc(fmt.amount(p))}")
-    lines.append(f"🗓 {t['field_window']}: {esc(fmt.window(p))}")
-    return lines
+    labels = {k: t[f"field_{k}"] for k in ("agency", "target", "amount", "window")}
+    return fmt.card_lines(p, labels, esc)
 
 
 def fit_lines(fit: Fit | None, t: dict[str, str]) -> list[str]:

@@ -14,16 +14,14 @@ Hand-written on SQLAlchemy Core like bot/shared_state/sql.py: a few statements, 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Engine, func, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from bot.alerts.models import (
     AlertKind,
@@ -34,7 +32,7 @@ from bot.alerts.models import (
     Profile,
     Subscription,
 )
-from bot.answer_log.db import build_engine, migrate
+from bot.answer_log.sql_base import MigratedDatabase
 from bot.answer_log.tables import (
     AlertBroadcastRow,
     AlertOutboxRow,
@@ -71,16 +69,16 @@ def aware(value: datetime | None, tz: Any = UTC) -> datetime | None:
     return value.replace(tzinfo=tz)
 
 
-class AlertStore:
+class AlertStore(MigratedDatabase):
     """All times come from the one clock (`STARTUPBOT_TODAY` pins its date), stored in UTC."""
+
+    what = "알림 DB"
 
     def __init__(self, url: str, hash_chat: Callable[[int], str],
                  clock: Clock | None = None) -> None:
-        self.url = url
+        super().__init__(url)
         self.hash_chat = hash_chat
         self.clock = clock or Clock()
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
 
     @classmethod
     def from_answer_log(cls, answer_log: Any, clock: Clock | None = None) -> AlertStore:
@@ -90,36 +88,8 @@ class AlertStore:
     def _now(self) -> datetime:
         return self.clock.now().astimezone(UTC)
 
-    # --- plumbing ------------------------------------------------------------------------
-    def _ready(self) -> Engine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = build_engine(self.url)
-                    migrate(engine)
-                    self._engine = engine
-        return self._engine
-
-    @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        with self._ready().begin() as connection:
-            yield connection
-
-    def _insert(self, table):
-        if self._ready().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
-
     def ping(self) -> None:
         self._ready()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
 
     # --- subscriptions -------------------------------------------------------------------
     @staticmethod

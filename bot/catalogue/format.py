@@ -46,3 +46,16 @@ def status_label(programme: Programme, clock: Clock) -> str:
     if status is Status.OPEN:
         return f"{label} · {d_day(programme, clock)}"
     return label
+
+
+def card_lines(p: Programme, labels: dict[str, str], esc) -> list[str]:
+    """The fields of a programme card (title, agency, target, amount, window), HTML-escaped
+    with `esc`; `labels` names them (agency, target, amount, window)."""
+    lines = [f"<b>{esc(p.title)}</b>"]
+    agency = " / ".join(x for x in (p.agency, p.supervising_agency) if x)
+    if agency:
+        lines.append(f"🏢 {labels['agency']}: {esc(agency)}")
+    lines.append(f"👥 {labels['target']}: {esc(target(p))}")
+    lines.append(f"💰 {labels['amount']}: {esc(amount(p))}")
+    lines.append(f"🗓 {labels['window']}: {esc(window(p))}")
+    return lines

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
-from bot.answer_log.db import build_engine, migrate, safe_url
+from bot.answer_log.db import safe_url
+from bot.answer_log.sql_base import MigratedDatabase
 from bot.answer_log.tables import (
     SharedPendingRow,
     SharedRateRow,
@@ -40,55 +38,19 @@ _UPDATES = SharedUpdateRow.__table__
 _BUSY_KEEP_S = 86400.0  # an update nobody finished is forgotten a day after its lease
 
 
-class SqlSharedState(SharedState):
+class SqlSharedState(MigratedDatabase, SharedState):
+    what = "공유 상태 DB"
+
     def __init__(self, url: str) -> None:
-        self.url = url
+        super().__init__(url)
         self.name = f"sql ({safe_url(url)})"
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
 
-    # --- plumbing ------------------------------------------------------------------------
-    def _ready(self) -> Engine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = build_engine(self.url)
-                    if engine.dialect.name not in ("sqlite", "postgresql"):
-                        engine.dispose()
-                        raise SharedStateError(
-                            f"공유 상태는 SQLite 또는 PostgreSQL에만 둘 수 있습니다: "
-                            f"{safe_url(self.url)}")
-                    try:
-                        migrate(engine)
-                    except Exception as exc:
-                        engine.dispose()
-                        raise SharedStateError(
-                            f"공유 상태 DB를 열 수 없습니다 ({safe_url(self.url)}): "
-                            f"{type(exc).__name__}") from exc
-                    self._engine = engine
-        return self._engine
-
-    @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        with self._ready().begin() as connection:
-            yield connection
-
-    def _insert(self, table):
-        if self._ready().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
+    def _error(self, message: str) -> Exception:
+        return SharedStateError(message)
 
     def ping(self) -> str:
         self._ready()
         return self.name
-
-    def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
 
     # --- conversation turns --------------------------------------------------------------
     def turns(self, conversation: str, limit: int) -> list[dict[str, str]]:

@@ -149,13 +149,8 @@ def listing(
 
 def card(p: Programme, clock: Any, bot_username: str | None) -> str:
     f = prompts.TG_CARD_FIELDS
-    lines = [f"<b>{esc(p.title)}</b>", ""]
-    agency = " / ".join(x for x in (p.agency, p.supervising_agency) if x)
-    if agency:
-        lines.append(f"🏢 {f['agency']}: {esc(agency)}")
-    lines.append(f"👥 {f['target']}: {esc(fmt.target(p))}")
-    lines.append(f"💰 {f['amount']}: {esc(fmt.amount(p))}")
-    lines.append(f"🗓 {f['window']}: {esc(fmt.window(p))}")
+    title, *fields = fmt.card_lines(p, f, esc)
+    lines = [title, "", *fields]
     lines.append(f"📌 {f['status']}: {esc(fmt.status_label(p, clock))}")
     if re.match(r"https?://\S+$", p.url or ""):
         lines.append(f'🔗 <a href="{esc(p.url)}">{f["link"]}</a>')
