@@ -173,10 +173,19 @@ def test_a_changed_deadline_of_a_sent_call_is_its_own_alert(store: AlertStore) -
     planner.plan_new(store, [stored(p)], clock, cfg)
     later = p.model_copy(deep=True)
     later.window.end = p.window.end + timedelta(days=5)
+    # not sent yet: its card will show the new deadline anyway, so no second alert
     assert planner.plan_new(store, [stored(later, datetime.now(UTC) + timedelta(seconds=1))],
+                            clock, cfg) == 0
+    [first] = store.claim(10, 30.0)
+    store.mark(first.id, AlertStatus.SENT)
+    latest = later.model_copy(deep=True)
+    latest.window.end = later.window.end + timedelta(days=3)
+    assert planner.plan_new(store, [stored(latest, datetime.now(UTC) + timedelta(seconds=2))],
                             clock, cfg) == 1
-    kinds = sorted(i.kind for i in store.claim(10, 30.0))
-    assert kinds == [AlertKind.DEADLINE, AlertKind.NEW]
+    [change] = store.claim(10, 30.0)
+    assert change.kind is AlertKind.DEADLINE
+    # what the chat was told: the deadline recorded with the sent alert
+    assert change.payload["previous_deadline"] == p.window.end.isoformat()[:10]
 
 
 def test_reminders_wait_for_the_civil_hour_and_come_once_a_day(store: AlertStore) -> None:

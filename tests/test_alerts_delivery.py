@@ -22,7 +22,7 @@ from bot.alerts.settings import AlertSettings
 from bot.alerts.store import AlertStore
 from bot.alerts.words import profile_from_words
 from ingest.sync import CatalogueSync
-from knowledge.catalogue.models import Stage
+from knowledge.catalogue.models import Stage, SyncChanges
 from knowledge.catalogue.repository import Catalogue
 from knowledge.clock import SEOUL, Clock
 from tests.alerts_helpers import programme, stored
@@ -306,7 +306,6 @@ async def test_serve_runs_the_sender_and_card_links_count_clicks(tg: FakeTelegra
     import httpx
 
     from bot.telegram.app import WebhookConfig, build_application, running
-    from knowledge.catalogue.models import SyncChanges
     from tests.helpers import free_port
     from tests.test_telegram_bot import bot_settings
 
@@ -332,3 +331,34 @@ async def test_serve_runs_the_sender_and_card_links_count_clicks(tg: FakeTelegra
     assert forged.status_code == 404 and other.status_code == 404
     stats = alerts.store.stats()
     assert stats.clicks == 1 and stats.clicked_alerts == 1 and stats.sent == 1
+
+
+@pytest.mark.asyncio
+async def test_a_changed_deadline_after_the_card_is_its_own_alert(tg: FakeTelegram,
+                                                                  tmp_path: Path) -> None:
+    clock = Clock(TODAY)
+    call = programme("ks-dl", title="마감 연장 시험 공고")
+    box = [stored(call)]
+    alerts = alerts_over(tmp_path, lambda: list(box), clock)
+    chat = 9101
+    alerts.store.subscribe(chat, Profile(receive=[Receive.NEW]))
+    box[0] = stored(call)  # came in after the chat subscribed
+    async with bot_for(tg) as bot:
+        sender, first = await drain(alerts, bot)
+        assert first.outcomes == {"sent": 1}
+        moved = call.model_copy(deep=True)
+        moved.window.end = call.window.end + timedelta(days=10)
+        box[0] = stored(moved, datetime.now(UTC) + timedelta(seconds=1))
+        alerts.on_sync(SyncChanges(changed=[call.id]), {})
+        await drain(alerts, bot, sender)
+        moved_again = stored(moved, datetime.now(UTC) + timedelta(seconds=2))
+        box[0] = moved_again  # the same deadline again: nothing new to say
+        alerts.on_sync(SyncChanges(changed=[call.id]), {})
+        _, last = await drain(alerts, bot, sender)
+    assert last.outcomes == {}
+    new, change = cards_to(tg, chat)
+    assert "새 지원사업 공고" in new.plain_text
+    assert "마감일이 바뀌었습니다" in change.plain_text
+    assert f"이전 마감일: {call.window.end.date().isoformat()}" in change.plain_text
+    assert moved.window.end.date().isoformat() in change.plain_text
+

@@ -50,7 +50,8 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with FakeTelegram(token=TOKEN) as tg, FakeOpenAI(api_key="sk-cluster") as llm:
         # replica 2 writes with a (fake) model, so the kill test can hold it mid-answer
         cluster = Cluster(root, tg, postgres.create_database(), data, redis_url=redis_url,
-                          victim_env=llm.env() | {"STARTUPBOT_LLM_MAX_RETRIES": "0"})
+                          victim_env=llm.env() | {"STARTUPBOT_LLM_MAX_RETRIES": "0"},
+                          extra_env={"STARTUPBOT_ALERTS_LEASE_SECONDS": "5"})
         cluster.llm = llm  # type: ignore[attr-defined]
         try:
             yield cluster.start()
@@ -197,6 +198,83 @@ def test_an_ingest_in_the_writer_is_seen_by_all_replicas(cluster: Cluster) -> No
     assert sorted(seen) == [0, 1, 2], f"replicas that saw the new document: {seen}"
     assert max(seen.values()) < 30
     no_errors(cluster)
+
+
+def sender_replica(cluster: Cluster) -> int | None:
+    """The replica holding the alert sender's lease (its owner is "<host>:<pid>:<nonce>")."""
+    engine = create_engine(cluster.answer_log_url)
+    try:
+        with engine.connect() as connection:
+            owner = connection.execute(text(
+                "SELECT value FROM alert_state WHERE key = 'sender' AND until > :now"),
+                {"now": time.time()}).scalar()
+    finally:
+        engine.dispose()
+    pid = int(owner.split(":")[1]) if owner else None
+    return next((r.index for r in cluster.replicas if r.proc.pid == pid and r.alive()), None)
+
+
+def test_alerts_go_out_once_across_replicas_even_when_the_sender_is_killed(
+        cluster: Cluster) -> None:
+    """issue 16: one sender among three replicas; kill -9 it mid-broadcast: another takes the
+    outbox over, nobody gets a card twice, and only the few requests in flight are lost."""
+    from datetime import date, datetime
+    from datetime import time as dtime
+
+    from bot.alerts.models import AlertKind, Profile
+    from bot.alerts.sender import MAX_IN_FLIGHT
+    from bot.alerts.store import AlertStore, NewAlert
+    from knowledge.catalogue.models import Programme, SyncChanges, Target, Window
+    from knowledge.catalogue.repository import Catalogue
+    from knowledge.clock import SEOUL, Clock
+
+    today = date(2026, 6, 1)  # the cluster's STARTUPBOT_TODAY
+    title = "클러스터 알림 시험 공고"
+    call = Programme(id="ks-cluster-1", source="kstartup", source_id="cluster-1", title=title,
+                     target=Target(regions=["충북"]), url="https://www.k-startup.go.kr/c1",
+                     window=Window(start=datetime.combine(today, dtime(9), tzinfo=SEOUL),
+                                   end=datetime.combine(date(2026, 6, 30), dtime(18),
+                                                        tzinfo=SEOUL)))
+    catalogue = Catalogue(cluster.answer_log_url)
+    catalogue.apply({call.id: call}, SyncChanges(new=[call.id]), Clock(today))
+    catalogue.close()
+    store = AlertStore(cluster.answer_log_url, lambda c: f"h{c}", Clock(today))
+    chats = list(range(707_000, 707_240))
+    subs = [store.subscribe(chat, Profile()) for chat in chats]
+    store.enqueue([NewAlert(subscription_id=s.id, kind=AlertKind.NEW, programme_id=call.id,
+                            dedup_key=f"new:{call.id}", payload={"url": call.url})
+                   for s in subs])
+
+    def cards() -> list[Any]:
+        return [m for m in cluster.tg.sent_messages() if title in (m.plain_text or "")
+                and not m.edited]
+
+    deadline = time.monotonic() + 60
+    while len(cards()) < 60 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim = sender_replica(cluster)
+    assert victim is not None and len(cards()) >= 60, "no replica is sending"
+    cluster.kill(victim)
+    killed_at = len(cards())
+    counts = store.outbox_counts
+    deadline = time.monotonic() + 90
+    while counts().get("sent", 0) + counts().get("uncertain", 0) < len(chats):
+        assert time.monotonic() < deadline, f"outbox stuck: {counts()}"
+        time.sleep(0.2)
+    try:
+        per_chat: dict[Any, int] = {}
+        for m in cards():
+            per_chat[m.chat_id] = per_chat.get(m.chat_id, 0) + 1
+        assert max(per_chat.values()) == 1  # nobody twice
+        status = counts()
+        assert status.get("uncertain", 0) <= MAX_IN_FLIGHT  # only requests in flight
+        assert len(per_chat) >= len(chats) - status.get("uncertain", 0)
+        assert len(cards()) > killed_at  # the rest went out from another replica
+        taker = sender_replica(cluster)
+        assert taker is not None and taker != victim
+    finally:
+        store.close()
+        cluster.restart(victim)
 
 
 def test_kill_9_while_holding_an_update_loses_nothing_and_answers_once(

@@ -94,7 +94,7 @@ def _enqueue_new(store: AlertStore, fresh: list[StoredProgramme], subs: list[Sub
                     subscription_id=sub.id, kind=AlertKind.NEW, programme_id=p.id,
                     dedup_key=f"new:{p.id}", payload=_payload(p, fit.reasons, fit.to_check),
                     broadcast_key=f"new:{p.id}"))
-            elif previous != deadline and deadline:
+            elif previous not in ("?", deadline) and deadline:
                 alerts.append(NewAlert(
                     subscription_id=sub.id, kind=AlertKind.DEADLINE, programme_id=p.id,
                     dedup_key=f"deadline:{p.id}:{deadline}",

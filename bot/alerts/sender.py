@@ -76,6 +76,7 @@ class AlertSender:
         self._items_at = -1e9
         self._planned_at = -1e9
         self._wake = asyncio.Event()
+        self._shown: dict[int, Programme] = {}  # alert id → the programme its card shows
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- the loop ------------------------------------------------------------------------
@@ -158,6 +159,9 @@ class AlertSender:
 
     async def _deliver(self, bot: Any, batch: list[OutboxItem], report: TickReport) -> None:
         items = {s.programme.id: s for s in await self._catalogue()}
+        wanted = {i.programme_id for i in batch if i.programme_id}
+        if not wanted <= items.keys():  # planned elsewhere after our copy: read it again
+            items = {s.programme.id: s for s in await self._catalogue(fresh=True)}
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         tasks: set[asyncio.Task] = set()
         queue = self._units(batch)
@@ -205,6 +209,7 @@ class AlertSender:
                 task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+            self._shown.clear()
         except asyncio.CancelledError:
             await asyncio.to_thread(self.store.release_claims, left())
             raise
@@ -221,7 +226,10 @@ class AlertSender:
         if stored is None or stored.vanished:
             return None
         p = stored.programme
-        return p if p.status(self.clock) in (Status.OPEN, Status.UPCOMING) else None
+        if p.status(self.clock) not in (Status.OPEN, Status.UPCOMING):
+            return None
+        self._shown[item.id] = p
+        return p
 
     def _message(self, unit: list[OutboxItem],
                  items: dict[str, StoredProgramme]) -> tuple | None:
@@ -292,7 +300,12 @@ class AlertSender:
                     await asyncio.to_thread(self.store.retry_later, item.id, 60.0,
                                             str(exc)[:200])
                 return "retry_network"
-            await self._mark(unit, AlertStatus.SENT)
+            for item in unit:  # record the deadline the card showed (a later change alerts)
+                p = self._shown.pop(item.id, None)
+                payload = ({**item.payload, "deadline": p.window.end.isoformat()
+                            if p.window.end else ""} if p is not None else None)
+                await asyncio.to_thread(self.store.mark, item.id, AlertStatus.SENT, None,
+                                        payload)
             return "sent"
         await self._mark(unit, AlertStatus.FAILED, "migrated twice")
         return "failed"

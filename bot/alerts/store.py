@@ -227,17 +227,23 @@ class AlertStore(MigratedDatabase):
             return c.execute(select(_STATE.c.key).where(_STATE.c.key == key)).first() is not None
 
     def sent_deadlines(self, programme_ids: list[str]) -> dict[tuple[int, str], str]:
-        """(subscription, programme) → the deadline its last new/deadline alert carried."""
+        """(subscription, programme) → the deadline its last new/deadline alert told the chat
+        ("?" when that alert was not sent or carried none: no deadline alert then)."""
         if not programme_ids:
             return {}
         out: dict[tuple[int, str], str] = {}
         with self._tx() as c:
-            rows = c.execute(select(_OUT.c.subscription_id, _OUT.c.programme_id, _OUT.c.payload)
+            rows = c.execute(select(_OUT.c.subscription_id, _OUT.c.programme_id, _OUT.c.payload,
+                                    _OUT.c.status)
                              .where(_OUT.c.programme_id.in_(programme_ids),
                                     _OUT.c.kind.in_([AlertKind.NEW, AlertKind.DEADLINE]))
                              .order_by(_OUT.c.id)).all()
         for r in rows:
-            out[(r.subscription_id, r.programme_id)] = str((r.payload or {}).get("deadline", ""))
+            deadline = str((r.payload or {}).get("deadline") or "")
+            # only a deadline the chat was actually told can "change"; an unsent card will
+            # show the current one anyway
+            out[(r.subscription_id, r.programme_id)] = (
+                deadline if r.status == AlertStatus.SENT and deadline else "?")
         return out
 
     # --- outbox: sending -----------------------------------------------------------------
@@ -287,8 +293,12 @@ class AlertStore(MigratedDatabase):
                                        attempts=_OUT.c.attempts + 1))
         return bool(result.rowcount)
 
-    def mark(self, alert_id: int, status: AlertStatus, error: str | None = None) -> None:
+    def mark(self, alert_id: int, status: AlertStatus, error: str | None = None,
+             payload: dict[str, Any] | None = None) -> None:
+        """Set the row's outcome (`payload`: what was actually shown, e.g. the deadline)."""
         values: dict[str, Any] = {"status": str(status), "lease_until": None}
+        if payload is not None:
+            values["payload"] = payload
         if status is AlertStatus.SENT:
             values["sent_at"] = self._now()
         if error:
