@@ -362,3 +362,22 @@ async def test_a_changed_deadline_after_the_card_is_its_own_alert(tg: FakeTelegr
     assert f"이전 마감일: {call.window.end.date().isoformat()}" in change.plain_text
     assert moved.window.end.date().isoformat() in change.plain_text
 
+
+
+@pytest.mark.asyncio
+async def test_an_unreachable_database_does_not_stop_the_sender(tg: FakeTelegram,
+                                                                caplog: pytest.LogCaptureFixture,
+                                                                tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    store = AlertStore(f"sqlite:///{blocker / 'alerts.sqlite3'}", lambda c: f"h{c}")
+    alerts = Alerts(store, alert_settings(tick_seconds=0.05), Clock(TODAY), lambda: [])
+    async with bot_for(tg) as bot:
+        task = asyncio.create_task(alerts.sender().run_forever(bot))
+        await asyncio.sleep(1.0)
+        assert not task.done()  # still running, backing off
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    failed = [r for r in caplog.records if r.getMessage() == "alerts.tick_failed"]
+    assert len(failed) == 1  # logged once, not every tick

@@ -48,6 +48,7 @@ LEASE = "sender"
 PLAN_EVERY_S = 60.0
 CATALOGUE_TTL_S = 30.0
 MAX_IN_FLIGHT = 8
+MAX_BACKOFF_S = 60.0  # between ticks while the database is unreachable
 BUNDLE_OVER = 3  # a chat's new-call alerts beyond this many in one batch go as one list
 LinkFn = Callable[[OutboxItem, Programme], str | None]
 
@@ -90,17 +91,24 @@ class AlertSender:
     async def run_forever(self, bot: Any) -> None:
         self._loop = asyncio.get_running_loop()
         log.info("alerts.sender_started", extra={"tick_s": self.settings.tick_seconds})
+        failures = 0
         try:
             while True:
                 try:
                     await self.tick(bot)
+                    failures = 0
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # the database is down, …: try again next tick
-                    log.error("alerts.tick_failed", extra={"error": type(exc).__name__,
-                                                           "detail": str(exc)[:200]})
+                except Exception as exc:  # the database is down, …: try again, less often
+                    failures += 1
+                    if failures == 1 or failures % 10 == 0:
+                        log.error("alerts.tick_failed", extra={
+                            "error": type(exc).__name__, "detail": str(exc)[:200],
+                            "failures": failures})
+                pause = min(MAX_BACKOFF_S, self.settings.tick_seconds * 2 ** min(failures, 6))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.settings.tick_seconds)
+                    await asyncio.wait_for(self._wake.wait(),
+                                           pause if failures else self.settings.tick_seconds)
                 self._wake.clear()
         finally:
             with contextlib.suppress(Exception):
