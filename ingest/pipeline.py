@@ -308,11 +308,14 @@ class Ingestor:
                 self.progress(number - 1, len(found.files), source.key)
                 result = self._one(writer, source, embedder, renamed)
                 report.files.append(result)
-                if result.change in (Change.ADDED, Change.UPDATED):
-                    report.chunks_written += result.chunks
                 log.info("ingest.file", extra={"source": source.key,
                                                "change": result.change.value,
                                                "chunks": result.chunks, "reason": result.reason})
+                self._write_failures(writer, report)
+            writer.flush()  # the last batch, so its failures are in this report
+            self._write_failures(writer, report)
+            report.chunks_written = sum(f.chunks for f in report.files
+                                        if f.change in (Change.ADDED, Change.UPDATED))
             self.progress(len(found.files), len(found.files), "")
             for result in self._vanished(manifest, found):
                 writer.remove_document(result.source)
@@ -425,6 +428,19 @@ class Ingestor:
         reason = f"이름이 바뀐 문서입니다 (이전: {old})" if old else ""
         return FileResult(source=source.key, change=planned.change, chunks=len(chunks),
                           title=chunks[0].title, reason=reason, notes=notes)
+
+    @staticmethod
+    def _write_failures(writer: KnowledgeWriter, report: IngestReport) -> None:
+        """Documents whose batched write failed after they were reported written."""
+        failures = dict(writer.take_write_failures())
+        if not failures:
+            return
+        for i, result in enumerate(report.files):
+            exc = failures.get(result.source)
+            if exc is not None and result.change in (Change.ADDED, Change.UPDATED):
+                report.files[i] = FileResult(
+                    source=result.source, change=Change.FAILED,
+                    reason=f"색인에 쓰지 못했습니다: {type(exc).__name__}: {exc}")
 
     def _chunks(self, source: SourceFile) -> tuple[list[Chunk], list[str]]:
         doc = load_document(source.path)

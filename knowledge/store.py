@@ -235,10 +235,16 @@ class KnowledgeStore:
                 ids=[c.id for c in chunks],
             )
             return
+        units, vectors = self.embed(chunks)
+        self.write(chunks, units, vectors)
+
+    def embed(self, chunks: Sequence[Chunk]) -> tuple[list[list[str]], np.ndarray]:
+        """The sentence texts of `chunks` and their vectors (nothing is written): the writer
+        embeds each document at once and writes several together."""
+        self._check_dimension()
         units = self.unit_texts(chunks)
         flat = [text for texts in units for text in texts]
-        vectors = np.asarray(self.embeddings.embed_documents(flat), dtype=np.float32)
-        self.write(chunks, units, vectors)
+        return units, np.asarray(self.embeddings.embed_documents(flat), dtype=np.float32)
 
     def unit_texts(self, chunks: Sequence[Chunk]) -> list[list[str]]:
         """The texts embedded for each chunk: "title > section" and one sentence each (the
@@ -343,6 +349,18 @@ class KnowledgeStore:
     def ids_for_doc(self, doc_id: str) -> list[str]:
         got = self.collection.get(where={"doc_id": doc_id}, include=[])
         return list(got["ids"])
+
+    def ids_for_docs(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Chunk ids of several documents in one query."""
+        out: dict[str, list[str]] = {d: [] for d in doc_ids}
+        if not doc_ids:
+            return out
+        where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(
+            doc_ids)}}
+        got = self.collection.get(where=where, include=["metadatas"])
+        for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            out.setdefault(str((meta or {}).get("doc_id", "")), []).append(chunk_id)
+        return out
 
     def iter_chunks(self, page_size: int = 2000) -> Iterator[Chunk]:
         """Every chunk in the collection, paged (used to rebuild the keyword index)."""

@@ -24,15 +24,17 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from knowledge.keyword_index import KeywordDoc, KeywordIndex, KeywordIndexWriter
 from knowledge.manifest import FailedEntry, Manifest, ManifestEntry, ManifestError
 from knowledge.models import Chunk
-from knowledge.settings import ChromaMode, KnowledgeSettings
+from knowledge.settings import ChromaMode, DenseUnits, KnowledgeSettings
 from knowledge.snapshots import (
     KnowledgePaths,
     SnapshotError,
@@ -50,7 +52,19 @@ log = logging.getLogger(__name__)
 
 COMMIT_EVERY_SECONDS = 2.0
 COMMIT_EVERY_DOCUMENTS = 50
+WRITE_BATCH_DOCUMENTS = 32  # documents written to Chroma in one upsert
+WRITE_BATCH_UNITS = 4000  # ...or fewer, when their sentence vectors reach this many
 LEGACY_FILES = ("chroma", "manifest.json", "keyword_index.pkl")
+
+
+@dataclass
+class _Prepared:
+    """A document embedded and waiting to be written."""
+
+    entry: ManifestEntry
+    chunks: list[Chunk]
+    units: list[list[str]] | None
+    vectors: np.ndarray | None
 
 
 class WriterError(Exception):
@@ -97,6 +111,9 @@ class KnowledgeWriter:
         self._keyword: KeywordIndexWriter | None = None
         self.manifest = Manifest()
         self._pending: list[ManifestEntry | str] = []
+        self._buffer: list[_Prepared] = []  # embedded, not yet written (see `flush`)
+        self._buffered_units = 0
+        self.write_failures: list[tuple[str, Exception]] = []
         self._last_commit = time.monotonic()
         self._changed = False
         self._manifest_dirty = False
@@ -269,29 +286,93 @@ class KnowledgeWriter:
     def upsert_document(self, entry: ManifestEntry, chunks: Sequence[Chunk]) -> None:
         """Replace one document by `chunks` (all of one doc_id) and record its manifest entry.
 
-        The chunks are embedded before anything is written, so a failing embedder leaves the
-        previous version in place."""
+        The chunks are embedded at once, before anything is written, so a failing embedder
+        raises here and leaves the previous version in place. The write itself is batched:
+        several documents go to Chroma in one upsert (`flush`, at the latest on `commit` or
+        `publish`), because each Chroma call costs ~50 ms whatever its size, which small
+        documents (programme calls of two chunks) paid once or twice each. A document whose
+        batched write fails is listed in `write_failures` (the others are written)."""
         if not chunks:
             raise ValueError("a document needs at least one chunk")
         self._mark_writing()
-        self.store.upsert(list(chunks))  # embeds everything first: a failure writes nothing
-        new_ids = {c.id for c in chunks}
-        stale = [cid for cid in self.store.ids_for_doc(chunks[0].doc_id) if cid not in new_ids]
-        old = self.manifest.files.get(entry.source)
-        if old is not None and old.doc_id != chunks[0].doc_id:  # its key once gave another id
-            stale += self.store.ids_for_doc(old.doc_id)
+        if self.store.dense_units is not DenseUnits.SENTENCE:
+            self.store.upsert(list(chunks))  # one vector per chunk: written at once
+            self._record([_Prepared(entry, list(chunks), None, None)])
+            return
+        units, vectors = self.store.embed(chunks)
+        self._buffer.append(_Prepared(entry, list(chunks), units, vectors))
+        self._buffered_units += len(vectors)
+        if (len(self._buffer) >= WRITE_BATCH_DOCUMENTS
+                or self._buffered_units >= WRITE_BATCH_UNITS):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered documents: one batch, or one by one when the batch fails (so
+        only the failing document is lost). A full disk stops the run (raised)."""
+        batch, self._buffer, self._buffered_units = self._buffer, [], 0
+        if not batch:
+            return
+        try:
+            self._write_batch(batch)
+            return
+        except Exception as exc:
+            if is_disk_full(exc) or len(batch) == 1:
+                if is_disk_full(exc):
+                    raise
+                self._write_failed(batch[0], exc)
+                return
+            log.warning("writer.batch_failed", extra={"documents": len(batch),
+                                                      "error": type(exc).__name__})
+        for one in batch:
+            try:
+                self._write_batch([one])
+            except Exception as exc:
+                if is_disk_full(exc):
+                    raise
+                self._write_failed(one, exc)
+
+    def _write_failed(self, prepared: _Prepared, exc: Exception) -> None:
+        log.error("writer.write_failed", extra={"source": prepared.entry.source,
+                                                "error": f"{type(exc).__name__}: {exc}"[:300]})
+        self.write_failures.append((prepared.entry.source, exc))
+
+    def take_write_failures(self) -> list[tuple[str, Exception]]:
+        """Documents whose buffered write failed since the last call (for the report)."""
+        failures, self.write_failures = self.write_failures, []
+        return failures
+
+    def _write_batch(self, batch: Sequence[_Prepared]) -> None:
+        chunks = [c for p in batch for c in p.chunks]
+        units = [u for p in batch for u in (p.units or [])]
+        vectors = np.concatenate([p.vectors for p in batch if p.vectors is not None])
+        self.store.write(chunks, units, vectors)
+        self._record(batch)
+
+    def _record(self, batch: Sequence[_Prepared]) -> None:
+        """After the vectors are written: delete stale chunks, index the keyword terms and
+        record the manifest entries."""
+        by_doc = self.store.ids_for_docs([p.chunks[0].doc_id for p in batch])
+        stale: list[str] = []
+        for p in batch:
+            new_ids = {c.id for c in p.chunks}
+            stale += [cid for cid in by_doc.get(p.chunks[0].doc_id, []) if cid not in new_ids]
+            old = self.manifest.files.get(p.entry.source)
+            if old is not None and old.doc_id != p.chunks[0].doc_id:  # its key gave another id
+                stale += self.store.ids_for_doc(old.doc_id)
         self.store.delete(stale)
-        self._keyword_docs(chunks)
+        self._keyword_docs([c for p in batch for c in p.chunks])
         assert self._keyword is not None
         self._keyword.delete(stale)
-        entry.chunk_ids = [c.id for c in chunks]
-        self.manifest.files[entry.source] = entry
-        self.manifest.failed.pop(entry.source, None)
-        self._pending.append(entry)
+        for p in batch:
+            p.entry.chunk_ids = [c.id for c in p.chunks]
+            self.manifest.files[p.entry.source] = p.entry
+            self.manifest.failed.pop(p.entry.source, None)
+            self._pending.append(p.entry)
         self._maybe_commit()
 
     def remove_document(self, source: str) -> int:
         """Remove a document (by its manifest key) with all its chunks; returns their count."""
+        self.flush()
         entry = self.manifest.files.get(source)
         if entry is None:
             return 0
@@ -333,16 +414,21 @@ class KnowledgeWriter:
     def _maybe_commit(self) -> None:
         if (len(self._pending) >= COMMIT_EVERY_DOCUMENTS
                 or time.monotonic() - self._last_commit >= COMMIT_EVERY_SECONDS):
-            self.commit()
+            self._commit_written()
 
-    def commit(self) -> None:
-        """Make everything written so far durable: keyword index first, then the manifest."""
+    def _commit_written(self) -> None:
+        """`commit` of what is written (the buffer stays: this runs inside a flush)."""
         assert self._keyword is not None
         self._keyword.commit()
         self.manifest.save(self.paths.manifest(self.paths.work))
         self._pending.clear()
         self._manifest_dirty = False
         self._last_commit = time.monotonic()
+
+    def commit(self) -> None:
+        """Make everything written so far durable: keyword index first, then the manifest."""
+        self.flush()
+        self._commit_written()
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, *, force: bool = False) -> SnapshotState | None:
@@ -430,7 +516,8 @@ class KnowledgeWriter:
         return True
 
     def verify_and_repair(self) -> list[str]:
-        """Make the store, the keyword index and the manifest agree on the chunk ids.
+        """Make the store, the keyword index and the manifest agree on the chunk ids (after
+        writing what is buffered).
 
         - chunks in the store that no manifest entry names (a document interrupted half-way)
           are deleted: the document keeps its previous version and is redone next run;
@@ -438,6 +525,7 @@ class KnowledgeWriter:
         - the keyword index gets exactly the store's chunks (missing ones analysed from the
           store, extra ones deleted).
         Returns the sorted chunk ids of the result."""
+        self.flush()
         assert self._keyword is not None
         stored = self.store.all_ids()
         named = {cid for e in self.manifest.files.values() for cid in e.chunk_ids}
@@ -476,6 +564,7 @@ class KnowledgeWriter:
         synthetic benchmark data): sentence vectors with their `units`, or one vector per
         chunk when `units` is None; `terms` (their Kiwi terms) when already known.
         Recorded under one manifest key per doc_id."""
+        self.flush()
         self._mark_writing()
         if units is None:
             self.store.write_chunk_vectors(chunks, vectors)
