@@ -25,6 +25,8 @@ from tests.test_review_browser import browser as browser
 
 TOKEN = "phone-stats-token-51c2"
 PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
+TABLET = {"width": 600, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+DESK = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
 REFUSED = ["부산 창업 지원금은?", "비트코인 시세 알려줘", "서울 청년창업 공간 임대료는?"]
 MIN_LABEL_PX = 10.0  # rendered height of an axis label's box
 
@@ -96,24 +98,13 @@ def stats_site(tmp_path: Path):
     log.close()
 
 
-@pytest.mark.parametrize("days", [30, 7])
-def test_stats_page_fits_a_phone(browser, stats_site, days: int) -> None:
-    driver = browser
-    driver.get(stats_site + "/login")
-    _sign_in(driver, TOKEN)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-    driver.get(f"{stats_site}/stats?days={days}")
-    assert driver.execute_script("return window.innerWidth") == PHONE["width"]
-
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the stats page scrolls sideways on a phone ({overflow}px)"
-
+def _check_charts(driver, screen: dict) -> None:
+    """Both charts shown, every text inside its SVG, axis labels legible and apart."""
     charts = driver.execute_script(CHART_BOXES)
-    assert {c["id"] for c in charts} >= {"volume-chart", "feedback-chart"}, charts
+    assert sorted(c["id"] for c in charts) == ["feedback-chart", "volume-chart"], charts
     for chart in charts:
         svg = chart["svg"]
-        assert 280 <= svg["width"] <= PHONE["width"], chart["id"]
+        assert 280 <= svg["width"] <= screen["width"], chart["id"]
         for text in chart["texts"]:
             box = text["box"]
             inside = (box["left"] >= svg["left"] - 0.5 and box["right"] <= svg["right"] + 0.5
@@ -129,6 +120,32 @@ def test_stats_page_fits_a_phone(browser, stats_site, days: int) -> None:
             for b in axis[i + 1:]:
                 assert _overlap(a["box"], b["box"]) < 1.0, (
                     f"{chart['id']}: axis labels {a['text']!r} and {b['text']!r} overlap")
+
+
+def _open_stats(driver, site: str, screen: dict, days: int) -> None:
+    driver.get(site + "/login")
+    _sign_in(driver, TOKEN)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", screen)
+    driver.get(f"{site}/stats?days={days}")
+    assert driver.execute_script("return window.innerWidth") == screen["width"]
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the stats page scrolls sideways at {screen['width']}px ({overflow}px)"
+
+
+@pytest.mark.parametrize("screen,days", [(TABLET, 30), (DESK, 90), (DESK, 14)])
+def test_stats_charts_on_wider_screens(browser, stats_site, screen: dict, days: int) -> None:
+    _open_stats(browser, stats_site, screen, days)
+    _check_charts(browser, screen)
+    table = browser.execute_script(TABLE_CELLS, "#daily-table table")
+    assert table["theadShown"] and table["rows"][0][0]["display"] == "table-cell"
+
+
+@pytest.mark.parametrize("days", [30, 7])
+def test_stats_page_fits_a_phone(browser, stats_site, days: int) -> None:
+    driver = browser
+    _open_stats(driver, stats_site, PHONE, days)
+    _check_charts(driver, PHONE)
 
     table = driver.execute_script(TABLE_CELLS, "#daily-table table")
     assert table["heads"][:2] == ["날짜", "질문"] and not table["theadShown"]

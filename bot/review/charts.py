@@ -4,7 +4,7 @@ Hand-written on purpose: the page must work without JavaScript and without a CDN
 that run it may have no internet), and two bar charts do not justify a plotting library.
 
 An SVG with a viewBox scales its text with its width, so one drawing cannot be legible both on
-a desk (≈ 520 px per chart) and on a phone (≈ 320 px). Each chart is therefore drawn twice, for
+a desk (≈ 510 px per chart) and on a phone (≈ 320 px). Each chart is therefore drawn twice, for
 a wide and a narrow frame (:data:`WIDE`, :data:`NARROW`); the page's CSS shows one of them
 (``.chart-wide`` / ``.chart-narrow``, switched at 560 px). Within a frame the margins follow the
 labels: the left margin fits the widest y label, date labels are thinned until they do not
@@ -35,7 +35,7 @@ class Frame:
     gap: int = 6  # between labels
 
 
-WIDE = Frame("wide", 640, 170, 13)
+WIDE = Frame("wide", 520, 150, 13)  # half of the 1100 px page
 NARROW = Frame("narrow", 320, 150, 12)
 FRAMES = (WIDE, NARROW)
 
