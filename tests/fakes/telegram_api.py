@@ -59,6 +59,27 @@ violations): text/caption length and emptiness, HTML / MarkdownV2 / Markdown ent
 ``BUTTON_DATA_INVALID`` (callback_data > 64 bytes), unknown callback query ids, chat actions,
 bot command syntax, ``getUpdates`` while a webhook is set (409).
 
+Telegram's limits and chat states (opt-in; off by default)
+----------------------------------------------------------
+* ``FakeTelegram(limits=True)`` (or ``limits=Limits(...)``, or ``tg.limits(per_second=30,
+  private_per_second=1, group_per_minute=20, methods=None)`` at any time; ``tg.limits(False)``
+  stops): at most 30 sending calls in any 1 s over all chats, 1 in any 1 s to one private chat,
+  20 in any 60 s to one group/supergroup/channel; over a limit -> 429 ``Too Many Requests:
+  retry after X`` + ``parameters.retry_after`` (PTB: ``RetryAfter``). Sending calls:
+  ``telegram_limits.SENDING_METHODS`` (send* but sendChatAction, copy*/forward*, editMessage*,
+  stopPoll, stopMessageLiveLocation). ``tg.rate_limited`` counts the 429s served,
+  ``tg.rate_limit_hits`` lists them; ``tg.send_log`` / ``tg.send_times(chat_id)`` hold every
+  accepted send (``time.monotonic()``, also with limits off) and ``tg.max_sends_in(1.0)`` /
+  ``tg.max_sends_per_chat_in(1.0)`` give the busiest window, for "never more than 30 a second".
+* ``tg.block(chat_id)`` -> sends (and sendChatAction) answer 403 ``Forbidden: bot was blocked by
+  the user`` (groups: ``...kicked from the group chat``); ``tg.unblock(chat_id)``.
+* ``tg.migrate(old, new=None, announce=False)`` -> every call to ``old`` answers 400 ``group chat
+  was upgraded to a supergroup chat`` + ``parameters.migrate_to_chat_id`` (PTB: ``ChatMigrated``);
+  the new supergroup works and keeps the members.
+* ``tg.set_member(chat_id, user_id, "creator" | "administrator" | "member" | "restricted" |
+  "left" | "kicked", **fields)`` -> getChatMember answers that ChatMember* object,
+  getChatAdministrators the creator and administrators.
+
 The server runs on ``127.0.0.1`` on an ephemeral port, in an aiohttp application that owns its
 own thread and event loop.  All state lives behind one ``threading.Condition``; every public
 helper is thread-safe.  Helpers that *block* (``wait_for*``, ``deliver_webhook``) refuse to run
@@ -1271,7 +1292,8 @@ class FakeTelegram:
             return copy.deepcopy(self._commands.get(self._commands_key(scope, language_code), []))
 
     def clear_records(self) -> None:
-        """Forget calls, requests, violations, errors and sent messages (not chats/updates)."""
+        """Forget calls, requests, violations, errors, sent messages, the accepted-send log
+        and the 429s counted (not chats, updates, blocks, members or the limits' windows)."""
         with self._cond:
             self._calls.clear()
             self._requests.clear()
