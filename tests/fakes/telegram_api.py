@@ -102,7 +102,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -110,13 +110,8 @@ from typing import Any, NamedTuple
 import httpx
 from aiohttp import ClientSession, ClientTimeout, web
 
-from tests.fakes.telegram_limits import (
-    SENDING_METHODS,
-    FloodControl,
-    Limits,
-    RateLimitHit,
-    max_in_window,
-)
+from tests.fakes.telegram_chat_rules import ChatRules
+from tests.fakes.telegram_limits import Limits, RateLimitHit
 
 __all__ = [
     "DEFAULT_SPEC_PATH",
@@ -185,14 +180,6 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
-_MEMBER_TYPES = {
-    "creator": "ChatMemberOwner",
-    "administrator": "ChatMemberAdministrator",
-    "member": "ChatMemberMember",
-    "restricted": "ChatMemberRestricted",
-    "left": "ChatMemberLeft",
-    "kicked": "ChatMemberBanned",
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1002,7 +989,7 @@ def _snake(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeTelegram:
+class FakeTelegram(ChatRules):
     """A loopback Telegram Bot API server backed by ``bot-api-10.1.json``.
 
     Use as a context manager (``with FakeTelegram() as tg:``) or call :meth:`start` /
@@ -1078,13 +1065,7 @@ class FakeTelegram:
         self._webhook_wake: asyncio.Event | None = None
         self._attachments: dict[str, FileUpload] = {}  # of the request being dispatched
         self.port: int = 0
-        # chat rules (see "limits, blocked chats, migrated groups, members" below)
-        self._flood = FloodControl(
-            limits if isinstance(limits, Limits) else None, enabled=bool(limits)
-        )
-        self._blocked: dict[int | str, str] = {}
-        self._migrated: dict[int | str, int] = {}
-        self._members: dict[int, dict[int, dict[str, Any]]] = {}
+        self._init_chat_rules(limits)  # flood limits, blocks, migrations, members
 
     # ---------------------------------------------------------------------------- lifecycle
 
@@ -1489,206 +1470,6 @@ class FakeTelegram:
                 if failure.times <= 0:
                     self._failures.remove(failure)
             return ApiError(failure.error_code, failure.description, failure.parameters)
-        return None
-
-    # ------------------------------------ flood limits, blocked chats, migrated groups, members
-
-    def limits(
-        self,
-        enabled: bool = True,
-        *,
-        per_second: int = 30,
-        private_per_second: int = 1,
-        group_per_minute: int = 20,
-        methods: Iterable[str] | None = None,
-    ) -> Limits | None:
-        """Enforce Telegram's flood limits from now on (``enabled=False``: stop enforcing).
-
-        At most ``per_second`` sending calls in any 1 s over all chats, ``private_per_second``
-        in any 1 s to one private chat and ``group_per_minute`` in any 60 s to one group,
-        supergroup or channel. A call over a limit is answered 429 ``Too Many Requests: retry
-        after X`` with ``parameters.retry_after`` = X (whole seconds until the window has room,
-        >= 1) -> PTB raises ``telegram.error.RetryAfter``. Refused calls count towards nothing.
-        ``methods`` defaults to :data:`SENDING_METHODS` (send*, copy*, forward*, editMessage*,
-        stopPoll; not sendChatAction). Starts with empty windows, log and :attr:`rate_limited`.
-        """
-        lim = Limits(
-            per_second=per_second,
-            private_per_second=private_per_second,
-            group_per_minute=group_per_minute,
-            methods=SENDING_METHODS if methods is None else frozenset(methods),
-        )
-        with self._cond:
-            self._flood = FloodControl(lim, enabled=enabled)
-        return lim if enabled else None
-
-    @property
-    def active_limits(self) -> Limits | None:
-        """The limits being enforced, or ``None``."""
-        with self._lock:
-            return self._flood.limits if self._flood.enabled else None
-
-    @property
-    def rate_limited(self) -> int:
-        """How many calls the flood limits answered with 429 (injected 429s not included)."""
-        with self._lock:
-            return len(self._flood.hits)
-
-    @property
-    def rate_limit_hits(self) -> list[RateLimitHit]:
-        """Each 429 the flood limits served: ``(at, method, chat_id, scope, retry_after)``."""
-        with self._lock:
-            return list(self._flood.hits)
-
-    @property
-    def send_log(self) -> dict[int | str | None, list[float]]:
-        """Accepted sending calls per chat id (``None``: inline messages), as
-        ``time.monotonic()`` times; kept whether limits are enforced or not."""
-        with self._lock:
-            return {chat: list(times) for chat, times in self._flood.log.items()}
-
-    def send_times(self, chat_id: int | str | None = None) -> list[float]:
-        """``time.monotonic()`` times of the accepted sending calls (to one chat, or all)."""
-        with self._lock:
-            if chat_id is None:
-                return list(self._flood.all_sends)
-            return list(self._flood.log.get(self._chat_key(chat_id), []))
-
-    def max_sends_in(self, window: float = 1.0, chat_id: int | str | None = None) -> int:
-        """The most accepted sends in any ``window`` seconds, over all chats or to one chat:
-        ``tg.max_sends_in(1.0) <= 30`` is "never more than 30 in any second"."""
-        return max_in_window(self.send_times(chat_id), window)
-
-    def max_sends_per_chat_in(self, window: float = 1.0) -> int:
-        """The most accepted sends to any single chat in any ``window`` seconds:
-        ``tg.max_sends_per_chat_in(1.0) <= 1`` is "never two in a second to one chat"."""
-        log = self.send_log
-        log.pop(None, None)
-        return max((max_in_window(times, window) for times in log.values()), default=0)
-
-    def block(self, chat_id: int | str, description: str | None = None) -> None:
-        """The chat blocked the bot (or removed it from the group): every sending call and
-        sendChatAction to it answers 403 -> PTB raises ``telegram.error.Forbidden``.
-
-        Default text: ``Forbidden: bot was blocked by the user`` for a private chat,
-        ``Forbidden: bot was kicked from the group chat`` (``supergroup chat``) otherwise.
-        """
-        with self._cond:
-            chat = self.chat(chat_id)
-            if description is None:
-                description = {
-                    "private": _STATUS_TEXT[403],
-                    "group": "Forbidden: bot was kicked from the group chat",
-                    "supergroup": "Forbidden: bot was kicked from the supergroup chat",
-                }.get(chat["type"], "Forbidden: bot is not a member of the channel chat")
-            self._blocked[chat["id"]] = description
-
-    def unblock(self, chat_id: int | str) -> None:
-        with self._cond:
-            self._blocked.pop(self._chat_key(chat_id), None)
-
-    @property
-    def blocked(self) -> set[int | str]:
-        with self._lock:
-            return set(self._blocked)
-
-    def migrate(
-        self,
-        old_chat_id: int,
-        new_chat_id: int | None = None,
-        *,
-        announce: bool = False,
-        user_id: int = 1,
-    ) -> int:
-        """The group became a supergroup: every call with ``chat_id=old_chat_id`` answers 400
-        ``Bad Request: group chat was upgraded to a supergroup chat`` with
-        ``parameters.migrate_to_chat_id`` -> PTB raises ``telegram.error.ChatMigrated``
-        (``.new_chat_id``). The new chat (default ``-100<old digits>``) is a supergroup with the
-        same title and members, and works. ``announce`` also queues the two service messages
-        Telegram sends (``migrate_to_chat_id`` in the old chat, ``migrate_from_chat_id`` in the
-        new one, from ``user_id``). Returns the new chat id.
-        """
-        with self._cond:
-            old = self.chat(old_chat_id)
-            new_id = (
-                int(new_chat_id)
-                if new_chat_id is not None
-                else -int(f"100{abs(int(old['id']))}")
-            )
-            self.chat(new_id, "supergroup", title=old.get("title"))
-            members = self._members.get(old["id"])
-            if members:
-                self._members.setdefault(new_id, {}).update(copy.deepcopy(members))
-            self._migrated[old["id"]] = new_id
-        if announce:
-            self._push_content(
-                old["id"], user_id, {"migrate_to_chat_id": new_id}, chat_type=old["type"]
-            )
-            self._push_content(
-                new_id, user_id, {"migrate_from_chat_id": old["id"]}, chat_type="supergroup"
-            )
-        return new_id
-
-    def set_member(
-        self, chat_id: int | str, user_id: int, status: str = "member", **fields: Any
-    ) -> dict[str, Any]:
-        """Set ``user_id``'s status in the chat, answered by getChatMember (and, for creator /
-        administrator, getChatAdministrators). ``status``: creator, administrator, member,
-        restricted, left or kicked. ``fields`` override the ChatMember* object's fields
-        (``custom_title="대표"``, ``can_invite_users=True``...); the result must be spec-valid
-        (else ``ValueError``). Administrators get ``can_manage_chat=True`` by default.
-        Unset users stay ``ChatMemberMember``. Returns the stored object.
-        """
-        type_name = _MEMBER_TYPES.get(status)
-        if type_name is None:
-            raise ValueError(f"unknown status {status!r}; one of {', '.join(_MEMBER_TYPES)}")
-        member = self.spec.synthesize(type_name)
-        if status == "administrator":
-            member["can_manage_chat"] = True
-        with self._cond:
-            member["user"] = (
-                dict(self.bot_user) if user_id == self.bot_user["id"] else self.user(user_id)
-            )
-            member.update(copy.deepcopy(fields))
-            problems = self.spec.check_object(type_name, member)
-            if problems:
-                raise ValueError(f"invalid {type_name}: " + "; ".join(problems))
-            chat = self.chat(chat_id)
-            self._members.setdefault(chat["id"], {})[int(user_id)] = member
-            return copy.deepcopy(member)
-
-    def _chat_key(self, value: Any) -> int | str | None:
-        """``chat_id`` as the fake keys chats: an int, or an unknown ``@username`` as is."""
-        if value is None or isinstance(value, int):
-            return value
-        text = str(value)
-        if _INT_RE.fullmatch(text):
-            return int(text)
-        return self._usernames.get(text.lstrip("@"), text)
-
-    def _is_group(self, key: int | str | None) -> bool:
-        chat = self._chats.get(key) if isinstance(key, int) else None
-        if chat is not None:
-            return chat["type"] != "private"
-        return not isinstance(key, int) or key < 0
-
-    def _chat_gate(self, method: str, params: dict[str, Any]) -> ApiError | None:
-        """Migrated, blocked and flood-limited chats, in that order (caller holds the lock)."""
-        key = self._chat_key(params.get("chat_id"))
-        if key is not None:
-            new_id = self._migrated.get(key)
-            if new_id is not None:
-                return ApiError(400, MIGRATED, {"migrate_to_chat_id": new_id})
-            blocked = self._blocked.get(key)
-            if blocked is not None and (method in SENDING_METHODS or method == "sendChatAction"):
-                return ApiError(403, blocked)
-        hit = self._flood.check(method, key, group=self._is_group(key))
-        if hit is not None:
-            return ApiError(
-                429,
-                f"Too Many Requests: retry after {hit.retry_after}",
-                {"retry_after": hit.retry_after},
-            )
         return None
 
     # ---------------------------------------------------------------------- pushing updates
@@ -2390,7 +2171,7 @@ class FakeTelegram:
                     error = ApiError(500, f"Internal Server Error: {exc!r}")
                 else:
                     self._check_answer(method, result)
-                    self._flood.accept(method, self._chat_key(decoded.get("chat_id")))
+                    self._accepted(method, decoded)
                 finally:
                     self._attachments = {}
             if error is not None:
@@ -2655,31 +2436,35 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: invalid file_id")
         return {k: f[k] for k in ("file_id", "file_unique_id", "file_size", "file_path")}
 
+    def _chat_gate(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        """Migrated, blocked and flood-limited chats (:class:`ChatRules`; lock held)."""
+        refusal = self._refusal(method, params)
+        if refusal is None:
+            return None
+        kind, detail = refusal
+        if kind == "migrated":
+            return ApiError(400, MIGRATED, {"migrate_to_chat_id": detail})
+        if kind == "blocked":
+            return ApiError(403, detail)
+        return ApiError(
+            429,
+            f"Too Many Requests: retry after {detail.retry_after}",
+            {"retry_after": detail.retry_after},
+        )
+
     def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         info = self.spec.synthesize("ChatFullInfo")
         info.update(self.chat(params["chat_id"]))
         return info
 
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_id = int(params["user_id"])
-        chat_id = self.chat(params["chat_id"])["id"]
-        stored = self._members.get(chat_id, {}).get(user_id)
-        if stored is not None:
-            return copy.deepcopy(stored)
-        member = self.spec.synthesize("ChatMemberMember")
-        member["user"] = (
-            dict(self.bot_user) if user_id == self.bot_user["id"] else self.user(user_id)
-        )
-        return member
+        return self._member(self.chat(params["chat_id"])["id"], int(params["user_id"]))
 
     def _m_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         chat = self.chat(params["chat_id"])
         if chat["type"] == "private":
             raise ApiError(400, "Bad Request: there are no administrators in the private chat")
-        members = self._members.get(chat["id"], {}).values()
-        admins = [m for m in members if m["status"] in ("creator", "administrator")]
-        admins.sort(key=lambda m: m["status"] != "creator")  # the owner first, as Telegram
-        return copy.deepcopy(admins)
+        return self._administrators(chat["id"])
 
     # -- messages -------------------------------------------------------------------------
 
