@@ -148,10 +148,14 @@ def test_stats_page_draws_charts_without_javascript(client: TestClient, log: Ans
     log.set_feedback(liked, 1)
     sign_in(client)
     page = client.get("/stats?days=7").text
-    assert page.count('<svg class="chart"') == 2 and "<script" not in page
+    # each chart is drawn for a wide and a narrow screen; the CSS shows one
+    assert page.count('<svg class="chart chart-wide"') == 2 and "<script" not in page
+    assert page.count('<svg class="chart chart-narrow"') == 2
     assert "일별 질문 수" in page and "일별 피드백 비율" in page
     assert "질문 4건, 거절 3건" in page and "👍 1 · 👎 0" in page
-    gaps = re.findall(r"<tr><td>(\d+)</td><td><a [^>]+>([^<]+)</a>", page)
+    gaps = re.findall(r'<tr><td data-label="횟수" class="num">(\d+)</td>'
+                      r'<td data-label="질문 \(최근 표현\)" class="title"><a [^>]+>([^<]+)</a>',
+                      page)
     assert gaps == [("2", "부산 창업지원금은"), ("1", "비트코인 시세")]
 
 

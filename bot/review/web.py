@@ -19,13 +19,13 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 
 from bot.answer_log import AnswerFilter, AnswerLog, ReviewStatus
 from bot.models import AnswerMode
-from bot.review import charts, labels
+from bot.review import labels
 from bot.review.auth import COOKIE_NAME, SessionSigner, SignInLimiter
 from bot.review.corrections import CorrectionError, Corrections
+from bot.review.stats_page import answer_stats
 
 log = logging.getLogger(__name__)
 
@@ -228,19 +228,7 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
         days = min(max(days, 7), 366)
         last = log_.today()
         first = last - timedelta(days=days - 1)
-        per_day = log_.stats_by_day(first, last)
-        totals = {
-            "questions": sum(d.questions for d in per_day),
-            "up": sum(d.thumbs_up for d in per_day),
-            "down": sum(d.thumbs_down for d in per_day),
-            "refused": sum(d.refused for d in per_day),
-            "fallback": sum(d.fallback for d in per_day),
-        }
-        return render(request, "stats.html", cookie, days=days, first=first, last=last,
-                      per_day=per_day, totals=totals,
-                      volume=Markup(charts.volume_chart(per_day)),
-                      feedback=Markup(charts.feedback_chart(per_day)),
-                      gaps=log_.refused_gaps(first, last, limit=15))
+        return render(request, "stats.html", cookie, stats=answer_stats(log_, first, last))
 
     @app.get("/export")
     def export(request: Request, format: str = "csv") -> Response:

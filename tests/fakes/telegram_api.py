@@ -59,6 +59,27 @@ violations): text/caption length and emptiness, HTML / MarkdownV2 / Markdown ent
 ``BUTTON_DATA_INVALID`` (callback_data > 64 bytes), unknown callback query ids, chat actions,
 bot command syntax, ``getUpdates`` while a webhook is set (409).
 
+Telegram's limits and chat states (opt-in; off by default)
+----------------------------------------------------------
+* ``FakeTelegram(limits=True)`` (or ``limits=Limits(...)``, or ``tg.limits(per_second=30,
+  private_per_second=1, group_per_minute=20, methods=None)`` at any time; ``tg.limits(False)``
+  stops): at most 30 sending calls in any 1 s over all chats, 1 in any 1 s to one private chat,
+  20 in any 60 s to one group/supergroup/channel; over a limit -> 429 ``Too Many Requests:
+  retry after X`` + ``parameters.retry_after`` (PTB: ``RetryAfter``). Sending calls:
+  ``telegram_limits.SENDING_METHODS`` (send* but sendChatAction, copy*/forward*, editMessage*,
+  stopPoll, stopMessageLiveLocation). ``tg.rate_limited`` counts the 429s served,
+  ``tg.rate_limit_hits`` lists them; ``tg.send_log`` / ``tg.send_times(chat_id)`` hold every
+  accepted send (``time.monotonic()``, also with limits off) and ``tg.max_sends_in(1.0)`` /
+  ``tg.max_sends_per_chat_in(1.0)`` give the busiest window, for "never more than 30 a second".
+* ``tg.block(chat_id)`` -> sends (and sendChatAction) answer 403 ``Forbidden: bot was blocked by
+  the user`` (groups: ``...kicked from the group chat``); ``tg.unblock(chat_id)``.
+* ``tg.migrate(old, new=None, announce=False)`` -> every call to ``old`` answers 400 ``group chat
+  was upgraded to a supergroup chat`` + ``parameters.migrate_to_chat_id`` (PTB: ``ChatMigrated``);
+  the new supergroup works and keeps the members.
+* ``tg.set_member(chat_id, user_id, "creator" | "administrator" | "member" | "restricted" |
+  "left" | "kicked", **fields)`` -> getChatMember answers that ChatMember* object,
+  getChatAdministrators the creator and administrators.
+
 The server runs on ``127.0.0.1`` on an ephemeral port, in an aiohttp application that owns its
 own thread and event loop.  All state lives behind one ``threading.Condition``; every public
 helper is thread-safe.  Helpers that *block* (``wait_for*``, ``deliver_webhook``) refuse to run
@@ -89,6 +110,9 @@ from typing import Any, NamedTuple
 import httpx
 from aiohttp import ClientSession, ClientTimeout, web
 
+from tests.fakes.telegram_chat_rules import ChatRules
+from tests.fakes.telegram_limits import Limits, RateLimitHit
+
 __all__ = [
     "DEFAULT_SPEC_PATH",
     "ApiError",
@@ -96,6 +120,8 @@ __all__ = [
     "Call",
     "FakeTelegram",
     "FileUpload",
+    "Limits",
+    "RateLimitHit",
     "RequestRecord",
     "SentMessage",
     "fake_telegram",
@@ -963,7 +989,7 @@ def _snake(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeTelegram:
+class FakeTelegram(ChatRules):
     """A loopback Telegram Bot API server backed by ``bot-api-10.1.json``.
 
     Use as a context manager (``with FakeTelegram() as tg:``) or call :meth:`start` /
@@ -982,6 +1008,7 @@ class FakeTelegram:
         webhook_retry_delay: float = 0.5,
         max_poll_timeout: float = 50.0,
         first_update_id: int = 100_000_001,
+        limits: bool | Limits = False,
     ) -> None:
         self.token = token
         self.spec = load_spec(str(spec_path))
@@ -1038,6 +1065,7 @@ class FakeTelegram:
         self._webhook_wake: asyncio.Event | None = None
         self._attachments: dict[str, FileUpload] = {}  # of the request being dispatched
         self.port: int = 0
+        self._init_chat_rules(limits)  # flood limits, blocks, migrations, members
 
     # ---------------------------------------------------------------------------- lifecycle
 
@@ -1245,7 +1273,8 @@ class FakeTelegram:
             return copy.deepcopy(self._commands.get(self._commands_key(scope, language_code), []))
 
     def clear_records(self) -> None:
-        """Forget calls, requests, violations, errors and sent messages (not chats/updates)."""
+        """Forget calls, requests, violations, errors, sent messages, the accepted-send log
+        and the 429s counted (not chats, updates, blocks, members or the limits' windows)."""
         with self._cond:
             self._calls.clear()
             self._requests.clear()
@@ -1253,6 +1282,7 @@ class FakeTelegram:
             self._answer_problems.clear()
             self._errors.clear()
             self._sent.clear()
+            self._flood.clear_log()
             self._cond.notify_all()
 
     def assert_no_violations(self) -> None:
@@ -2128,6 +2158,8 @@ class FakeTelegram:
             if error is None:
                 error = self._take_failure(method, decoded)
             if error is None:
+                error = self._chat_gate(method, decoded)
+            if error is None:
                 self._attachments = attachments
                 try:
                     result = self._dispatch(method, decoded)
@@ -2139,6 +2171,7 @@ class FakeTelegram:
                     error = ApiError(500, f"Internal Server Error: {exc!r}")
                 else:
                     self._check_answer(method, result)
+                    self._accepted(method, decoded)
                 finally:
                     self._attachments = {}
             if error is not None:
@@ -2403,18 +2436,35 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: invalid file_id")
         return {k: f[k] for k in ("file_id", "file_unique_id", "file_size", "file_path")}
 
+    def _chat_gate(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        """Migrated, blocked and flood-limited chats (:class:`ChatRules`; lock held)."""
+        refusal = self._refusal(method, params)
+        if refusal is None:
+            return None
+        kind, detail = refusal
+        if kind == "migrated":
+            return ApiError(400, MIGRATED, {"migrate_to_chat_id": detail})
+        if kind == "blocked":
+            return ApiError(403, detail)
+        return ApiError(
+            429,
+            f"Too Many Requests: retry after {detail.retry_after}",
+            {"retry_after": detail.retry_after},
+        )
+
     def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         info = self.spec.synthesize("ChatFullInfo")
         info.update(self.chat(params["chat_id"]))
         return info
 
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_id = int(params["user_id"])
-        member = self.spec.synthesize("ChatMemberMember")
-        member["user"] = (
-            dict(self.bot_user) if user_id == self.bot_user["id"] else self.user(user_id)
-        )
-        return member
+        return self._member(self.chat(params["chat_id"])["id"], int(params["user_id"]))
+
+    def _m_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        chat = self.chat(params["chat_id"])
+        if chat["type"] == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        return self._administrators(chat["id"])
 
     # -- messages -------------------------------------------------------------------------
 
