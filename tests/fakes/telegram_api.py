@@ -154,6 +154,14 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
+_MEMBER_TYPES = {
+    "creator": "ChatMemberOwner",
+    "administrator": "ChatMemberAdministrator",
+    "member": "ChatMemberMember",
+    "restricted": "ChatMemberRestricted",
+    "left": "ChatMemberLeft",
+    "kicked": "ChatMemberBanned",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1024,6 +1032,7 @@ class FakeTelegram:
         self._files: dict[str, dict[str, Any]] = {}
         self._failures: list[_Failure] = []
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._members: dict[tuple[int, int], str] = {}  # (chat, user) -> status (set_member)
         self._webhook: dict[str, Any] = {"url": ""}
         self._webhook_deliveries: list[dict[str, Any]] = []
         self._poll_generation = 0
@@ -2408,9 +2417,20 @@ class FakeTelegram:
         info.update(self.chat(params["chat_id"]))
         return info
 
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What ``getChatMember`` answers for ``user_id`` in ``chat_id``: ``creator``,
+        ``administrator``, ``member``, ``restricted``, ``left`` or ``kicked`` (default
+        ``member``)."""
+        if status not in _MEMBER_TYPES:
+            raise ValueError(f"unknown chat member status {status!r}")
+        with self._lock:
+            self._members[(int(chat_id), int(user_id))] = status
+
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
-        member = self.spec.synthesize("ChatMemberMember")
+        chat_id = self.chat(params["chat_id"])["id"]
+        status = self._members.get((chat_id, user_id), "member")
+        member = self.spec.synthesize(_MEMBER_TYPES[status])
         member["user"] = (
             dict(self.bot_user) if user_id == self.bot_user["id"] else self.user(user_id)
         )
