@@ -15,7 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -26,6 +26,9 @@ from bot.settings import Settings
 from bot.shared_state import SharedState, SharedStateSettings, StateKeys
 from bot.telegram.ratelimit import SharedWindowLimiter, SlidingWindowLimiter
 from bot.telegram.streaming import EditThrottle
+
+if TYPE_CHECKING:
+    from bot.alerts.service import Alerts
 
 SERVICES_KEY = "startupbot.services"
 T = TypeVar("T")
@@ -71,6 +74,7 @@ class BotServices:
     keys: StateKeys = field(default_factory=lambda: StateKeys(secrets.token_bytes(32),
                                                               secrets.token_bytes(32)))
     state: SharedState | None = None  # None: pending comments live in this process only
+    alerts: Alerts | None = None  # issue 16: subscriptions, /match, /alerts (None: not here)
     state_settings: SharedStateSettings = field(default_factory=lambda: SharedStateSettings(
         _env_file=None))  # type: ignore[call-arg]
     reingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
