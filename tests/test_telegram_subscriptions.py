@@ -32,6 +32,7 @@ from bot.telegram.app import build_application, running
 from bot.telegram.services import SERVICES_KEY
 from knowledge.catalogue.models import Stage, StoredProgramme
 from tests.alerts_helpers import TODAY, clock_at, programme, stored
+from tests.conftest import REPO
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.test_telegram_bot import TOKEN, bot_settings
 
@@ -488,3 +489,30 @@ def test_every_callback_fits_telegram_and_no_chat_id_is_in_one() -> None:
     draft = flow.Draft(full)
     assert flow.Draft.parse(draft.code()).profile == full.model_copy(update={"keywords": []})
     assert json.dumps(flow.data(flow.SUBSCRIBE, draft, "ok")).count(":") == 2
+
+
+def test_the_fit_question_is_told_from_other_questions() -> None:
+    """General intent (a fit word next to a programme word), and none of the answer-eval
+    questions (documents, catalogue, follow-ups) is taken for it."""
+    from bot.telegram.matching import is_match_question
+
+    for q in ("나한테 맞는 지원사업 뭐 있어?", "저한테 맞는 창업 지원 프로그램 추천해줘",
+              "제 조건에 맞춤 지원사업 알려줘", "내게 적합한 공고 있어?",
+              "우리 회사에 해당되는 지원사업 있나요", "which programs fit me",
+              "What support suits my startup?", "Which programmes am I eligible for?"):
+        assert is_match_question(q), q
+    for q in ("예창패 지원 금액은 얼마야?", "지금 신청 가능한 예비창업자 지원사업 알려줘",
+              "예비창업패키지가 나한테 맞는 사업이야?", "사업계획서 양식이 맞는지 확인해줘",
+              "TIPS 지원 조건에 맞나요?", "청년 창업자에게 해당하는 지원 내용은?",
+              "How much does TIPS provide?", "When does the call close?"):
+        assert not is_match_question(q), q
+    asked = 0
+    for path in sorted((REPO / "benchmarks" / "answer_eval").glob("questions*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            for turn in item.get("turns") or [item]:  # multi-turn items hold their turns
+                asked += 1
+                assert not is_match_question(turn["question"]), turn["question"]
+    assert asked > 200
