@@ -108,7 +108,7 @@ class Bot:
 
     async def press(self, chat_id: int, message_id: int, label: str | None = None, *,
                     data: str | None = None, user_id: int | None = None,
-                    edit: bool = True) -> dict[str, Any]:
+                    edit: bool = True, language: str = "ko") -> dict[str, Any]:
         """Press the button labelled `label` (or send `data`) on a message; returns the
         callback answer, after the message was edited when `edit`."""
         if data is None:
@@ -119,7 +119,8 @@ class Bot:
             assert matching, f"no button {label!r} in {[b['text'] for b in buttons]}"
             data = matching[0]["callback_data"]
         answers, sent = len(self.tg.callback_answers), len(self.sent(chat_id))
-        self.tg.push_callback_query(chat_id, user_id or chat_id, data, message_id)
+        self.tg.push_callback_query(chat_id, user_id or chat_id, data, message_id,
+                                    language_code=language)
         await self.tg.async_wait_for(lambda: len(self.tg.callback_answers) > answers)
         if edit:
             await self.tg.async_wait_for(lambda: len(self.sent(chat_id)) > sent, timeout=20)
@@ -516,3 +517,35 @@ def test_the_fit_question_is_told_from_other_questions() -> None:
                 asked += 1
                 assert not is_match_question(turn["question"]), turn["question"]
     assert asked > 200
+
+
+@pytest.mark.asyncio
+async def test_english_users_get_english_and_receive_needs_one_kind(tg: FakeTelegram,
+                                                                    tmp_path: Path) -> None:
+    def english(text: str) -> None:
+        update = tg.make_message_update(OTHER, OTHER, text)
+        update["message"]["from"]["language_code"] = "en"
+        tg.push_update(update)
+
+    async with started(tg, tmp_path) as b:
+        english("/subscribe 예비창업 수출")
+        saved = (await tg.async_wait_for_sent(OTHER, contains="Subscribed"))[-1]
+        english("/subscribe")
+        flow = (await tg.async_wait_for_sent(OTHER, contains="(1/5)"))[-1]
+        mid = flow.message_id
+        assert "Pre-founder" in " ".join(b.labels(OTHER, mid))
+        await b.press(OTHER, mid, "Pre-founder", language="en")
+        await b.press(OTHER, mid, "Any", language="en")
+        await b.press(OTHER, mid, "Next", language="en")
+        await b.press(OTHER, mid, "Chungbuk + national", language="en")
+        for kind in ("New calls", "Deadline reminders", "Weekly digest"):
+            await b.press(OTHER, mid, kind, language="en")  # all off
+        await b.press(OTHER, mid, "Next", language="en")
+        refused = await b.press(OTHER, mid, "Save", edit=False, language="en")
+        sub = b.store.get(OTHER)
+    assert "Stage: Pre-founder" in saved.plain_text and "Sales & export" in saved.plain_text
+    assert "(1/5) Your founding stage?" in flow.plain_text
+    assert refused["text"] == FLOW_EN["receive_empty"] and refused.get("show_alert")
+    assert sub.profile.receive == [Receive.NEW, Receive.REMINDERS, Receive.DIGEST]  # unchanged
+    assert sub.language == "en"
+    tg.assert_no_violations()

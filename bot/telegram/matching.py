@@ -108,7 +108,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or getattr(svc, "alerts", None) is None:
         await query.answer(t["match_unavailable"])
         return
-    target = Target(message.chat.id)
+    target = Target.of(update, quote=False)  # its forum topic too
     if query.data == f"{flow.MATCH}:{flow.CANCEL}":
         await query.answer()
         await edit_html(context.bot, target, message.message_id, t["cancelled"])

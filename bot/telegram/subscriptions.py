@@ -235,7 +235,7 @@ async def _end_by_button(update: Update, context: ContextTypes.DEFAULT_TYPE, rea
         await query.edit_message_reply_markup(None)  # the buttons did their job
     except TelegramError as exc:
         log.debug("alerts.markup_not_removed", extra={"error": type(exc).__name__})
-    await send_html(context.bot, Target(message.chat.id), done)
+    await send_html(context.bot, Target.of(update, quote=False), done)
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
