@@ -193,8 +193,8 @@ def screen(flow: str, draft: Draft, step: str, language: str,
                                 question=t[f"q_{step}"])
     if step == "st":
         options = [(k, t[f"stage_{v}"], p.stage is v) for k, v in _STAGE.items()]
-        rows = [[button(_mark(on, label), step, k)] for k, label, on in options[:2]]
-        rows += [[button(_mark(on, label), step, k) for k, label, on in options[2:]]]
+        rows = [[button(_mark(on, label), step, k) for k, label, on in options[i:i + 2]]
+                for i in (0, 2)]
         rows.append([button(_mark(p.stage is None, t["any"]), step, "-")])
     elif step == "ag":
         options = [(k, t[f"age_{v}"], p.age_band is v) for k, v in _AGE.items()]

@@ -22,6 +22,7 @@ from bot.alerts.cards import MUTE_PATTERN
 from bot.alerts.models import Profile
 from bot.alerts.prompts import flow_texts, texts
 from bot.alerts.words import profile_from_words
+from bot.telegram import matching
 from bot.telegram import profile_flow as flow
 from bot.telegram.sending import Target, edit_html, send_html
 from bot.telegram.services import BotServices, services, user_language
@@ -32,8 +33,6 @@ ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
 
 
 def registrations() -> list[Any]:
-    from bot.telegram import matching  # /match shares the flow's callback pattern
-
     return [
         CommandHandler("subscribe", subscribe),
         CommandHandler("mysubs", mysubs),
