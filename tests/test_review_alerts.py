@@ -26,9 +26,9 @@ LATER = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # after the subscriptions (01:0
 
 
 @pytest.fixture
-def alerts(tmp_path: Path):
-    log = AnswerLog.from_settings(make_settings(tmp_path / "data",
-                                                answer_log_url=f"sqlite:///{tmp_path}/a.db"))
+def alerts(tmp_path: Path, database_url: str):
+    """On SQLite and on a real PostgreSQL (tests/servers.py), like the other page tests."""
+    log = AnswerLog.from_settings(make_settings(tmp_path / "data", answer_log_url=database_url))
     clock = clock_at()
     items = [stored(programme("ks-a", title="충북 예비창업 <script>x</script> 공고",
                               stages=[Stage.PRE]), LATER),
