@@ -252,14 +252,20 @@ TG_HELP = {
           "• 답변 아래 👍 / 👎 로 평가해 주시면 답변 품질 개선에 쓰입니다.\n"
           "• 그룹에서는 @{bot} 을 언급하거나 제 메시지에 답장할 때만 답합니다.\n\n"
           "/start — 소개와 예시 질문\n/sources — 제가 가진 자료 목록\n"
-          "/reset — 이 대화의 맥락 지우기\n/help — 이 도움말\n\n"
+          "/reset — 이 대화의 맥락 지우기\n/help — 이 도움말\n"
+          "/match — 나에게 맞는 지원사업 찾기 (<i>나한테 맞는 지원사업 뭐 있어?</i> 도 됩니다)\n"
+          "/subscribe — 새 공고·마감 알림 신청 (예: <i>/subscribe 예비창업 수출</i>)\n"
+          "/mysubs — 알림 설정 보기·바꾸기 · /unsubscribe — 알림 끄기\n\n"
           "지원 금액·일정은 해마다 공고로 바뀌니 신청 전에 올해 공고를 꼭 확인하세요.",
     "en": "<b>How to use</b>\n"
           "• Just send a question, e.g. <i>How much does TIPS provide?</i>\n"
           "• Rate answers with 👍 / 👎 — it helps improve them.\n"
           "• In groups I answer only when you mention @{bot} or reply to my message.\n\n"
           "/start — introduction and examples\n/sources — the documents I know\n"
-          "/reset — forget this conversation\n/help — this help\n\n"
+          "/reset — forget this conversation\n/help — this help\n"
+          "/match — the programmes that fit you\n"
+          "/subscribe — alerts for new calls and deadlines (e.g. <i>/subscribe 예비창업 수출</i>)\n"
+          "/mysubs — see or change your alerts · /unsubscribe — stop them\n\n"
           "Amounts and schedules change every year: check the current call before applying.",
 }
 
@@ -350,6 +356,10 @@ TG_COMMANDS = {
     "sources": "제가 가진 자료 목록",
     "reset": "대화 맥락 지우기",
     "programs": "지원사업 공고 찾아보기",  # issue 14
+    "match": "나에게 맞는 지원사업 찾기",  # issue 16
+    "subscribe": "새 공고·마감 알림 신청",
+    "mysubs": "내 알림 설정 보기·바꾸기",
+    "unsubscribe": "알림 끄기",
 }
 
 # `startupbot serve` start-up checks (printed to the terminal).

@@ -136,7 +136,8 @@ async def test_start_tells_what_the_bot_knows_and_example_buttons_are_answered(
     assert logged is not None and logged.question == prompts.TG_EXAMPLE_QUESTIONS["ko"][0]
     assert [c.method for c in h.tg.calls][:3] == ["getMe", "setMyCommands", "deleteWebhook"]
     assert {c["command"] for c in h.tg.commands()} == {"start", "help", "sources", "reset",
-                                                       "programs"}
+                                                       "programs", "match", "subscribe",
+                                                       "mysubs", "unsubscribe"}
     h.tg.assert_no_violations()
 
 

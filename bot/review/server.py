@@ -18,6 +18,8 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_set
     if settings.review_token is None:
         raise ValueError("STARTUPBOT_REVIEW_TOKEN is not set")
     web = web_settings or load_review_web_settings()
+    clock = clock_from_settings(settings)
+    catalogue = Catalogue.from_settings(settings, create=False)  # issue 14
     return create_app(log_=log, corrections=corrections,
                       token=settings.review_token.get_secret_value(),
                       page_size=settings.review_page_size,
@@ -25,8 +27,23 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_set
                       secure_cookie=web.review_secure_cookie,
                       limiter=SignInLimiter(web.review_sign_in_failures,
                                             web.review_sign_in_window),
-                      catalogue=Catalogue.from_settings(settings, create=False),  # issue 14
-                      clock=clock_from_settings(settings))
+                      catalogue=catalogue, clock=clock,
+                      alerts=build_alerts(log, catalogue, clock))  # issue 16
+
+
+def build_alerts(log: AnswerLog, catalogue, clock):
+    """The alerts over the answer log's database (held broadcasts for the 알림 page); a bad
+    STARTUPBOT_ALERTS_* setting is a ValueError like the page's own settings."""
+    from bot.alerts.service import Alerts
+    from bot.alerts.settings import AlertSettings
+    from bot.alerts.store import AlertStore
+    from knowledge.settings import SettingsError, load
+
+    try:
+        alert_settings = load(AlertSettings)
+    except SettingsError as exc:
+        raise ValueError(str(exc)) from None
+    return Alerts(AlertStore.from_answer_log(log, clock), alert_settings, clock, catalogue.all)
 
 
 def serve(settings, log: AnswerLog, corrections: Corrections | None, *, host: str,

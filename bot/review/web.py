@@ -75,7 +75,7 @@ def filter_from_query(params) -> tuple[AnswerFilter, dict[str, str]]:
 def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
                page_size: int = 50, session_hours: float = 12.0,
                secure_cookie: bool = False, limiter: SignInLimiter | None = None,
-               catalogue: Any = None, clock: Any = None) -> FastAPI:
+               catalogue: Any = None, clock: Any = None, alerts: Any = None) -> FastAPI:
     signer = SessionSigner(token, max_age_s=session_hours * 3600)
     limiter = limiter or SignInLimiter()
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -253,4 +253,10 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
 
         add_catalogue_page(app, catalogue=catalogue, clock=clock, render=render,
                            session=session, login_redirect=login_redirect)
+    if alerts is not None:  # issue 16: held broadcasts (/alerts)
+        from bot.review.alerts_page import add_alerts_page
+
+        add_alerts_page(app, alerts=alerts, render=render, session=session,
+                        login_redirect=login_redirect, post_guard=_post_guard,
+                        forbidden=forbidden)
     return app

@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import prompts
 from bot.settings import Settings
 from bot.shared_state import SharedStateSettings, build_shared_state
-from bot.telegram import errors, feedback, handlers, programs
+from bot.telegram import alerts_staff, errors, feedback, handlers, programs, subscriptions
 from bot.telegram.keyboards import EXAMPLE_PATTERN, FEEDBACK_PATTERN
 from bot.telegram.services import SERVICES_KEY, AnswerLogPort, BotServices, Engine
 from bot.telegram.webhook import WebhookServer, click_token
@@ -61,6 +61,8 @@ def registrations() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("skip", handlers.skip),
         CommandHandler("stats", handlers.stats),
         CommandHandler("reingest", handlers.reingest),
+        *subscriptions.registrations(),  # issue 16: /subscribe /mysubs /unsubscribe /match 🔕
+        *alerts_staff.registrations(),  # issue 16: /alerts (staff)
         CallbackQueryHandler(feedback.on_feedback, pattern=FEEDBACK_PATTERN),
         CallbackQueryHandler(handlers.example, pattern=EXAMPLE_PATTERN),
         CallbackQueryHandler(handlers.stale_button),

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import prompts
-from bot.telegram import feedback, staff
+from bot.telegram import feedback, matching, staff
 from bot.telegram.answering import addressed_question, answer_question
 from bot.telegram.keyboards import example_questions, examples_keyboard, parse_example
 from bot.telegram.render import render_sources, render_welcome
@@ -76,13 +76,17 @@ async def reingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message: a pending 👎 comment, else a question (groups: only when addressed)."""
+    """A text message: a pending 👎 comment, else a question (groups: only when addressed);
+    "which programmes fit me" goes to /match."""
     assert update.message is not None
     if await feedback.take_comment(update, context):
         return
     question = addressed_question(update.message, context.bot)
-    if question is not None:
-        await answer_question(update, context, question)
+    if question is None:
+        return
+    if await matching.route_question(update, context, question):  # "나한테 맞는 지원사업?"
+        return
+    await answer_question(update, context, question)
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

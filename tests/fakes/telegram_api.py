@@ -1876,14 +1876,16 @@ class FakeTelegram(ChatRules):
         message_id: int,
         *,
         username: str | None = None,
+        language_code: str = "ko",
     ) -> int:
-        """Queue a button press on message ``message_id`` of ``chat_id``.
+        """Queue a button press on message ``message_id`` of ``chat_id`` (by a user whose app
+        speaks ``language_code``).
 
         The message is the stored one (normally a bot message with an inline keyboard); an
         unknown id gets a placeholder bot message so edits still work.
         """
         with self._lock:
-            sender = self.user(user_id, None, username)
+            sender = self.user(user_id, None, username, language_code=language_code)
             chat = self.chat(chat_id)
             key = (chat["id"], int(message_id))
             if key not in self._messages:
