@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.alerts import planner
+from bot.alerts.models import AlertStatus
 from bot.alerts.service import Alerts
 from bot.alerts.settings import AlertSettings
 from bot.alerts.store import AlertStore
@@ -93,3 +94,21 @@ def test_without_alerts_there_is_no_alerts_page(tmp_path: Path) -> None:
     sign_in(client)
     assert client.get("/alerts").status_code == 404
     log.close()
+
+
+def test_stats_page_shows_subscriptions_and_alert_outcomes(alerts) -> None:
+    alerts, log = alerts
+    client = TestClient(create_app(log_=log, corrections=None, token=TOKEN, alerts=alerts),
+                        base_url="http://127.0.0.1")
+    sign_in(client)
+    [cast, _] = alerts.store.broadcasts("held")
+    alerts.store.decide(cast.id, release=True, by="staff")
+    sent = alerts.store.claim(10, 30.0)
+    for item in sent:
+        alerts.store.mark(item.id, AlertStatus.SENT)
+    alerts.store.end(104, "muted")
+    page = client.get("/stats").text
+    assert 'id="alerts-subscriptions"' in page and "알림 구독 (활성 3 · 종료 1)" in page
+    assert re.search(r'data-label="값"[^>]*>예비</td>', page)
+    assert 'id="alerts-outcomes"' in page and "웹훅 모드" in page
+    assert re.search(r'data-label="건수"[^>]*>3</td>', page)  # the three sent

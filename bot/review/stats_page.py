@@ -49,6 +49,7 @@ class Section:
     table: Table | None = None
     empty: str = ""  # shown when there is neither chart nor rows
     half: bool = False  # half the page width on a desk (charts side by side)
+    note: str = ""  # a footnote under the chart or table
 
 
 @dataclass
@@ -96,3 +97,39 @@ def answer_stats(log_: AnswerLog, first: date, last: date) -> StatsPage:
             numeric=frozenset(range(1, 7))),
         empty="이 기간에 질문이 없습니다."))
     return page
+
+
+def alert_sections(summary: dict) -> list[Section]:
+    """issue 16: subscriptions by profile and what happened to the alerts
+    (`bot.alerts.report.summary`)."""
+    from bot.alerts.report import percent
+
+    subs, sent, rates = summary["subscriptions"], summary["alerts"], summary["rates"]
+    profile_rows = []
+    for label, key in (("창업 단계", "by_stage"), ("나이", "by_age"), ("지역", "by_region"),
+                       ("관심 분야", "by_field")):
+        for value, count in sorted(subs[key].items(), key=lambda kv: -kv[1]):
+            profile_rows.append([Cell(label), Cell(value), Cell(f"{count:,}")])
+    outcome = [
+        ("보낸 알림 (Telegram이 받음)", f"{sent['sent']:,}", percent(rates["delivered"])),
+        ("차단 (봇을 차단한 대화)", f"{sent['blocked']:,}", percent(rates["blocked"])),
+        ("실패", f"{sent['failed']:,}", ""),
+        ("불확실 (보내는 중에 멈춤)", f"{sent['uncertain']:,}", ""),
+        ("대기", f"{sent['pending']:,}", ""),
+        ("보류 (직원 승인 대기)", f"{sent['held']:,}", ""),
+        ("🔕 알림을 끈 대화", f"{summary['muted_chats']:,}", percent(rates["muted_chats"])),
+        ("링크 클릭", f"{summary['clicks']:,}",
+         f"{percent(rates['clicked'])} 알림" if rates["clicked"] is not None else ""),
+    ]
+    return [
+        Section("alerts-subscriptions",
+                f"알림 구독 (활성 {subs['active']:,} · 종료 {subs['ended']:,})",
+                table=Table(["항목", "값", "구독자"], profile_rows, numeric=frozenset({2}),
+                            title=1),
+                empty="아직 알림을 구독한 대화가 없습니다.", half=True),
+        Section("alerts-outcomes", "보낸 알림",
+                table=Table(["결과", "건수", "비율"], [
+                    [Cell(a), Cell(b), Cell(c)] for a, b, c in outcome],
+                    numeric=frozenset({1, 2})),
+                note=summary["clicks_note"], half=True),
+    ]

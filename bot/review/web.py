@@ -228,7 +228,16 @@ def create_app(*, log_: AnswerLog, corrections: Corrections | None, token: str,
         days = min(max(days, 7), 366)
         last = log_.today()
         first = last - timedelta(days=days - 1)
-        return render(request, "stats.html", cookie, stats=answer_stats(log_, first, last))
+        page = answer_stats(log_, first, last)
+        if alerts is not None:  # issue 16: subscriptions and alerts
+            from bot.alerts.report import summary
+            from bot.review.stats_page import alert_sections
+
+            try:
+                page.sections += alert_sections(summary(alerts.store.stats()))
+            except Exception as exc:  # an unreachable alert store never breaks the page
+                log.warning("review.alert_stats_failed", extra={"error": type(exc).__name__})
+        return render(request, "stats.html", cookie, stats=page)
 
     @app.get("/export")
     def export(request: Request, format: str = "csv") -> Response:
