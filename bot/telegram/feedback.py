@@ -39,7 +39,7 @@ PENDING_KEY = "startupbot.pending_comment"
 class PendingComment:
     answer_id: int
     chat: str  # pseudonym of the chat (the shared store never holds raw ids)
-    prompt_id: int
+    prompt_id: int | None  # None until the prompt is sent
     until: float  # wall clock (time.time()): replicas share no monotonic clock
     language: str
 
@@ -98,13 +98,22 @@ async def ask_for_comment(update: Update, context: ContextTypes.DEFAULT_TYPE, an
     svc = services(context)
     minutes = svc.settings.telegram_comment_window_minutes
     target = Target.of(update, quote=False)
-    prompt = await send_html(
-        context.bot, target,
-        prompts.TG_COMMENT_PROMPT[language].format(minutes=f"{minutes:g}"),
-        ForceReply(selective=True,
-                   input_field_placeholder=prompts.TG_COMMENT_PLACEHOLDER[language]))
-    pending = PendingComment(answer_id, svc.keys.pseudonym("chat", target.chat_id),
-                             prompt.message_id, time.time() + minutes * 60, language)
+    # stored before the prompt goes out: a founder who replies at once must find it (before,
+    # a fast reply could arrive first and be answered as a question); in groups the reply
+    # must answer the prompt, whose id is known (and stored again) once it is sent
+    pending = PendingComment(answer_id, svc.keys.pseudonym("chat", target.chat_id), None,
+                             time.time() + minutes * 60, language)
+    await _store(svc, update, context, pending)
+    try:
+        prompt = await send_html(
+            context.bot, target,
+            prompts.TG_COMMENT_PROMPT[language].format(minutes=f"{minutes:g}"),
+            ForceReply(selective=True,
+                       input_field_placeholder=prompts.TG_COMMENT_PLACEHOLDER[language]))
+    except Exception:
+        await _take(svc, update, context)  # nobody was asked: no comment is pending
+        raise
+    pending.prompt_id = prompt.message_id
     await _store(svc, update, context, pending)
 
 
