@@ -12,6 +12,35 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
+
+from telegram.ext import AIORateLimiter
+
+# Bot API methods that put a message in a chat (what Telegram's per-chat limit counts)
+SENDING = frozenset({"sendmessage", "sendphoto", "senddocument", "sendmediagroup",
+                     "copymessage", "forwardmessage", "editmessagetext", "sendvoice",
+                     "sendvideo", "sendaudio", "sendanimation", "sendsticker", "sendpoll",
+                     "sendlocation", "sendcontact", "sendvenue", "senddice"})
+
+
+class RecordingRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter, plus the time of the last message the bot sent to each chat, so
+    the alert sender does not follow an answer into the same chat within Telegram's
+    one-second window (the answer and the alert would share it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_send: dict[int, float] = {}
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        chat = data.get("chat_id") if isinstance(data, dict) else None
+        if endpoint.lower() in SENDING and isinstance(chat, int):
+            self.last_send[chat] = time.monotonic()
+            if len(self.last_send) > 50_000:
+                horizon = time.monotonic() - 120
+                self.last_send = {c: t for c, t in self.last_send.items() if t > horizon}
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
 
 
 class Pacer:
@@ -28,6 +57,8 @@ class Pacer:
         self.chat_last: dict[int, float] = {}
         self.group_sent: dict[int, deque[float]] = {}
         self.paused_until = 0.0
+        # other messages the bot sent to a chat (answers): chat -> monotonic time, or None
+        self.others: Callable[[int], float | None] = lambda chat_id: None
         # evenly spaced, not bursts: arrival jitter then shifts sends instead of stacking them
         self.gap = self.window / self.count
 
@@ -43,6 +74,9 @@ class Pacer:
         if len(self.sent) >= self.count:
             at = max(at, self.sent[-self.count] + self.window)
         last = self.chat_last.get(chat_id)
+        other = self.others(chat_id)
+        if other is not None and (last is None or other > last):
+            last = other
         if last is not None:
             at = max(at, last + self.per_chat_s)
         if chat_id < 0:

@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseHandler,
     CallbackQueryHandler,
@@ -29,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot import prompts
+from bot.alerts.pacing import RecordingRateLimiter
 from bot.settings import Settings
 from bot.shared_state import SharedStateSettings, build_shared_state
 from bot.telegram import alerts_staff, errors, feedback, handlers, programs, subscriptions
@@ -92,7 +92,7 @@ def build_application(settings: Settings, engine: Engine, answer_log: AnswerLogP
         .base_url(base_url)
         .base_file_url(file_url(base_url))
         .concurrent_updates(settings.telegram_concurrent_updates)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(RecordingRateLimiter(max_retries=FLOOD_RETRIES))
         .build()
     )
     state_settings = state_settings or SharedStateSettings()
@@ -200,6 +200,9 @@ def start_alerts(app: Application, svc: BotServices,
         def link(item: Any, programme: Any) -> str | None:
             return f"{base}/r/{click_token(svc, item.id)}" if programme.url else None
     sender = alerts.sender(link=link)
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, RecordingRateLimiter):  # an answer and an alert share a chat's second
+        sender.pacer.others = limiter.last_send.get
     return asyncio.create_task(sender.run_forever(app.bot), name="alert-sender")
 
 
