@@ -129,8 +129,8 @@ class Cluster:
             time.sleep(0.2)
         raise AssertionError("chroma run did not start within 60 s")
 
-    def _start_replica(self, index: int) -> Replica:
-        port = free_port()
+    def _start_replica(self, index: int, port: int | None = None) -> Replica:
+        port = port or free_port()
         log_path = self.root / f"replica-{index}.log"
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--mode", "webhook",
@@ -146,7 +146,8 @@ class Cluster:
         return replica
 
     def restart(self, index: int) -> Replica:
-        replica = self._start_replica(index)
+        """Start replica `index` again, on its old port (nginx's upstream names it)."""
+        replica = self._start_replica(index, self.replicas[index].port)
         self._wait_healthy(replica)
         return replica
 
