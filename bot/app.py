@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from bot.engine import AnswerEngine
     from bot.review.corrections import Corrections
     from knowledge.base import KnowledgeBase
+    from knowledge.catalogue.repository import Catalogue
+    from knowledge.clock import Clock
 
 
 class AppError(Exception):
@@ -95,9 +97,11 @@ class App:
             log.ping()
         return log
 
-    def alerts(self, log: AnswerLog | None = None) -> Alerts:
+    def alerts(self, log: AnswerLog | None = None, *, catalogue: Catalogue | None = None,
+               clock: Clock | None = None) -> Alerts:
         """Subscriptions, the outbox and its sender (issue 16), in the answer log's database,
-        over the programme catalogue. Nothing is opened here."""
+        over the programme catalogue (its own, or the caller's `catalogue` and `clock`).
+        Nothing is opened here; a bad STARTUPBOT_ALERTS_* value is an AppError."""
         from bot.alerts.service import Alerts
         from bot.alerts.settings import AlertSettings
         from bot.alerts.store import AlertStore
@@ -110,8 +114,8 @@ class App:
         except SettingsError as exc:
             raise AppError(str(exc), 2) from None
         log = log or self.answer_log()
-        clock = clock_from_settings(self.settings)
-        catalogue = Catalogue.from_settings(self.settings)
+        clock = clock or clock_from_settings(self.settings)
+        catalogue = catalogue or Catalogue.from_settings(self.settings)
         return Alerts(AlertStore.from_answer_log(log, clock), alert_settings, clock,
                       catalogue.all)
 

@@ -28,22 +28,19 @@ def build_app(settings, log: AnswerLog, corrections: Corrections | None, web_set
                       limiter=SignInLimiter(web.review_sign_in_failures,
                                             web.review_sign_in_window),
                       catalogue=catalogue, clock=clock,
-                      alerts=build_alerts(log, catalogue, clock))  # issue 16
+                      alerts=build_alerts(settings, log, catalogue, clock))  # issue 16
 
 
-def build_alerts(log: AnswerLog, catalogue, clock):
-    """The alerts over the answer log's database (held broadcasts for the 알림 page); a bad
-    STARTUPBOT_ALERTS_* setting is a ValueError like the page's own settings."""
-    from bot.alerts.service import Alerts
-    from bot.alerts.settings import AlertSettings
-    from bot.alerts.store import AlertStore
-    from knowledge.settings import SettingsError, load
+def build_alerts(settings, log: AnswerLog, catalogue, clock):
+    """The alerts over the answer log's database (held broadcasts for the 알림 page, numbers
+    for the stats page); a bad STARTUPBOT_ALERTS_* setting is a ValueError like the page's
+    own settings."""
+    from bot.app import App, AppError
 
     try:
-        alert_settings = load(AlertSettings)
-    except SettingsError as exc:
-        raise ValueError(str(exc)) from None
-    return Alerts(AlertStore.from_answer_log(log, clock), alert_settings, clock, catalogue.all)
+        return App(settings).alerts(log, catalogue=catalogue, clock=clock)
+    except AppError as exc:
+        raise ValueError(exc.message) from None
 
 
 def serve(settings, log: AnswerLog, corrections: Corrections | None, *, host: str,
