@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from rich.console import Console
@@ -64,6 +65,42 @@ def collect_checks(settings: Settings | None = None) -> Iterator[Check]:
     yield check_model(settings)
     if settings.embedding_provider is EmbeddingProvider.OPENAI:
         yield check_embeddings(settings)
+    yield check_alerts(settings)
+
+
+def check_alerts(settings: Settings) -> Check:
+    """issue 16: alert settings, subscriptions, the outbox and which process sends."""
+    from bot.answer_log.db import safe_url
+    from bot.app import App, AppError
+
+    label = "알림"
+    try:
+        alerts = App(settings).alerts()
+    except AppError as exc:
+        return Check("fail", label, exc.message, "값을 고치세요 (.env.example 참고).")
+    if not alerts.settings.enabled:
+        return Check("info", label, "꺼져 있습니다 (STARTUPBOT_ALERTS_ENABLED=false).")
+    url = settings.answer_log_url or ""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return Check("info", label, "아직 구독이 없습니다 (답변 기록 DB가 없습니다).")
+    try:
+        stats = alerts.store.stats()
+        holder = alerts.store.lease("sender")
+    except Exception as exc:
+        return Check("fail", label, f"알림 DB를 읽을 수 없습니다 ({safe_url(url)}): "
+                     f"{type(exc).__name__}", "STARTUPBOT_ANSWER_LOG_URL 을 확인하세요.")
+    finally:
+        alerts.store.close()
+    queued = stats.by_status.get("pending", 0) + stats.by_status.get("claimed", 0)
+    sender = (f"보내는 프로세스 {holder[0].rsplit(':', 1)[0]}" if holder
+              else "보내는 프로세스 없음 (`startupbot serve` 가 보냅니다)")
+    detail = (f"구독 {stats.subscriptions_active:,}곳, 대기 {queued:,}건, 보류 "
+              f"{stats.by_status.get('held', 0):,}건, 보냄 {stats.sent:,}건; {sender}; "
+              f"마감 알림 D-{', D-'.join(map(str, alerts.settings.reminder_days))} "
+              f"{alerts.settings.send_hour:02d}:00")
+    status: Status = "warn" if queued and not holder else "ok"
+    fix = "대기 중인 알림을 보내려면 `startupbot serve` 를 실행하세요." if status == "warn" else ""
+    return Check(status, label, detail, fix)
 
 
 def check_documents(settings: Settings) -> Check:

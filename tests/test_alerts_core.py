@@ -224,3 +224,26 @@ def test_alert_settings_name_their_variables(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("STARTUPBOT_ALERTS_DIGEST_WEEKDAY", "someday")
     with pytest.raises(SettingsError, match="STARTUPBOT_ALERTS_DIGEST_WEEKDAY"):
         load(AlertSettings)
+
+
+def test_doctor_reports_subscriptions_the_queue_and_the_sender(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from bot.doctor import check_alerts
+    from tests.conftest import make_settings
+
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    settings = make_settings(tmp_path / "data", answer_log_url=url, user_hash_salt="s" * 16)
+    assert check_alerts(settings).status == "info"  # no database yet: nothing to report
+    store = AlertStore(url, lambda chat: f"h{chat}")
+    sub = store.subscribe(1, Profile())
+    store.enqueue([NewAlert(subscription_id=sub.id, kind=AlertKind.NEW, programme_id="p",
+                            dedup_key="new:p")])
+    waiting = check_alerts(settings)
+    assert waiting.status == "warn" and "구독 1곳, 대기 1건" in waiting.detail
+    assert "startupbot serve" in waiting.fix  # queued, and nobody sends
+    store.take_lease("sender", "host-a:123:abcd", 30.0)
+    sending = check_alerts(settings)
+    assert sending.status == "ok" and "보내는 프로세스 host-a:123" in sending.detail
+    store.close()
+    Console(record=True).print(*sending.lines())

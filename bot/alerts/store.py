@@ -359,6 +359,15 @@ class AlertStore(MigratedDatabase):
                 value=owner, until=now_ts + seconds))
         return bool(result.rowcount)
 
+    def lease(self, key: str) -> tuple[str, float] | None:
+        """Who holds the named lease, and until when (epoch seconds); None when nobody."""
+        with self._tx() as c:
+            row = c.execute(select(_STATE.c.value, _STATE.c.until)
+                            .where(_STATE.c.key == key)).first()
+        if row is None or row.until is None or row.until < time.time():
+            return None
+        return row.value, float(row.until)
+
     def drop_lease(self, key: str, owner: str) -> None:
         with self._tx() as c:
             c.execute(update(_STATE).where(_STATE.c.key == key, _STATE.c.value == owner)
