@@ -114,10 +114,12 @@ def main() -> None:
         with FakeKStartup(small) as ks:
             config = catalogue_settings(ks, catalogue_page_size=100)
             settings = bench_settings(tmp / "small", today=TODAY)
-            kb = KnowledgeBase(settings)
-            kb.store.embeddings.embed_documents(["워밍업 문장"])  # model load: outside the timing
-            proxy = TimedEmbeddings(kb.store.embeddings)
-            kb.store.embeddings = proxy
+            from knowledge.embeddings import build_embeddings
+
+            embedder = build_embeddings(settings)
+            embedder.embed_documents(["워밍업 문장"])  # model load: outside the timing
+            proxy = TimedEmbeddings(embedder)
+            kb = KnowledgeBase(settings, embeddings=proxy)  # type: ignore[arg-type]
             sync = CatalogueSync(kb, catalogue_settings=config, clock=Clock(TODAY))
             report = sync.run()
             ingest_s = report.ingest["seconds"]
