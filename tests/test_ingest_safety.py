@@ -296,3 +296,36 @@ def test_old_snapshots_are_collected_after_their_grace(make_kb, tmp_path: Path) 
     kept = sorted(p.name for p in patient.paths.snapshots.iterdir() if p.is_dir())
     newest = json.loads(patient.paths.current_file.read_text())["snapshot"]
     assert kept == [*names, newest], "superseded within the grace period: kept"
+
+
+def test_a_document_whose_batched_write_fails_is_the_only_one_reported_failed(
+        make_kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer writes several documents in one Chroma upsert; when that write fails it
+    writes them one by one, so only the document that cannot be written is lost (and
+    retried next run)."""
+    from knowledge.store import KnowledgeStore
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_corpus(docs)
+    real_write = KnowledgeStore.write
+
+    def failing_write(self, chunks, units, vectors, **kwargs):
+        if any(c.source == "export.md" for c in chunks):
+            raise RuntimeError("injected write failure")
+        return real_write(self, chunks, units, vectors, **kwargs)
+
+    monkeypatch.setattr(KnowledgeStore, "write", failing_write)
+    kb = make_kb(docs)
+    report = Ingestor(kb).run()
+    changes = {f.source: f.change for f in report.files}
+    assert changes == {"tips.md": Change.ADDED, "fund.md": Change.ADDED,
+                       "export.md": Change.FAILED}
+    failed = next(f for f in report.files if f.source == "export.md")
+    assert "injected write failure" in failed.reason and failed.chunks == 0
+    assert report.chunks_written == sum(f.chunks for f in report.files)
+    sources = {m["source"] for m in kb.store.collection.get(include=["metadatas"])["metadatas"]}
+    assert sources == {"tips.md", "fund.md"}
+    monkeypatch.setattr(KnowledgeStore, "write", real_write)
+    again = Ingestor(make_kb(docs)).run()
+    assert {f.source: f.change for f in again.files}["export.md"] is Change.ADDED
