@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from bot.answer_log import AnswerLog, ReviewStatus
 from bot.models import Answer, AnswerMode, Source
 from bot.review.corrections import Corrections
 from bot.review.web import create_app
-from tests.helpers import free_port
+from tests.helpers import serving
 
 TOKEN = "browser-test-token-9d3f"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -81,7 +79,6 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def site(corpus_copy):
     """The review app on a loopback port (uvicorn in a thread) over a seeded SQLite log."""
-    import uvicorn
 
     log = AnswerLog.from_settings(corpus_copy.settings)
     now = datetime.now(UTC)
@@ -107,18 +104,8 @@ def site(corpus_copy):
 
     corrections = Corrections(log, corpus_copy.settings.curated_dir, lambda: corpus_copy)
     app = create_app(log_=log, corrections=corrections, token=TOKEN, page_size=20)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the review app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", log, ids, corpus_copy.settings
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, log, ids, corpus_copy.settings
     log.close()
 
 

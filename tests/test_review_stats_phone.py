@@ -9,8 +9,6 @@ tests/artifacts/review_stats_phone.png (copied to docs/review-stats-phone.png).
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 from bot.answer_log import AnswerLog
 from bot.models import Answer, AnswerMode, Source
 from bot.review.web import create_app
-from tests.helpers import free_port
+from tests.helpers import serving
 from tests.test_review_browser import ARTIFACTS, _sign_in
 from tests.test_review_browser import browser as browser
 
@@ -60,7 +58,6 @@ def _overlap(a: dict, b: dict) -> float:
 @pytest.fixture
 def stats_site(tmp_path: Path):
     """The review app over a month of answers (some days busy, some silent)."""
-    import uvicorn
 
     log = AnswerLog(f"sqlite:///{tmp_path / 'log.sqlite3'}", salt=b"s" * 16)
     now = datetime.now(UTC)
@@ -83,18 +80,8 @@ def stats_site(tmp_path: Path):
             if n % 3 == 0:
                 log.set_feedback(answer_id, 1 if (day + n) % 4 else -1)
     app = create_app(log_=log, corrections=None, token=TOKEN)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the review app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     log.close()
 
 
