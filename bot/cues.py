@@ -19,6 +19,9 @@ GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "�
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
                             "창업", "정부", "우리", "사람", "대강"})
 
+# Words that restate that a rule is asked ("나이 제한", "투자 요건"), not which detail.
+RULE_WORDS = frozenset({"제한", "요건", "조건", "자격", "상한", "하한", "최소", "기준"})
+
 
 def fuzzy_has(terms: frozenset[str], term: str) -> bool:
     """`term` or a word sharing two or more leading characters with it ("지정서" ~ "지정")."""

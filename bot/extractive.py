@@ -36,6 +36,7 @@ from bot.cues import (
     ONLINE,
     PARTICLE,
     RULE_PRIORITY,
+    RULE_WORDS,
     STREET_ASKED,
     flat,
     fuzzy_has,
@@ -43,6 +44,7 @@ from bot.cues import (
 )
 from bot.eligibility import judge
 from bot.facts import (
+    BOUND_KINDS,
     CONTACT_KINDS,
     EVENT_KINDS,
     EXACT_DAY,
@@ -52,11 +54,12 @@ from bot.facts import (
     STREET_ADDRESS,
     STRICT_KINDS,
     UNKNOWN,
+    binds,
     holds,
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind, detect_kinds
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
@@ -81,6 +84,7 @@ class ScoredSentence:
     year: int | None = None  # the year its fact refers to (bot/timeframe.py)
     has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
     own_about: float = 1.0  # like `about`, counting the sentence alone
+    heading: str = ""  # the section heading of its passage
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -261,7 +265,7 @@ class ExtractiveAnswerer:
                     score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 scored.append(ScoredSentence(sentence, score, index, terms, about, year,
-                                             has_detail, own_about))
+                                             has_detail, own_about, hit.chunk.section))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -278,7 +282,8 @@ class ExtractiveAnswerer:
         pool = about
         if strict:
             kind = strict[0]
-            pool = [s for s in about if holds(kind, s.text) and s.has_detail
+            detail = self.detail_terms(query, doc_freq) if kind in BOUND_KINDS else []
+            pool = [s for s in about if binds(kind, s.text, detail, s.heading) and s.has_detail
                     and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
             if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
                 pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
@@ -315,11 +320,12 @@ class ExtractiveAnswerer:
     def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
         """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
         착공은 언제?"): a sentence quoting a date must also hold one of them."""
-        if not query.wants(*EVENT_KINDS):
+        if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
             return []
         return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
                 and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
-                and t not in GENERIC_DETAIL]
+                and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
+                and t not in RULE_WORDS]
 
     def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
         return any(all(doc_freq.get(m, 0) > 0 for m in alt)

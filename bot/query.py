@@ -39,6 +39,8 @@ class FactKind(StrEnum):
     DEFINITION = "definition"
     DIFFERENCE = "difference"
     HOURS = "hours"  # opening hours (beyond the list: founders ask it)
+    ORGANISATION = "organisation"  # which body runs / hosts it ("주관기관은 어디?")
+    STATUS = "status"  # whether it is still running now ("요즘도 모집해요?")
 
 
 # What the question says -> the kind of fact it asks for (order matters: the first match is the
@@ -66,14 +68,13 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
+    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
                                   r"자부담률|부담률|금리|이자율|몇\s*배|percent|ratio|share of|"
                                   r"what share|\brate\b|how many times", re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
-    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|"
-                                   r"간|까지)|"
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
@@ -82,7 +83,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"한도)|한도|예산|"
                                  r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
-                                 r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
+                                 r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
+                                 r"\blimit\b|\bcap\b|maximum",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
@@ -94,6 +96,15 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
+    (FactKind.ORGANISATION, re.compile(r"어느\s*(?:기관|곳|단체)|"
+                                       r"(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
+                                       r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|"
+                                       r"body|agency|institution)|who (?:runs|operates|hosts|manages)",
+                                       re.I)),
+    (FactKind.STATUS, re.compile(r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|"
+                                 r"해요|하나|있나요|있어요|있나|되나요|돼요|운영|모집|진행|받))|"
+                                 r"\bstill\b|currently (?:running|open|available)|any\s?more\b",
+                                 re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
