@@ -56,6 +56,7 @@ from bot.facts import (
     UNKNOWN,
     binds,
     holds,
+    leaves_vague,
     year_label,
 )
 from bot.models import Source, Support
@@ -71,6 +72,7 @@ from knowledge.models import Chunk, SearchHit
 CHUNK_CACHE_SIZE = 4096
 
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
+_SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
 
@@ -84,7 +86,8 @@ class ScoredSentence:
     year: int | None = None  # the year its fact refers to (bot/timeframe.py)
     has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
     own_about: float = 1.0  # like `about`, counting the sentence alone
-    heading: str = ""  # the section heading of its passage
+    head_terms: frozenset[str] = frozenset()  # terms of its passage's title and section
+    section: str = ""  # its passage's section heading
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -265,7 +268,8 @@ class ExtractiveAnswerer:
                     score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 scored.append(ScoredSentence(sentence, score, index, terms, about, year,
-                                             has_detail, own_about, hit.chunk.section))
+                                             has_detail, own_about, context,
+                                             hit.chunk.section))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -283,7 +287,12 @@ class ExtractiveAnswerer:
         if strict:
             kind = strict[0]
             detail = self.detail_terms(query, doc_freq) if kind in BOUND_KINDS else []
-            pool = [s for s in about if binds(kind, s.text, detail, s.heading) and s.has_detail
+            asked = [t for t in query.key_terms if len(t) >= 2]
+            # a sentence that leaves an asked word vague ("일정한 경력 요건") lacks it
+            pool = [s for s in about
+                    if binds(kind, s.text, self._own_detail(query, detail, s.head_terms),
+                             s.section)
+                    and s.has_detail and not leaves_vague(s.text, asked)
                     and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
             if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
                 pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
@@ -322,10 +331,34 @@ class ExtractiveAnswerer:
         착공은 언제?"): a sentence quoting a date must also hold one of them."""
         if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
             return []
+        # "스타트업에 엔젤투자하면 …": a word the question places with 에/에서/한테 sets the
+        # scene; the detail asked is named next to the question word
+        context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
         return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
+                and not any(c.startswith(t) for c in context)
                 and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
                 and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
                 and t not in RULE_WORDS]
+
+    @staticmethod
+    def _own_detail(query: AnalysedQuery, detail: list[str], head_terms: frozenset[str]
+                    ) -> list[str]:
+        """`detail` without the words of the subject's own name: a word next to a subject term
+        in the question that the passage's heading holds too ("노마드 | 혁신 펀드" under the
+        heading "충북 창업 노마드 혁신 펀드"), grown word by word."""
+        order = list(query.key_terms)
+        named = set(query.subject_terms)
+        grown = True
+        while grown:
+            grown = False
+            for i, term in enumerate(order):
+                if term in named or not fuzzy_has(head_terms, term):
+                    continue
+                if (i > 0 and order[i - 1] in named) or (i + 1 < len(order)
+                                                          and order[i + 1] in named):
+                    named.add(term)
+                    grown = True
+        return [t for t in detail if t not in named]
 
     def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
         return any(all(doc_freq.get(m, 0) > 0 for m in alt)

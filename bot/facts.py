@@ -20,6 +20,7 @@ _DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
     FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+                               r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
     FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
@@ -90,7 +91,8 @@ EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, Fa
                          FactKind.HOURS, FactKind.AMOUNT})
 # Kinds whose value must sit in the same clause as the asked detail (`binds`).
 BOUND_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT,
-                         FactKind.DEADLINE, FactKind.DATE, FactKind.DURATION, FactKind.HOURS})
+                         FactKind.DEADLINE, FactKind.DATE, FactKind.DURATION, FactKind.HOURS,
+                         FactKind.ORGANISATION})
 # "주소" asks for a street address, not the town something happens in.
 STREET_ADDRESS = re.compile(r"[가-힣\d]+(?:로|길)\s*\d+|\d+\s*층|우편번호|번지|\(\d{5}\)")
 # "날짜", "며칠", "정확히": the day itself, not the month.
@@ -103,7 +105,10 @@ UNKNOWN = re.compile(r"확인되지\s*않|알려지지\s*않|공개되지\s*않|
 
 # Where one statement of a sentence ends and the next begins ("…결성되었으며 충북도가 40억원을
 # 출자했다"): a value answers the asked detail only when the detail is named in its own clause.
-_CLAUSE_BREAK = re.compile(r"[,;]\s*|(?<=[며고])\s+|(?<=(?:지만|는데|으나))\s+")
+# A comma ends a clause only after a verb's connective ending ("…했으며, …"), not inside a
+# list of values ("3대 전략, 9대 핵심과제").
+_CLAUSE_BREAK = re.compile(r"(?<=[며고서면나데만여해어아])\s*[,;]\s*|;\s*|(?<=[며고])\s+|"
+                           r"(?<=(?:지만|는데|으나))\s+")
 # A detail named but left unspecified: "일정한 경력 요건", "소정의 수수료", "별도의 기준".
 _VAGUE = r"(?:일정한|일정\s*수준의|소정의|별도의|어느\s*정도의|적정한)\s*"
 
@@ -120,20 +125,24 @@ def _names(clause: str, term: str) -> bool:
     return not re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(term), clause.lower())
 
 
-def binds(kind: FactKind, sentence: str, detail: list[str], heading: str = "") -> bool:
+def leaves_vague(sentence: str, terms: list[str]) -> bool:
+    """Whether the sentence names one of `terms` only as left unspecified ("일정한 경력 요건")."""
+    lowered = sentence.lower()
+    return any(re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(t), lowered) for t in terms)
+
+
+def binds(kind: FactKind, sentence: str, detail: list[str], section: str = "") -> bool:
     """Whether the sentence holds a value of `kind` (its value pattern) for the asked detail.
 
     `detail` are the question's words naming the detail beyond its subject and kind ("결성"
     in "노마드 펀드 결성 금액 얼마?"). With none, any value of the kind will do. Otherwise a
-    clause must hold both the value and one of them, named and not left vague ("일정한 경력
-    요건"), unless the section heading already names it."""
+    clause must hold both the value and one of them, named and not left vague, unless the
+    section heading names one ("배터리 제조·검증 지원센터 (2024년 개소)")."""
     pattern = PATTERNS.get(kind)
     if pattern is None:
         return True
-    if not detail:
-        return bool(pattern.search(sentence))
-    heading_flat = re.sub(r"\s+", "", heading).lower()
-    if any(t in heading_flat for t in detail):
+    heading = re.sub(r"\s+", "", section).lower()
+    if not detail or any(t in heading for t in detail):
         return bool(pattern.search(sentence))
     return any(pattern.search(c) and any(_names(c, t) for t in detail)
                for c in clauses(sentence))

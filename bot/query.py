@@ -68,9 +68,10 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
-                                  r"자부담률|부담률|금리|이자율|몇\s*배|percent|ratio|share of|"
-                                  r"what share|\brate\b|how many times", re.I)),
+    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|"
+                                  r"프로(?!그램|젝트|세스)|자부담률|부담률|금리|이자율|몇\s*배|"
+                                  r"percent|ratio|share of|what share|\brate\b|how many times",
+                                  re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
@@ -96,15 +97,14 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
-    (FactKind.ORGANISATION, re.compile(r"어느\s*(?:기관|곳|단체)|"
-                                       r"(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
-                                       r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|"
-                                       r"body|agency|institution)|who (?:runs|operates|hosts|manages)",
-                                       re.I)),
-    (FactKind.STATUS, re.compile(r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|"
-                                 r"해요|하나|있나요|있어요|있나|되나요|돼요|운영|모집|진행|받))|"
-                                 r"\bstill\b|currently (?:running|open|available)|any\s?more\b",
-                                 re.I)),
+    (FactKind.ORGANISATION, re.compile(
+        r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
+        r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
+        r"who (?:runs|operates|hosts|manages)", re.I)),
+    (FactKind.STATUS, re.compile(
+        r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
+        r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
+        r"any\s?more\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
