@@ -231,7 +231,24 @@ class AnswerEngine:
             add_usage(run.usage, rewrite.usage)
         if support.supported:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
+        elif self._subject_found(analysed, support):
+            # the subject is there but a word of the asked detail is not ("창업진흥원 건물"):
+            # only a "자료에는 … 정보가 없습니다" reply may come of it, never an answer
+            reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
+            if reply is not None and reply.missing:
+                run.reply = reply
         return run
+
+    def _subject_found(self, analysed: AnalysedQuery, support: Support) -> bool:
+        """Whether the best passages hold every word naming the question's subject (a
+        programme or organisation name) although support failed on its other words."""
+        if analysed.off_topic or not analysed.kinds \
+                or support.dense < self.settings.min_dense_score:
+            return False
+        if not self.queries.names_subject(analysed.key_terms):
+            return False
+        names = [t for t in analysed.subject_terms if t in support.key_terms]
+        return bool(names) and not any(t in support.missing_terms for t in names)
 
     def _support_query(self, analysed: AnalysedQuery) -> AnalysedQuery:
         """With the founder's own situation ("VC한테 투자 4천만원 받았는데 ...") only the
@@ -277,7 +294,7 @@ class AnswerEngine:
                                 text=prompts.META_REFUSAL[run.language])
         if run.analysed.off_topic:
             return self._refused(run)
-        if not run.support.supported:
+        if not run.support.supported and not (run.reply is not None and run.reply.missing):
             return self._refused(run)
         if run.rewrite.error is not None:  # the model failed a moment ago: don't wait twice
             return self._fallback(run, "error", run.rewrite.error)

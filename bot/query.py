@@ -197,6 +197,11 @@ _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
                       r"옥천|영동|증평|단양)")
 
+# Place names a founder may name as the answer to "where" ("판교에 있나?").
+_PLACE_NAME = re.compile(r"(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|"
+                         r"경북|경남|제주|충북|청주|충주|제천|오창|오송|음성|진천|괴산|보은|옥천|영동|"
+                         r"증평|단양|판교|강남|성수동?|수원|천안|분당|송도|여의도)")
+
 
 class QueryAnalyzer:
     def __init__(self, analyzer: KoreanAnalyzer) -> None:
@@ -231,9 +236,16 @@ class QueryAnalyzer:
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
+        subject = self.subject_terms(tagged)
+        if FactKind.PLACE in kinds:
+            # "판교에 있나?": a place named in a question about where something is, is the
+            # answer being checked, not the subject
+            places = [t for t in subject if _PLACE_NAME.fullmatch(t)]
+            if places and len(places) < len(subject):
+                subject = [t for t in subject if t not in places]
         return AnalysedQuery(
             question=question, text=fixed, language=language, key_terms=tagged, kinds=kinds,
-            subject_terms=self.subject_terms(tagged), year=year, relative_year=relative,
+            subject_terms=subject, year=year, relative_year=relative,
             founder=founder, region=region.group(1) if region else None,
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
