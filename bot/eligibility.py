@@ -14,13 +14,28 @@ from typing import Literal
 
 Verdict = Literal["yes", "no"]
 
-_AGE_MAX = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이하|미만)")
+_AGE_MAX = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이하|미만|까지|이내)")
 _AGE_MIN = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이상|초과)")
 _AGE_NONE = re.compile(r"연령\s*제한(?:을|이)?\s*(?:없|폐지|두지\s*않)|모든\s*연령")
 _YEARS_WINDOW = re.compile(r"(\d+)\s*년\s*초과\s*(\d+)\s*년\s*(이내|이하|미만)")
+# "업력 3~7년", "창업 3년 이상 7년 이하": from the first number, inclusive
+_YEARS_SPAN = re.compile(r"(?:창업|업력|설립|개업)[^.\d]{0,10}?(\d+)\s*(?:년\s*이상\s*|\s*[~–-]\s*)(\d+)\s*년"
+                         r"\s*(이내|이하|미만|까지)?")
 _YEARS_AFTER = re.compile(r"(\d+)\s*년이\s*지났지만\s*(\d+)\s*년은\s*넘지\s*않은")
-_YEARS_MAX = re.compile(r"(?:창업|업력|설립|창업한\s*지)\s*(?:후\s*)?(\d+)\s*년\s*(이내|이하|미만)"
-                        r"|(\d+)\s*년이\s*지나지\s*않은")
+_YEARS_MAX = re.compile(r"(?:창업|업력|설립|개업|사업\s*개시)[^.\d]{0,10}?(\d+)\s*년\s*"
+                        r"(이내|이하|미만|까지)"
+                        r"|(\d+)\s*년이\s*지나지\s*않은"
+                        r"|(\d+)\s*년\s*(이내|이하|미만)\s*(?:의\s*)?(?:창업\s*)?(?:기업|법인|사업자|"
+                        r"스타트업|창업자)")
+# "최소 투자 요건은 1억원에서 2억원으로 높아졌다", "투자 요건이 2억원으로 오르지 않고 1억원으로
+# 유지된다": the last sum after the rule word is the minimum now
+_MONEY_FLOOR = re.compile(r"(투자|매출)[^.]{0,6}(?:요건|기준|조건)")
+_SUM = re.compile(r"([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(?:으로|이다|이며|을|이)"
+                  r"(?!\s*(?:이상|이하|미만|초과))")
+# A rule for some founders only: "비수도권 기업은 …", "수도권 기업은 …".
+_SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?(?:기업|법인|회사|창업기업)"
+                    r"(?:은|는|이|의|에|만)")
+CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
                            r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
 
@@ -198,6 +213,8 @@ def _compare(value: float, limit: float, how: str) -> bool:
 def judge(sentence: str, founder: Founder) -> Ruling | None:
     """The verdict a rule sentence gives for this founder (no if any rule it states fails),
     or None if it states no rule that applies to what the founder told."""
+    if in_scope(sentence, founder) is False:
+        return None  # a rule for other founders ("비수도권 기업은 …" to a Seoul company)
     rulings = [r for r in _rulings(sentence, founder) if r is not None]
     if not rulings:
         return None
@@ -228,11 +245,19 @@ def _rulings(sentence: str, founder: Founder):
         yield Ruling("yes" if founder.region in CHUNGBUK else "no", "region")
     if founder.degree is False and _DEGREE_RULE.search(sentence):
         yield Ruling("no", "degree")
-    for what, amount, how in _MONEY_RULE.findall(sentence):
+    money = _MONEY_RULE.findall(sentence)
+    for what, amount, how in money:
         value = founder.invested if what == "투자" else founder.sales
         limit = won(amount)
         if value is not None and limit is not None:
             yield Ruling("yes" if _compare(value, limit, how) else "no", what)
+    floor = None if money else _MONEY_FLOOR.search(sentence)
+    sums = _SUM.findall(sentence[floor.end():]) if floor else []
+    if floor and sums:
+        value = founder.invested if floor.group(1) == "투자" else founder.sales
+        limit = won(sums[-1])
+        if value is not None and limit is not None:
+            yield Ruling("yes" if value >= limit else "no", floor.group(1))
     if founder.members is not None:
         rule = _COUNT_RULE.search(sentence)
         if rule:
@@ -254,6 +279,10 @@ def _age(sentence: str, founder: Founder) -> Ruling | None:
     top = _AGE_MAX.search(sentence)
     if top:
         limit = int(top.group(1)) - (1 if top.group(2) == "미만" else 0)
+        low = _AGE_MIN.search(sentence)
+        if low and low.start() < top.start():  # "19세 이상 39세 이하"
+            floor = int(low.group(1)) + (1 if low.group(2) == "초과" else 0)
+            return Ruling("yes" if floor <= founder.age and oldest <= limit else "no", "age")
         return Ruling("yes" if founder.age <= limit else "no", "age")
     low = _AGE_MIN.search(sentence)
     if low:
@@ -267,11 +296,34 @@ def _years(sentence: str, years: float) -> Ruling | None:
     if window:
         lo, hi = int(window.group(1)), int(window.group(2))
         return Ruling("yes" if lo < years <= hi else "no", "years")
+    span = _YEARS_SPAN.search(sentence)
+    if span:
+        lo, hi = int(span.group(1)), int(span.group(2))
+        top_ok = years < hi if span.group(3) == "미만" else years <= hi
+        return Ruling("yes" if lo <= years and top_ok else "no", "years")
     top = _YEARS_MAX.search(sentence)
     if top:
-        limit = int(next(g for g in top.groups() if g and g.isdigit()))
-        return Ruling("yes" if years <= limit else "no", "years")
+        numbers = [g for g in top.groups() if g and g.isdigit()]
+        how = next((g for g in top.groups() if g in ("이내", "이하", "미만", "까지")), "이내")
+        limit = int(numbers[0])
+        return Ruling("yes" if _compare(years, limit, "이내" if how == "까지" else how)
+                      else "no", "years")
     return None
+
+
+def in_scope(sentence: str, founder: Founder) -> bool | None:
+    """Whether a rule meant for some founders only ("비수도권 기업은 …") covers this founder:
+    None when the sentence names no such group or the founder's region is unknown."""
+    scope = _SCOPE.search(sentence)
+    if not scope or founder.region is None:
+        return None
+    group = re.sub(r"\s+", "", scope.group(1))
+    capital = founder.region in CAPITAL_AREA
+    if group == "수도권":
+        return capital
+    if group in ("비수도권", "지방"):
+        return not capital
+    return founder.region in CHUNGBUK
 
 
 def states_rule(sentence: str) -> bool:
@@ -279,4 +331,4 @@ def states_rule(sentence: str) -> bool:
     return any(p.search(sentence) for p in (
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
-        _MONEY_RULE, _COUNT_RULE))
+        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR))

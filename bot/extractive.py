@@ -42,7 +42,7 @@ from bot.cues import (
     fuzzy_has,
     opens_with,
 )
-from bot.eligibility import judge
+from bot.eligibility import in_scope, judge
 from bot.facts import (
     BOUND_KINDS,
     CONTACT_KINDS,
@@ -397,7 +397,9 @@ class ExtractiveAnswerer:
             return self._missing(query, hits, about, FactKind.ELIGIBILITY)
         top = max(s.score for s, _ in ruled)
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
-        sentence, ruling = max(near, key=lambda p: (RULE_PRIORITY.get(p[1].rule, 1),
+        # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
+        sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
+                                                    RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)

@@ -48,7 +48,7 @@ class FactKind(StrEnum):
 _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.FAX, re.compile(r"팩스|fax", re.I)),
     (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
-    (FactKind.PHONE, re.compile(r"전화|번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
+    (FactKind.PHONE, re.compile(r"전화|(?<!비밀)번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
                                 r"call them", re.I)),
     (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
                               r"homepage", re.I)),
