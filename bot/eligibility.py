@@ -19,8 +19,8 @@ _AGE_MIN = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이상|초과)")
 _AGE_NONE = re.compile(r"연령\s*제한(?:을|이)?\s*(?:없|폐지|두지\s*않)|모든\s*연령")
 _YEARS_WINDOW = re.compile(r"(\d+)\s*년\s*초과\s*(\d+)\s*년\s*(이내|이하|미만)")
 # "업력 3~7년", "창업 3년 이상 7년 이하": from the first number, inclusive
-_YEARS_SPAN = re.compile(r"(?:창업|업력|설립|개업)[^.\d]{0,10}?(\d+)\s*(?:년\s*이상\s*|\s*[~–-]\s*)(\d+)\s*년"
-                         r"\s*(이내|이하|미만|까지)?")
+_YEARS_SPAN = re.compile(r"(?:창업|업력|설립|개업)[^.\d]{0,10}?(\d+)\s*(?:년\s*이상\s*|\s*[~–-]\s*)"
+                         r"(\d+)\s*년\s*(이내|이하|미만|까지)?")
 _YEARS_AFTER = re.compile(r"(\d+)\s*년이\s*지났지만\s*(\d+)\s*년은\s*넘지\s*않은")
 _YEARS_MAX = re.compile(r"(?:창업|업력|설립|개업|사업\s*개시)[^.\d]{0,10}?(\d+)\s*년\s*"
                         r"(이내|이하|미만|까지)"
@@ -33,8 +33,8 @@ _MONEY_FLOOR = re.compile(r"(투자|매출)[^.]{0,6}(?:요건|기준|조건)")
 _SUM = re.compile(r"([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(?:으로|이다|이며|을|이)"
                   r"(?!\s*(?:이상|이하|미만|초과))")
 # A rule for some founders only: "비수도권 기업은 …", "수도권 기업은 …".
-_SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?(?:기업|법인|회사|창업기업)"
-                    r"(?:은|는|이|의|에|만)")
+_SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?"
+                    r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|에|만)")
 CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
                            r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
@@ -56,6 +56,7 @@ class Founder:
     invested: float | None = None  # investment received, in won
     sales: float | None = None  # yearly sales, in won
     members: int | None = None  # people in a fund / team
+    founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
 
     @property
     def empty(self) -> bool:
@@ -71,13 +72,26 @@ class Ruling:
 
 
 _Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
-                    r"|(?:i'?m|i am|aged?)\s*(\d{2})\b|\b(\d{2})\s*(?:years?\s*old|yo)\b", re.I)
+                    r"|(?:i'?m|i am|aged?)\s*(\d{2})\b|\b(\d{2})\s*(?:-?\s*years?\s*-?\s*old|yo)\b",
+                    re.I)
+# Ages in native Korean numerals: "서른다섯 살", "마흔둘", "쉰 살".
+_TENS = {"스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70}
+_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
+          "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+_Q_NATIVE_AGE = re.compile(r"(스물|서른|마흔|쉰|예순|일흔)\s*(하나|한|둘|두|셋|세|넷|네|다섯|"
+                           r"여섯|일곱|여덟|아홉)?\s*(?:살|인데|이에요|입니다|이고)")
+# A founding year without a month: "2021년에 창업했는데", "2019년 설립 법인".
+FOUNDED_VERB = (r"(?:세웠|설립(?:했|한|하|됐|된)|창업(?:했|한|하)|개업(?:했|한|하)|등록(?:했|한)|"
+                 r"냈|차렸|만들었|시작했)")
+_Q_FOUNDED_YEAR = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:도)?\s*(?:에|쯤)?\s*"
+                             r"(?:법인|사업자|회사)?\s*(?:을|를)?\s*" + FOUNDED_VERB)
 _Q_DECADE = re.compile(r"(\d)0\s*대")
 _Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|"
                       r"지났|"
                       r"이)?"
-                      r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었)"
-                      r"|(\d+)\s*years?\s*(?:old|since|ago|in business)", re.I)
+                      r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었|지났|넘었)"
+                      r"|(\d+)\s*years?\s*(?:old|since|ago|in business)"
+                      r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
 _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
                              r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+registered", re.I)
 _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
@@ -139,6 +153,12 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
     if founded:
         extra["founded"] = (int(founded.group(1)), int(founded.group(2)))
         extra["registered"] = True
+    elif (year is not None and base.years is None
+          and (only := _Q_FOUNDED_YEAR.search(question))
+          and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
+        extra["years"] = float(year - int(only.group(1)))
+        extra["founded_year"] = int(only.group(1))
+        extra["registered"] = True
     closed = _Q_CLOSED.search(question)
     if closed:
         extra["closed_years"] = float(closed.group(1))
@@ -169,8 +189,11 @@ def _founder_core(question: str) -> Founder:
     age, decade = None, False
     question = _Q_BIRTH.sub(" ", question)
     match = _Q_AGE.search(question)
+    native = _Q_NATIVE_AGE.search(question)
     if match:
         age = int(next(g for g in match.groups() if g))
+    elif native:
+        age = _TENS[native.group(1)] + _UNITS.get(native.group(2) or "", 0)
     else:
         dec = _Q_DECADE.search(question)
         if dec and dec.group(1) in "23456789":
@@ -332,3 +355,26 @@ def states_rule(sentence: str) -> bool:
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
         _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR))
+
+
+def rule_words(founder: Founder) -> list[str]:
+    """The words the documents write a rule in, for what the founder told ("나이" -> "연령 세
+    이하 대상"): a search for the programme's rule when the first passages state none."""
+    words: list[str] = []
+    if founder.age is not None or founder.birth_year is not None:
+        words += ["연령", "세", "이하", "대상"]
+    if founder.years is not None or founder.founded is not None:
+        words += ["업력", "창업", "년", "이내", "대상"]
+    if founder.registered is not None and founder.years is None and founder.founded is None:
+        words += ["예비창업자", "사업자등록", "대상"]
+    if founder.region is not None:
+        words += ["도내", "소재", "대상"]
+    if founder.invested is not None or founder.sales is not None:
+        words += ["투자", "매출", "요건", "이상"]
+    if founder.closed_years is not None:
+        words += ["폐업", "재창업", "년"]
+    if founder.degree is not None:
+        words += ["학위", "학사", "대상"]
+    if founder.members is not None:
+        words += ["조합원", "인", "이하"]
+    return list(dict.fromkeys(words))

@@ -274,9 +274,9 @@ class ExtractiveAnswerer:
         return scored
 
     def respond(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
-                n_docs: int) -> Reply | None:
+                n_docs: int, max_hits: int = 5) -> Reply | None:
         """The extractive reply, or None when nothing in the passages is about the question."""
-        scored = self.candidates(query, hits, doc_freq, n_docs)
+        scored = self.candidates(query, hits, doc_freq, n_docs, max_hits=max_hits)
         about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
@@ -394,7 +394,9 @@ class ExtractiveAnswerer:
         rulings = [(s, judge(s.text, query.founder)) for s in about]
         ruled = [(s, r) for s, r in rulings if r is not None]
         if not ruled:
-            return self._missing(query, hits, about, FactKind.ELIGIBILITY)
+            reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
+            reply.no_rule = True
+            return reply
         top = max(s.score for s, _ in ruled)
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
@@ -485,5 +487,6 @@ class Reply:
     sources: list[Source]
     lines: list[str]
     missing: bool = False
+    no_rule: bool = False  # a verdict was asked but no passage states a rule it can read
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.eligibility import Founder, founder_from_question
+from bot.eligibility import FOUNDED_VERB, Founder, founder_from_question
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -48,8 +48,8 @@ class FactKind(StrEnum):
 _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.FAX, re.compile(r"팩스|fax", re.I)),
     (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
-    (FactKind.PHONE, re.compile(r"전화|(?<!비밀)번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
-                                r"call them", re.I)),
+    (FactKind.PHONE, re.compile(r"전화|(?<!비밀)번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|"
+                                r"number to|call them", re.I)),
     (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
                               r"homepage", re.I)),
     (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
@@ -190,6 +190,8 @@ class AnalysedQuery:
 # not the year the question is about.
 _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+                            r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
+                            r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
                             r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
 
@@ -222,7 +224,8 @@ class QueryAnalyzer:
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
             own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
-                                          founder.closed_years, founder.members) if n is not None}
+                                          founder.closed_years, founder.members,
+                                          founder.founded_year) if n is not None}
             if founder.founded:
                 own |= {str(n) for n in founder.founded}
             tagged = {t: tag for t, tag in tagged.items()
