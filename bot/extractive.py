@@ -290,7 +290,7 @@ class ExtractiveAnswerer:
             asked = [t for t in query.key_terms if len(t) >= 2]
             # a sentence that leaves an asked word vague ("일정한 경력 요건") lacks it
             pool = [s for s in about
-                    if binds(kind, s.text, self._own_detail(query, detail, s.head_terms),
+                    if binds(kind, s.text, self._own_detail(query, detail, s.head_terms)[-1:],
                              s.section)
                     and s.has_detail and not leaves_vague(s.text, asked)
                     and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
@@ -345,7 +345,8 @@ class ExtractiveAnswerer:
                     ) -> list[str]:
         """`detail` without the words of the subject's own name: a word next to a subject term
         in the question that the passage's heading holds too ("노마드 | 혁신 펀드" under the
-        heading "충북 창업 노마드 혁신 펀드"), grown word by word."""
+        heading "충북 창업 노마드 혁신 펀드"), grown word by word. In question order: the last
+        is the one next to the question word ("입교할 때 수수료 얼마?" asks the 수수료)."""
         order = list(query.key_terms)
         named = set(query.subject_terms)
         grown = True

@@ -34,7 +34,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                   r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"
                                   rf"연중|수시|상시|(?:{_DAY})"),
     FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|"
-                               r"[가-힣\d]+(?:로|길)\s*\d+|"
+                               r"[가-힣\d]+(?<![으체주새도제초례스서])(?:로|길)\s*\d+(?:-\d+)?"
+                               r"(?=\s|,|\)|$|번)|"
                                r""
                                r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)|"
                                r"(?:청주|충주|제천|옥천|음성|진천|괴산|보은|영동|증평|단양|오송|오창|"
@@ -94,7 +95,8 @@ BOUND_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind
                          FactKind.DEADLINE, FactKind.DATE, FactKind.DURATION, FactKind.HOURS,
                          FactKind.ORGANISATION})
 # "주소" asks for a street address, not the town something happens in.
-STREET_ADDRESS = re.compile(r"[가-힣\d]+(?:로|길)\s*\d+|\d+\s*층|우편번호|번지|\(\d{5}\)")
+STREET_ADDRESS = re.compile(r"[가-힣\d]+(?<![으체주새도제초례스서])(?:로|길)\s*\d+(?:-\d+)?"
+                            r"(?=\s|,|\)|$|번)|\d+\s*층|우편번호|번지|\(\d{5}\)")
 # "날짜", "며칠", "정확히": the day itself, not the month.
 EXACT_DAY = re.compile(_DAY)
 # A sentence that says the documents do not know the detail ("... 확인되지 않았다").

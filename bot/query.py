@@ -55,7 +55,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
                                 r"what time", re.I)),
     (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
-                                 r"청장)[님은이는가의\s]{0,4}"
+                                 r"[가-힣]{0,3}장)[님은이는가의\s]{0,4}"
                                  r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
                                  r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
                                  r"\bdirector\b|\bceo\b", re.I)),
@@ -85,7 +85,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
-                                 r"\blimit\b|\bcap\b|maximum",
+                                 r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
+                                 r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
