@@ -13,6 +13,7 @@ KIND_WORDS = frozenset({
     "프로그램",
     "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
     "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
+    "이사", "이전",  # "어디로 이사/이전했어?" asks the new place (bot/facts.py: 옮겼, 이전했)
 })
 # Detail words too vague to require in a sentence.
 GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",

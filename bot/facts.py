@@ -93,7 +93,7 @@ EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, Fa
 # Kinds whose value must sit in the same clause as the asked detail (`binds`).
 BOUND_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT,
                          FactKind.DEADLINE, FactKind.DATE, FactKind.DURATION, FactKind.HOURS,
-                         FactKind.ORGANISATION})
+                         FactKind.ORGANISATION, FactKind.PLACE})
 # "주소" asks for a street address, not the town something happens in.
 STREET_ADDRESS = re.compile(r"[가-힣\d]+(?<![으체주새도제초례스서])(?:로|길)\s*\d+(?:-\d+)?"
                             r"(?=\s|,|\)|$|번)|\d+\s*층|우편번호|번지|\(\d{5}\)")

@@ -100,6 +100,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                       r"requirement", re.I)),
     (FactKind.ORGANISATION, re.compile(
         r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
+        r"(?:운용사|운영사|기관|회사|업체|협업사)[은는이가의\s]{0,3}(?:이름|명단|목록)|"
         r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
         r"who (?:runs|operates|hosts|manages)", re.I)),
     (FactKind.STATUS, re.compile(
