@@ -225,8 +225,10 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         analyses = self._analyse([h.chunk for h in hits[:max_hits]])
         names = self.analyzer.typos.names
+        compounds = self._compounds(query, subject, analyses)
         for index, analysis in enumerate(analyses):
             hit, context = hits[index], analysis.head_terms
+            head_flat = flat(f"{hit.chunk.title} {hit.chunk.section}")
             # the title speaks for a sentence only when it names no other programme
             title_names = {t for t in analysis.title_terms if t in names}
             title_ok = title_names <= set(subject)
@@ -247,6 +249,9 @@ class ExtractiveAnswerer:
                 about = (sum(weights[t] for t in subject if t in inside or has(local, t))
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
+                if any(c not in flat_text and c not in head_flat for c in compounds):
+                    # "예비벤처" asked, "벤처기업" said: sharing a part is not the same subject
+                    about, own_about = about * 0.5, own_about * 0.5
                 score = own + 0.35 * ctx
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
@@ -339,6 +344,20 @@ class ExtractiveAnswerer:
                 and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
                 and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
                 and t not in RULE_WORDS]
+
+    @staticmethod
+    def _compounds(query: AnalysedQuery, subject: list[str],
+                   analyses: list[ChunkAnalysis]) -> list[str]:
+        """Words of the question made of two or more subject terms ("예비벤처" = 예비 + 벤처) that
+        the passages also write as one word: the subject is that compound, not its parts."""
+        out = []
+        for word in query.text.split():
+            clean = flat(PARTICLE.sub("", word.strip("?!.,\"'")))
+            parts = [t for t in subject if len(t) >= 2 and t in clean]
+            if len(parts) >= 2 and clean not in parts and any(
+                    clean in f for a in analyses for f in a.flats):
+                out.append(clean)
+        return out
 
     @staticmethod
     def _own_detail(query: AnalysedQuery, detail: list[str], head_terms: frozenset[str]
