@@ -72,6 +72,10 @@ from knowledge.models import Chunk, SearchHit
 CHUNK_CACHE_SIZE = 4096
 
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
+# A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
+_ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
+# One year's figures, which do not say what a programme is.
+_FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
@@ -262,8 +266,12 @@ class ExtractiveAnswerer:
                     score += 0.15  # "얼마까지" asks for the maximum
                 if grant and AGGREGATE.search(sentence):
                     score -= 0.3  # "얼마 줘?" asks what one company gets, not totals
-                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject):
-                    score += 0.3  # "예비창업패키지는 ... 이다" defines it
+                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject) \
+                        and not _ATTRIBUTE_TOPIC.match(sentence):
+                    score += 0.3  # "예비창업패키지는 ... 이다" defines it ("…의 대상은" does not)
+                if query.kind is FactKind.DEFINITION and any(
+                        PATTERNS[k].search(sentence) for k in _FIGURES):
+                    score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
                 has_detail = not detail or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in detail)

@@ -66,7 +66,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.STATUS: re.compile(r"현재|지금도|운영\s*중|진행\s*중|계속|폐지|종료|중단|없어졌|"
                                 r"통합되|흡수|바뀌었|이어지|이어가|매년|해마다|상시"),
     FactKind.DEFINITION: re.compile(r"(?:은|는|란|이란)\s.{4,}(?:이다|말한다|뜻한다|가리킨다|"
-                                    r"방식이다|사업이다|제도이다|프로그램이다|기관이다|펀드이다)"),
+                                    r"(?:방식|사업|제도|프로그램|기관|펀드)(?:이다|이며|이고)|"
+                                    r"대상으로\s*한다|(?:지원|제공|보전|운영)(?:한다|해\s*준다))"),
 }
 
 STRICT_KINDS = frozenset({
