@@ -55,6 +55,7 @@ from bot.facts import (
     STRICT_KINDS,
     UNKNOWN,
     binds,
+    clauses,
     holds,
     leaves_vague,
     year_label,
@@ -74,6 +75,7 @@ CHUNK_CACHE_SIZE = 4096
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 # A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
+_LIMIT = re.compile(r"한도|상한|최대")
 # One year's figures, which do not say what a programme is.
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
@@ -307,6 +309,12 @@ class ExtractiveAnswerer:
                              s.section)
                     and s.has_detail and not leaves_vague(s.text, asked)
                     and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
+            if kind is FactKind.AMOUNT and CEILING.search(query.question):
+                # "한도 얼마?": a limit can be a share ("한도는 종합소득금액의 50%이다")
+                pool += [s for s in about if s not in pool and any(
+                    _LIMIT.search(c) and PATTERNS[FactKind.PERCENT].search(c)
+                    for c in clauses(s.text))]
+                pool.sort(key=lambda s: -s.score)
             if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
                 pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
             if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
