@@ -323,8 +323,12 @@ class ExtractiveAnswerer:
                 len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
             # the documents say themselves that they do not know it ("… 누리집 주소와 대표
             # 전화번호는 이 문서에서 확인되지 않았으므로 …")
+            # (and names the asked detail word, if any: "이용 요금은 … 포함되어 있지 않다"
+            # does not say the 사업비 is unknown)
             unknown = unknown or any(
                 s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
+                and all(t in flat(s.text) for t in self._own_detail(query, detail,
+                                                                     s.head_terms)[-1:])
                 for s in about)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
