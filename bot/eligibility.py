@@ -79,7 +79,8 @@ _TENS = {"스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일
 _UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
           "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
 _Q_NATIVE_AGE = re.compile(r"(스물|서른|마흔|쉰|예순|일흔)\s*(하나|한|둘|두|셋|세|넷|네|다섯|"
-                           r"여섯|일곱|여덟|아홉)?\s*(?:살|인데|이에요|입니다|이고)")
+                           r"여섯|일곱|여덟|아홉)?\s*(?:살|세|인데|이에요|입니다|이고|"
+                           r"[가-힣]{1,5}(?:인데|이에요|예요|입니다|이고))")
 # A founding year without a month: "2021년에 창업했는데", "2019년 설립 법인".
 FOUNDED_VERB = (r"(?:세웠|설립(?:했|한|하|됐|된)|창업(?:했|한|하)|개업(?:했|한|하)|등록(?:했|한)|"
                  r"냈|차렸|만들었|시작했)")
@@ -93,7 +94,9 @@ _Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*
                       r"|(\d+)\s*years?\s*(?:old|since|ago|in business)"
                       r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
 _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
-                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+registered", re.I)
+                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
+                             r"|no business registration|haven'?t registered|have not registered"
+                             r"|without (?:a )?business registration", re.I)
 _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
                            r"이에요|입니다|"
                            r"대표))"

@@ -233,6 +233,7 @@ class QueryAnalyzer:
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
                       and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       and t not in ("성수동", "서울", "대전", "판교", "강남")}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)

@@ -136,6 +136,8 @@ def test_a_rule_for_some_founders_only() -> None:
 @pytest.mark.parametrize(("question", "field", "value"), [
     ("저 서른다섯 살인데 돼요?", "age", 35),
     ("마흔둘인데 되나요", "age", 42),
+    ("스물아홉 대학생인데 가능해?", "age", 29),
+    ("I have no business registration yet", "registered", False),
     ("I am a 45-year-old founder", "age", 45),
     ("2021년에 창업했는데 대상이에요?", "years", 5.0),
     ("창업하고 4년 지났는데 되나", "years", 4.0),
