@@ -158,6 +158,7 @@ ATTRIBUTE_TERMS = frozenset([
     "requirement", "requirements", "documents", "contact", "support", "much", "many", "does", "do",
     "can", "get", "give", "it", "that", "this", "program", "programme", "then", "year",
     "phone", "number", "address", "website", "email", "fax", "age", "limit",
+    "their", "they", "them", "its", "there", "those", "these",  # English follow-ups
 ])
 
 
