@@ -66,6 +66,10 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     # whether it still runs: the text says how it stands now, or that it ended
     FactKind.STATUS: re.compile(r"현재|지금도|운영\s*중|진행\s*중|계속|폐지|종료|중단|없어졌|"
                                 r"통합되|흡수|바뀌었|이어지|이어가|매년|해마다|상시"),
+    # how it turned out: selected, designated, confirmed, dropped
+    FactKind.RESULT: re.compile(r"선정(?:되|됐|했)|지정(?:되|됐|했)|확정(?:되|됐|했)|결정(?:되|됐)|"
+                                r"탈락|무산|성사|통과(?:했|되)|승인(?:되|됐|했)|유치(?:했|에\s*성공)|"
+                                r"완료(?:했|되)|마쳤|끝났|뽑혔|포함되(?:었|지\s*않았)|발표했"),
     FactKind.DEFINITION: re.compile(r"(?:은|는|란|이란)\s.{4,}(?:이다|말한다|뜻한다|가리킨다|"
                                     r"(?:방식|사업|제도|프로그램|기관|펀드)(?:이다|이며|이고)|"
                                     r"대상으로\s*한다|(?:지원|제공|보전|운영)(?:한다|해\s*준다))"),
@@ -75,7 +79,7 @@ STRICT_KINDS = frozenset({
     FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT, FactKind.DEADLINE,
     FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
     FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS, FactKind.ORGANISATION,
-    FactKind.STATUS,
+    FactKind.STATUS, FactKind.RESULT,
 })
 # Kinds whose shape is unmistakable: a generated reply without it did not answer (bot/engine.py).
 CHECKED_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.PHONE,
@@ -174,6 +178,7 @@ LABELS: dict[FactKind, dict[str, str]] = {
     FactKind.HOURS: {"ko": "운영 시간", "en": "opening hours"},
     FactKind.ORGANISATION: {"ko": "기관 이름", "en": "names of the organisations"},
     FactKind.STATUS: {"ko": "현재 운영 여부", "en": "current status"},
+    FactKind.RESULT: {"ko": "결과", "en": "outcome"},
 }
 
 

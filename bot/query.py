@@ -41,6 +41,7 @@ class FactKind(StrEnum):
     HOURS = "hours"  # opening hours (beyond the list: founders ask it)
     ORGANISATION = "organisation"  # which body runs / hosts it ("주관기관은 어디?")
     STATUS = "status"  # whether it is still running now ("요즘도 모집해요?")
+    RESULT = "result"  # how something turned out ("공모 결과 어떻게 됐어?")
 
 
 # What the question says -> the kind of fact it asks for (order matters: the first match is the
@@ -107,6 +108,9 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
         r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
         r"any\s?more\b", re.I)),
+    (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
+                                 r"(?:선정|지정|통과|합격)\s*(?:됐|되었|됐나|됐어)|"
+                                 r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"

@@ -57,6 +57,8 @@ def test_a_detail_left_vague_is_not_given() -> None:
     (FactKind.ORGANISATION, "일반과제는 6개 권역의 주관기관을 통해 최대 1억원을 지원했다.", False),
     (FactKind.STATUS, "현재도 운영되는지는 확인되지 않았다.", True),
     (FactKind.STATUS, "바이오 분야 청년 30명에게 월 100만원을 지원했다.", False),
+    (FactKind.RESULT, "충북도는 오송을 거점으로 하는 공모를 추진한다고 밝혔다.", False),
+    (FactKind.RESULT, "충북은 2021년 특화단지로 지정되었다.", True),
     (FactKind.PLACE, "대체로 1~2월에 공고와 접수, 3~4월에 평가를 한다.", False),
     (FactKind.PLACE, "이차전지 소재부품 시험평가센터를 확보했다.", False),
     (FactKind.PLACE, "본원은 청주 오송의 첨단산업단지에 있다.", True),
@@ -89,6 +91,7 @@ def test_the_documents_saying_they_lack_it() -> None:
     ("What is the R&D limit?", FactKind.AMOUNT),
     ("경력요건이 몇 년 이상이야?", FactKind.DURATION),
     ("교장 이름이 뭐야?", FactKind.PERSON),
+    ("공모 최종 결과 어떻게 됐어?", FactKind.RESULT),
 ])
 def test_kind_of_fact_asked(question: str, kind: FactKind) -> None:
     assert detect_kinds(question)[0] is kind
