@@ -8,8 +8,10 @@ never seen weigh the most, so "부산 창업 지원" is refused by a Chungbuk co
 Sentence choice (`respond`): each sentence of the top passages is scored by the key terms it
 holds (IDF-weighted), whether it holds the kind of fact asked (bot/facts.py) and the rank of
 its passage; only sentences about the question's subject count. For a kind with a recognisable
-shape (an amount, a date, a phone number) only sentences of that shape are quoted; if there
-are none the reply says the documents lack that detail, with the nearest facts as 참고. A year
+shape (an amount, a date, a phone number) only sentences of that shape are quoted, and the
+value must sit in the same clause as the question's detail word (`bot/facts.binds`: in "결성
+금액 얼마?" a sum beside "출자" does not count); if there are none the reply says the
+documents lack that detail, with the nearest facts as 참고. A year
 asked for filters by the fact's year (bot/timeframe.py); otherwise changing figures are quoted
 most recent first. With the founder's own numbers the verdict comes first (bot/eligibility.py).
 Each quoted sentence is followed by the [n] of its source, linked to the sentence's own URL.
