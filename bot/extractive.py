@@ -27,19 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.asked_detail import ScoredSentence, compounds_asked, detail_terms, strict_pool
 from bot.cues import (
     AGGREGATE,
     CEILING,
-    DAY_ASKED,
     FULL_DAY,
     GENERIC_DETAIL,
     GRANT,
-    KIND_WORDS,
     ONLINE,
     PARTICLE,
     RULE_PRIORITY,
-    RULE_WORDS,
-    STREET_ASKED,
     flat,
     fuzzy_has,
     opens_with,
@@ -47,23 +44,15 @@ from bot.cues import (
 from bot.eligibility import in_scope, judge
 from bot.facts import (
     BOUND_KINDS,
-    CONTACT_KINDS,
-    EVENT_KINDS,
-    EXACT_DAY,
     LABELS,
     PATTERNS,
     RECENT_FIRST,
-    STREET_ADDRESS,
     STRICT_KINDS,
-    UNKNOWN,
-    binds,
-    clauses,
     holds,
-    leaves_vague,
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
+from bot.query import AnalysedQuery, FactKind
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
@@ -77,25 +66,9 @@ CHUNK_CACHE_SIZE = 4096
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 # A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
-_LIMIT = re.compile(r"한도|상한|최대")
 # One year's figures, which do not say what a programme is.
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
-_SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
-
-
-@dataclass
-class ScoredSentence:
-    text: str
-    score: float
-    hit_index: int
-    terms: frozenset[str]
-    about: float = 1.0  # share of the question's subject terms in the sentence or its heading
-    year: int | None = None  # the year its fact refers to (bot/timeframe.py)
-    has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
-    own_about: float = 1.0  # like `about`, counting the sentence alone
-    head_terms: frozenset[str] = frozenset()  # terms of its passage's title and section
-    section: str = ""  # its passage's section heading
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -224,7 +197,7 @@ class ExtractiveAnswerer:
         # terms the corpus has never seen cannot be matched (support judges those)
         subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
         subject_total = sum(weights[t] for t in subject) or 1.0
-        detail = self.detail_terms(query, doc_freq)
+        detail = detail_terms(query)
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
@@ -233,7 +206,7 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         analyses = self._analyse([h.chunk for h in hits[:max_hits]])
         names = self.analyzer.typos.names
-        compounds = self._compounds(query, subject, analyses)
+        compounds = compounds_asked(query, subject, [f for a in analyses for f in a.flats])
         for index, analysis in enumerate(analyses):
             hit, context = hits[index], analysis.head_terms
             head_flat = flat(f"{hit.chunk.title} {hit.chunk.section}")
@@ -303,35 +276,8 @@ class ExtractiveAnswerer:
         pool = about
         if strict:
             kind = strict[0]
-            detail = self.detail_terms(query, doc_freq) if kind in BOUND_KINDS else []
-            asked = [t for t in query.key_terms if len(t) >= 2]
-            # a sentence that leaves an asked word vague ("일정한 경력 요건") lacks it
-            pool = [s for s in about
-                    if binds(kind, s.text, self._own_detail(query, detail, s.head_terms)[-1:],
-                             s.section)
-                    and s.has_detail and not leaves_vague(s.text, asked)
-                    and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
-            if kind is FactKind.AMOUNT and CEILING.search(query.question):
-                # "한도 얼마?": a limit can be a share ("한도는 종합소득금액의 50%이다")
-                pool += [s for s in about if s not in pool and any(
-                    _LIMIT.search(c) and PATTERNS[FactKind.PERCENT].search(c)
-                    for c in clauses(s.text))]
-                pool.sort(key=lambda s: -s.score)
-            if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
-                pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
-            if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
-                pool = [s for s in pool if EXACT_DAY.search(s.text)]
-            unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
-                len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
-            # the documents say themselves that they do not know it ("… 누리집 주소와 대표
-            # 전화번호는 이 문서에서 확인되지 않았으므로 …")
-            # (and names the asked detail word, if any: "이용 요금은 … 포함되어 있지 않다"
-            # does not say the 사업비 is unknown)
-            unknown = unknown or any(
-                s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
-                and all(t in flat(s.text) for t in self._own_detail(query, detail,
-                                                                     s.head_terms)[-1:])
-                for s in about)
+            detail = detail_terms(query) if kind in BOUND_KINDS else []
+            pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
@@ -352,59 +298,6 @@ class ExtractiveAnswerer:
                 if extra:
                     chosen.append(extra[0])
         return self._compose(query, hits, chosen)
-
-    def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
-        """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
-        착공은 언제?"): a sentence quoting a date must also hold one of them."""
-        if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
-            return []
-        # "스타트업에 엔젤투자하면 …": a word the question places with 에/에서/한테 sets the
-        # scene; the detail asked is named next to the question word
-        context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
-        return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
-                and not any(c.startswith(t) for c in context)
-                and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
-                and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
-                and t not in RULE_WORDS]
-
-    @staticmethod
-    def _compounds(query: AnalysedQuery, subject: list[str],
-                   analyses: list[ChunkAnalysis]) -> list[str]:
-        """Words of the question made of two or more subject terms ("예비벤처" = 예비 + 벤처) that
-        the passages also write as one word: the subject is that compound, not its parts."""
-        out = []
-        for word in query.text.split():
-            clean = flat(PARTICLE.sub("", word.strip("?!.,\"'")))
-            parts = [t for t in subject if len(t) >= 2 and t in clean]
-            if len(parts) >= 2 and clean not in parts and any(
-                    clean in f for a in analyses for f in a.flats):
-                out.append(clean)
-        return out
-
-    @staticmethod
-    def _own_detail(query: AnalysedQuery, detail: list[str], head_terms: frozenset[str]
-                    ) -> list[str]:
-        """`detail` without the words of the subject's own name: a word next to a subject term
-        in the question that the passage's heading holds too ("노마드 | 혁신 펀드" under the
-        heading "충북 창업 노마드 혁신 펀드"), grown word by word. In question order: the last
-        is the one next to the question word ("입교할 때 수수료 얼마?" asks the 수수료)."""
-        order = list(query.key_terms)
-        named = set(query.subject_terms)
-        grown = True
-        while grown:
-            grown = False
-            for i, term in enumerate(order):
-                if term in named or not fuzzy_has(head_terms, term):
-                    continue
-                if (i > 0 and order[i - 1] in named) or (i + 1 < len(order)
-                                                          and order[i + 1] in named):
-                    named.add(term)
-                    grown = True
-        return [t for t in detail if t not in named]
-
-    def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
-        return any(all(doc_freq.get(m, 0) > 0 for m in alt)
-                   for alt in self.analyzer.synonyms(term))
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most
