@@ -119,6 +119,7 @@ _CLAUSE_BREAK = re.compile(r"(?<=[며고서면나데만여해어아])\s*[,;]\s*|
                            r"(?<=(?:지만|는데|으나))\s+")
 # A detail named but left unspecified: "일정한 경력 요건", "소정의 수수료", "별도의 기준".
 _VAGUE = r"(?:일정한|일정\s*수준의|소정의|별도의|어느\s*정도의|적정한)\s*"
+_ANY_VAGUE = re.compile(_VAGUE)
 
 
 def clauses(sentence: str) -> list[str]:
@@ -130,11 +131,14 @@ def _names(clause: str, term: str) -> bool:
     flat = re.sub(r"\s+", "", clause).lower()
     if term not in flat and not (len(term) >= 3 and term[:-1] in flat):  # "지정서" ~ "지정"
         return False
-    return not re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(term), clause.lower())
+    return not (_ANY_VAGUE.search(clause)
+                and re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(term), clause.lower()))
 
 
 def leaves_vague(sentence: str, terms: list[str]) -> bool:
     """Whether the sentence names one of `terms` only as left unspecified ("일정한 경력 요건")."""
+    if not _ANY_VAGUE.search(sentence):  # the common case, one precompiled search
+        return False
     lowered = sentence.lower()
     return any(re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(t), lowered) for t in terms)
 
