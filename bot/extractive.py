@@ -372,15 +372,24 @@ class ExtractiveAnswerer:
         return reply
 
     def subject_label(self, query: AnalysedQuery, hits: list[SearchHit]) -> str:
-        """The subject as the founder wrote it ("충북창경"), else the best passage's title."""
-        words = []
+        """The subject as the founder wrote it ("충북창경"), with the words after it that the
+        best passage's heading also holds ("노마드" -> "노마드 혁신 펀드"), else that passage's
+        title."""
+        words: list[str] = []
+        heading = flat(hits[0].chunk.section) if hits else ""
+        growing = False
         for word in query.text.split():
             clean = PARTICLE.sub("", word.strip("?!.,\"'"))
             lowered = clean.lower()
-            if clean and any(t in lowered or lowered in t for t in query.subject_terms
-                             if len(t) >= 2) and clean not in words:
+            named = bool(clean) and any(t in lowered or lowered in t
+                                        for t in query.subject_terms if len(t) >= 2)
+            if clean and clean not in words and (
+                    named or (growing and len(clean) >= 2 and flat(clean) in heading)):
                 words.append(clean)
-        return " ".join(words[:3]) if words else (hits[0].chunk.title if hits else "")
+                growing = True
+            else:
+                growing = False
+        return " ".join(words[:4]) if words else (hits[0].chunk.title if hits else "")
 
     def _compose(self, query: AnalysedQuery, hits: list[SearchHit],
                  chosen: list[ScoredSentence], *, lead: str = "",

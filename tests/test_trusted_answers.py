@@ -113,7 +113,8 @@ def test_the_documents_own_word_that_a_detail_is_unknown(engine: AnswerEngine) -
 def test_a_sum_for_another_detail_is_not_the_asked_one(engine: AnswerEngine) -> None:
     missing = engine.answer("노마드 혁신 펀드 총 결성 금액은 얼마예요?")
     assert missing.mode is AnswerMode.DETAIL_MISSING  # 40억원 is what 충북도 put in, not the total
-    assert first_line(missing.answer).startswith("자료에는")
+    # the subject as the founder wrote it, grown by the heading's words: "노마드 혁신 펀드"
+    assert first_line(missing.answer).startswith("자료에는 노마드 혁신 펀드의")
     given = engine.answer("노마드 펀드에 충북도 출자액 얼마?")
     assert given.mode is AnswerMode.EXTRACTIVE and "40억원" in first_line(given.answer)
 
