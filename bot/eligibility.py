@@ -87,11 +87,23 @@ FOUNDED_VERB = (r"(?:세웠|설립(?:했|한|하|됐|된)|창업(?:했|한|하)|
 _Q_FOUNDED_YEAR = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:도)?\s*(?:에|쯤)?\s*"
                              r"(?:법인|사업자|회사)?\s*(?:을|를)?\s*" + FOUNDED_VERB)
 _Q_DECADE = re.compile(r"(\d)0\s*대")
+# "나이 38인데", "올해 38이에요": an age written without 살/세
+_Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
+                         r"(?:인데|이에요|이고|입니다|이야|임)")
+_Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
+# "개업일이 2023년 5월인데", "설립일 2022년 3월"
+_Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업|설립|창업)(?:이|은|는|도)?\s*"
+                             r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
+# "I started my company in 2022", "founded in 2021"
+EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
+              r"[^.?]{0,30}?\bin\s+")
+_Q_EN_FOUNDED = re.compile(EN_FOUNDED + r"((?:19|20)\d{2})\b", re.I)
 _Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|"
                       r"지났|"
                       r"이)?"
                       r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었|지났|넘었)"
-                      r"|(\d+)\s*years?\s*(?:old|since|ago|in business)"
+                      r"|(\d+)\s*years?\s*(?:since|ago|in business)"
+                      r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
                       r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
 _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
                              r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
@@ -103,7 +115,8 @@ _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|
                            r"|registered|incorporated", re.I)
 
 
-_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*생|born in ((?:19|20)\d{2})", re.I)
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*생|born in ((?:19|20)\d{2})"
+                     r"|(?<![\d.])(\d{2})\s*년\s*생", re.I)
 _Q_FOUNDED = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(?:에|쯤)?\s*(?:법인|사업자|"
                         r"회사)?\s*"
                         r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
@@ -149,15 +162,19 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
     extra: dict[str, object] = {}
     birth = _Q_BIRTH.search(question)
     if birth:
-        extra["birth_year"] = int(birth.group(1) or birth.group(2))
+        if birth.group(3):  # "87년생" -> 1987, "01년생" -> 2001
+            short = int(birth.group(3))
+            extra["birth_year"] = short + (2000 if year and 2000 + short <= year else 1900)
+        else:
+            extra["birth_year"] = int(birth.group(1) or birth.group(2))
         if base.age is None and year is not None:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
-    founded = _Q_FOUNDED.search(question)
+    founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
     if founded:
         extra["founded"] = (int(founded.group(1)), int(founded.group(2)))
         extra["registered"] = True
     elif (year is not None and base.years is None
-          and (only := _Q_FOUNDED_YEAR.search(question))
+          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
           and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
         extra["years"] = float(year - int(only.group(1)))
         extra["founded_year"] = int(only.group(1))
@@ -191,7 +208,7 @@ def _founder_core(question: str) -> Founder:
     """The founder's own numbers in a question (None where the question says nothing)."""
     age, decade = None, False
     question = _Q_BIRTH.sub(" ", question)
-    match = _Q_AGE.search(question)
+    match = _Q_AGE.search(question) or _Q_BARE_AGE.search(question)
     native = _Q_NATIVE_AGE.search(question)
     if match:
         age = int(next(g for g in match.groups() if g))
@@ -207,6 +224,9 @@ def _founder_core(question: str) -> Founder:
         years = float(next(g for g in ym.groups() if g))
         if years > 50:  # a calendar year, not years in business
             years = None
+        part = _Q_PART_YEAR.match(question, ym.end())
+        if years is not None and part:  # "2년 6개월", "1년 반"
+            years += 0.5 if part.group(1) is None else int(part.group(1)) / 12
     registered = None
     if _Q_UNREGISTERED.search(question):
         registered = False

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.eligibility import FOUNDED_VERB, Founder, founder_from_question
+from bot.eligibility import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -199,6 +199,7 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
                             r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
+                            r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
                             r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
 
@@ -235,6 +236,8 @@ class QueryAnalyzer:
                                           founder.founded_year) if n is not None}
             if founder.founded:
                 own |= {str(n) for n in founder.founded}
+            if founder.birth_year is not None:  # "87년생"
+                own.add(str(founder.birth_year)[2:])
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
                       and not (tag in ("SN", "NR") and (founder.invested or founder.sales))

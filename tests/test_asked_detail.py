@@ -145,6 +145,15 @@ def test_a_rule_for_some_founders_only() -> None:
     ("2021년에 창업했는데 대상이에요?", "years", 5.0),
     ("창업하고 4년 지났는데 되나", "years", 4.0),
     ("We have been in business for 6 years", "years", 6.0),
+    ("나이 38인데 청창사 돼요?", "age", 38),
+    ("87년생인데 청창사 되나요", "birth_year", 1987),
+    ("창업 2년 6개월 됐는데 초창패 돼요?", "years", 2.5),
+    ("사업 시작한지 1년 반 됐어요", "years", 1.5),
+    ("개업일이 2023년 5월인데 대상?", "founded", (2023, 5)),
+    ("I started my company in 2022, can I apply?", "years", 4.0),
+    ("I am 41 years old, can I apply?", "years", None),  # an age, not years in business
+    ("I am 41 years old, can I apply?", "age", 41),
+    ("Our startup is 8 years old", "years", 8.0),
 ])
 def test_the_founders_numbers_in_more_forms(question: str, field: str, value: object) -> None:
     assert getattr(founder_from_question(question, 2026), field) == value
