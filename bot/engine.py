@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from bot import prompts
 from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
+from bot.eligibility import rule_words
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import CHECKED_KINDS, holds
 from bot.followup import inherit_subject, is_follow_up
@@ -231,7 +232,46 @@ class AnswerEngine:
             add_usage(run.usage, rewrite.usage)
         if support.supported:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
+            if run.reply is not None and run.reply.no_rule:
+                self._find_rule(run, category)
+        elif self._subject_found(analysed, support):
+            # the subject is there but a word of the asked detail is not ("창업진흥원 건물"):
+            # only a "자료에는 … 정보가 없습니다" reply may come of it, never an answer
+            reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
+            if reply is not None and reply.missing:
+                run.reply = reply
         return run
+
+    def _find_rule(self, run: _Run, category: str | None) -> None:
+        """A verdict was asked but the passages found state no rule: search once more for the
+        programme's rule itself (its name + the words rules are written in for what the founder
+        told), and answer from both result lists when a rule turns up."""
+        analysed = run.analysed
+        words = rule_words(analysed.founder)
+        if not words or not analysed.subject_terms:
+            return
+        query = " ".join([*analysed.subject_terms[:3], *words])
+        extra = self.retrieve(query, category).hits
+        seen = {h.chunk.id for h in run.hits}
+        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
+        if len(merged) == len(run.hits):
+            return
+        reply = self.extractive.respond(analysed, merged, run.doc_freq, run.n_docs,
+                                        max_hits=len(merged))
+        if reply is not None and not reply.no_rule:
+            run.reply, run.hits = reply, merged
+            log.info("eligibility.rule_search", extra={"found": True})
+
+    def _subject_found(self, analysed: AnalysedQuery, support: Support) -> bool:
+        """Whether the best passages hold every word naming the question's subject (a
+        programme or organisation name) although support failed on its other words."""
+        if analysed.off_topic or not analysed.kinds \
+                or support.dense < self.settings.min_dense_score:
+            return False
+        if not self.queries.names_subject(analysed.key_terms):
+            return False
+        names = [t for t in analysed.subject_terms if t in support.key_terms]
+        return bool(names) and not any(t in support.missing_terms for t in names)
 
     def _support_query(self, analysed: AnalysedQuery) -> AnalysedQuery:
         """With the founder's own situation ("VC한테 투자 4천만원 받았는데 ...") only the
@@ -277,7 +317,7 @@ class AnswerEngine:
                                 text=prompts.META_REFUSAL[run.language])
         if run.analysed.off_topic:
             return self._refused(run)
-        if not run.support.supported:
+        if not run.support.supported and not (run.reply is not None and run.reply.missing):
             return self._refused(run)
         if run.rewrite.error is not None:  # the model failed a moment ago: don't wait twice
             return self._fallback(run, "error", run.rewrite.error)

@@ -8,8 +8,10 @@ never seen weigh the most, so "부산 창업 지원" is refused by a Chungbuk co
 Sentence choice (`respond`): each sentence of the top passages is scored by the key terms it
 holds (IDF-weighted), whether it holds the kind of fact asked (bot/facts.py) and the rank of
 its passage; only sentences about the question's subject count. For a kind with a recognisable
-shape (an amount, a date, a phone number) only sentences of that shape are quoted; if there
-are none the reply says the documents lack that detail, with the nearest facts as 참고. A year
+shape (an amount, a date, a phone number) only sentences of that shape are quoted, and the
+value must sit in the same clause as the question's detail word (`bot/facts.binds`: in "결성
+금액 얼마?" a sum beside "출자" does not count); if there are none the reply says the
+documents lack that detail, with the nearest facts as 참고. A year
 asked for filters by the fact's year (bot/timeframe.py); otherwise changing figures are quoted
 most recent first. With the founder's own numbers the verdict comes first (bot/eligibility.py).
 Each quoted sentence is followed by the [n] of its source, linked to the sentence's own URL.
@@ -25,38 +27,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.asked_detail import ScoredSentence, compounds_asked, detail_terms, strict_pool
 from bot.cues import (
     AGGREGATE,
     CEILING,
-    DAY_ASKED,
     FULL_DAY,
     GENERIC_DETAIL,
     GRANT,
-    KIND_WORDS,
     ONLINE,
     PARTICLE,
     RULE_PRIORITY,
-    STREET_ASKED,
     flat,
     fuzzy_has,
     opens_with,
 )
-from bot.eligibility import judge
+from bot.eligibility import in_scope, judge
 from bot.facts import (
-    CONTACT_KINDS,
-    EVENT_KINDS,
-    EXACT_DAY,
+    BOUND_KINDS,
     LABELS,
     PATTERNS,
     RECENT_FIRST,
-    STREET_ADDRESS,
     STRICT_KINDS,
-    UNKNOWN,
     holds,
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind, detect_kinds
+from bot.query import AnalysedQuery, FactKind
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
@@ -68,19 +64,11 @@ from knowledge.models import Chunk, SearchHit
 CHUNK_CACHE_SIZE = 4096
 
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
+# A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
+_ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
+# One year's figures, which do not say what a programme is.
+_FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
-
-
-@dataclass
-class ScoredSentence:
-    text: str
-    score: float
-    hit_index: int
-    terms: frozenset[str]
-    about: float = 1.0  # share of the question's subject terms in the sentence or its heading
-    year: int | None = None  # the year its fact refers to (bot/timeframe.py)
-    has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
-    own_about: float = 1.0  # like `about`, counting the sentence alone
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -209,7 +197,7 @@ class ExtractiveAnswerer:
         # terms the corpus has never seen cannot be matched (support judges those)
         subject = [t for t in query.subject_terms if t in weights and t not in GENERIC_DETAIL]
         subject_total = sum(weights[t] for t in subject) or 1.0
-        detail = self.detail_terms(query, doc_freq)
+        detail = detail_terms(query)
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
@@ -218,8 +206,10 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         analyses = self._analyse([h.chunk for h in hits[:max_hits]])
         names = self.analyzer.typos.names
+        compounds = compounds_asked(query, subject, [f for a in analyses for f in a.flats])
         for index, analysis in enumerate(analyses):
             hit, context = hits[index], analysis.head_terms
+            head_flat = flat(f"{hit.chunk.title} {hit.chunk.section}")
             # the title speaks for a sentence only when it names no other programme
             title_names = {t for t in analysis.title_terms if t in names}
             title_ok = title_names <= set(subject)
@@ -240,6 +230,9 @@ class ExtractiveAnswerer:
                 about = (sum(weights[t] for t in subject if t in inside or has(local, t))
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
+                if any(c not in flat_text and c not in head_flat for c in compounds):
+                    # "예비벤처" asked, "벤처기업" said: sharing a part is not the same subject
+                    about, own_about = about * 0.5, own_about * 0.5
                 score = own + 0.35 * ctx
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
@@ -250,8 +243,12 @@ class ExtractiveAnswerer:
                     score += 0.15  # "얼마까지" asks for the maximum
                 if grant and AGGREGATE.search(sentence):
                     score -= 0.3  # "얼마 줘?" asks what one company gets, not totals
-                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject):
-                    score += 0.3  # "예비창업패키지는 ... 이다" defines it
+                if query.kind is FactKind.DEFINITION and opens_with(sentence, subject) \
+                        and not _ATTRIBUTE_TOPIC.match(sentence):
+                    score += 0.3  # "예비창업패키지는 ... 이다" defines it ("…의 대상은" does not)
+                if query.kind is FactKind.DEFINITION and any(
+                        PATTERNS[k].search(sentence) for k in _FIGURES):
+                    score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
                 has_detail = not detail or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in detail)
@@ -261,14 +258,15 @@ class ExtractiveAnswerer:
                     score *= 0.5  # generic "check the current call" sections
                 score *= 1.0 - 0.08 * index  # prefer the better-ranked passage on ties
                 scored.append(ScoredSentence(sentence, score, index, terms, about, year,
-                                             has_detail, own_about))
+                                             has_detail, own_about, context,
+                                             hit.chunk.section))
         scored.sort(key=lambda s: -s.score)
         return scored
 
     def respond(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
-                n_docs: int) -> Reply | None:
+                n_docs: int, max_hits: int = 5) -> Reply | None:
         """The extractive reply, or None when nothing in the passages is about the question."""
-        scored = self.candidates(query, hits, doc_freq, n_docs)
+        scored = self.candidates(query, hits, doc_freq, n_docs, max_hits=max_hits)
         about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
@@ -278,19 +276,8 @@ class ExtractiveAnswerer:
         pool = about
         if strict:
             kind = strict[0]
-            pool = [s for s in about if holds(kind, s.text) and s.has_detail
-                    and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
-            if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
-                pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
-            if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
-                pool = [s for s in pool if EXACT_DAY.search(s.text)]
-            unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
-                len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
-            # the documents say themselves that they do not know it ("… 누리집 주소와 대표
-            # 전화번호는 이 문서에서 확인되지 않았으므로 …")
-            unknown = unknown or any(
-                s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
-                for s in about)
+            detail = detail_terms(query) if kind in BOUND_KINDS else []
+            pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
@@ -311,19 +298,6 @@ class ExtractiveAnswerer:
                 if extra:
                     chosen.append(extra[0])
         return self._compose(query, hits, chosen)
-
-    def detail_terms(self, query: AnalysedQuery, doc_freq: dict[str, int]) -> list[str]:
-        """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
-        착공은 언제?"): a sentence quoting a date must also hold one of them."""
-        if not query.wants(*EVENT_KINDS):
-            return []
-        return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
-                and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
-                and t not in GENERIC_DETAIL]
-
-    def _synonym_known(self, term: str, doc_freq: dict[str, int]) -> bool:
-        return any(all(doc_freq.get(m, 0) > 0 for m in alt)
-                   for alt in self.analyzer.synonyms(term))
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most
@@ -355,10 +329,14 @@ class ExtractiveAnswerer:
         rulings = [(s, judge(s.text, query.founder)) for s in about]
         ruled = [(s, r) for s, r in rulings if r is not None]
         if not ruled:
-            return self._missing(query, hits, about, FactKind.ELIGIBILITY)
+            reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
+            reply.no_rule = True
+            return reply
         top = max(s.score for s, _ in ruled)
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
-        sentence, ruling = max(near, key=lambda p: (RULE_PRIORITY.get(p[1].rule, 1),
+        # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
+        sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
+                                                    RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)
@@ -394,15 +372,24 @@ class ExtractiveAnswerer:
         return reply
 
     def subject_label(self, query: AnalysedQuery, hits: list[SearchHit]) -> str:
-        """The subject as the founder wrote it ("충북창경"), else the best passage's title."""
-        words = []
+        """The subject as the founder wrote it ("충북창경"), with the words after it that the
+        best passage's heading also holds ("노마드" -> "노마드 혁신 펀드"), else that passage's
+        title."""
+        words: list[str] = []
+        heading = flat(hits[0].chunk.section) if hits else ""
+        growing = False
         for word in query.text.split():
             clean = PARTICLE.sub("", word.strip("?!.,\"'"))
             lowered = clean.lower()
-            if clean and any(t in lowered or lowered in t for t in query.subject_terms
-                             if len(t) >= 2) and clean not in words:
+            named = bool(clean) and any(t in lowered or lowered in t
+                                        for t in query.subject_terms if len(t) >= 2)
+            if clean and clean not in words and (
+                    named or (growing and len(clean) >= 2 and flat(clean) in heading)):
                 words.append(clean)
-        return " ".join(words[:3]) if words else (hits[0].chunk.title if hits else "")
+                growing = True
+            else:
+                growing = False
+        return " ".join(words[:4]) if words else (hits[0].chunk.title if hits else "")
 
     def _compose(self, query: AnalysedQuery, hits: list[SearchHit],
                  chosen: list[ScoredSentence], *, lead: str = "",
@@ -444,5 +431,6 @@ class Reply:
     sources: list[Source]
     lines: list[str]
     missing: bool = False
+    no_rule: bool = False  # a verdict was asked but no passage states a rule it can read
 
 

@@ -20,6 +20,7 @@ _DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
     FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+                               r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
     FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
@@ -32,8 +33,10 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                   r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
                                   r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"
                                   rf"연중|수시|상시|(?:{_DAY})"),
-    FactKind.PLACE: re.compile(r"주소|위치|소재|옮겼|이전했|이전한|자리\s*잡|입주|"
-                               r"[가-힣\d]+(?:로|길)\s*\d+|"
+    FactKind.PLACE: re.compile(r"주소|위치|소재지|에\s*소재|소재한|옮겼|이전했|이전한|"
+                               r"자리\s*잡|입주|"
+                               r"[가-힣\d]+(?<![으체주새도제초례스서])(?:로|길)\s*\d+(?:-\d+)?"
+                               r"(?=\s|,|\)|$|번)|"
                                r""
                                r"플라자|캠퍼스|\d+\s*층|(?:청주|충주|제천|오송|오창)[^.]{0,20}에\s*(?:있|위치)|"
                                r"(?:청주|충주|제천|옥천|음성|진천|괴산|보은|영동|증평|단양|오송|오창|"
@@ -50,14 +53,33 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                       r"누리집|운영사|투자\s*협의|평가|순으로|절차"),
     FactKind.ELIGIBILITY: re.compile(r"대상|이내|이하|이상|초과|요건|자격|제외|신청할\s*수|"
                                      r"가능|제한|조건"),
+    # a named body, not a generic "주관기관" / "운영기관"
+    FactKind.ORGANISATION: re.compile(
+        r"[가-힣A-Za-z·]{2,}(?:혁신센터|지원센터|센터|진흥원|진흥공단|공단|재단|협회|테크노파크|"
+        r"대학교|대학|기술지주|벤처스|파트너스|연구원|보증기금|중앙회|은행|공사)(?![가-힣]*기관)|"
+        r"중기부|중소벤처기업부|산업부|특허청|중진공|소진공|창진원|기보|신보|코트라|KOTRA|TP\b|"
+        r"충북도|충청북도|[가-힣]{2,}(?:시|군|구)청|운영사(?:로|는|가)|[A-Za-z]{2,}\s*(?:Ventures|"
+        r"Partners|Capital)|"
+        # or an agent: "한국벤처투자가 운용한다"
+        r"[가-힣A-Za-z]{2,}(?:이|가|와|과)\s*(?:함께\s*|공동으로\s*)?(?:운용|운영|주관|맡|담당|관리)",
+        re.I),
+    # whether it still runs: the text says how it stands now, or that it ended
+    FactKind.STATUS: re.compile(r"현재|지금도|운영\s*중|진행\s*중|계속|폐지|종료|중단|없어졌|"
+                                r"통합되|흡수|바뀌었|이어지|이어가|매년|해마다|상시"),
+    # how it turned out: selected, designated, confirmed, dropped
+    FactKind.RESULT: re.compile(r"선정(?:되|됐|했)|지정(?:되|됐|했)|확정(?:되|됐|했)|결정(?:되|됐)|"
+                                r"탈락|무산|성사|통과(?:했|되)|승인(?:되|됐|했)|유치(?:했|에\s*성공)|"
+                                r"완료(?:했|되)|마쳤|끝났|뽑혔|포함되(?:었|지\s*않았)|발표했"),
     FactKind.DEFINITION: re.compile(r"(?:은|는|란|이란)\s.{4,}(?:이다|말한다|뜻한다|가리킨다|"
-                                    r"방식이다|사업이다|제도이다|프로그램이다|기관이다|펀드이다)"),
+                                    r"(?:방식|사업|제도|프로그램|기관|펀드)(?:이다|이며|이고)|"
+                                    r"대상으로\s*한다|(?:지원|제공|보전|운영)(?:한다|해\s*준다))"),
 }
 
 STRICT_KINDS = frozenset({
     FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT, FactKind.DEADLINE,
     FactKind.DATE, FactKind.DURATION, FactKind.PLACE, FactKind.PHONE, FactKind.FAX,
-    FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS,
+    FactKind.EMAIL, FactKind.URL, FactKind.PERSON, FactKind.HOURS, FactKind.ORGANISATION,
+    FactKind.STATUS, FactKind.RESULT,
 })
 # Kinds whose shape is unmistakable: a generated reply without it did not answer (bot/engine.py).
 CHECKED_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT, FactKind.PHONE,
@@ -74,13 +96,68 @@ CONTACT_KINDS = frozenset({FactKind.URL, FactKind.PHONE, FactKind.EMAIL, FactKin
 # Kinds whose question names an event ("착공", "이자"): the quoted sentence must name it too.
 EVENT_KINDS = frozenset({FactKind.DATE, FactKind.DEADLINE, FactKind.DURATION, FactKind.PERCENT,
                          FactKind.HOURS, FactKind.AMOUNT})
+# Kinds whose value must sit in the same clause as the asked detail (`binds`).
+BOUND_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.AGE, FactKind.PERCENT,
+                         FactKind.DEADLINE, FactKind.DATE, FactKind.DURATION, FactKind.HOURS,
+                         FactKind.ORGANISATION, FactKind.PLACE})
 # "주소" asks for a street address, not the town something happens in.
-STREET_ADDRESS = re.compile(r"[가-힣\d]+(?:로|길)\s*\d+|\d+\s*층|우편번호|번지|\(\d{5}\)")
+STREET_ADDRESS = re.compile(r"[가-힣\d]+(?<![으체주새도제초례스서])(?:로|길)\s*\d+(?:-\d+)?"
+                            r"(?=\s|,|\)|$|번)|\d+\s*층|우편번호|번지|\(\d{5}\)")
 # "날짜", "며칠", "정확히": the day itself, not the month.
 EXACT_DAY = re.compile(_DAY)
 # A sentence that says the documents do not know the detail ("... 확인되지 않았다").
 UNKNOWN = re.compile(r"확인되지\s*않|알려지지\s*않|공개되지\s*않|나와\s*있지\s*않|밝혀지지\s*않|"
-                     r"정해지지\s*않|확인할\s*수\s*없")
+                     r"정해지지\s*않|확인할\s*수\s*없|포함(?:되어|돼)\s*있지\s*않|담겨\s*있지\s*않|"
+                     r"명시(?:되어\s*있지|되지|하지)\s*않|분명하지\s*않|언급(?:되지|하지)\s*않|"
+                     r"제시(?:되지|하지)\s*않|알\s*수\s*없")
+
+# Where one statement of a sentence ends and the next begins ("…결성되었으며 충북도가 40억원을
+# 출자했다"): a value answers the asked detail only when the detail is named in its own clause.
+# A comma ends a clause only after a verb's connective ending ("…했으며, …"), not inside a
+# list of values ("3대 전략, 9대 핵심과제").
+_CLAUSE_BREAK = re.compile(r"(?<=[며고서면나데만여해어아])\s*[,;]\s*|;\s*|(?<=[며고])\s+|"
+                           r"(?<=(?:지만|는데|으나))\s+")
+# A detail named but left unspecified: "일정한 경력 요건", "소정의 수수료", "별도의 기준".
+_VAGUE = r"(?:일정한|일정\s*수준의|소정의|별도의|어느\s*정도의|적정한)\s*"
+_ANY_VAGUE = re.compile(_VAGUE)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut at its clause boundaries (commas, "-며", "-고", "-지만")."""
+    return [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+
+
+def _names(clause: str, term: str) -> bool:
+    flat = re.sub(r"\s+", "", clause).lower()
+    if term not in flat and not (len(term) >= 3 and term[:-1] in flat):  # "지정서" ~ "지정"
+        return False
+    return not (_ANY_VAGUE.search(clause)
+                and re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(term), clause.lower()))
+
+
+def leaves_vague(sentence: str, terms: list[str]) -> bool:
+    """Whether the sentence names one of `terms` only as left unspecified ("일정한 경력 요건")."""
+    if not _ANY_VAGUE.search(sentence):  # the common case, one precompiled search
+        return False
+    lowered = sentence.lower()
+    return any(re.search(_VAGUE + r"(?:[가-힣]+\s*)?" + re.escape(t), lowered) for t in terms)
+
+
+def binds(kind: FactKind, sentence: str, detail: list[str], section: str = "") -> bool:
+    """Whether the sentence holds a value of `kind` (its value pattern) for the asked detail.
+
+    `detail` are the question's words naming the detail beyond its subject and kind ("결성"
+    in "노마드 펀드 결성 금액 얼마?"). With none, any value of the kind will do. Otherwise a
+    clause must hold both the value and one of them, named and not left vague, unless the
+    section heading names one ("배터리 제조·검증 지원센터 (2024년 개소)")."""
+    pattern = PATTERNS.get(kind)
+    if pattern is None:
+        return True
+    heading = re.sub(r"\s+", "", section).lower()
+    if not detail or any(t in heading for t in detail):
+        return bool(pattern.search(sentence))
+    return any(pattern.search(c) and any(_names(c, t) for t in detail)
+               for c in clauses(sentence))
 
 # The detail in "자료에는 ○○의 △△ 정보가 없습니다".
 LABELS: dict[FactKind, dict[str, str]] = {
@@ -103,6 +180,9 @@ LABELS: dict[FactKind, dict[str, str]] = {
     FactKind.DEFINITION: {"ko": "설명", "en": "description"},
     FactKind.DIFFERENCE: {"ko": "차이", "en": "difference"},
     FactKind.HOURS: {"ko": "운영 시간", "en": "opening hours"},
+    FactKind.ORGANISATION: {"ko": "기관 이름", "en": "names of the organisations"},
+    FactKind.STATUS: {"ko": "현재 운영 여부", "en": "current status"},
+    FactKind.RESULT: {"ko": "결과", "en": "outcome"},
 }
 
 

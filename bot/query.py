@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.eligibility import Founder, founder_from_question
+from bot.eligibility import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -39,6 +39,9 @@ class FactKind(StrEnum):
     DEFINITION = "definition"
     DIFFERENCE = "difference"
     HOURS = "hours"  # opening hours (beyond the list: founders ask it)
+    ORGANISATION = "organisation"  # which body runs / hosts it ("주관기관은 어디?")
+    STATUS = "status"  # whether it is still running now ("요즘도 모집해요?")
+    RESULT = "result"  # how something turned out ("공모 결과 어떻게 됐어?")
 
 
 # What the question says -> the kind of fact it asks for (order matters: the first match is the
@@ -46,14 +49,14 @@ class FactKind(StrEnum):
 _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.FAX, re.compile(r"팩스|fax", re.I)),
     (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
-    (FactKind.PHONE, re.compile(r"전화|번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|number to|"
-                                r"call them", re.I)),
+    (FactKind.PHONE, re.compile(r"전화|(?<!비밀)번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|"
+                                r"number to|call them", re.I)),
     (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
                               r"homepage", re.I)),
     (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
                                 r"what time", re.I)),
     (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
-                                 r"청장)[님은이는가의\s]{0,4}"
+                                 r"[가-힣]{0,3}장)[님은이는가의\s]{0,4}"
                                  r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
                                  r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
                                  r"\bdirector\b|\bceo\b", re.I)),
@@ -66,14 +69,14 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|비중|퍼센트|몇\s*%|%|몇\s*프로|프로(?!그램|젝트|세스)|"
-                                  r"자부담률|부담률|금리|이자율|몇\s*배|percent|ratio|share of|"
-                                  r"what share|\brate\b|how many times", re.I)),
+    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|"
+                                  r"프로(?!그램|젝트|세스)|자부담률|부담률|금리|이자율|몇\s*배|"
+                                  r"percent|ratio|share of|what share|\brate\b|how many times",
+                                  re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
-    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)\s*(?:동안|"
-                                   r"간|까지)|"
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
@@ -82,7 +85,9 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"한도)|한도|예산|"
                                  r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
-                                 r"how much|amount|budget|funding|grant|money|prize|\bsize\b",
+                                 r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
+                                 r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
+                                 r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
@@ -94,6 +99,18 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
+    (FactKind.ORGANISATION, re.compile(
+        r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
+        r"(?:운용사|운영사|기관|회사|업체|협업사)[은는이가의\s]{0,3}(?:이름|명단|목록)|"
+        r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
+        r"who (?:runs|operates|hosts|manages)", re.I)),
+    (FactKind.STATUS, re.compile(
+        r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
+        r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
+        r"any\s?more\b", re.I)),
+    (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
+                                 r"(?:선정|지정|통과|합격)\s*(?:됐|되었|됐나|됐어)|"
+                                 r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
@@ -145,6 +162,7 @@ ATTRIBUTE_TERMS = frozenset([
     "requirement", "requirements", "documents", "contact", "support", "much", "many", "does", "do",
     "can", "get", "give", "it", "that", "this", "program", "programme", "then", "year",
     "phone", "number", "address", "website", "email", "fax", "age", "limit",
+    "their", "they", "them", "its", "there", "those", "these",  # English follow-ups
 ])
 
 
@@ -179,12 +197,20 @@ class AnalysedQuery:
 # not the year the question is about.
 _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
+                            r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
+                            r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
+                            r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
                             r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
                       r"옥천|영동|증평|단양)")
+
+# Place names a founder may name as the answer to "where" ("판교에 있나?").
+_PLACE_NAME = re.compile(r"(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|"
+                         r"경북|경남|제주|충북|청주|충주|제천|오창|오송|음성|진천|괴산|보은|옥천|영동|"
+                         r"증평|단양|판교|강남|성수동?|수원|천안|분당|송도|여의도)")
 
 
 class QueryAnalyzer:
@@ -206,12 +232,16 @@ class QueryAnalyzer:
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
             own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
-                                          founder.closed_years, founder.members) if n is not None}
+                                          founder.closed_years, founder.members,
+                                          founder.founded_year) if n is not None}
             if founder.founded:
                 own |= {str(n) for n in founder.founded}
+            if founder.birth_year is not None:  # "87년생"
+                own.add(str(founder.birth_year)[2:])
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
                       and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       and t not in ("성수동", "서울", "대전", "판교", "강남")}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
@@ -220,9 +250,16 @@ class QueryAnalyzer:
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
+        subject = self.subject_terms(tagged)
+        if FactKind.PLACE in kinds:
+            # "판교에 있나?": a place named in a question about where something is, is the
+            # answer being checked, not the subject
+            places = [t for t in subject if _PLACE_NAME.fullmatch(t)]
+            if places and len(places) < len(subject):
+                subject = [t for t in subject if t not in places]
         return AnalysedQuery(
             question=question, text=fixed, language=language, key_terms=tagged, kinds=kinds,
-            subject_terms=self.subject_terms(tagged), year=year, relative_year=relative,
+            subject_terms=subject, year=year, relative_year=relative,
             founder=founder, region=region.group(1) if region else None,
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)

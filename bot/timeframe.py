@@ -19,6 +19,7 @@ _SHORT_YEAR = re.compile(r"(?<![\d,.])(\d{2})\s*년\s*(?:도\s*)?(?:에|의|은|
                          r"초기|창업|팁스|"
                          r"tips)",
                          re.IGNORECASE)
+_EN_YEAR = re.compile(r"\b(?:in|for|of|during|by)\s+((?:19|20)\d{2})\b", re.I)
 _RELATIVE = [
     (re.compile(r"재작년|지지난해|two years ago", re.I), -2),
     (re.compile(r"작년|지난해|전년|last year", re.I), -1),
@@ -73,6 +74,9 @@ def asked_year(question: str, today: date) -> tuple[int | None, int | None]:
     years = [int(y) for y in _YEAR.findall(question)]
     if years:
         return years[0], None
+    english = _EN_YEAR.search(question)
+    if english:
+        return int(english.group(1)), None
     short = _SHORT_YEAR.search(question)
     if short and 10 <= int(short.group(1)) <= 40:
         return 2000 + int(short.group(1)), None

@@ -97,3 +97,23 @@ def test_an_unknown_sentence_source_lists_the_first_few_of_many() -> None:
     assert "외 16개" in line and "(a.md)" in line
     known = source_line(Source(number=1, title="문서", source="a.md", url=urls[5], urls=urls))
     assert urls[5] in known and "외" not in known
+
+
+def test_telegram_lists_the_documents_sources_when_the_sentences_one_is_unknown() -> None:
+    """The Telegram source line, like the terminal one, shows the document's sources (linked)
+    when the sentence's own source is unknown, never a first URL that may be wrong."""
+    from bot.models import Source
+    from bot.telegram.render import source_line
+
+    urls = ["https://www.a.example/x", "https://b.example/y", "https://c.example/z",
+            "https://d.example/w"]
+    line = source_line(Source(number=1, title="문서", source="a.md", urls=urls), "ko")
+    assert '<a href="https://www.a.example/x">a.example</a>' in line
+    assert "https://c.example/z" in line and "https://d.example/w" not in line
+    assert "외 1개" in line and "출처 목록" in line
+    known = source_line(Source(number=1, title="문서", source="a.md", url=urls[1], urls=urls),
+                        "ko")
+    assert known.count("<a ") == 1 and urls[1] in known and "출처 목록" not in known
+    bad = source_line(Source(number=1, title="문서", source="a.md",
+                             urls=["javascript:alert(1)"]), "ko")
+    assert "<a " not in bad and "javascript" not in bad

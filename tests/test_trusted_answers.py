@@ -107,3 +107,38 @@ def test_the_documents_own_word_that_a_detail_is_unknown(engine: AnswerEngine) -
     answer = engine.answer("충청북도기업진흥원 공식 홈페이지 주소 알려주세요")
     assert answer.mode is AnswerMode.DETAIL_MISSING
     assert "k-startup.go.kr" not in first_line(answer.answer)
+
+
+# --- second round: the asked detail judged by its value in its own clause -----------------------
+def test_a_sum_for_another_detail_is_not_the_asked_one(engine: AnswerEngine) -> None:
+    missing = engine.answer("노마드 혁신 펀드 총 결성 금액은 얼마예요?")
+    assert missing.mode is AnswerMode.DETAIL_MISSING  # 40억원 is what 충북도 put in, not the total
+    # the subject as the founder wrote it, grown by the heading's words: "노마드 혁신 펀드"
+    assert first_line(missing.answer).startswith("자료에는 노마드 혁신 펀드의")
+    given = engine.answer("노마드 펀드에 충북도 출자액 얼마?")
+    assert given.mode is AnswerMode.EXTRACTIVE and "40억원" in first_line(given.answer)
+
+
+def test_subject_found_but_a_detail_word_the_corpus_lacks(engine: AnswerEngine) -> None:
+    # "건물" weighs so much that support fails, but the organisation is there
+    answer = engine.answer("충청북도기업진흥원 건물 어디 있어?")
+    assert not answer.support.supported
+    assert answer.mode is AnswerMode.DETAIL_MISSING  # not a plain refusal, and not an answer
+    assert first_line(answer.answer).startswith("자료에는 충청북도기업진흥원의")
+
+
+def test_is_it_still_running_when_the_documents_do_not_know(engine: AnswerEngine) -> None:
+    answer = engine.answer("충북 청년창업 베이스캠프 지금도 모집하나요?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING
+    assert "현재 운영 여부" in first_line(answer.answer)
+
+
+@pytest.mark.parametrize(("question", "word", "rule"), [
+    ("오창에 있는 회사예요. 운영사 투자 1억 2천 받았는데 2026년 팁스 투자 요건 맞나요?",
+     "네.", "1억원으로 유지"),
+    ("판교 회사인데 운영사 투자 1억 2천이면 2026년 팁스 투자 요건 되나요?", "아니요.", "2억원"),
+])
+def test_a_rule_for_founders_outside_the_capital_area(engine: AnswerEngine, question: str,
+                                                      word: str, rule: str) -> None:
+    answer = engine.answer(question)
+    assert answer.answer.startswith(word) and rule in first_line(answer.answer)

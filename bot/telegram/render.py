@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot import prompts
 from bot.models import Answer, Source
@@ -35,6 +36,12 @@ def esc(text: str) -> str:
 def _safe_url(url: str) -> str | None:
     url = (url or "").strip()
     return html.escape(url, quote=True) if re.match(r"https?://\S+$", url) else None
+
+
+def _host(url: str) -> str:
+    """A short label for a link: its host name without "www."."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def u16_len(text: str) -> int:
@@ -58,6 +65,17 @@ def source_line(source: Source, language: str) -> str:
     url = _safe_url(source.url)
     label = f'<a href="{url}">{esc(where)}</a>' if url else esc(where)
     line = f"[{source.number}] {label}"
+    if not url and source.urls:
+        # the sentence's own source is not known: the document's list, never a guessed one
+        links = [u for u in (_safe_url(u) for u in source.urls) if u]
+        shown = links[: prompts.SOURCE_LIST_SHOWN]
+        more = len(links) - len(shown)
+        if shown:
+            listed = " · ".join(f'<a href="{u}">{esc(_host(html.unescape(u)))}</a>'
+                                for u in shown)
+            if more:
+                listed += esc(prompts.SOURCE_LIST_MORE[language].format(n=more))
+            line += f" — {esc(prompts.SOURCE_LIST[language])}: {listed}"
     if source.facts_as_of:
         line += " · " + esc(prompts.TG_FACTS_AS_OF[language].format(as_of=source.facts_as_of))
     return line

@@ -1,0 +1,138 @@
+"""Is the asked detail there? The candidate sentences of an extractive answer, and which of
+them hold a value of the asked kind for the asked detail (issue 11).
+
+A sentence answers "노마드 펀드 결성 금액 얼마?" only if a clause of it holds a sum of money and
+names the detail word (결성) — not the subject's own name words ("혁신 펀드", which the heading
+holds too), not a word that only sets the scene ("스타트업에 …"), and not left vague ("일정한 경력
+요건"). A sentence in which the documents say they lack the detail ("… 포함되어 있지 않다")
+decides "detail missing" when it names that detail. Hand-written rules: they follow how Korean
+questions place the detail word (next to the question word) and how the corpus writes values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.cues import (
+    CEILING,
+    DAY_ASKED,
+    GENERIC_DETAIL,
+    KIND_WORDS,
+    PARTICLE,
+    RULE_WORDS,
+    STREET_ASKED,
+    flat,
+    fuzzy_has,
+)
+from bot.facts import (
+    BOUND_KINDS,
+    CONTACT_KINDS,
+    EVENT_KINDS,
+    EXACT_DAY,
+    PATTERNS,
+    STREET_ADDRESS,
+    UNKNOWN,
+    binds,
+    clauses,
+    leaves_vague,
+)
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
+
+# "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
+_SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
+_LIMIT = re.compile(r"한도|상한|최대")
+
+
+@dataclass
+class ScoredSentence:
+    text: str
+    score: float
+    hit_index: int
+    terms: frozenset[str]
+    about: float = 1.0  # share of the question's subject terms in the sentence or its heading
+    year: int | None = None  # the year its fact refers to (bot/timeframe.py)
+    has_detail: bool = True  # holds one of the question's detail words (착공, 이자, ...)
+    own_about: float = 1.0  # like `about`, counting the sentence alone
+    head_terms: frozenset[str] = frozenset()  # terms of its passage's title and section
+    section: str = ""  # its passage's section heading
+
+
+def detail_terms(query: AnalysedQuery) -> list[str]:
+    """Key terms naming the asked detail rather than the subject ("착공" in "방사광가속기
+    착공은 언제?"), in question order; a sentence quoting a value must hold one of them."""
+    if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
+        return []
+    context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
+    return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
+            and not any(c.startswith(t) for c in context)
+            and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
+            and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
+            and t not in RULE_WORDS]
+
+
+def compounds_asked(query: AnalysedQuery, subject: list[str], flats: Iterable[str]
+                    ) -> list[str]:
+    """Words of the question made of two or more subject terms ("예비벤처" = 예비 + 벤처) that
+    the passages (`flats`: their sentences lower-cased without spaces) also write as one word:
+    the subject is that compound, not its parts."""
+    texts = list(flats)
+    out = []
+    for word in query.text.split():
+        clean = flat(PARTICLE.sub("", word.strip("?!.,\"'")))
+        parts = [t for t in subject if len(t) >= 2 and t in clean]
+        if len(parts) >= 2 and clean not in parts and any(clean in f for f in texts):
+            out.append(clean)
+    return out
+
+
+def own_detail(query: AnalysedQuery, detail: list[str], head_terms: frozenset[str]
+               ) -> list[str]:
+    """`detail` without the words of the subject's own name: a word next to a subject term
+    in the question that the passage's heading holds too ("노마드 | 혁신 펀드" under the
+    heading "충북 창업 노마드 혁신 펀드"), grown word by word. In question order: the last
+    is the one next to the question word ("입교할 때 수수료 얼마?" asks the 수수료)."""
+    order = list(query.key_terms)
+    named = set(query.subject_terms)
+    grown = True
+    while grown:
+        grown = False
+        for i, term in enumerate(order):
+            if term in named or not fuzzy_has(head_terms, term):
+                continue
+            if (i > 0 and order[i - 1] in named) or (i + 1 < len(order)
+                                                      and order[i + 1] in named):
+                named.add(term)
+                grown = True
+    return [t for t in detail if t not in named]
+
+
+def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence],
+                detail: list[str]) -> tuple[list[ScoredSentence], bool]:
+    """The sentences about the subject that hold a value of `kind` for the asked detail (best
+    first), and whether the documents say themselves that they do not know it."""
+    asked = [t for t in query.key_terms if len(t) >= 2]
+    pool = [s for s in about
+            if binds(kind, s.text, own_detail(query, detail, s.head_terms)[-1:], s.section)
+            and s.has_detail and not leaves_vague(s.text, asked)
+            and (kind not in CONTACT_KINDS or s.own_about >= 0.6)]
+    if kind is FactKind.AMOUNT and CEILING.search(query.question):
+        # "한도 얼마?": a limit can be a share ("한도는 종합소득금액의 50%이다")
+        pool += [s for s in about if s not in pool and any(
+            _LIMIT.search(c) and PATTERNS[FactKind.PERCENT].search(c) for c in clauses(s.text))]
+        pool.sort(key=lambda s: -s.score)
+    if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
+        pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
+    if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
+        pool = [s for s in pool if EXACT_DAY.search(s.text)]
+    unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
+        len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
+    # the documents say themselves that they do not know it ("… 누리집 주소와 대표 전화번호는
+    # 이 문서에서 확인되지 않았으므로 …"), for the asked detail word if there is one ("이용
+    # 요금은 … 포함되어 있지 않다" does not say the 사업비 is unknown)
+    unknown = unknown or any(
+        s.own_about >= 0.99 and UNKNOWN.search(s.text) and kind in detect_kinds(s.text)
+        and all(t in flat(s.text) for t in own_detail(query, detail, s.head_terms)[-1:])
+        for s in about)
+    return pool, unknown
