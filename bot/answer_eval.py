@@ -1,11 +1,13 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Four parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Five parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
-(new questions it must never be tuned on, so an over-fitted heuristic shows) and `heldout2` (a
-second, fresh held-out set for the next tuning round, since `heldout` has been scored). Only
-`DEFAULT_PARTS` run when no part is named: `heldout2` runs only on `--part heldout2`, so a
-tuning run never shows its scores by accident.
+(new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
+second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
+`tuning2` (a second tuning set for round 3, of the kinds the held-out sets showed weakest).
+Only `DEFAULT_PARTS` run when no part is named: `heldout2` runs only on `--part heldout2`, so a
+tuning run never shows its scores by accident, and `tuning2` only on `--part tuning2`, so the
+default run's numbers stay comparable with earlier rounds.
 
 Every question (or every turn of a three-turn conversation) expects one outcome:
 `answer`, `verdict_yes` / `verdict_no` (an eligibility question with the founder's own
@@ -42,8 +44,9 @@ PARTS: dict[str, Path] = {
     "tuning": QUESTIONS_DIR / "questions_tuning.jsonl",
     "heldout": QUESTIONS_DIR / "questions_heldout.jsonl",
     "heldout2": QUESTIONS_DIR / "questions_heldout2.jsonl",
+    "tuning2": QUESTIONS_DIR / "questions_tuning2.jsonl",
 }
-DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")  # heldout2 only when asked for
+DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")  # heldout2/tuning2: when named
 EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
 
 # The answerer's "subject found, detail missing" answers: any of these modes, or a first line
@@ -139,7 +142,7 @@ class EvalItem(BaseModel):
 
 
 class NewItemRow(BaseModel):
-    """A line of questions_tuning.jsonl / questions_heldout.jsonl / questions_heldout2.jsonl."""
+    """A line of questions_tuning.jsonl / _heldout.jsonl / _heldout2.jsonl / _tuning2.jsonl."""
 
     id: str
     kind: str

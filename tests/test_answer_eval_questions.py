@@ -1,7 +1,7 @@
 """The shipped answer-eval question files: they parse, ids are unique across all parts, the new
 questions meet the issue's minimum mix, the held-out third is stratified by kind, the second
-held-out set (heldout2) has its planned mix, and every gold key fact is really in its source
-document."""
+held-out set (heldout2) and the second tuning set (tuning2) have their planned mixes, and every
+gold key fact is really in its source document."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ MINIMUM = {"near_miss": 30, "eligibility": 20, "year": 20, "typo": 15, "english"
 # heldout2: a second, fresh held-out set (issue 11), 60 items in this exact mix.
 HELDOUT2_MIX = {"near_miss": 15, "eligibility": 10, "year": 8, "typo": 8, "english": 8,
                 "conversation": 6, "refusal": 5}
+# tuning2: a second tuning set (issue 11, round 3), 75 items weighted to the weak kinds.
+TUNING2_MIX = {"near_miss": 15, "eligibility": 15, "year": 8, "typo": 12, "english": 18,
+               "conversation": 4, "refusal": 3}
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
                "conversation": "cv", "refusal": "oo"}
 _SPACE = re.compile(r"\s+")
@@ -97,9 +100,25 @@ def test_heldout2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> N
     assert len(english) >= 4, english  # answers, a verdict each way, a detail-missing, a refusal
 
 
+def test_tuning2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
+    items = parts["tuning2"]
+    assert Counter(item.kind for item in items) == TUNING2_MIX
+    for item in items:
+        assert re.fullmatch(rf"t2{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
+    _check_turn_shapes(items)
+    verdicts = _verdicts(items)
+    assert verdicts[Expected.VERDICT_YES] >= 6 and verdicts[Expected.VERDICT_NO] >= 6, verdicts
+    year = Counter(t.expected for item in items if item.kind == "year" for t in item.turns)
+    assert year[Expected.ANSWER] and year[Expected.DETAIL_MISSING], year
+    english = Counter(t.expected for item in items if item.kind == "english" for t in item.turns)
+    assert set(english) == {Expected.ANSWER, Expected.VERDICT_YES, Expected.VERDICT_NO,
+                            Expected.DETAIL_MISSING, Expected.REFUSE}, english
+
+
 @pytest.mark.parametrize(("args", "wanted"), [
     (["--part", "heldout2"], ["heldout2"]),
-    ([], ["old", "tuning", "heldout"]),  # the tuning loop's plain run never shows heldout2
+    (["--part", "tuning2"], ["tuning2"]),
+    ([], ["old", "tuning", "heldout"]),  # a plain run never shows heldout2 (nor tuning2)
 ])
 def test_cli_loads_the_named_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                    args: list[str], wanted: list[str]) -> None:
