@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.measures import Measure, compare, own_values
+
 Verdict = Literal["yes", "no"]
 
 _AGE_MAX = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이하|미만|까지|이내)")
@@ -24,7 +26,7 @@ _YEARS_SPAN = re.compile(r"(?:창업|업력|설립|개업)[^.\d]{0,10}?(\d+)\s*(
 _YEARS_AFTER = re.compile(r"(\d+)\s*년이\s*지났지만\s*(\d+)\s*년은\s*넘지\s*않은")
 _YEARS_MAX = re.compile(r"(?:창업|업력|설립|개업|사업\s*개시)[^.\d]{0,10}?(\d+)\s*년\s*"
                         r"(이내|이하|미만|까지)"
-                        r"|(\d+)\s*년이\s*지나지\s*않은"
+                        r"|(\d+)\s*년이\s*지나지\s*않(?:은|았|고)"
                         r"|(\d+)\s*년\s*(이내|이하|미만)\s*(?:의\s*)?(?:창업\s*)?(?:기업|법인|사업자|"
                         r"스타트업|창업자)")
 # "최소 투자 요건은 1억원에서 2억원으로 높아졌다", "투자 요건이 2억원으로 오르지 않고 1억원으로
@@ -34,7 +36,7 @@ _SUM = re.compile(r"([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(?:으로|이다|
                   r"(?!\s*(?:이상|이하|미만|초과))")
 # A rule for some founders only: "비수도권 기업은 …", "수도권 기업은 …".
 _SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?"
-                    r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|에|만)")
+                    r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|만)")
 CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
                            r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
@@ -57,12 +59,16 @@ class Founder:
     sales: float | None = None  # yearly sales, in won
     members: int | None = None  # people in a fund / team
     founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
+    founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
+    # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
+    values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
 
     @property
     def empty(self) -> bool:
         return all(v is None for v in (
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
-            self.closed_years, self.degree, self.invested, self.sales, self.members))
+            self.closed_years, self.degree, self.invested, self.sales, self.members)
+        ) and not self.values
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,9 @@ _Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업
 EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
               r"[^.?]{0,30}?\bin\s+")
 _Q_EN_FOUNDED = re.compile(EN_FOUNDED + r"((?:19|20)\d{2})\b", re.I)
-_Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|"
-                      r"지났|"
-                      r"이)?"
+_Q_YEARS = re.compile(r"업력[^\d]{0,6}(\d+)\s*년"
+                      r"|(?:창업|설립|개업|사업)(?![가-힣]*(?:학교|패키지|팩|센터|펀드|대학|지원))"
+                      r"[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|지났|이|인데|이에요|입니다)"
                       r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었|지났|넘었)"
                       r"|(\d+)\s*years?\s*(?:since|ago|in business)"
                       r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
@@ -115,10 +121,11 @@ _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|
                            r"|registered|incorporated", re.I)
 
 
-_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*생|born in ((?:19|20)\d{2})"
-                     r"|(?<![\d.])(\d{2})\s*년\s*생", re.I)
-_Q_FOUNDED = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(?:에|쯤)?\s*(?:법인|사업자|"
-                        r"회사)?\s*"
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생"
+                     r"|born in ((?:19|20)\d{2})"
+                     r"|(?<![\d.])(\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생", re.I)
+_Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
+                        r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                         r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
 _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
@@ -135,6 +142,15 @@ _Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세�
                        r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
                        r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
                        r"법인|업체)")
+_EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pangyo": "판교",
+              "gangnam": "강남", "suwon": "수원", "busan": "부산", "daegu": "대구",
+              "daejeon": "대전", "gwangju": "광주", "ulsan": "울산", "sejong": "세종",
+              "cheonan": "천안",
+              "chungbuk": "충북", "cheongju": "청주", "chungju": "충주", "jecheon": "제천",
+              "ochang": "오창", "osong": "오송", "jincheon": "진천", "eumseong": "음성"}
+_Q_EN_REGION = re.compile(r"(?:based|located|live|living|lives|registered|headquartered|office|"
+                          r"company is|we are|i am|i'm)\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
+                          r")\b", re.I)
 CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
                       "영동", "증평", "단양", "오창", "오송"})
 
@@ -171,7 +187,10 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
     founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
     if founded:
-        extra["founded"] = (int(founded.group(1)), int(founded.group(2)))
+        when = int(founded.group(1))
+        extra["founded"] = (when + 2000 if when < 100 else when, int(founded.group(2)))
+        if founded.re is _Q_FOUNDED and founded.group(3):
+            extra["founded_day"] = int(founded.group(3))
         extra["registered"] = True
     elif (year is not None and base.years is None
           and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
@@ -196,8 +215,14 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
     if members:
         extra["members"] = int(members.group(1))
     region = _Q_REGION.search(question)
+    english = _Q_EN_REGION.search(question)
     if region:
         extra["region"] = region.group(1)
+    elif english:
+        extra["region"] = _EN_PLACES[english.group(1).lower()]
+    values = own_values(question)
+    if values:
+        extra["values"] = values
     if not extra:
         return base
     fields = {**base.__dict__, **extra}
@@ -239,10 +264,16 @@ def _founder_core(question: str) -> Founder:
 
 _AGE_RANGE = re.compile(r"(\d{2})\s*[~–-]\s*(\d{2})\s*세")
 _BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일\s*이후\s*출생")
-_DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*\d{1,2}\s*일\s*부터\s*"
-                          r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
-_RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)|도내에\s*(?:사는|거주)|"
-                       r"충북\s*소재")
+_DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*부터\s*"
+                          r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})?")
+_RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)"
+                       r"|도내에\s*(?:사는|거주|사업장|본사|소재)|충북\s*소재"
+                       r"|충북\s*도내\s*(?:기업|업체|사업장|창업기업)")
+# "비수도권에 있는 기업이면 지원할 수 있었다": outside the capital area only
+_NON_CAPITAL = re.compile(r"비수도권(?:에\s*(?:있는|소재한?|본사를\s*둔)"
+                          r"|\s*(?:소재\s*)?기업(?:이면|만|을\s*대상|이\s*대상))")
+# "예비 재창업자이거나 …": a founder not yet registered qualifies
+_PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|이면|또는|가\s*대상|\s*또는)")
 _CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(\d+)\s*년")
 _DEGREE_RULE = re.compile(r"학사\s*이상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
@@ -278,9 +309,14 @@ def _rulings(sentence: str, founder: Founder):
     if founder.founded is not None:
         window = _DATE_WINDOW.search(sentence)
         if window:
-            start = (int(window.group(1)), int(window.group(2)))
-            end = (int(window.group(3)), int(window.group(4)))
-            yield Ruling("yes" if start <= founder.founded <= end else "no", "founded")
+            start = (int(window.group(1)), int(window.group(2)), int(window.group(3)))
+            end = (int(window.group(4)), int(window.group(5)), int(window.group(6) or 31))
+            day = founder.founded_day
+            # without the founder's day, a founding in the window's first or last month counts
+            when = (*founder.founded, day) if day is not None else None
+            inside = (start <= when <= end) if when is not None else (
+                start[:2] <= founder.founded <= end[:2])
+            yield Ruling("yes" if inside else "no", "founded")
     if founder.years is not None:
         yield _years(sentence, founder.years)
     if founder.closed_years is not None:
@@ -289,6 +325,12 @@ def _rulings(sentence: str, founder: Founder):
             yield Ruling("yes" if founder.closed_years >= int(rule.group(1)) else "no", "closed")
     if founder.region is not None and _RESIDENT.search(sentence):
         yield Ruling("yes" if founder.region in CHUNGBUK else "no", "region")
+    elif founder.region is not None and _NON_CAPITAL.search(sentence):
+        yield Ruling("no" if founder.region in CAPITAL_AREA else "yes", "region")
+    if founder.registered is False and _PRE_FOUNDER.search(sentence):
+        yield Ruling("yes", "registration")
+    for ok, _what in compare(sentence, founder.values):
+        yield Ruling("yes" if ok else "no", "measure")
     if founder.degree is False and _DEGREE_RULE.search(sentence):
         yield Ruling("no", "degree")
     money = _MONEY_RULE.findall(sentence)

@@ -27,7 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
-from bot.asked_detail import ScoredSentence, compounds_asked, detail_terms, strict_pool
+from bot.asked_detail import (
+    ScoredSentence,
+    compounds_asked,
+    detail_terms,
+    says_unknown,
+    strict_pool,
+)
 from bot.cues import (
     AGGREGATE,
     CEILING,
@@ -280,6 +286,8 @@ class ExtractiveAnswerer:
             pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
+        elif query.kind is not None and says_unknown(query, about[0]):
+            return self._missing(query, hits, about, query.kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
             pool = [s for s in about if holds(query.kind, s.text)] or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):

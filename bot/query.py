@@ -89,7 +89,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
                                  r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
                                  re.I)),
-    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
+    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
@@ -110,6 +110,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"any\s?more\b", re.I)),
     (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
                                  r"(?:선정|지정|통과|합격)\s*(?:됐|되었|됐나|됐어)|"
+                                 r"(?:붙었|떨어졌)(?:어|나|니|는지|을까)|"
                                  r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
@@ -201,7 +202,10 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
                             r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
                             r""
-                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
+                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)|"
+                            # "작년 수출 150만불이고": the year of the founder's own figure
+                            r"(?:작년|지난해|전년도?|올해)\s*(?:의|에)?\s*[가-힣]{1,6}(?:이|가|은|는)?\s*"
+                            r"(?=\d[\d.,]*\s*(?:조|억|천만|백만|만|천)?\s*(?:원|달러|불|%))")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
@@ -240,7 +244,8 @@ class QueryAnalyzer:
                 own.add(str(founder.birth_year)[2:])
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
-                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales
+                                                        or founder.values))
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       and t not in ("성수동", "서울", "대전", "판교", "강남")}
