@@ -58,7 +58,7 @@ from bot.facts import (
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
@@ -286,10 +286,19 @@ class ExtractiveAnswerer:
             pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
-        elif query.kind is not None and says_unknown(query, about[0]):
+        elif query.kind is not None and any(says_unknown(query, s) for s in about[:4]
+                                            if s.score >= 0.7 * about[0].score):
             return self._missing(query, hits, about, query.kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
-            pool = [s for s in about if holds(query.kind, s.text)] or about
+            pool = [s for s in about if holds(query.kind, s.text)]
+            asked = [t for t, tag in query.key_terms.items() if tag == "NNG" and len(t) >= 2
+                     and t not in query.subject_terms and t not in ATTRIBUTE_TERMS]
+            if query.kind is FactKind.HOW_TO_APPLY and asked and not any(
+                    fuzzy_has(s.terms, t) for s in pool for t in asked):
+                # nothing about the subject says how to apply for what was asked
+                # ("공유공장 입주 신청은 어떻게?")
+                return self._missing(query, hits, about, query.kind)
+            pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
                 online = [s for s in pool if holds(FactKind.URL, s.text)]
                 pool = online + [s for s in pool if s not in online]

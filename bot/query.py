@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.eligibility import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
+from bot.founder import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -65,6 +65,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.HOW_TO_APPLY, re.compile(r"어떻게\s*(?:신청|지원|접수|참여|들어가|받)|신청\s*방법|"
                                        r"접수\s*방법|지원\s*방법|참여\s*방법|신청하려면|지원하려면|"
                                        r"어디(?:서|에서|로)\s*(?:신청|접수|지원|해)|(?:신청|접수)[^.?]{0,8}어디|"
+                                       r"(?:신청|접수|입주|참여|지원)(?:은|는|하려면|할\s*때)?\s*어떻게|"
                                        r"신청\s*절차|절차|"
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
@@ -77,6 +78,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
+                                   r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
@@ -239,7 +241,9 @@ class QueryAnalyzer:
                                           founder.closed_years, founder.members,
                                           founder.founded_year) if n is not None}
             if founder.founded:
-                own |= {str(n) for n in founder.founded}
+                own |= {str(n) for n in founder.founded} | {str(founder.founded[0])[2:]}
+            if founder.founded_day is not None:
+                own.add(str(founder.founded_day))
             if founder.birth_year is not None:  # "87년생"
                 own.add(str(founder.birth_year)[2:])
             tagged = {t: tag for t, tag in tagged.items()
@@ -255,7 +259,7 @@ class QueryAnalyzer:
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
-        subject = self.subject_terms(tagged)
+        subject = self.subject_terms(tagged, scene=founder.empty)
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -269,12 +273,18 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
-    def subject_terms(self, tagged: dict[str, str]) -> list[str]:
+    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False) -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
-        topic words (key terms that are not attributes such as 금액 or 마감)."""
+        topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
+        region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)]
+        if scene and named and all(_REGIONS.fullmatch(t) for t in named):
+            # "충북 공유공장 입주 신청은?": the region sets the scene; the subject is 공유공장
+            common = [t for t in topic if t not in named and tagged[t] == "NNG" and len(t) >= 2]
+            if common:
+                return topic
         return named or topic
 
     def names_subject(self, tagged: dict[str, str]) -> bool:

@@ -179,6 +179,8 @@ class KoreanAnalyzer:
         """Whether analysed text (its `terms`) holds `term` or one of its synonyms."""
         if term in terms:
             return True
+        if len(term) >= 3 and term[-1] in _NOUN_SUFFIXES and term[:-1] in terms:
+            return True  # Kiwi keeps "일반형" whole in one sentence and "일반" + 형 in another
         return any(all(m in terms for m in alt) for alt in self._synonyms.get(term, ()))
 
     def _raw_terms(self, text: str) -> list[str]:
@@ -362,6 +364,7 @@ class KoreanAnalyzer:
 
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
+_NOUN_SUFFIXES = frozenset("형적용별식")
 _PACK = re.compile(r"([가-힣]{2,})팩(?![가-힣]{2})")
 _LATIN_WORD = re.compile(r"(?<![\w&-])[A-Za-z]+(?:'s)?(?![\w&-])")
 

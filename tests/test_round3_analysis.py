@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from bot.asked_detail import ScoredSentence, says_unknown
-from bot.eligibility import Founder, founder_from_question, judge
+from bot.eligibility import judge
+from bot.founder import Founder, founder_from_question
 from bot.measures import Measure, compare, measure, own_values, rule_thresholds
 from bot.query import FactKind, QueryAnalyzer, detect_kinds
 
@@ -54,7 +55,7 @@ def test_measure(raw: str, value: float, unit: str) -> None:
 def test_rule_thresholds_name_what_is_measured() -> None:
     rules = rule_thresholds("투자 후 기업가치(post-money)가 70억원 이하인 기업이 대상이었다.")
     assert rules and rules[0][0][0] == "기업가치" and rules[0][2] == "이하"
-    rules = rule_thresholds("개인투자조합 GP는 3개월 이상 연체된 채무가 1,000만원을 넘으면 안 된다.")
+    rules = rule_thresholds("GP는 3개월 이상 연체된 채무가 1,000만원을 넘으면 안 된다.")
     assert rules and "채무" in rules[0][0] and "연체" in rules[0][0] and rules[0][2] == "이하"
     rules = rule_thresholds("등록하려면 최근 3년간 1억원 이상의 투자 실적이 있어야 한다.")
     assert rules and rules[0][0] == ["투자", "실적"]
@@ -83,7 +84,8 @@ def test_the_founders_values_against_the_rule(question: str, sentence: str,
 
 def test_values_about_another_thing_do_not_decide() -> None:
     # a sales figure says nothing about a rule on R&D spending, nor dollars about won
-    assert compare("연구개발비가 5,000만원 이상인 기업", own_values("매출이 3천만원인데 되나요?")) == []
+    sales = own_values("매출이 3천만원인데 되나요?")
+    assert compare("연구개발비가 5,000만원 이상인 기업", sales) == []
     assert compare("수출액이 100만달러 이상", own_values("수출 150만원인데 되나요?")) == []
     assert own_values("예창패 최대 1억원 맞아?") == ()  # a figure asked about, not told
 
@@ -112,7 +114,8 @@ def test_more_forms_of_the_founders_facts() -> None:
      "육성자금의 대상은 도내에 사업장이 있는 중소기업이다.", "no"),
     ("Our company is based in Seoul. Could we have applied?",
      "비수도권에 있는 기업이면 지원할 수 있었다.", "no"),
-    ("청주에 있는 회사인데 지원할 수 있었나요?", "비수도권에 있는 기업이면 지원할 수 있었다.", "yes"),
+    ("청주에 있는 회사인데 지원할 수 있었나요?",
+     "비수도권에 있는 기업이면 지원할 수 있었다.", "yes"),
 ])
 def test_rules_read_in_more_forms(question: str, sentence: str, verdict: str) -> None:
     ruling = judge(sentence, founder_from_question(question, 2026))
@@ -126,8 +129,20 @@ def test_which_year_and_did_it_pass_are_kinds() -> None:
 
 def test_a_sentence_saying_the_detail_is_unknown_is_no_answer(queries: QueryAnalyzer) -> None:
     query = queries.analyse("징검다리 펀드 정확히 몇 년도에 결성됐어요?", date(2026, 12, 1))
-    unknown = ScoredSentence("징검다리 펀드가 결성된 것으로 알려져 있지만, 결성 연도는 확인되지 않았다.",
-                             1.0, 0, frozenset())
+    unknown = ScoredSentence(
+        "징검다리 펀드가 결성된 것으로 알려져 있지만, 결성 연도는 확인되지 않았다.",
+        1.0, 0, frozenset())
     known = ScoredSentence("징검다리 펀드는 2022년에 결성되었다.", 1.0, 0, frozenset())
     assert says_unknown(query, unknown)
     assert not says_unknown(query, known)
+
+
+def test_a_noun_with_a_suffix_matches_its_stem(analyzer) -> None:
+    # Kiwi keeps "일반형" whole in a question and splits "일반" + 형 in a document sentence
+    assert analyzer.has_term(frozenset({"일반", "초기창업패키지"}), "일반형")
+    assert not analyzer.has_term(frozenset({"일반"}), "일반인")
+
+
+def test_how_to_apply_in_either_order() -> None:
+    assert FactKind.HOW_TO_APPLY in detect_kinds("공유공장 입주 신청은 어떻게 해요?")
+    assert FactKind.DURATION in detect_kinds("발표평가 몇 분 동안 발표해요?")
