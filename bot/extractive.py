@@ -292,11 +292,12 @@ class ExtractiveAnswerer:
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
             pool = [s for s in about if holds(query.kind, s.text)]
             asked = [t for t, tag in query.key_terms.items() if tag == "NNG" and len(t) >= 2
-                     and t not in query.subject_terms and t not in ATTRIBUTE_TERMS]
-            if query.kind is FactKind.HOW_TO_APPLY and asked and not any(
-                    fuzzy_has(s.terms, t) for s in pool for t in asked):
-                # nothing about the subject says how to apply for what was asked
-                # ("공유공장 입주 신청은 어떻게?")
+                     and t not in ATTRIBUTE_TERMS and t not in GENERIC_DETAIL]
+            if query.kind is FactKind.HOW_TO_APPLY and not pool and any(
+                    not any(fuzzy_has(s.terms, t) or fuzzy_has(s.head_terms, t) for s in about)
+                    for t in asked):
+                # nothing about the subject says how to apply, and a word of what was asked is
+                # nowhere ("공유공장 입주 신청은 어떻게?")
                 return self._missing(query, hits, about, query.kind)
             pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
