@@ -62,6 +62,36 @@ def measure(text: str) -> Measure | None:
     return Measure(total, unit)
 
 
+# English: "We exported 2 million dollars", "overdue debts of 20 million won", "grown 30%".
+_EN_VALUE = re.compile(r"(\d[\d.,]*)\s*(million|billion|thousand|k\b|m\b)?\s*"
+                       r"(dollars?|usd|won|krw|%|percent|people|employees)", re.I)
+_EN_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "thousand": 1e3, "k": 1e3}
+# what an English statement measures, in the documents' words
+_EN_MEASURED = [(re.compile(p, re.I), word) for p, word in (
+    (r"export", "수출"), (r"\bsales\b|revenue|turnover", "매출"),
+    (r"invest|raised|funding", "투자"), (r"\bdebts?\b|overdue|arrears", "채무"),
+    (r"r&d", "연구개발비"), (r"employ|staff|hired", "고용"), (r"grow|grew|growth", "증가율"),
+    (r"valuation|valued", "기업가치"), (r"capital", "자본금"))]
+
+
+def _english_values(question: str) -> list[tuple[tuple[str, ...], Measure]]:
+    out = []
+    for match in _EN_VALUE.finditer(question):
+        number = float(match.group(1).replace(",", ""))
+        number *= _EN_SCALE.get((match.group(2) or "").lower(), 1.0)
+        unit = match.group(3).lower()
+        kind = ("usd" if unit.startswith(("dollar", "usd")) else
+                "percent" if unit in ("%", "percent") else
+                "people" if unit in ("people", "employees") else "won")
+        before = question[max(0, match.start() - 30):match.start()]
+        if unit == "employees":
+            before += " employ"
+        words = tuple(w for pattern, w in _EN_MEASURED if pattern.search(before))
+        if words:
+            out.append((words, Measure(number, kind)))
+    return out
+
+
 def own_values(question: str) -> tuple[tuple[tuple[str, ...], Measure], ...]:
     """The founder's stated values, each with the one or two words just before it (what it
     measures, nearest first)."""
@@ -75,6 +105,8 @@ def own_values(question: str) -> tuple[tuple[tuple[str, ...], Measure], ...]:
             words = list(reversed(_words(question[max(0, match.start() - 24):match.start()])))
             if words:
                 out.append((tuple(words[:2]), value))
+    if not out:
+        out += _english_values(question)
     return tuple(out)
 
 

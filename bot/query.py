@@ -88,6 +88,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
+                                 r"the most (?:we|i|you|a company) can get|"
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
                                  r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
                                  re.I)),
@@ -205,6 +206,8 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
                             r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)|"
+                            # "We exported 2 million dollars last year": the founder's own year
+                            r"(?i:\b(?:we|i)\b[^.?!]{0,50}?\b(?:last|this) year\b)|"
                             # "작년 수출 150만불이고": the year of the founder's own figure
                             r"(?:작년|지난해|전년도?|올해)\s*(?:의|에)?\s*[가-힣]{1,6}(?:이|가|은|는)?\s*"
                             r"(?=\d[\d.,]*\s*(?:조|억|천만|백만|만|천)?\s*(?:원|달러|불|%))")

@@ -146,3 +146,13 @@ def test_a_noun_with_a_suffix_matches_its_stem(analyzer) -> None:
 def test_how_to_apply_in_either_order() -> None:
     assert FactKind.HOW_TO_APPLY in detect_kinds("공유공장 입주 신청은 어떻게 해요?")
     assert FactKind.DURATION in detect_kinds("발표평가 몇 분 동안 발표해요?")
+
+
+def test_english_statements_of_the_founders_values() -> None:
+    values = own_values("We exported 2 million dollars last year and have grown about 30% a "
+                        "year. What's the most we can get from the export voucher?")
+    rule = "전년 수출액이 100만달러 이상이고 최근 3년 연평균 수출 증가율이 20% 이상인 기업"
+    assert compare(rule, values) == [(True, "수출액"), (True, "증가율")]
+    debts = own_values("I have overdue debts of 20 million won. Can I be a GP?")
+    assert compare("GP는 연체된 채무가 1,000만원을 넘으면 안 된다.", debts) == [(False, "채무")]
+    assert own_values("Is the grant 100 million won?") == ()  # a figure asked about
