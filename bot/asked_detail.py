@@ -136,3 +136,28 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         and all(t in flat(s.text) for t in own_detail(query, detail, s.head_terms)[-1:])
         for s in about)
     return pool, unknown
+
+
+# How the documents name a kind of fact when they say they lack it ("결성 연도는 확인되지 않았다").
+_KIND_NOUNS: dict[FactKind, tuple[str, ...]] = {
+    FactKind.DATE: ("연도", "날짜", "시기", "시점", "일정"), FactKind.DEADLINE: ("마감", "기한"),
+    FactKind.RESULT: ("결과", "여부"), FactKind.AMOUNT: ("금액", "규모", "액수"),
+    FactKind.PERSON: ("이름", "성명"), FactKind.PLACE: ("주소", "위치"),
+    FactKind.PHONE: ("전화",), FactKind.URL: ("누리집", "주소"),
+    FactKind.ELIGIBILITY: ("요건", "기준", "자격"), FactKind.DEFINITION: ("요건", "기준", "내용"),
+    FactKind.HOW_TO_APPLY: ("방법", "절차"), FactKind.STATUS: ("운영 여부", "지위"),
+}
+
+
+def says_unknown(query: AnalysedQuery, best: ScoredSentence) -> bool:
+    """Whether the best sentence about the subject says the documents do not know the asked
+    detail ("… 결성 연도는 확인되지 않았다", "세부 평가 요건은 이 문서에 담겨 있지 않으므로"): a
+    clause that says so and names a word of the question other than the subject's. Quoting it
+    as an answer would be a confident non-answer; the reply says the detail is missing instead."""
+    if best.own_about < 0.99:
+        return False
+    asked = [t for t, tag in query.key_terms.items() if t not in query.subject_terms
+             and tag == "NNG" and len(t) >= 2 and t not in GENERIC_DETAIL]
+    asked += _KIND_NOUNS.get(query.kind, ()) if query.kind is not None else ()
+    return any(UNKNOWN.search(c) and any(t in flat(c) for t in asked)
+               for c in clauses(best.text))

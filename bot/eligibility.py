@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.founder import CHUNGBUK, Founder, won
+from bot.measures import compare
+
 Verdict = Literal["yes", "no"]
 
 _AGE_MAX = re.compile(r"(?:만\s*)?(\d{2})\s*세\s*(이하|미만|까지|이내)")
@@ -24,7 +27,7 @@ _YEARS_SPAN = re.compile(r"(?:창업|업력|설립|개업)[^.\d]{0,10}?(\d+)\s*(
 _YEARS_AFTER = re.compile(r"(\d+)\s*년이\s*지났지만\s*(\d+)\s*년은\s*넘지\s*않은")
 _YEARS_MAX = re.compile(r"(?:창업|업력|설립|개업|사업\s*개시)[^.\d]{0,10}?(\d+)\s*년\s*"
                         r"(이내|이하|미만|까지)"
-                        r"|(\d+)\s*년이\s*지나지\s*않은"
+                        r"|(\d+)\s*년이\s*지나지\s*않(?:은|았|고)"
                         r"|(\d+)\s*년\s*(이내|이하|미만)\s*(?:의\s*)?(?:창업\s*)?(?:기업|법인|사업자|"
                         r"스타트업|창업자)")
 # "최소 투자 요건은 1억원에서 2억원으로 높아졌다", "투자 요건이 2억원으로 오르지 않고 1억원으로
@@ -34,35 +37,11 @@ _SUM = re.compile(r"([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(?:으로|이다|
                   r"(?!\s*(?:이상|이하|미만|초과))")
 # A rule for some founders only: "비수도권 기업은 …", "수도권 기업은 …".
 _SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?"
-                    r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|에|만)")
+                    r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|만)")
 CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
                            r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
 
-
-@dataclass(frozen=True)
-class Founder:
-    """What the founder said about themselves."""
-
-    age: int | None = None
-    age_decade: bool = False  # "40대": age is the decade's first year
-    years: float | None = None  # years since founding (or since re-founding)
-    registered: bool | None = None
-    birth_year: int | None = None
-    founded: tuple[int, int] | None = None  # (year, month) the business was founded
-    region: str | None = None  # where the founder lives / the company is
-    closed_years: float | None = None  # years since closing a previous business
-    degree: bool | None = None  # holds a bachelor's degree
-    invested: float | None = None  # investment received, in won
-    sales: float | None = None  # yearly sales, in won
-    members: int | None = None  # people in a fund / team
-    founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
-
-    @property
-    def empty(self) -> bool:
-        return all(v is None for v in (
-            self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
-            self.closed_years, self.degree, self.invested, self.sales, self.members))
 
 
 @dataclass(frozen=True)
@@ -71,178 +50,19 @@ class Ruling:
     rule: str  # what kind of rule decided: age / years / registration
 
 
-_Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
-                    r"|(?:i'?m|i am|aged?)\s*(\d{2})\b|\b(\d{2})\s*(?:-?\s*years?\s*-?\s*old|yo)\b",
-                    re.I)
-# Ages in native Korean numerals: "서른다섯 살", "마흔둘", "쉰 살".
-_TENS = {"스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70}
-_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
-          "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
-_Q_NATIVE_AGE = re.compile(r"(스물|서른|마흔|쉰|예순|일흔)\s*(하나|한|둘|두|셋|세|넷|네|다섯|"
-                           r"여섯|일곱|여덟|아홉)?\s*(?:살|세|인데|이에요|입니다|이고|"
-                           r"[가-힣]{1,5}(?:인데|이에요|예요|입니다|이고))")
-# A founding year without a month: "2021년에 창업했는데", "2019년 설립 법인".
-FOUNDED_VERB = (r"(?:세웠|설립(?:했|한|하|됐|된)|창업(?:했|한|하)|개업(?:했|한|하)|등록(?:했|한)|"
-                 r"냈|차렸|만들었|시작했)")
-_Q_FOUNDED_YEAR = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:도)?\s*(?:에|쯤)?\s*"
-                             r"(?:법인|사업자|회사)?\s*(?:을|를)?\s*" + FOUNDED_VERB)
-_Q_DECADE = re.compile(r"(\d)0\s*대")
-# "나이 38인데", "올해 38이에요": an age written without 살/세
-_Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
-                         r"(?:인데|이에요|이고|입니다|이야|임)")
-_Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
-# "개업일이 2023년 5월인데", "설립일 2022년 3월"
-_Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업|설립|창업)(?:이|은|는|도)?\s*"
-                             r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
-# "I started my company in 2022", "founded in 2021"
-EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
-              r"[^.?]{0,30}?\bin\s+")
-_Q_EN_FOUNDED = re.compile(EN_FOUNDED + r"((?:19|20)\d{2})\b", re.I)
-_Q_YEARS = re.compile(r"(?:창업|설립|개업|업력|사업)[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|"
-                      r"지났|"
-                      r"이)?"
-                      r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었|지났|넘었)"
-                      r"|(\d+)\s*years?\s*(?:since|ago|in business)"
-                      r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
-                      r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
-_Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
-                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
-                             r"|no business registration|haven'?t registered|have not registered"
-                             r"|without (?:a )?business registration", re.I)
-_Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
-                           r"이에요|입니다|"
-                           r"대표))"
-                           r"|registered|incorporated", re.I)
-
-
-_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*생|born in ((?:19|20)\d{2})"
-                     r"|(?<![\d.])(\d{2})\s*년\s*생", re.I)
-_Q_FOUNDED = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(?:에|쯤)?\s*(?:법인|사업자|"
-                        r"회사)?\s*"
-                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
-_Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
-_Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
-                          r"학위\s*(?:가\s*)?없|"
-                          r""
-                          r"no (?:university )?degree|high school", re.I)
-_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
-                         r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
-_Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
-_Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
-_Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
-                       r"경남|제주|"
-                       r""
-                       r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
-                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
-                       r"법인|업체)")
-CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
-                      "영동", "증평", "단양", "오창", "오송"})
-
-
-def won(text: str) -> float | None:
-    """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
-    total, found = 0.0, False
-    for number, unit in re.findall(r"([\d.,]+)\s*(조|억|천만|백만|천|만)?", text):
-        number = number.replace(",", "").strip(".")
-        if not number:
-            continue
-        value = float(number)
-        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e7 if total >= 1e8
-                 else 1e3, "만": 1e4, "": 1.0}[unit or ""]
-        if unit == "천" and total >= 1e8:
-            scale = 1e7  # "1억 5천" = 1억 5천만
-        total += value * scale
-        found = True
-    return total if found else None
-
-
-def founder_from_question(question: str, year: int | None = None) -> Founder:
-    """`year` (today's) turns a birth year into an age."""
-    base = _founder_core(question)
-    extra: dict[str, object] = {}
-    birth = _Q_BIRTH.search(question)
-    if birth:
-        if birth.group(3):  # "87년생" -> 1987, "01년생" -> 2001
-            short = int(birth.group(3))
-            extra["birth_year"] = short + (2000 if year and 2000 + short <= year else 1900)
-        else:
-            extra["birth_year"] = int(birth.group(1) or birth.group(2))
-        if base.age is None and year is not None:
-            extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
-    founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
-    if founded:
-        extra["founded"] = (int(founded.group(1)), int(founded.group(2)))
-        extra["registered"] = True
-    elif (year is not None and base.years is None
-          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
-          and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
-        extra["years"] = float(year - int(only.group(1)))
-        extra["founded_year"] = int(only.group(1))
-        extra["registered"] = True
-    closed = _Q_CLOSED.search(question)
-    if closed:
-        extra["closed_years"] = float(closed.group(1))
-        if base.years is not None and base.years == float(closed.group(1)):
-            extra["years"] = None
-    if _Q_NO_DEGREE.search(question):
-        extra["degree"] = False
-    invested = _Q_INVESTED.search(question)
-    if invested:
-        extra["invested"] = won(invested.group(1) or invested.group(2))
-    sales = _Q_SALES.search(question)
-    if sales:
-        extra["sales"] = won(sales.group(1))
-    members = _Q_MEMBERS.search(question)
-    if members:
-        extra["members"] = int(members.group(1))
-    region = _Q_REGION.search(question)
-    if region:
-        extra["region"] = region.group(1)
-    if not extra:
-        return base
-    fields = {**base.__dict__, **extra}
-    return Founder(**fields)  # type: ignore[arg-type]
-
-
-def _founder_core(question: str) -> Founder:
-    """The founder's own numbers in a question (None where the question says nothing)."""
-    age, decade = None, False
-    question = _Q_BIRTH.sub(" ", question)
-    match = _Q_AGE.search(question) or _Q_BARE_AGE.search(question)
-    native = _Q_NATIVE_AGE.search(question)
-    if match:
-        age = int(next(g for g in match.groups() if g))
-    elif native:
-        age = _TENS[native.group(1)] + _UNITS.get(native.group(2) or "", 0)
-    else:
-        dec = _Q_DECADE.search(question)
-        if dec and dec.group(1) in "23456789":
-            age, decade = int(dec.group(1)) * 10, True
-    years = None
-    ym = _Q_YEARS.search(question)
-    if ym:
-        years = float(next(g for g in ym.groups() if g))
-        if years > 50:  # a calendar year, not years in business
-            years = None
-        part = _Q_PART_YEAR.match(question, ym.end())
-        if years is not None and part:  # "2년 6개월", "1년 반"
-            years += 0.5 if part.group(1) is None else int(part.group(1)) / 12
-    registered = None
-    if _Q_UNREGISTERED.search(question):
-        registered = False
-    elif _Q_REGISTERED.search(question) or years is not None:
-        registered = True
-    if age is not None and not 15 <= age <= 99:
-        age = None
-    return Founder(age=age, age_decade=decade, years=years, registered=registered)
-
 
 _AGE_RANGE = re.compile(r"(\d{2})\s*[~–-]\s*(\d{2})\s*세")
 _BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일\s*이후\s*출생")
-_DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*\d{1,2}\s*일\s*부터\s*"
-                          r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
-_RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)|도내에\s*(?:사는|거주)|"
-                       r"충북\s*소재")
+_DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*부터\s*"
+                          r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})?")
+_RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)"
+                       r"|도내에\s*(?:사는|거주|사업장|본사|소재)|충북\s*소재"
+                       r"|충북\s*도내\s*(?:기업|업체|사업장|창업기업)")
+# "비수도권에 있는 기업이면 지원할 수 있었다": outside the capital area only
+_NON_CAPITAL = re.compile(r"비수도권(?:에\s*(?:있는|소재한?|본사를\s*둔)"
+                          r"|\s*(?:소재\s*)?기업(?:이면|만|을\s*대상|이\s*대상))")
+# "예비 재창업자이거나 …": a founder not yet registered qualifies
+_PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|이면|또는|가\s*대상|\s*또는)")
 _CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(\d+)\s*년")
 _DEGREE_RULE = re.compile(r"학사\s*이상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
@@ -278,9 +98,14 @@ def _rulings(sentence: str, founder: Founder):
     if founder.founded is not None:
         window = _DATE_WINDOW.search(sentence)
         if window:
-            start = (int(window.group(1)), int(window.group(2)))
-            end = (int(window.group(3)), int(window.group(4)))
-            yield Ruling("yes" if start <= founder.founded <= end else "no", "founded")
+            start = (int(window.group(1)), int(window.group(2)), int(window.group(3)))
+            end = (int(window.group(4)), int(window.group(5)), int(window.group(6) or 31))
+            day = founder.founded_day
+            # without the founder's day, a founding in the window's first or last month counts
+            when = (*founder.founded, day) if day is not None else None
+            inside = (start <= when <= end) if when is not None else (
+                start[:2] <= founder.founded <= end[:2])
+            yield Ruling("yes" if inside else "no", "founded")
     if founder.years is not None:
         yield _years(sentence, founder.years)
     if founder.closed_years is not None:
@@ -289,6 +114,12 @@ def _rulings(sentence: str, founder: Founder):
             yield Ruling("yes" if founder.closed_years >= int(rule.group(1)) else "no", "closed")
     if founder.region is not None and _RESIDENT.search(sentence):
         yield Ruling("yes" if founder.region in CHUNGBUK else "no", "region")
+    elif founder.region is not None and _NON_CAPITAL.search(sentence):
+        yield Ruling("no" if founder.region in CAPITAL_AREA else "yes", "region")
+    if founder.registered is False and _PRE_FOUNDER.search(sentence):
+        yield Ruling("yes", "registration")
+    for ok, _what in compare(sentence, founder.values):
+        yield Ruling("yes" if ok else "no", "measure")
     if founder.degree is False and _DEGREE_RULE.search(sentence):
         yield Ruling("no", "degree")
     money = _MONEY_RULE.findall(sentence)

@@ -27,7 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import prompts
-from bot.asked_detail import ScoredSentence, compounds_asked, detail_terms, strict_pool
+from bot.asked_detail import (
+    ScoredSentence,
+    compounds_asked,
+    detail_terms,
+    says_unknown,
+    strict_pool,
+)
 from bot.cues import (
     AGGREGATE,
     CEILING,
@@ -52,7 +58,7 @@ from bot.facts import (
     year_label,
 )
 from bot.models import Source, Support
-from bot.query import AnalysedQuery, FactKind
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
@@ -280,8 +286,20 @@ class ExtractiveAnswerer:
             pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
+        elif query.kind is not None and any(says_unknown(query, s) for s in about[:4]
+                                            if s.score >= 0.7 * about[0].score):
+            return self._missing(query, hits, about, query.kind)
         elif query.kind in (FactKind.HOW_TO_APPLY, FactKind.ELIGIBILITY):
-            pool = [s for s in about if holds(query.kind, s.text)] or about
+            pool = [s for s in about if holds(query.kind, s.text)]
+            asked = [t for t, tag in query.key_terms.items() if tag == "NNG" and len(t) >= 2
+                     and t not in ATTRIBUTE_TERMS and t not in GENERIC_DETAIL]
+            if query.kind is FactKind.HOW_TO_APPLY and not pool and any(
+                    not any(fuzzy_has(s.terms, t) or fuzzy_has(s.head_terms, t) for s in about)
+                    for t in asked):
+                # nothing about the subject says how to apply, and a word of what was asked is
+                # nowhere ("공유공장 입주 신청은 어떻게?")
+                return self._missing(query, hits, about, query.kind)
+            pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
                 online = [s for s in pool if holds(FactKind.URL, s.text)]
                 pool = online + [s for s in pool if s not in online]

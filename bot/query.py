@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.eligibility import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
+from bot.founder import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -65,6 +65,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.HOW_TO_APPLY, re.compile(r"어떻게\s*(?:신청|지원|접수|참여|들어가|받)|신청\s*방법|"
                                        r"접수\s*방법|지원\s*방법|참여\s*방법|신청하려면|지원하려면|"
                                        r"어디(?:서|에서|로)\s*(?:신청|접수|지원|해)|(?:신청|접수)[^.?]{0,8}어디|"
+                                       r"(?:신청|접수|입주|참여|지원)(?:은|는|하려면|할\s*때)?\s*어떻게|"
                                        r"신청\s*절차|절차|"
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
@@ -77,6 +78,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
                                    re.I)),
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
+                                   r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
@@ -86,10 +88,11 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
+                                 r"the most (?:we|i|you|a company) can get|"
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
                                  r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
                                  re.I)),
-    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|일정|개소|개원|출범|"
+    (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
@@ -110,6 +113,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"any\s?more\b", re.I)),
     (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
                                  r"(?:선정|지정|통과|합격)\s*(?:됐|되었|됐나|됐어)|"
+                                 r"(?:붙었|떨어졌)(?:어|나|니|는지|을까)|"
                                  r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
@@ -201,7 +205,12 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
                             r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
                             r""
-                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)")
+                            r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)|"
+                            # "We exported 2 million dollars last year": the founder's own year
+                            r"(?i:\b(?:we|i)\b[^.?!]{0,50}?\b(?:last|this) year\b)|"
+                            # "작년 수출 150만불이고": the year of the founder's own figure
+                            r"(?:작년|지난해|전년도?|올해)\s*(?:의|에)?\s*[가-힣]{1,6}(?:이|가|은|는)?\s*"
+                            r"(?=\d[\d.,]*\s*(?:조|억|천만|백만|만|천)?\s*(?:원|달러|불|%))")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
@@ -235,12 +244,15 @@ class QueryAnalyzer:
                                           founder.closed_years, founder.members,
                                           founder.founded_year) if n is not None}
             if founder.founded:
-                own |= {str(n) for n in founder.founded}
+                own |= {str(n) for n in founder.founded} | {str(founder.founded[0])[2:]}
+            if founder.founded_day is not None:
+                own.add(str(founder.founded_day))
             if founder.birth_year is not None:  # "87년생"
                 own.add(str(founder.birth_year)[2:])
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
-                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales))
+                      and not (tag in ("SN", "NR") and (founder.invested or founder.sales
+                                                        or founder.values))
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       and t not in ("성수동", "서울", "대전", "판교", "강남")}
@@ -250,7 +262,7 @@ class QueryAnalyzer:
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
-        subject = self.subject_terms(tagged)
+        subject = self.subject_terms(tagged, scene=founder.empty)
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -264,12 +276,18 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
-    def subject_terms(self, tagged: dict[str, str]) -> list[str]:
+    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False) -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
-        topic words (key terms that are not attributes such as 금액 or 마감)."""
+        topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
+        region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)]
+        if scene and named and all(_REGIONS.fullmatch(t) for t in named):
+            # "충북 공유공장 입주 신청은?": the region sets the scene; the subject is 공유공장
+            common = [t for t in topic if t not in named and tagged[t] == "NNG" and len(t) >= 2]
+            if common:
+                return topic
         return named or topic
 
     def names_subject(self, tagged: dict[str, str]) -> bool:

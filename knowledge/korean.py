@@ -39,6 +39,14 @@ GENERIC_TERMS = frozenset([
     "무슨", "제가", "저", "우리", "나", "너", "알다", "what", "how", "when", "where", "who",
     "which", "is", "are", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "please",
     "tell", "me", "about",
+    # English function words: they name no subject ("How long is ... valid for?")
+    "long", "many", "much", "does", "do", "did", "can", "could", "would", "should", "will",
+    "have", "has", "had", "at", "most", "least", "must", "make", "now", "give", "gives", "get",
+    "gets", "got", "be", "been", "was", "were", "it", "its", "i", "im", "i'm", "we", "my", "our",
+    "us", "you", "your", "they", "their", "there", "any", "still", "if", "from", "with", "by",
+    "this", "that", "these", "those", "then", "than", "also", "so", "as", "per", "each", "into",
+    "up", "out", "yet", "not", "no", "yes", "am", "want", "need", "know", "much", "often",
+    "go", "goes", "take", "takes", "it's", "what's", "s",
 ])
 
 # Abbreviations founders use, mapped to the terms the documents use. Applied to queries and
@@ -115,6 +123,7 @@ class KoreanAnalyzer:
         # term -> alternatives, each a tuple of morphemes (query side only, see synonyms.tsv)
         self._synonyms: dict[str, list[tuple[str, ...]]] = {}
         self._phrases: list[tuple[re.Pattern[str], str]] = []  # English names -> Korean
+        self._english: dict[str, str] = {}  # one English word -> the documents' Korean term
         if synonyms is not None and Path(synonyms).is_file():
             self._load_synonyms(Path(synonyms))
         self.typos = TypoCorrector(self._catalogue())
@@ -140,6 +149,10 @@ class KoreanAnalyzer:
                 self._phrases.append((re.compile(re.escape(word.strip()), re.IGNORECASE),
                                       targets.split(",")[0].strip()))
                 continue
+            # one English word, one document term: a translation (see translate_words)
+            if _LATIN_WORD.fullmatch(word.strip()) and "," not in targets \
+                    and _HANGUL_RUN.search(targets):
+                self._english.setdefault(word.strip().lower(), targets.strip())
             keys = self._raw_terms(word) or [word.strip().lower()]
             key = "".join(keys) if len(keys) > 1 else keys[0]
             key = self._alias_terms.get(key, [key])[0] if len(keys) == 1 else key
@@ -166,6 +179,8 @@ class KoreanAnalyzer:
         """Whether analysed text (its `terms`) holds `term` or one of its synonyms."""
         if term in terms:
             return True
+        if len(term) >= 3 and term[-1] in _NOUN_SUFFIXES and term[:-1] in terms:
+            return True  # Kiwi keeps "일반형" whole in one sentence and "일반" + 형 in another
         return any(all(m in terms for m in alt) for alt in self._synonyms.get(term, ()))
 
     def _raw_terms(self, text: str) -> list[str]:
@@ -281,7 +296,10 @@ class KoreanAnalyzer:
             if found:
                 fixes.append((found.group(0), korean))
                 text = pattern.sub(f" {korean} ", text)
+        text = self.translate_words(text)
         catalogue = self.typos.names
+        text = _PACK.sub(lambda m: f"{m.group(1)}패키지" if f"{m.group(1)}패키지" in catalogue
+                         else m.group(0), text)  # "창업도약팩": founders shorten 패키지 to 팩
         with self._lock:
             tokens = self._kiwi.tokenize(text, typos="basic")
         fixed = text
@@ -295,6 +313,23 @@ class KoreanAnalyzer:
         if fixed != text:
             return fixed, self.key_terms_tagged(fixed), fixes
         return fixed, self._key_terms(tokens), fixes
+
+    def translate_words(self, text: str) -> str:
+        """English words of synonyms.tsv replaced by the documents' Korean term ("valid" ->
+        "유효기간"), so an English question is analysed like a Korean one. A plural or
+        third-person "-s" / "-es" / "-ies" finds the plain word."""
+        if not self._english or not _LATIN_WORD.search(text):
+            return text
+
+        def swap(match: re.Match[str]) -> str:
+            word = match.group(0).lower()
+            for form in _english_forms(word):
+                korean = self._english.get(form)
+                if korean:
+                    return f" {korean} "
+            return match.group(0)
+
+        return _LATIN_WORD.sub(swap, text)
 
     def key_terms_tagged(self, text: str) -> dict[str, str]:
         """Key terms of a question with their Kiwi tag: nouns, numbers, foreign words and roots
@@ -329,6 +364,22 @@ class KoreanAnalyzer:
 
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
+_NOUN_SUFFIXES = frozenset("형적용별식")
+_PACK = re.compile(r"([가-힣]{2,})팩(?![가-힣]{2})")
+_LATIN_WORD = re.compile(r"(?<![\w&-])[A-Za-z]+(?:'s)?(?![\w&-])")
+
+
+def _english_forms(word: str) -> list[str]:
+    """`word` and the plain forms it may be inflected from ("companies" -> "company")."""
+    word = word.removesuffix("'s")
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.append(word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        forms.append(word[:-1])
+    return forms
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 
 

@@ -9,14 +9,9 @@ from datetime import date
 
 import pytest
 
-from bot.eligibility import (
-    Founder,
-    founder_from_question,
-    in_scope,
-    judge,
-    rule_words,
-)
+from bot.eligibility import in_scope, judge, rule_words
 from bot.facts import STREET_ADDRESS, UNKNOWN, binds, clauses, holds, leaves_vague
+from bot.founder import Founder, founder_from_question
 from bot.query import FactKind, detect_kinds
 from bot.timeframe import asked_year
 

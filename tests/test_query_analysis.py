@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from bot.conversation import Turn
-from bot.eligibility import founder_from_question, judge, won
+from bot.eligibility import judge
 from bot.followup import inherit_subject, is_follow_up
+from bot.founder import founder_from_question, won
 from bot.query import FactKind, QueryAnalyzer, detect_kinds
 from bot.timeframe import asked_year, sentence_year
 

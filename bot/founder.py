@@ -1,0 +1,228 @@
+"""The founder's own facts in a question ("저 52살인데", "창업 6년 차", "연구개발비가 3천만원인데",
+"based in Seoul"): what `bot/eligibility.py` compares with the rules the documents state.
+
+Hand-written regular expressions: founders state these facts in a few fixed Korean (and
+English) patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.measures import Measure, own_values
+
+
+@dataclass(frozen=True)
+class Founder:
+    """What the founder said about themselves."""
+
+    age: int | None = None
+    age_decade: bool = False  # "40대": age is the decade's first year
+    years: float | None = None  # years since founding (or since re-founding)
+    registered: bool | None = None
+    birth_year: int | None = None
+    founded: tuple[int, int] | None = None  # (year, month) the business was founded
+    region: str | None = None  # where the founder lives / the company is
+    closed_years: float | None = None  # years since closing a previous business
+    degree: bool | None = None  # holds a bachelor's degree
+    invested: float | None = None  # investment received, in won
+    sales: float | None = None  # yearly sales, in won
+    members: int | None = None  # people in a fund / team
+    founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
+    founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
+    # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
+    values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (
+            self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
+            self.closed_years, self.degree, self.invested, self.sales, self.members)
+        ) and not self.values
+
+
+_Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
+                    r"|(?:i'?m|i am|aged?)\s*(\d{2})\b|\b(\d{2})\s*(?:-?\s*years?\s*-?\s*old|yo)\b",
+                    re.I)
+# Ages in native Korean numerals: "서른다섯 살", "마흔둘", "쉰 살".
+_TENS = {"스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70}
+_UNITS = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
+          "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+_Q_NATIVE_AGE = re.compile(r"(스물|서른|마흔|쉰|예순|일흔)\s*(하나|한|둘|두|셋|세|넷|네|다섯|"
+                           r"여섯|일곱|여덟|아홉)?\s*(?:살|세|인데|이에요|입니다|이고|"
+                           r"[가-힣]{1,5}(?:인데|이에요|예요|입니다|이고))")
+# A founding year without a month: "2021년에 창업했는데", "2019년 설립 법인".
+FOUNDED_VERB = (r"(?:세웠|설립(?:했|한|하|됐|된)|창업(?:했|한|하)|개업(?:했|한|하)|등록(?:했|한)|"
+                 r"냈|차렸|만들었|시작했)")
+_Q_FOUNDED_YEAR = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:도)?\s*(?:에|쯤)?\s*"
+                             r"(?:법인|사업자|회사)?\s*(?:을|를)?\s*" + FOUNDED_VERB)
+_Q_DECADE = re.compile(r"(\d)0\s*대")
+# "나이 38인데", "올해 38이에요": an age written without 살/세
+_Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
+                         r"(?:인데|이에요|이고|입니다|이야|임)")
+_Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
+# "개업일이 2023년 5월인데", "설립일 2022년 3월"
+_Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업|설립|창업)(?:이|은|는|도)?\s*"
+                             r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
+# "I started my company in 2022", "founded in 2021"
+EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
+              r"[^.?]{0,30}?\bin\s+")
+_Q_EN_FOUNDED = re.compile(EN_FOUNDED + r"((?:19|20)\d{2})\b", re.I)
+_Q_YEARS = re.compile(r"업력[^\d]{0,6}(\d+)\s*년"
+                      r"|(?:창업|설립|개업|사업)(?![가-힣]*(?:학교|패키지|팩|센터|펀드|대학|지원))"
+                      r"[^\d]{0,6}(\d+)\s*년\s*(?:차|째|됐|되었|된|지났|이|인데|이에요|입니다"
+                      r"|(?=\s*(?:\d{1,2}\s*개월|반)))"
+                      r"|(\d+)\s*년\s*(?:차|째)|(\d+)\s*년\s*(?:된|됐|되었|지났|넘었)"
+                      r"|(\d+)\s*years?\s*(?:since|ago|in business)"
+                      r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
+                      r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
+_Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
+                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
+                             r"|no business registration|haven'?t registered|have not registered"
+                             r"|without (?:a )?business registration", re.I)
+_Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
+                           r"이에요|입니다|"
+                           r"대표))"
+                           r"|registered|incorporated", re.I)
+
+
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생"
+                     r"|born in ((?:19|20)\d{2})"
+                     r"|(?<![\d.])(\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생", re.I)
+_Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
+                        r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
+                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
+_Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
+_Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
+                          r"학위\s*(?:가\s*)?없|"
+                          r""
+                          r"no (?:university )?degree|high school", re.I)
+_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
+                         r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
+_Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
+_Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
+_Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
+                       r"경남|제주|"
+                       r""
+                       r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
+                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
+                       r"법인|업체)")
+_EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pangyo": "판교",
+              "gangnam": "강남", "suwon": "수원", "busan": "부산", "daegu": "대구",
+              "daejeon": "대전", "gwangju": "광주", "ulsan": "울산", "sejong": "세종",
+              "cheonan": "천안",
+              "chungbuk": "충북", "cheongju": "청주", "chungju": "충주", "jecheon": "제천",
+              "ochang": "오창", "osong": "오송", "jincheon": "진천", "eumseong": "음성"}
+_Q_EN_REGION = re.compile(r"(?:based|located|live|living|lives|registered|headquartered|office|"
+                          r"company is|we are|i am|i'm)\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
+                          r")\b", re.I)
+CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
+                      "영동", "증평", "단양", "오창", "오송"})
+
+
+def won(text: str) -> float | None:
+    """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
+    total, found = 0.0, False
+    for number, unit in re.findall(r"([\d.,]+)\s*(조|억|천만|백만|천|만)?", text):
+        number = number.replace(",", "").strip(".")
+        if not number:
+            continue
+        value = float(number)
+        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e7 if total >= 1e8
+                 else 1e3, "만": 1e4, "": 1.0}[unit or ""]
+        if unit == "천" and total >= 1e8:
+            scale = 1e7  # "1억 5천" = 1억 5천만
+        total += value * scale
+        found = True
+    return total if found else None
+
+
+def founder_from_question(question: str, year: int | None = None) -> Founder:
+    """`year` (today's) turns a birth year into an age."""
+    base = _founder_core(question)
+    extra: dict[str, object] = {}
+    birth = _Q_BIRTH.search(question)
+    if birth:
+        if birth.group(3):  # "87년생" -> 1987, "01년생" -> 2001
+            short = int(birth.group(3))
+            extra["birth_year"] = short + (2000 if year and 2000 + short <= year else 1900)
+        else:
+            extra["birth_year"] = int(birth.group(1) or birth.group(2))
+        if base.age is None and year is not None:
+            extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
+    founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    if founded:
+        when = int(founded.group(1))
+        extra["founded"] = (when + 2000 if when < 100 else when, int(founded.group(2)))
+        if founded.re is _Q_FOUNDED and founded.group(3):
+            extra["founded_day"] = int(founded.group(3))
+        extra["registered"] = True
+    elif (year is not None and base.years is None
+          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
+          and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
+        extra["years"] = float(year - int(only.group(1)))
+        extra["founded_year"] = int(only.group(1))
+        extra["registered"] = True
+    closed = _Q_CLOSED.search(question)
+    if closed:
+        extra["closed_years"] = float(closed.group(1))
+        if base.years is not None and base.years == float(closed.group(1)):
+            extra["years"] = None
+    if _Q_NO_DEGREE.search(question):
+        extra["degree"] = False
+    invested = _Q_INVESTED.search(question)
+    if invested:
+        extra["invested"] = won(invested.group(1) or invested.group(2))
+    sales = _Q_SALES.search(question)
+    if sales:
+        extra["sales"] = won(sales.group(1))
+    members = _Q_MEMBERS.search(question)
+    if members:
+        extra["members"] = int(members.group(1))
+    region = _Q_REGION.search(question)
+    english = _Q_EN_REGION.search(question)
+    if region:
+        extra["region"] = region.group(1)
+    elif english:
+        extra["region"] = _EN_PLACES[english.group(1).lower()]
+    values = own_values(question)
+    if values:
+        extra["values"] = values
+    if not extra:
+        return base
+    fields = {**base.__dict__, **extra}
+    return Founder(**fields)  # type: ignore[arg-type]
+
+
+def _founder_core(question: str) -> Founder:
+    """The founder's own numbers in a question (None where the question says nothing)."""
+    age, decade = None, False
+    question = _Q_BIRTH.sub(" ", question)
+    match = _Q_AGE.search(question) or _Q_BARE_AGE.search(question)
+    native = _Q_NATIVE_AGE.search(question)
+    if match:
+        age = int(next(g for g in match.groups() if g))
+    elif native:
+        age = _TENS[native.group(1)] + _UNITS.get(native.group(2) or "", 0)
+    else:
+        dec = _Q_DECADE.search(question)
+        if dec and dec.group(1) in "23456789":
+            age, decade = int(dec.group(1)) * 10, True
+    years = None
+    ym = _Q_YEARS.search(question)
+    if ym:
+        years = float(next(g for g in ym.groups() if g))
+        if years > 50:  # a calendar year, not years in business
+            years = None
+        part = _Q_PART_YEAR.match(question, ym.end())
+        if years is not None and part:  # "2년 6개월", "1년 반"
+            years += 0.5 if part.group(1) is None else int(part.group(1)) / 12
+    registered = None
+    if _Q_UNREGISTERED.search(question):
+        registered = False
+    elif _Q_REGISTERED.search(question) or years is not None:
+        registered = True
+    if age is not None and not 15 <= age <= 99:
+        age = None
+    return Founder(age=age, age_decade=decade, years=years, registered=registered)
