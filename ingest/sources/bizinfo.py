@@ -6,14 +6,14 @@ no region field, so `regions.keep_text` decides from hashtags, agencies and titl
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
 from urllib.parse import urljoin
 
 from ingest.sources.base import FetchResult, clean_text
-from ingest.sources.http import ApiClient, SourceAuthError, SourceError
+from ingest.sources.http import ApiClient, SourceAuthError
+from ingest.sources.paging import Page, read_pages
 from ingest.sources.regions import keep_text, regions_in
 from knowledge.catalogue.dates import parse_amount, parse_target, parse_window
 from knowledge.catalogue.models import Attachment, Programme
@@ -91,88 +91,47 @@ def fetch(settings, client: ApiClient | None = None) -> FetchResult:
     client = client or ApiClient.from_settings(NAME, settings)
     key = settings.bizinfo_api_key.get_secret_value()
     size = settings.catalogue_page_size
-    total: int | None = None
-    complete, failures = True, 0
-    try:
-        for page in range(1, settings.catalogue_max_pages + 1):
-            params = {"crtfcKey": key, "dataType": "json", "searchCnt": size, "pageIndex": page}
-            try:
-                body = client.get(settings.bizinfo_api_url, params).json()
-                if not isinstance(body, dict):
-                    raise ValueError("JSON 객체가 아님")
-                if "jsonArray" not in body:
-                    message = clean_text(
-                        body.get("reqErr") or body.get("message") or body.get("msg")
-                    )
-                    if "인증" in message or "key" in message.lower():
-                        raise SourceAuthError(
-                            f"{NAME}: API 키가 거부되었습니다 ({message}). "
-                            "STARTUPBOT_BIZINFO_API_KEY 를 확인하세요 (API key rejected)."
-                        )
-                    raise ValueError(message or "jsonArray 없음")
-                data = body["jsonArray"]
-                if isinstance(data, dict):
-                    # the published spec wraps the items: {"jsonArray": {"item": [...]}};
-                    # the live API sends a flat list; a lone item may come as an object
-                    data = data.get("item", [data])
-                    if isinstance(data, dict):
-                        data = [data]
-                if not isinstance(data, list):
-                    raise ValueError("jsonArray 가 목록이 아님")
-            except SourceAuthError:
-                raise
-            except (SourceError, ValueError, json.JSONDecodeError) as exc:
-                if isinstance(exc, SourceError) and result.pages == 0:
-                    raise  # not one page readable: the source is down, not a page broken
-                complete = False
-                failures += 1
-                reason = exc.message if isinstance(exc, SourceError) else f"형식 오류: {exc}"
-                result.problem(f"page {page}", reason)
-                if total is not None and page * size < total:
-                    continue
-                if total is None and failures < 3:
-                    continue
-                break
-            failures = 0
-            result.pages += 1
-            for raw in data:
-                result.items += 1
-                if not isinstance(raw, dict):
-                    result.problem(f"page {page}", "항목이 객체가 아님 (item not an object)")
-                    continue
-                with_total = raw.get("totCnt")
-                if total is None and str(with_total or "").isdigit():
-                    total = int(with_total)
-                try:
-                    programme = parse_item(raw)
-                except (ValueError, TypeError) as exc:
-                    result.problem(f"page {page}", f"항목 건너뜀: {exc}")
-                    continue
-                text = " ".join(
-                    [
-                        *programme.hashtags,
-                        programme.title,
-                        programme.supervising_agency,
-                        programme.agency,
-                    ]
+    total: int | None = None  # 기업마당 repeats the count (totCnt) in every item: the first
+
+    def fetch_page(page: int) -> Page:
+        nonlocal total
+        params = {"crtfcKey": key, "dataType": "json", "searchCnt": size, "pageIndex": page}
+        body = client.get(settings.bizinfo_api_url, params).json()
+        if not isinstance(body, dict):
+            raise ValueError("JSON 객체가 아님")
+        if "jsonArray" not in body:
+            message = clean_text(body.get("reqErr") or body.get("message") or body.get("msg"))
+            if "인증" in message or "key" in message.lower():
+                raise SourceAuthError(
+                    f"{NAME}: API 키가 거부되었습니다 ({message}). "
+                    "STARTUPBOT_BIZINFO_API_KEY 를 확인하세요 (API key rejected)."
                 )
-                if not keep_text(text, settings.catalogue_regions):
-                    result.skipped_region += 1
-                    continue
-                result.add(programme)
-            more = total is not None and page * size < total
-            if not data and more:
-                complete = False
-                result.problem(f"page {page}", "빈 페이지 (empty page before the end)")
-                continue
-            if (len(data) < size and not more) or not data or (total is not None and not more):
-                break
-        else:
-            complete = False
-            result.problem("pages", f"최대 페이지 수({settings.catalogue_max_pages}) 도달")
+            raise ValueError(message or "jsonArray 없음")
+        data = body["jsonArray"]
+        if isinstance(data, dict):
+            # the published spec wraps the items: {"jsonArray": {"item": [...]}};
+            # the live API sends a flat list; a lone item may come as an object
+            data = data.get("item", [data])
+            if isinstance(data, dict):
+                data = [data]
+        if not isinstance(data, list):
+            raise ValueError("jsonArray 가 목록이 아님")
+        if total is None:
+            total = next((int(raw["totCnt"]) for raw in data if isinstance(raw, dict)
+                          and str(raw.get("totCnt") or "").isdigit()), None)
+        return Page(data, total)
+
+    def keep(raw: dict[str, Any], programme: Programme) -> bool:
+        text = " ".join([*programme.hashtags, programme.title, programme.supervising_agency,
+                         programme.agency])
+        return keep_text(text, settings.catalogue_regions)
+
+    try:
+        result.complete = read_pages(result, fetch_page, parse_item, keep, per_page=size,
+                                     max_pages=settings.catalogue_max_pages,
+                                     full_page_means_more=True)
     finally:
         result.requests, result.retries = client.requests, client.retried
         if own:
             client.close()
-    result.complete = complete
     return result

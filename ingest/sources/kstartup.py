@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
 
 from ingest.sources.base import FetchResult, clean_text
-from ingest.sources.http import ApiClient, SourceAuthError, SourceError
+from ingest.sources.http import ApiClient, SourceError
+from ingest.sources.paging import Page, read_pages
 from ingest.sources.regions import keep_region
 from knowledge.catalogue.dates import parse_amount, parse_target, parse_window
 from knowledge.catalogue.models import Programme
@@ -84,70 +84,31 @@ def fetch(settings: CatalogueSettings, client: ApiClient | None = None) -> Fetch
     own = client is None
     client = client or ApiClient.from_settings(NAME, settings)
     key = settings.kstartup_api_key.get_secret_value()
-    per_page = settings.catalogue_page_size
-    total: int | None = None
-    complete = True
-    failures = 0
+
+    def fetch_page(page: int) -> Page:
+        params = {"serviceKey": key, "page": page, "perPage": settings.catalogue_page_size,
+                  "returnType": "json"}
+        body = client.get(settings.kstartup_api_url, params).json()
+        if not isinstance(body, dict):
+            raise ValueError("JSON 객체가 아님")
+        if "data" not in body and ("code" in body or "msg" in body):
+            raise SourceError(f"API 오류: {clean_text(body.get('msg'))} (code {body.get('code')})")
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise ValueError("data[] 없음")
+        count = body.get("totalCount")
+        return Page(data, count if isinstance(count, int) else None)
+
+    def keep(raw: dict[str, Any], programme: Programme) -> bool:
+        return keep_region(clean_text(raw.get("supt_regin")), settings.catalogue_regions)
+
     try:
-        for page in range(1, settings.catalogue_max_pages + 1):
-            params = {"serviceKey": key, "page": page, "perPage": per_page, "returnType": "json"}
-            try:
-                response = client.get(settings.kstartup_api_url, params)
-                body = response.json()
-                if not isinstance(body, dict):
-                    raise ValueError("JSON 객체가 아님")
-                if "data" not in body and ("code" in body or "msg" in body):
-                    raise SourceError(
-                        f"API 오류: {clean_text(body.get('msg'))} (code {body.get('code')})"
-                    )
-                data = body.get("data")
-                if not isinstance(data, list):
-                    raise ValueError("data[] 없음")
-            except SourceAuthError:
-                raise
-            except (SourceError, ValueError, json.JSONDecodeError) as exc:
-                if isinstance(exc, SourceError) and result.pages == 0:
-                    raise  # not one page readable: the source is down, not a page broken
-                complete = False
-                failures += 1
-                reason = exc.message if isinstance(exc, SourceError) else f"형식 오류: {exc}"
-                result.problem(f"page {page}", reason)
-                if total is not None and page * per_page < total:
-                    continue  # the count says more pages follow: keep going
-                if total is None and failures < 3:
-                    continue
-                break
-            failures = 0
-            result.pages += 1
-            if isinstance(body.get("totalCount"), int):
-                total = body["totalCount"]
-            for raw in data:
-                result.items += 1
-                if not isinstance(raw, dict):
-                    result.problem(f"page {page}", "항목이 객체가 아님 (item not an object)")
-                    continue
-                try:
-                    programme = parse_item(raw)
-                except (ValueError, TypeError) as exc:
-                    result.problem(f"page {page}", f"항목 건너뜀: {exc}")
-                    continue
-                if not keep_region(clean_text(raw.get("supt_regin")), settings.catalogue_regions):
-                    result.skipped_region += 1
-                    continue
-                result.add(programme)
-            more = total is not None and page * per_page < total
-            if not data and more:
-                complete = False  # an empty page in the middle: what it held is unknown
-                result.problem(f"page {page}", "빈 페이지 (empty page before the end)")
-                continue
-            if not data or not more:
-                break
-        else:
-            complete = False
-            result.problem("pages", f"최대 페이지 수({settings.catalogue_max_pages}) 도달")
+        result.complete = read_pages(result, fetch_page, parse_item, keep,
+                                     per_page=settings.catalogue_page_size,
+                                     max_pages=settings.catalogue_max_pages,
+                                     full_page_means_more=False)
     finally:
         result.requests, result.retries = client.requests, client.retried
         if own:
             client.close()
-    result.complete = complete
     return result
