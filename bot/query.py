@@ -79,13 +79,11 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                    re.I)),
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
-                                   r""
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
                                 r"how many|number of", re.I)),
     (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|"
                                  r"한도)|한도|예산|"
-                                 r""
                                  r"몇\s*(?:억|천만|만\s*원)|상금|투자\s*규모|규모가|"
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
                                  r"the most (?:we|i|you|a company) can get|"
@@ -97,7 +95,6 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
                                       r"될까)|"
-                                      r""
                                       r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
@@ -119,14 +116,12 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
                                      r"이란|"
-                                     r""
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
                                      r"what are|what does", re.I)),
 ]
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
 _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
-                      r""
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
 _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
@@ -204,7 +199,6 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
                             r"(?i:" + EN_FOUNDED + r")(?:19|20)\d{2}\b|"
-                            r""
                             r"작년에|지난해에|올해\s*(?:초|봄|창업|개업|등록)|"
                             # "We exported 2 million dollars last year": the founder's own year
                             r"(?i:\b(?:we|i)\b[^.?!]{0,50}?\b(?:last|this) year\b)|"
