@@ -90,3 +90,23 @@ def migrate(engine: Engine, migrations_dir: Path, *,
             raise
     log.info(event_name, extra={"revision": head})
     return head
+
+
+def run_env(context, *, version_table: str = DEFAULT_VERSION_TABLE, url=None) -> None:
+    """The body of a migrations folder's `env.py`: on the app's connection when it passed one
+    (`config.attributes["connection"]`), else on an engine for `url()` (Alembic run by hand
+    to write a revision). Batch mode, because SQLite cannot ALTER most things."""
+    def run(connection) -> None:
+        context.configure(connection=connection, target_metadata=None, render_as_batch=True,
+                          version_table=version_table)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        run(connection)
+        return
+    engine = create_engine(url())
+    with engine.begin() as conn:
+        run(conn)
+    engine.dispose()

@@ -11,25 +11,14 @@ and then the URL comes from the bot's settings (STARTUPBOT_ANSWER_LOG_URL or the
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
-config = context.config
-
-
-def _run(connection) -> None:
-    # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table instead.
-    context.configure(connection=connection, target_metadata=None, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+from knowledge.database import run_env
 
 
-connection = config.attributes.get("connection")
-if connection is not None:
-    _run(connection)
-else:
+def _url() -> str:
     from bot.settings import load_settings
 
-    engine = create_engine(load_settings().answer_log_url)
-    with engine.begin() as conn:
-        _run(conn)
-    engine.dispose()
+    return load_settings().answer_log_url
+
+
+run_env(context, url=_url)

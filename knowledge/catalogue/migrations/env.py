@@ -9,31 +9,15 @@ The app migrates by itself (`knowledge.catalogue.db.migrate`) and passes its con
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
 from knowledge.catalogue.db import VERSION_TABLE
-
-config = context.config
-
-
-def _run(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=None,
-        render_as_batch=True,
-        version_table=VERSION_TABLE,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+from knowledge.database import run_env
 
 
-connection = config.attributes.get("connection")
-if connection is not None:
-    _run(connection)
-else:
+def _url() -> str:
     from knowledge.settings import load_settings
 
-    engine = create_engine(load_settings().answer_log_url)
-    with engine.begin() as conn:
-        _run(conn)
-    engine.dispose()
+    return load_settings().answer_log_url
+
+
+run_env(context, version_table=VERSION_TABLE, url=_url)
