@@ -36,7 +36,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.alerts import cards, planner
 from bot.alerts.matching import Fit
 from bot.alerts.models import AlertKind, AlertStatus, OutboxItem
-from bot.alerts.pacing import Pacer
+from bot.alerts.pacing import Pacer, Send
 from bot.alerts.settings import AlertSettings
 from bot.alerts.store import AlertStore
 from knowledge.catalogue.models import Programme, Status, StoredProgramme
@@ -208,11 +208,10 @@ class AlertSender:
                     continue
                 # the timing gate right before the request: what Telegram counts is arrivals
                 chat_id = unit[0].chat_id
-                wait = self.pacer.ready_at(chat_id) - self.pacer.clock()
-                if wait > 0:
+                while (wait := self.pacer.ready_at(chat_id) - self.pacer.clock()) > 0:
                     await asyncio.sleep(wait)
-                self.pacer.record(chat_id)
-                task = asyncio.create_task(self._send_one(bot, started, message, report))
+                paced = self.pacer.record(chat_id)
+                task = asyncio.create_task(self._send_one(bot, started, message, report, paced))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
             if tasks:
@@ -263,23 +262,27 @@ class AlertSender:
         return cards.card(item, p, self.clock, fit, link)
 
     async def _send_one(self, bot: Any, unit: list[OutboxItem], message: tuple,
-                        report: TickReport) -> None:
-        _count(report, await self._attempt(bot, unit, message), len(unit))
+                        report: TickReport, paced: Send) -> None:
+        _count(report, await self._attempt(bot, unit, message, paced), len(unit))
 
     async def _mark(self, unit: list[OutboxItem], status: AlertStatus,
                     error: str | None = None) -> None:
         for item in unit:
             await asyncio.to_thread(self.store.mark, item.id, status, error)
 
-    async def _attempt(self, bot: Any, unit: list[OutboxItem], message: tuple) -> str:
+    async def _attempt(self, bot: Any, unit: list[OutboxItem], message: tuple,
+                       paced: Send) -> str:
         """Rows already `sending` (one message): the request and what Telegram's answer
         makes of them."""
         text, markup = message
         chat_id = unit[0].chat_id
         for _ in range(2):  # a second time only after a group migrated
             try:
-                await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup,
-                                       disable_web_page_preview=True)
+                try:
+                    await bot.send_message(chat_id, text, parse_mode="HTML",
+                                           reply_markup=markup, disable_web_page_preview=True)
+                finally:  # answered (or failed): the windows it opened count from here
+                    self.pacer.settle(paced)
             except RetryAfter as exc:
                 delay = _retry_after(exc)
                 self.pacer.pause(delay)
