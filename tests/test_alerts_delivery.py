@@ -30,6 +30,7 @@ from tests.catalogue_helpers import TODAY, NoIndexKB, catalogue_settings
 from tests.fakes import kstartup_api
 from tests.fakes.kstartup_api import FakeKStartup
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_limits import max_in_window
 
 TOKEN = "4242:alerts-test-token"
 SENDS = ("sendMessage",)
@@ -259,14 +260,6 @@ async def test_a_migrated_group_gets_its_alert_at_the_new_id(tg: FakeTelegram,
 
 
 # --- 1,000 subscribers, one new call --------------------------------------------------------
-def max_in_window(times: list[float], window: float) -> int:
-    best, start = 0, 0
-    for end in range(len(times)):
-        while times[end] - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
 
 @pytest.mark.asyncio
 async def test_a_thousand_subscribers_stay_within_telegrams_limits(tg: FakeTelegram,

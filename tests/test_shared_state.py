@@ -180,10 +180,8 @@ def test_a_dead_store_fails_fast_and_recovers() -> None:
     with pytest.raises(Exception) as first:  # redis' ConnectionError
         state.turns("c", 3)
     assert not isinstance(first.value, SharedStateError)
-    started = time.monotonic()
-    with pytest.raises(SharedStateError):
-        state.turns("c", 3)  # within the pause: at once, without a connection attempt
-    assert time.monotonic() - started < 0.05
+    with pytest.raises(SharedStateError):  # within the pause: refused without a connection
+        state.turns("c", 3)                # attempt (one would raise redis' own error)
     state.pause_s = 0.0
     with pytest.raises(Exception) as again:  # tried for real after the pause
         state.turns("c", 3)
