@@ -159,6 +159,7 @@ def ingest(
     do not count, unless --strict); 1 a file failed; 2 bad arguments or a broken index;
     3 another ingest is running; 4 stopped early (full disk); 130 interrupted."""
     from bot import prompts
+    from bot.catalogue.cli import staff_calls
     from ingest.cli import print_report, report_json, run_ingest
     from ingest.pipeline import IngestLockedError
     from knowledge.store import StoreError
@@ -171,7 +172,7 @@ def ingest(
     try:
         with sigterm_as_interrupt():
             report = run_ingest(kb, paths, dry_run=dry_run, rebuild=rebuild,
-                                show_progress=not as_json)
+                                show_progress=not as_json, calls=staff_calls(kb))
     except IngestLockedError as exc:
         raise fail(str(exc), 3) from None
     except (StoreError, WriterError) as exc:

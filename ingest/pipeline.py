@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from ingest.announcements import LoadedDocument
 from ingest.chunking import Chunker, ChunkingConfig, doc_id_for
 from ingest.loaders import LoaderError, is_supported, load_document
 from knowledge.base import KnowledgeBase
@@ -71,6 +72,10 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
     chunks_written: int = 0
     total_chunks: int = 0
+    calls: dict[str, int] = Field(default_factory=dict, description="Staff 공고 merged into the "
+                                  "catalogue: new / changed / vanished (ingest/staff_calls.py).")
+    calls_error: str = Field("", description="Why the calls could not be merged (the documents "
+                             "were ingested all the same).")
 
     def of(self, change: Change) -> list[FileResult]:
         return [f for f in self.files if f.change is change]
@@ -108,6 +113,7 @@ class IngestReport(BaseModel):
 
 
 ProgressFn = Callable[[int, int, str], None]
+DocumentListener = Callable[[str, "LoadedDocument | None"], None]
 
 
 @dataclass
@@ -247,8 +253,11 @@ class Ingestor:
     """Runs one ingest over a knowledge base, writing through its one writer."""
 
     def __init__(self, kb: KnowledgeBase, *, progress: ProgressFn | None = None,
-                 wait: float = 0.0) -> None:
+                 wait: float = 0.0, on_document: DocumentListener | None = None) -> None:
+        """`on_document(key, document or None)` hears of every document written or removed
+        (the staff calls of issue 16, `ingest/staff_calls.py`)."""
         self.kb = kb
+        self.on_document = on_document
         self.settings = kb.settings
         self.progress = progress or (lambda done, total, name: None)
         self.wait = wait
@@ -320,6 +329,7 @@ class Ingestor:
             for result in self._vanished(manifest, found):
                 writer.remove_document(result.source)
                 report.files.append(result)
+                self._tell(result.source, None)
         except DiskFullError as exc:
             report.stopped = str(exc)
         except Exception as exc:
@@ -400,7 +410,7 @@ class Ingestor:
                                                   and (planned.known or not sha)):
             return planned
         try:
-            chunks, notes = self._chunks(source)
+            chunks, notes, loaded = self._chunks(source)
         except LoaderError as exc:
             writer.record_failure(source.key, sha, exc.reason)
             return FileResult(source=source.key, change=Change.FAILED, reason=exc.reason)
@@ -411,6 +421,7 @@ class Ingestor:
         old = renamed.get(source.key)
         if old is not None:
             writer.remove_document(old)
+            self._tell(old, None)
         entry = ManifestEntry(
             source=source.key, doc_id=chunks[0].doc_id, sha256=sha,
             size=source.path.stat().st_size, title=chunks[0].title,
@@ -425,6 +436,7 @@ class Ingestor:
             log.exception("ingest.write_failed", extra={"source": source.key})
             return FileResult(source=source.key, change=Change.FAILED,
                               reason=f"색인에 쓰지 못했습니다: {type(exc).__name__}: {exc}")
+        self._tell(source.key, loaded)
         reason = f"이름이 바뀐 문서입니다 (이전: {old})" if old else ""
         return FileResult(source=source.key, change=planned.change, chunks=len(chunks),
                           title=chunks[0].title, reason=reason, notes=notes)
@@ -442,7 +454,15 @@ class Ingestor:
                     source=result.source, change=Change.FAILED,
                     reason=f"색인에 쓰지 못했습니다: {type(exc).__name__}: {exc}")
 
-    def _chunks(self, source: SourceFile) -> tuple[list[Chunk], list[str]]:
+    def _tell(self, key: str, doc: LoadedDocument | None) -> None:
+        if self.on_document is None:
+            return
+        try:
+            self.on_document(key, doc)
+        except Exception:  # a listener never costs a document its place in the index
+            log.exception("ingest.document_listener_failed", extra={"source": key})
+
+    def _chunks(self, source: SourceFile) -> tuple[list[Chunk], list[str], LoadedDocument]:
         doc = load_document(source.path)
         meta = doc.metadata or {}
         notes = [str(n) for n in meta.get("notes") or []]
@@ -458,7 +478,7 @@ class Ingestor:
             category=str(meta.get("category", "") or ""),
             facts_as_of=str(meta.get("facts_as_of", "") or ""),
         )
-        return chunks, notes
+        return chunks, notes, LoadedDocument(doc.title, doc.text, [str(u) for u in urls])
 
 
 class _Stopped(Exception):

@@ -295,7 +295,8 @@ def _source(number: int, p: Programme) -> Source:
         number=number,
         title=p.title,
         section="",
-        source=CATALOGUE_PREFIX + p.id,
+        # a staff 공고 is cited as its own document; a synced call as its catalogue page
+        source=p.source_id if p.source == "staff" else CATALOGUE_PREFIX + p.id,
         url=p.url,
         doc_id=p.id,
         facts_as_of=str(p.year or ""),

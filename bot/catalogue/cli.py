@@ -309,6 +309,31 @@ def _alerts_listener():
     return alerts.on_sync
 
 
+def staff_calls(kb: Any):
+    """issue 16, "after every sync or ingest": the 공고 among the documents `ingest` wrote join
+    the catalogue (source `staff`), and their alerts are planned at once. The alerts and the
+    answer log are built only when a call changed."""
+    from bot.app import current_app
+    from ingest.pipeline import CATALOGUE_PREFIX, CURATED_PREFIX
+    from ingest.staff_calls import StaffCalls
+    from knowledge.catalogue.repository import Catalogue
+    from knowledge.clock import clock_from_settings
+
+    clock = clock_from_settings(kb.settings)
+    opened: list[Catalogue] = []
+
+    def catalogue(create: bool) -> Catalogue:
+        opened.append(Catalogue.from_settings(kb.settings, create=create))
+        return opened[-1]
+
+    def plan_alerts(changes, programmes) -> None:
+        alerts = current_app().alerts(catalogue=opened[-1] if opened else None, clock=clock)
+        alerts.on_sync(changes, programmes)
+
+    return StaffCalls(catalogue, clock, [plan_alerts],
+                      keep=lambda key: not key.startswith((CURATED_PREFIX, CATALOGUE_PREFIX)))
+
+
 def attach_sync(engine: Any, kb: Any, alerts: Any = None) -> None:
     """Give `serve`'s scheduled job the sync to run (bot/telegram/programs.py); its changes
     become alerts at once (`alerts.on_sync`)."""

@@ -17,7 +17,7 @@ STAGE_LABELS = {
     Stage.GROWTH: "창업 3~7년",
     Stage.MATURE: "창업 7년 초과",
 }
-SOURCE_LABELS = {"kstartup": "K-Startup", "bizinfo": "기업마당"}
+SOURCE_LABELS = {"kstartup": "K-Startup", "bizinfo": "기업마당", "staff": "담당자가 올린 공고문"}
 
 
 def won(amount: int) -> str:
