@@ -25,11 +25,13 @@ from knowledge.catalogue.regions import regions_in
 
 SOURCE = "staff"
 
-# "공고" in the title, or a 모집 title ("… 참여기업 모집", "… 모집 안내")
-_CALL_TITLE = re.compile(r"공고|모집")
+# a call's title: "… 모집 공고", "… 참가기업 모집", "… 공고(수정)", "공고 제2026-12호 …"; not
+# a compound such as "통합공고" in a guide's title
+_CALL_TITLE = re.compile(r"모집|공고\s*(?:문|\(|$)|공고\s*제?\s*\d")
 # "접수기간 : 2026. 12. 1.(화) ~ 12. 15.(화) 18:00", "신청·접수 기간", "모집 기간", "접수 일정"
-_WINDOW = re.compile(
-    r"(?:신청\s*[·ㆍ/]?\s*)?(?:접수|신청|모집)\s*(?:기간|일정|기한)\s*[:：\]\)]?\s*(?P<rest>[^\n]{6,120})"
+_WINDOW = re.compile(  # the value ends at a line break or a table cell's " · "
+    r"(?:신청\s*[·ㆍ/]?\s*)?(?:접수|신청|모집)\s*(?:기간|일정|기한)\s*[:：\]\)]?\s*"
+    r"(?P<rest>[^\n·]{6,120})"
 )
 _ELIGIBILITY = re.compile(
     r"(?:신청\s*자격|지원\s*대상|모집\s*대상|참여\s*대상|신청\s*대상|지원\s*자격)\s*[:：\]\)]?\s*"
@@ -68,7 +70,7 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
 
 def read_call(key: str, doc: LoadedDocument) -> Programme | None:
     """The call the document announces, or None when it is not a call (no 공고/모집 title, or
-    no application window with a date in it)."""
+    no application window with a date in it: a rolling call has no date to remind of)."""
     head = doc.title or next((line for line in doc.text.splitlines() if line.strip()), "")
     head = head.strip().lstrip("#").strip()
     if not _CALL_TITLE.search(head):
@@ -76,7 +78,7 @@ def read_call(key: str, doc: LoadedDocument) -> Programme | None:
     window = None
     for match in _WINDOW.finditer(doc.text):
         candidate = parse_window(_SPACE.sub(" ", match.group("rest")))
-        if candidate.end is not None or candidate.start is not None or candidate.rolling:
+        if candidate.end is not None or candidate.start is not None:  # "연중 수시" is no call
             window = candidate
             break
     if window is None:

@@ -61,9 +61,20 @@ def test_a_call_is_read_with_its_window_rules_and_amount() -> None:
     ("충북 창업 지원 기관 안내", GUIDE),  # a guide, not a call
     ("", CALL.replace("2026. 12. 7.(월) ~ 2026. 12. 21.(월) 18:00", "추후 안내")),  # no dates
     ("", CALL.replace("모집 공고", "안내")),  # no 공고/모집 in the title
+    ("국가 창업지원 체계 (통합공고·K-Startup)", CALL),  # "통합공고" is not the document's kind
+    ("", CALL.replace("2026. 12. 7.(월) ~ 2026. 12. 21.(월) 18:00", "연중 수시 접수")),
 ])
 def test_what_is_not_a_dated_call_is_left_alone(title: str, text: str) -> None:
     assert read_call("x.md", LoadedDocument(title, text)) is None
+
+
+def test_no_shipped_document_is_taken_for_a_call() -> None:
+    from ingest.loaders import load_document
+    from knowledge.settings import DEFAULT_DOCUMENTS_DIR
+
+    for path in sorted(DEFAULT_DOCUMENTS_DIR.iterdir()):
+        doc = load_document(path)
+        assert read_call(path.name, LoadedDocument(doc.title, doc.text)) is None, path.name
 
 
 def test_ingest_merges_calls_changes_and_removals_into_the_catalogue(make_kb,
@@ -129,3 +140,18 @@ def test_startupbot_ingest_plans_the_alert_of_a_dropped_call(monkeypatch: pytest
     result = run("ingest")  # nothing changed: nothing merged, nothing planned twice
     assert result.exit_code == 0 and "새 공고" not in result.output
     assert store.outbox_counts() == {"claimed": 1}
+
+
+@pytest.mark.parametrize("build", ["to_docx", "to_hwpx", "to_pdf"])
+def test_a_call_whose_window_is_a_table_row_is_read(build: str, tmp_path: Path) -> None:
+    from ingest.loaders import load_document
+    from tests import doc_builders
+
+    path = getattr(doc_builders, build)(doc_builders.sample_announcement(1),
+                                        tmp_path / f"call.{build[3:]}")
+    doc = load_document(path)
+    call = read_call(path.name, LoadedDocument(doc.title, doc.text))
+    assert call is not None and call.title == "2026년 충북 초기창업패키지 예비창업자 모집 공고"
+    # the first dated row of the 지원 규모 table: "신청기간: 2026.3.4.~3.25."
+    assert (call.window.start_date, call.window.end_date) == (date(2026, 3, 4), date(2026, 3, 25))
+    assert call.amount_max_won == 300_000_000
