@@ -27,7 +27,9 @@ from ingest.loaders.tables import ROW_PREFIX_RE, TABLE_LINE_RE
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 
-CHUNKER_VERSION = "md-kiwi-3"  # 3: table rows as sections; per-section / per-sentence source URLs
+# 3: table rows as sections; per-section / per-sentence source URLs; 4: dotted dates
+# ("2026. 12. 7.") are no sentence boundaries
+CHUNKER_VERSION = "md-kiwi-4"
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 # Source tokens written by the Markdown loader (ingest/loaders/markdown.py).

@@ -99,7 +99,8 @@ EN_GLOSSARY: dict[str, str] = {
 _SPACE = re.compile(r"\s+")
 # Kiwi glues an opening 「 after a full stop to the previous sentence ("...이다. 「전략」" +
 # "은 ..."), so text is first cut at punctuation followed by a space, then Kiwi splits further.
-_PUNCT_BOUNDARY = re.compile(r"(?<=[.!?。])\s+(?=\S)")
+# Not after a digit: "2026. 12. 7.(월)" is how 공고문 write dates, and Kiwi keeps it whole.
+_PUNCT_BOUNDARY = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+(?=\S)")
 
 
 class KoreanAnalyzer:

@@ -223,3 +223,12 @@ def test_chunks_follow_headings_and_sentences(analyzer) -> None:
     changed = chunker.chunk(doc_id="d1", title="문서 제목", text=text.replace("1억원", "2억원"),
                             source="a.md")
     assert [c.id for c in changed] != [c.id for c in chunks]
+
+
+def test_dotted_dates_are_no_sentence_boundaries(analyzer) -> None:
+    """공고문 write dates as "2026. 12. 7.(월)": a window must stay one sentence, or the
+    deadline an answer quotes is cut off ("접수기간: 2026.")."""
+    assert analyzer.sentences("- 접수기간: 2026. 12. 7.(월) ~ 2026. 12. 21.(월) 18:00") == [
+        "- 접수기간: 2026. 12. 7.(월) ~ 2026. 12. 21.(월) 18:00"]
+    assert analyzer.sentences("접수는 2026. 3. 4.부터 3. 25.까지 받는다. 결과는 4월에 낸다.") == [
+        "접수는 2026. 3. 4.부터 3. 25.까지 받는다.", "결과는 4월에 낸다."]

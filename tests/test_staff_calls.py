@@ -77,8 +77,10 @@ def test_no_shipped_document_is_taken_for_a_call() -> None:
         assert read_call(path.name, LoadedDocument(doc.title, doc.text)) is None, path.name
 
 
-def test_ingest_merges_calls_changes_and_removals_into_the_catalogue(make_kb,
-                                                                      tmp_path: Path) -> None:
+def test_ingest_merges_calls_changes_and_removals_into_the_catalogue(
+        make_kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.catalogue import answerer as answerer_module
+
     kb = make_kb()
     docs = kb.settings.documents_dir
     url = f"sqlite:///{tmp_path / 'catalogue.sqlite3'}"
@@ -93,12 +95,21 @@ def test_ingest_merges_calls_changes_and_removals_into_the_catalogue(make_kb,
     (docs / "guide.md").write_text(GUIDE, encoding="utf-8")
     ingest()
     assert not (tmp_path / "catalogue.sqlite3").exists() and heard == []  # no call, no catalogue
+    monkeypatch.setattr(answerer_module, "RELOAD_SECONDS", 0.0)
+    answerer = answerer_module.CatalogueAnswerer(Catalogue(url, create=False), Clock(TODAY))
+    assert answerer.answer("이번 달 마감인 지원사업 있어?") is None  # no catalogue yet
 
     (docs / "call.md").write_text(CALL, encoding="utf-8")
     ingest()
     [stored] = Catalogue(url).all()
     assert stored.programme.source_id == "call.md" and stored.programme.target.age_max == 39
     assert heard[-1].new == [staff_id("call.md")]
+
+    # a serving bot's calendar answers see it without a sync run (the catalogue's version)
+    answer = answerer.answer("이번 달 마감인 지원사업 있어?")
+    assert answer is not None and "2026년 충북 청년 예비창업자" in answer.answer
+    assert "접수 시작 2026-12-07" in answer.answer and "2026-12-21" in answer.answer
+    assert [s.source for s in answer.sources] == ["call.md"]  # cited as the document itself
 
     (docs / "call.md").write_text(CALL.replace("12. 21.(월)", "12. 28.(월)"), encoding="utf-8")
     ingest()

@@ -65,18 +65,17 @@ class CatalogueAnswerer:
 
     # --- data ------------------------------------------------------------------------------
     def items(self) -> list[StoredProgramme]:
-        """The catalogue, cached; re-read when a newer sync run is recorded (checked at most
+        """The catalogue, cached; re-read when a sync or an ingest changed it (checked at most
         every RELOAD_SECONDS)."""
         with self._lock:
             now = time.monotonic()
             if self._loaded and now - self._loaded < RELOAD_SECONDS:
                 return self._items
             try:
-                runs = self.catalogue.runs(1)
+                version = self.catalogue.version()
             except CatalogueMissing:
                 self._items, self._loaded = [], now
                 raise
-            version = runs[0]["id"] if runs else None
             if version != self._version or not self._loaded:
                 self._items = self.catalogue.all()
                 self._grams = {s.programme.id: [title_grams(t) for t in (s.programme.title,
@@ -197,10 +196,14 @@ class CatalogueAnswerer:
         clock = self.clock
         today = clock.today()
         wanted = Status.UPCOMING if intent.kind == "upcoming" else Status.OPEN
+        # "closing this month / week / soon" also holds a call that opens first and closes then
+        closing = intent.kind in ("month", "week", "soon")
         chosen: list[tuple[Programme, bool]] = []  # (programme, conditions unknown)
         for item in items:
             p = item.programme
-            if item.vanished or p.status(clock) is not wanted:
+            status = p.status(clock)
+            if item.vanished or not (status is wanted
+                                     or (closing and status is Status.UPCOMING)):
                 continue
             end = p.window.end_date
             if intent.kind == "month" and not (
@@ -264,6 +267,8 @@ class CatalogueAnswerer:
                 when = f"접수 시작 {p.window.start:%Y-%m-%d}, 마감 {fmt.deadline(p)}"
             else:
                 when = f"마감 {fmt.deadline(p)} ({fmt.d_day(p, clock)})"
+                if p.window.start is not None and p.status(clock) is Status.UPCOMING:
+                    when += f", 접수 시작 {p.window.start:%Y-%m-%d}"
             agency = f" — {p.agency}" if p.agency else ""
             lines.append(f"{number}. {p.title}{agency} · {when}{mark} [{number}]")
             sources.append(_source(number, p))

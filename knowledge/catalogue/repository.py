@@ -285,6 +285,17 @@ class Catalogue:
             )
             return int(result.inserted_primary_key[0])
 
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever a sync or an ingest (staff 공고, ingest/staff_calls.py) changed the
+        catalogue: readers re-read it when this changes. One cheap aggregate query."""
+        from sqlalchemy import func
+
+        with self.engine.connect() as conn:
+            run = conn.execute(select(func.max(sync_runs.c.id))).scalar()
+            row = conn.execute(select(func.count(), func.max(programmes.c.changed_at),
+                                      func.max(programmes.c.vanished_at))).one()
+        return (run, *row)
+
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         query = select(sync_runs).order_by(sync_runs.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
