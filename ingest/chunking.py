@@ -28,10 +28,16 @@ from knowledge.korean import KoreanAnalyzer
 from knowledge.models import Chunk
 
 # 3: table rows as sections; per-section / per-sentence source URLs; 4: dotted dates
-# ("2026. 12. 7.") are no sentence boundaries
+# ("2026. 12. 7.") are no sentence boundaries, paragraphs and 공고문 list lines (□ ○ ※) are
+# units, and a chunk's units are joined by line breaks
 CHUNKER_VERSION = "md-kiwi-4"
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# list markers: Markdown's, and those of Korean 공고문 (□ 사업개요 / ○ 지원규모 : … / ※ …)
+_BULLET = re.compile(
+    r"^\s*(?:[-*•·□■○●◦◎▪▶※❍]|\d+[.)]|[①-⑳]|[가나다라마바사아자차카타파하][.)])\s*(?=\S)"
+)
+# the Markdown header splitter turns a blank line into two trailing spaces before the newline
+_PARAGRAPH = re.compile(r"\n\s*\n| {2,}\n")
 # Source tokens written by the Markdown loader (ingest/loaders/markdown.py).
 _DOC_SOURCES = re.compile(r"<!--\s*source_urls:\s*(.*?)\s*-->\n?")
 _SECTION_SOURCE = re.compile(r"<!--\s*source:\s*(\S+?)\s*-->")
@@ -144,16 +150,24 @@ class Chunker:
         return out
 
     def _units(self, body: str) -> list[str]:
-        """Sentences (or bullet lines) of a section, each short enough to fit a chunk."""
+        """Sentences (or bullet lines) of a section, each short enough to fit a chunk.
+
+        A list item or table row is a unit of its own (a 공고문's "○ 접수기간 : …" is one
+        fact); the prose lines between them are joined and split into sentences."""
         units: list[str] = []
-        for paragraph in re.split(r"\n\s*\n", body):
+        for paragraph in _PARAGRAPH.split(body):
             lines = [ln.strip() for ln in paragraph.splitlines() if ln.strip()]
-            if not lines:
-                continue
-            if all(_BULLET.match(ln) or "|" in ln for ln in lines):
-                candidates = lines  # lists and table rows: one unit per line
-            else:
-                candidates = self.analyzer.sentences(" ".join(lines))
+            candidates: list[str] = []
+            prose: list[str] = []
+            for line in lines:
+                if _BULLET.match(line) or "|" in line:
+                    candidates += self.analyzer.sentences(" ".join(prose)) if prose else []
+                    prose = []
+                    candidates.append(line)
+                else:
+                    prose.append(line)
+            if prose:
+                candidates += self.analyzer.sentences(" ".join(prose))
             for sentence in candidates:
                 if len(sentence) > self.config.chunk_size:
                     units.extend(self._hard.split_text(sentence))
@@ -177,7 +191,8 @@ class Chunker:
                 while end < len(units) and (end == start or length + len(units[end]) <= size):
                     length += len(units[end]) + 1
                     end += 1
-                piece = " ".join(units[start:end]).strip()
+                # one unit a line, so the answerer splits the text back into these units
+                piece = "\n".join(units[start:end]).strip()
                 ordinal = len(chunks)
                 chunks.append(Chunk(
                     id=chunk_id_for(doc_id, ordinal, section, piece), doc_id=doc_id,

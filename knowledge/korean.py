@@ -353,11 +353,13 @@ class KoreanAnalyzer:
         return seen
 
     def sentences(self, text: str) -> list[str]:
-        """Split Korean (and mixed) text into sentences; whitespace normalised."""
+        """Split Korean (and mixed) text into sentences; whitespace normalised. A line break
+        always ends one (chunk texts hold one sentence or list line a line)."""
         text = text.strip()
         if not text:
             return []
-        pieces = [p for p in _PUNCT_BOUNDARY.split(text) if p.strip()]
+        pieces = [p for line in text.split("\n") for p in _PUNCT_BOUNDARY.split(line)
+                  if p.strip()]
         with self._lock:
             split = [self._kiwi.split_into_sents(p) for p in pieces]
         out = [_SPACE.sub(" ", s.text).strip() for sents in split for s in sents]

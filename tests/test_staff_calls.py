@@ -166,3 +166,43 @@ def test_a_call_whose_window_is_a_table_row_is_read(build: str, tmp_path: Path) 
     # the first dated row of the 지원 규모 table: "신청기간: 2026.3.4.~3.25."
     assert (call.window.start_date, call.window.end_date) == (date(2026, 3, 4), date(2026, 3, 25))
     assert call.amount_max_won == 300_000_000
+
+
+NOTICE = """충청북도 공고 제2026-1234호
+
+2026년 충북 로컬크리에이터 창업지원사업 참여기업 모집 공고
+
+충청북도에서는 로컬 창업을 돕기 위하여 참여기업을 다음과 같이 모집합니다.
+
+2026. 12. 1.
+충청북도지사
+
+□ 사업개요
+ ○ 지원규모 : 10개사 내외
+ ○ 지원내용 : 사업화 자금 최대 2,000만원(기업당)
+□ 신청방법
+ ○ 접수기간 : 2026. 12. 10.(목) ~ 12. 24.(목) 16:00까지
+ ○ 문의처 : 충북창조경제혁신센터 043-710-5900
+"""
+
+
+def test_a_plain_text_notice_keeps_its_name_and_one_fact_a_line(tmp_path: Path,
+                                                                 analyzer) -> None:
+    """The way 공고문 are written (a number line, □/○ lists, dotted dates): the title is the
+    call's name, and every list line is a unit of its own, so an answer can quote the
+    window or the phone line alone."""
+    from ingest.chunking import Chunker, ChunkingConfig
+    from ingest.loaders import load_document
+
+    path = tmp_path / "notice.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "2026년 충북 로컬크리에이터 창업지원사업 참여기업 모집 공고"
+    call = read_call("notice.txt", LoadedDocument(doc.title, doc.text))
+    assert call is not None and call.window.end_date == date(2026, 12, 24)
+    [chunk] = Chunker(analyzer, ChunkingConfig(chunk_size=500)).chunk(
+        doc_id="n", title=doc.title, text=doc.text, source="notice.txt")
+    lines = analyzer.sentences(chunk.text)  # what the answerer quotes from
+    assert "○ 접수기간 : 2026. 12. 10.(목) ~ 12. 24.(목) 16:00까지" in lines
+    assert "○ 문의처 : 충북창조경제혁신센터 043-710-5900" in lines
+    assert "□ 사업개요" in lines and lines == chunk.sentences

@@ -123,14 +123,21 @@ def clean_title(value: Any, *, max_len: int = 200) -> str:
     return title[:max_len].rstrip()
 
 
+# a 공고문's first line is often its number ("충청북도 공고 제2026-1234호"); the name follows
+_NOTICE_NUMBER = re.compile(r"^(?:.{0,30}\s)?공고\s*(?:제\s*[\d\s\-–]+호|문)$|^공고$")
+
+
 def title_from_first_line(text: str, *, max_len: int = 80) -> str:
-    """First non-empty line (without Markdown heading/list markers) if it is short, else ""."""
+    """First non-empty line (without Markdown heading/list markers) if it is short, else "";
+    a 공고문's number line ("○○도 공고 제2026-12호") is passed over for the line after it."""
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
         line = re.sub(r"^#{1,6}\s+", "", line)
         line = collapse_ws(line)
+        if _NOTICE_NUMBER.match(line):
+            continue
         return line if 0 < len(line) <= max_len else ""
     return ""
 
