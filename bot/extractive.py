@@ -137,7 +137,7 @@ class ExtractiveAnswerer:
                 self._chunk_cache.move_to_end(k)
         todo = [c for c, k in zip(chunks, keys, strict=True) if k not in found]
         if todo:
-            split = [self.analyzer.sentences(c.text) for c in todo]
+            split = [self.analyzer.sentences(c.text, lines=True) for c in todo]
             # one Kiwi call for every sentence and heading (much faster than one each)
             analysed = iter(self.analyzer.terms_batch(
                 [text for chunk, sents in zip(todo, split, strict=True)

@@ -99,8 +99,8 @@ EN_GLOSSARY: dict[str, str] = {
 _SPACE = re.compile(r"\s+")
 # Kiwi glues an opening 「 after a full stop to the previous sentence ("...이다. 「전략」" +
 # "은 ..."), so text is first cut at punctuation followed by a space, then Kiwi splits further.
-# Not after a digit: "2026. 12. 7.(월)" is how 공고문 write dates, and Kiwi keeps it whole.
-_PUNCT_BOUNDARY = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+(?=\S)")
+# Not between digits: "2026. 12. 7.(월)" is how 공고문 write dates, and Kiwi keeps it whole.
+_PUNCT_BOUNDARY = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+(?=\S)|(?<=\d\.)\s+(?=[^\d\s])")
 
 
 class KoreanAnalyzer:
@@ -352,14 +352,15 @@ class KoreanAnalyzer:
                 seen.setdefault(term, tag)
         return seen
 
-    def sentences(self, text: str) -> list[str]:
-        """Split Korean (and mixed) text into sentences; whitespace normalised. A line break
-        always ends one (chunk texts hold one sentence or list line a line)."""
+    def sentences(self, text: str, *, lines: bool = False) -> list[str]:
+        """Split Korean (and mixed) text into sentences; whitespace normalised. With `lines`,
+        a line break always ends one: a chunk's text holds one sentence or list line a line
+        (ingest/chunking.py). Raw text keeps lines wrapped mid-sentence together."""
         text = text.strip()
         if not text:
             return []
-        pieces = [p for line in text.split("\n") for p in _PUNCT_BOUNDARY.split(line)
-                  if p.strip()]
+        rows = text.split("\n") if lines else [text]
+        pieces = [p for row in rows for p in _PUNCT_BOUNDARY.split(row) if p.strip()]
         with self._lock:
             split = [self._kiwi.split_into_sents(p) for p in pieces]
         out = [_SPACE.sub(" ", s.text).strip() for sents in split for s in sents]

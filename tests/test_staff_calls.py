@@ -202,7 +202,7 @@ def test_a_plain_text_notice_keeps_its_name_and_one_fact_a_line(tmp_path: Path,
     assert call is not None and call.window.end_date == date(2026, 12, 24)
     [chunk] = Chunker(analyzer, ChunkingConfig(chunk_size=500)).chunk(
         doc_id="n", title=doc.title, text=doc.text, source="notice.txt")
-    lines = analyzer.sentences(chunk.text)  # what the answerer quotes from
+    lines = analyzer.sentences(chunk.text, lines=True)  # what the answerer quotes from
     assert "○ 접수기간 : 2026. 12. 10.(목) ~ 12. 24.(목) 16:00까지" in lines
     assert "○ 문의처 : 충북창조경제혁신센터 043-710-5900" in lines
     assert "□ 사업개요" in lines and lines == chunk.sentences
