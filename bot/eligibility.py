@@ -52,7 +52,8 @@ class Ruling:
 
 
 _AGE_RANGE = re.compile(r"(\d{2})\s*[~–-]\s*(\d{2})\s*세")
-_BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일\s*이후\s*출생")
+_BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*"
+                         r"(?:이후|부터)\s*(?:출생|태어난|출생한|출생자)")
 _DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*부터\s*"
                           r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})?")
 _RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)"
@@ -89,12 +90,19 @@ def judge(sentence: str, founder: Founder) -> Ruling | None:
 
 
 def _rulings(sentence: str, founder: Founder):
-    if founder.age is not None:
+    after = _BORN_AFTER.search(sentence) if founder.birth_year is not None else None
+    if founder.age is not None and after is None:
+        # an age counted from a birth year is a year off either way; a birth-date limit in
+        # the same rule ("39세 이하(1984년 1월 16일 이후 출생)") decides instead
         yield _age(sentence, founder)
-    if founder.birth_year is not None:
-        after = _BORN_AFTER.search(sentence)
-        if after:
-            yield Ruling("yes" if founder.birth_year > int(after.group(1)) else "no", "age")
+    if founder.birth_year is not None and after:
+        limit = (int(after.group(1)), int(after.group(2)), int(after.group(3)))
+        if founder.birth_year != limit[0]:
+            yield Ruling("yes" if founder.birth_year > limit[0] else "no", "born")
+        elif founder.birth_md is not None:  # born in the limit's year: the day decides
+            month, day = founder.birth_md
+            born = (founder.birth_year, month, day or (1 if month > limit[1] else 31))
+            yield Ruling("yes" if born >= limit else "no", "born")
     if founder.founded is not None:
         window = _DATE_WINDOW.search(sentence)
         if window:

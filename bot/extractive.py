@@ -351,7 +351,10 @@ class ExtractiveAnswerer:
             reply.no_rule = True
             return reply
         top = max(s.score for s, _ in ruled)
-        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
+        # a rule on the founder's own date (a founding window, a birth-date limit) decides
+        # more precisely than the years counted from it, even a little further down
+        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
+                or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
         sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),

@@ -31,6 +31,7 @@ class Founder:
     members: int | None = None  # people in a fund / team
     founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
     founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
+    birth_md: tuple[int, int] | None = None  # month and day of birth, when given (day 0: unknown)
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
 
@@ -63,8 +64,19 @@ _Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
                          r"(?:인데|이에요|이고|입니다|이야|임)")
 _Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
 # "개업일이 2023년 5월인데", "설립일 2022년 3월"
-_Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업|설립|창업)(?:이|은|는|도)?\s*"
-                             r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
+# The founding named before its date: "개업일이", "설립한 게", "창업한 날이", "사업자 낸 건"
+FOUNDED_BEFORE = (r"(?:개업일|설립일|창업일|등록일|개업|설립|창업|사업자\s*(?:등록|낸))"
+                  r"(?:이|은|는|도|(?:한|된|했던|낸)\s*(?:게|건|것은|날(?:이|은)?|날짜(?:가|는)?|"
+                  r"때(?:가|는)?|시점(?:이|은)?))?\s*")
+_Q_FOUNDED_DATE = re.compile(FOUNDED_BEFORE + r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월")
+# "설립한 게 2021년이면", "창업 연도가 2020년": the year alone, the verb before it
+_Q_FOUNDED_YEAR_AFTER = re.compile(r"(?:개업|설립|창업|사업자\s*(?:등록|낸))\s*(?:연도|년도|일)?"
+                                   r"(?:이|은|는|가|도|(?:한|된|했던|낸)\s*(?:게|건|것은|해(?:가|는)?|"
+                                   r"연도(?:가|는)?|년도(?:가|는)?|시점(?:이|은)?))\s*"
+                                   r"((?:19|20)\d{2})\s*년(?!\s*\d{1,2}\s*월)")
+# "3년 전에 창업했어요", "2 years ago": years in business counted back from today
+_Q_YEARS_AGO = re.compile(r"(\d+)\s*년\s*(반\s*)?전(?:에|쯤)?\s*(?:에\s*)?(?:법인|사업자|회사)?\s*"
+                          r"(?:을|를)?\s*" + FOUNDED_VERB)
 # "I started my company in 2022", "founded in 2021"
 EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
               r"[^.?]{0,30}?\bin\s+")
@@ -87,9 +99,13 @@ _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|
                            r"|registered|incorporated", re.I)
 
 
-_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생"
-                     r"|born in ((?:19|20)\d{2})"
-                     r"|(?<![\d.])(\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생", re.I)
+_BORN = r"(?:생|출생|에\s*태어)"
+_MONTH_DAY = r"(?:\d{1,2}\s*월\s*(?:\d{1,2}\s*일\s*)?)?"
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*" + _MONTH_DAY + _BORN
+                      + r"|born in ((?:19|20)\d{2})"
+                      r"|(?<![\d.])(\d{2})\s*년\s*" + _MONTH_DAY + _BORN, re.I)
+# the month and day of a birth date, when given ("1984년 3월 2일생")
+_Q_BIRTH_DAY = re.compile(r"(?:19|20)?\d{2}\s*년\s*(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일\s*)?" + _BORN)
 _Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
                         r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                         r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
@@ -136,8 +152,10 @@ def won(text: str) -> float | None:
     return total if found else None
 
 
-def founder_from_question(question: str, year: int | None = None) -> Founder:
-    """`year` (today's) turns a birth year into an age."""
+def founder_from_question(question: str, year: int | None = None,
+                          month: int | None = None) -> Founder:
+    """`year` (today's) turns a birth year into an age and a founding date into years in
+    business; `month` (today's) makes the latter exact to the month."""
     base = _founder_core(question)
     extra: dict[str, object] = {}
     birth = _Q_BIRTH.search(question)
@@ -147,17 +165,31 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
             extra["birth_year"] = short + (2000 if year and 2000 + short <= year else 1900)
         else:
             extra["birth_year"] = int(birth.group(1) or birth.group(2))
+        day = _Q_BIRTH_DAY.search(question)
+        if day:
+            extra["birth_md"] = (int(day.group(1)), int(day.group(2) or 0))
         if base.age is None and year is not None:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
     founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    ago = _Q_YEARS_AGO.search(question)
     if founded:
         when = int(founded.group(1))
         extra["founded"] = (when + 2000 if when < 100 else when, int(founded.group(2)))
         if founded.re is _Q_FOUNDED and founded.group(3):
             extra["founded_day"] = int(founded.group(3))
         extra["registered"] = True
+        if base.years is None and year is not None:
+            # 업력 from the founding date: "2021년 3월 설립" is 5.7 years on 2026-12
+            start_year, start_month = extra["founded"]  # type: ignore[misc]
+            elapsed = year - start_year + ((month or start_month) - start_month) / 12
+            if 0 <= elapsed <= 50:
+                extra["years"] = round(elapsed, 2)
+    elif base.years is None and ago is not None:
+        extra["years"] = float(ago.group(1)) + (0.5 if ago.group(2) else 0.0)
+        extra["registered"] = True
     elif (year is not None and base.years is None
-          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
+          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_FOUNDED_YEAR_AFTER.search(question)
+               or _Q_EN_FOUNDED.search(question))
           and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
         extra["years"] = float(year - int(only.group(1)))
         extra["founded_year"] = int(only.group(1))

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.founder import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
+from bot.founder import (
+    EN_FOUNDED,
+    FOUNDED_BEFORE,
+    FOUNDED_VERB,
+    Founder,
+    founder_from_question,
+)
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -58,7 +64,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
                                  r"[가-힣]{0,3}장)[님은이는가의\s]{0,4}"
                                  r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
-                                 r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
+                                 r"who\s+(?:heads|leads|is the (?:head|director|ceo|chair))|"
                                  r"\bdirector\b|\bceo\b", re.I)),
     (FactKind.DIFFERENCE, re.compile(r"차이|다른\s*점|뭐가\s*달라|어떻게\s*달라|달라[?요]|비교|"
                                      r"difference|differ|compare|\bvs\.?\b|versus", re.I)),
@@ -192,9 +198,14 @@ class AnalysedQuery:
         return any(k in self.kinds for k in kinds)
 
 
+# Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
+# 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
+VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
+
 # Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
 # not the year the question is about.
-_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
+_FOUNDER_YEARS = re.compile(FOUNDED_BEFORE + r"(?:19|20)?\d{2}\s*년|"
+                            r"(?:19|20)\d{2}\s*년\s*(?:\d{1,2}\s*월\s*(?:\d{1,2}\s*일\s*)?)?생|(?:19|"
                             r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
                             r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
@@ -231,7 +242,7 @@ class QueryAnalyzer:
         asked = question if text is None else f"{text} {question}"
         kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
-        founder = founder_from_question(question, today.year)
+        founder = founder_from_question(question, today.year, today.month)
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
             own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
@@ -249,7 +260,8 @@ class QueryAnalyzer:
                                                         or founder.values))
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
-                      and t not in ("성수동", "서울", "대전", "판교", "강남")}
+                      and t not in ("성수동", "서울", "대전", "판교", "강남")
+                      and t not in VERDICT_NOUNS}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
         if not founder.empty and FactKind.ELIGIBILITY not in kinds:
             kinds.append(FactKind.ELIGIBILITY)

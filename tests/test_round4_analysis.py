@@ -1,0 +1,87 @@
+"""Issue 11, fourth round: years in business from a founding date, birth dates against a
+birth-date limit, verdict nouns, English names of the corpus's programmes, "who runs"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.eligibility import judge
+from bot.founder import founder_from_question
+from bot.query import FactKind, QueryAnalyzer, detect_kinds
+
+TODAY = date(2026, 12, 1)
+LEAP = "창업도약패키지는 창업 3년 초과 7년 이내의 도약기 기업을 대상으로 한다."
+EARLY = "초기창업패키지(초창패)는 창업 3년 이내 기업을 대상으로 한다."
+ACADEMY = ("2024년 청년창업사관학교의 신청 대상은 대표자가 39세 이하(1984년 1월 16일 이후 출생)"
+           "이고 창업 3년 이내인 기업이며, 예비창업자도 신청할 수 있었다.")
+
+
+@pytest.fixture(scope="module")
+def queries(analyzer) -> QueryAnalyzer:
+    return QueryAnalyzer(analyzer)
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("법인 설립한 게 2021년 3월이면 창업도약패키지 신청 가능?", 5.75),
+    ("개업일이 2023년 5월인데 대상?", 3.58),
+    ("3년 전에 창업했는데 초창패 돼요?", 3.0),
+    ("창업한 게 2020년인데 도약패키지 대상?", 6.0),
+])
+def test_years_in_business_from_the_founding_date(question: str, years: float) -> None:
+    founder = founder_from_question(question, TODAY.year, TODAY.month)
+    assert founder.years == pytest.approx(years, abs=0.01)
+    assert founder.registered is True
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("법인 설립한 게 2021년 3월이면 창업도약패키지 신청 가능?", LEAP, "yes"),
+    ("2019년 6월에 창업했는데 도약패키지 돼요?", LEAP, "no"),
+    ("설립한 게 2025년 2월인데 초창패 되나요?", EARLY, "yes"),
+    ("2022년 11월 법인 설립했는데 초창패 돼요?", EARLY, "no"),  # 4.08 years on 2026-12
+])
+def test_a_founding_date_is_judged_against_a_years_rule(question: str, sentence: str,
+                                                        verdict: str) -> None:
+    ruling = judge(sentence, founder_from_question(question, TODAY.year, TODAY.month))
+    assert ruling is not None and ruling.verdict == verdict
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("1984년 3월 2일생인데 2024년 청창사 신청 가능했어요?", "yes"),  # after 1984-01-16
+    ("1984년 1월 3일생인데 2024년 청창사 됐어요?", "no"),
+    ("85년생인데 2024년 청창사 대상이었나요?", "yes"),
+    ("1983년 12월생인데 2024년 청창사 가능?", "no"),
+])
+def test_a_birth_date_against_a_birth_date_limit(question: str, verdict: str) -> None:
+    # the age counted from the birth year (42 on 2026-12) must not decide a 2024 rule that
+    # states its own birth-date limit
+    ruling = judge(ACADEMY, founder_from_question(question, TODAY.year, TODAY.month))
+    assert ruling is not None and ruling.verdict == verdict
+
+
+def test_the_founding_date_is_not_the_year_asked(queries: QueryAnalyzer) -> None:
+    query = queries.analyse("법인 설립한 게 2021년 3월이면 창업도약패키지 신청 가능?", TODAY)
+    assert query.year is None
+    assert query.founder.years is not None
+
+
+def test_verdict_nouns_are_no_key_terms(queries: QueryAnalyzer) -> None:
+    query = queries.analyse("창업 9년차인데 창업기업으로 인정돼요?", TODAY)
+    assert "인정" not in query.key_terms
+    assert query.wants(FactKind.ELIGIBILITY)
+    plain = queries.analyse("벤처기업 인정 기준이 뭐예요?", TODAY)  # no founder numbers
+    assert "인정" in plain.key_terms
+
+
+def test_english_names_of_programmes(analyzer) -> None:
+    text, _, _ = analyzer.analyse_query("Can I get the Chungbuk youth startup cheer money?")
+    assert "창업응원금" in text
+    text, _, _ = analyzer.analyse_query("Where is KISED located?")
+    assert "창업진흥원" in text
+
+
+def test_who_runs_asks_for_an_organisation() -> None:
+    kinds = detect_kinds("Who runs the youth startup academy?")
+    assert FactKind.PERSON not in kinds and FactKind.ORGANISATION in kinds
+    assert FactKind.PERSON in detect_kinds("Who heads Chungbuk Technopark?")
