@@ -1,13 +1,15 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Five parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Seven parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
-`tuning2` (a second tuning set for round 3, of the kinds the held-out sets showed weakest).
-Only `DEFAULT_PARTS` run when no part is named: `heldout2` runs only on `--part heldout2`, so a
-tuning run never shows its scores by accident, and `tuning2` only on `--part tuning2`, so the
-default run's numbers stay comparable with earlier rounds.
+`tuning2` (a second tuning set for round 3, of the kinds the held-out sets showed weakest), and
+`tuning3` / `heldout3` (round 4: one pool of 120 new items split at random per kind, half for
+tuning, half held out). Only `DEFAULT_PARTS` run when no part is named: `heldout2` and
+`heldout3` run only on `--part heldout2` / `--part heldout3`, so a tuning run never shows their
+scores by accident, and `tuning2` / `tuning3` only when named, so the default run's numbers stay
+comparable with earlier rounds.
 
 Every question (or every turn of a three-turn conversation) expects one outcome:
 `answer`, `verdict_yes` / `verdict_no` (an eligibility question with the founder's own
@@ -45,8 +47,11 @@ PARTS: dict[str, Path] = {
     "heldout": QUESTIONS_DIR / "questions_heldout.jsonl",
     "heldout2": QUESTIONS_DIR / "questions_heldout2.jsonl",
     "tuning2": QUESTIONS_DIR / "questions_tuning2.jsonl",
+    "tuning3": QUESTIONS_DIR / "questions_tuning3.jsonl",
+    "heldout3": QUESTIONS_DIR / "questions_heldout3.jsonl",
 }
-DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")  # heldout2/tuning2: when named
+# heldout2/tuning2/tuning3/heldout3 run only when named
+DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")
 EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
 
 # The answerer's "subject found, detail missing" answers: any of these modes, or a first line
@@ -142,7 +147,7 @@ class EvalItem(BaseModel):
 
 
 class NewItemRow(BaseModel):
-    """A line of questions_tuning.jsonl / _heldout.jsonl / _heldout2.jsonl / _tuning2.jsonl."""
+    """A line of questions_tuning*.jsonl / questions_heldout*.jsonl (the new-item format)."""
 
     id: str
     kind: str

@@ -1,7 +1,8 @@
 """The shipped answer-eval question files: they parse, ids are unique across all parts, the new
 questions meet the issue's minimum mix, the held-out third is stratified by kind, the second
-held-out set (heldout2) and the second tuning set (tuning2) have their planned mixes, and every
-gold key fact is really in its source document."""
+held-out set (heldout2) and the second tuning set (tuning2) have their planned mixes, the round-4
+halves (tuning3, and heldout3 where its file exists: it lives only on the held-out branch) have
+theirs, and every gold key fact is really in its source document."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.answer_eval import PARTS, EvalItem, Expected, load_questions
+from bot.answer_eval import DEFAULT_PARTS, PARTS, QUESTIONS_DIR, EvalItem, Expected, load_questions
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
 MINIMUM = {"near_miss": 30, "eligibility": 20, "year": 20, "typo": 15, "english": 15,
@@ -23,6 +24,13 @@ HELDOUT2_MIX = {"near_miss": 15, "eligibility": 10, "year": 8, "typo": 8, "engli
 # tuning2: a second tuning set (issue 11, round 3), 75 items weighted to the weak kinds.
 TUNING2_MIX = {"near_miss": 15, "eligibility": 15, "year": 8, "typo": 12, "english": 18,
                "conversation": 4, "refusal": 3}
+# tuning3 / heldout3: one pool of 120 items split at random per kind, half and half (round 4).
+ROUND4_MIX = {"near_miss": 14, "eligibility": 10, "year": 8, "typo": 8, "english": 10,
+              "conversation": 5, "refusal": 5}
+# heldout3 is kept off the tuning branch, so it is checked only where its file exists.
+OPTIONAL_PARTS = {"heldout3"}
+ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
+          if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
                "conversation": "cv", "refusal": "oo"}
 _SPACE = re.compile(r"\s+")
@@ -34,7 +42,8 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[EvalItem]]:
-    return {name: load_questions(path) for name, path in PARTS.items()}
+    return {name: load_questions(path) for name, path in PARTS.items()
+            if name not in OPTIONAL_PARTS or path.is_file()}
 
 
 def test_every_part_parses_and_ids_are_unique(parts: dict[str, list[EvalItem]]) -> None:
@@ -115,9 +124,51 @@ def test_tuning2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> No
                             Expected.DETAIL_MISSING, Expected.REFUSE}, english
 
 
+@pytest.mark.parametrize(("name", "tag"), ROUND4)
+def test_round4_half_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]], name: str,
+                                              tag: str) -> None:
+    """Each half of the round-4 pool: 60 items in the planned mix, verdicts both ways, years
+    answered and not covered, English of every outcome, a conversation ending in detail_missing."""
+    items = parts[name]
+    assert Counter(item.kind for item in items) == ROUND4_MIX
+    for item in items:
+        assert re.fullmatch(rf"{tag}{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
+    _check_turn_shapes(items)
+    verdicts = _verdicts(items)
+    assert verdicts[Expected.VERDICT_YES] >= 4 and verdicts[Expected.VERDICT_NO] >= 4, verdicts
+    year = Counter(t.expected for item in items if item.kind == "year" for t in item.turns)
+    assert year[Expected.ANSWER] and year[Expected.DETAIL_MISSING], year
+    english = Counter(t.expected for item in items if item.kind == "english" for t in item.turns)
+    assert {Expected.ANSWER, Expected.DETAIL_MISSING, Expected.REFUSE} <= set(english), english
+    assert english[Expected.VERDICT_YES] + english[Expected.VERDICT_NO] >= 1, english
+    assert any(item.turns[-1].expected == Expected.DETAIL_MISSING
+               for item in items if item.kind == "conversation")
+
+
+def test_round4_parts_are_wired_opt_in() -> None:
+    """Both halves are named parts with their own files, and neither runs in a plain run."""
+    assert PARTS["tuning3"] == QUESTIONS_DIR / "questions_tuning3.jsonl"
+    assert PARTS["heldout3"] == QUESTIONS_DIR / "questions_heldout3.jsonl"
+    assert PARTS["tuning3"].is_file()
+    assert not {"tuning3", "heldout3"} & set(DEFAULT_PARTS)
+
+
+@pytest.mark.skipif(not PARTS["heldout3"].is_file(), reason="heldout3 lives on the held-out branch")
+def test_round4_pool_is_split_half_and_half(parts: dict[str, list[EvalItem]]) -> None:
+    """Together the halves are the whole pool: 120 items, 10/10 verdicts, 2+ English declines."""
+    pool = parts["tuning3"] + parts["heldout3"]
+    assert Counter(item.kind for item in pool) == {k: 2 * n for k, n in ROUND4_MIX.items()}
+    verdicts = _verdicts(pool)
+    assert verdicts[Expected.VERDICT_YES] == 10 and verdicts[Expected.VERDICT_NO] == 10, verdicts
+    english = Counter(t.expected for item in pool if item.kind == "english" for t in item.turns)
+    assert english[Expected.DETAIL_MISSING] >= 2 and english[Expected.REFUSE] >= 1, english
+
+
 @pytest.mark.parametrize(("args", "wanted"), [
     (["--part", "heldout2"], ["heldout2"]),
     (["--part", "tuning2"], ["tuning2"]),
+    (["--part", "tuning3"], ["tuning3"]),
+    *([(["--part", "heldout3"], ["heldout3"])] if PARTS["heldout3"].is_file() else []),
     ([], ["old", "tuning", "heldout"]),  # a plain run never shows heldout2 (nor tuning2)
 ])
 def test_cli_loads_the_named_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
