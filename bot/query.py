@@ -94,7 +94,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
                                  r"the most (?:we|i|you|a company) can get|"
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
-                                 r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
+                                 r"사용료|요금|임대료|관리비|가입비|회비|월세|보증금|\bfees?\b|\bcost\b|\bcharge|\brent\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
@@ -125,18 +125,32 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
                                      r"what are|what does", re.I)),
 ]
+# A title that asks for a person, whatever else the question says ("같이 운용하는 X 대표가 누구").
+_PERSON_TITLE = re.compile(r"성함|담당자|대표(?:자|이사)?(?:님)?[은는이가\s]{0,3}(?:누구|이름)|"
+                           r"[가-힣]{0,3}장(?:님)?[은는이가\s]{0,3}(?:누구|이름|성함)|director|ceo|"
+                           r"\bhead\b|chair", re.I)
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
 _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
 _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
+# Whether a charge is waived, not what it costs.
+_WAIVED = re.compile(r"면제|무료|공짜|감면|waive|free of charge|for free", re.I)
 # "얼마" about a measure that is not money.
 _MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
 
 # Clearly outside the domain, whatever words they share with it (weather, lottery, share prices).
 _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)|환율|맛집|레시피|요리|운세|"
-                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope",
+                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope|"
+                        # advice on what securities to buy, not support programmes
+                        r"\betfs?\b|코인|비트코인|가상화폐|[가-힣]{1,6}주\s*(?:뭐|어떤\s*거|추천)|"
+                        r"(?:주식|종목)\s*(?:추천|뭐|어떤)|뭐\s*사(?:면|야)\s*(?:대박|돈|수익|오를)|"
+                        r"which (?:stocks?|shares|coins?)|crypto|bitcoin|stocks? to buy|"
+                        # tasks that are not questions about the documents
+                        r"(?:로고|포스터|명함|디자인|그림)[^?.]{0,10}(?:만들어|그려|디자인해)\s*(?:줘|주세요|줄래)|"
+                        r"(?:design|draw|write me|translate)\b[^?.]{0,20}\b(?:logo|poster|essay|"
+                        r"code|program)",
                         re.I)
 
 # Questions about the bot itself or that try to change its instructions (item 7).
@@ -240,7 +254,7 @@ class QueryAnalyzer:
         fixed, tagged, fixes = self.analyzer.analyse_query(
             text if text is not None else question)
         asked = question if text is None else f"{text} {question}"
-        kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
+        kinds = detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
         if not founder.empty:
@@ -303,6 +317,15 @@ class QueryAnalyzer:
                    for term, tag in tagged.items() if term not in ATTRIBUTE_TERMS)
 
 
+# Chat spelling of the polite ending: "되나여", "해여", "있어여" for 되나요, 해요, 있어요.
+_CHAT_YO = re.compile(r"(?<=[가-힣])여(?=\s*[?!.~]|\s*$)")
+
+
+def chat_endings(question: str) -> str:
+    """The question with chat spellings of sentence endings written out, for kind detection."""
+    return _CHAT_YO.sub("요", question)
+
+
 def _plain_number(term: str) -> bool:
     """A year, a small count or a unit ("2026", "3", "39세") says nothing about the subject;
     a number such as "1357" (the call centre) can be the subject."""
@@ -315,13 +338,15 @@ def _plain_number(term: str) -> bool:
 
 def detect_kinds(question: str) -> list[FactKind]:
     kinds = [kind for kind, cue in _KIND_CUES if cue.search(question)]
-    if FactKind.PERSON in kinds and not re.search(r"성함|담당자|센터장|원장|이사장|기관장|"
-                                                  r"director|ceo|head", question, re.I) \
+    if FactKind.PERSON in kinds and not _PERSON_TITLE.search(question) \
             and _WHO_ORG.search(question):
         kinds.remove(FactKind.PERSON)  # "누가 운영해?" asks for an organisation
     if FactKind.AMOUNT in kinds and _MEASURE.search(question) and not re.search(
             r"금액|지원금|예산|자금|돈|원\b|상금", question):
         kinds.remove(FactKind.AMOUNT)
+    if FactKind.AMOUNT in kinds and _WAIVED.search(question) and not re.search(
+            r"얼마|금액|how much", question, re.I):
+        kinds.remove(FactKind.AMOUNT)  # "수수료 면제 되나요?" asks whether, not how much
     if FactKind.PLACE in kinds and not _ADDRESS.search(question):
         kinds.remove(FactKind.PLACE)  # "주관기관은 어디?" asks which organisation
     # "어디서 신청" is how to apply, not a place; "마감" is a deadline, not a generic date

@@ -63,6 +63,7 @@ DOMAIN_ALIASES: dict[str, str] = {
     "충북tp": "충북테크노파크",
     "tp": "테크노파크",
     "cbist": "충북과학기술혁신원",
+    "cbtp": "충북테크노파크",  # Chungbuk Technopark's own acronym
     "lges": "lg에너지솔루션",
     "배터리": "이차전지",
     "2차전지": "이차전지",
@@ -83,7 +84,8 @@ EN_GLOSSARY: dict[str, str] = {
     "trade": "무역", "overseas": "해외", "global": "글로벌", "foreign": "외국인",
     "foreigner": "외국인", "foreigners": "외국인", "procurement": "공공구매",
     "battery": "이차전지", "batteries": "이차전지", "synchrotron": "방사광가속기",
-    "accelerator": "가속기", "strategy": "전략", "cluster": "클러스터", "complex": "단지",
+    "accelerator": "액셀러레이터",
+    "accelerators": "액셀러레이터", "strategy": "전략", "cluster": "클러스터", "complex": "단지",
     "youth": "청년", "young": "청년", "age": "나이", "restart": "재도전", "failure": "재도전",
     "package": "패키지", "preliminary": "예비", "early": "초기", "growth": "도약",
     "competition": "경진대회", "contest": "경진대회", "demo": "데모데이", "prize": "상금",
@@ -124,6 +126,7 @@ class KoreanAnalyzer:
         self._synonyms: dict[str, list[tuple[str, ...]]] = {}
         self._phrases: list[tuple[re.Pattern[str], str]] = []  # English names -> Korean
         self._english: dict[str, str] = {}  # one English word -> the documents' Korean term
+        self._phrase_names: set[str] = set()  # Korean names English phrases stand for
         if synonyms is not None and Path(synonyms).is_file():
             self._load_synonyms(Path(synonyms))
         self.typos = TypoCorrector(self._catalogue())
@@ -146,8 +149,11 @@ class KoreanAnalyzer:
                 continue
             word, _, targets = line.partition("\t")
             if " " in word.strip() or "-" in word.strip() or "/" in word.strip():
+                target = targets.split(",")[0].strip()
                 self._phrases.append((re.compile(re.escape(word.strip()), re.IGNORECASE),
-                                      targets.split(",")[0].strip()))
+                                      target))
+                if _HANGUL_WORD.fullmatch(target) and len(target) >= 4:
+                    self._phrase_names.add(target.lower())  # a name: typos are fixed towards it
                 continue
             # one English word, one document term: a translation (see translate_words)
             if _LATIN_WORD.fullmatch(word.strip()) and "," not in targets \
@@ -168,7 +174,8 @@ class KoreanAnalyzer:
     def _catalogue(self) -> set[str]:
         """Names worth correcting a typo towards: the user dictionary's words, the aliases and
         what they stand for (Hangul only; see `TypoCorrector`)."""
-        names = set(self._user_words) | set(DOMAIN_ALIASES) | set(DOMAIN_ALIASES.values())
+        names = (set(self._user_words) | set(DOMAIN_ALIASES) | set(DOMAIN_ALIASES.values())
+                 | self._phrase_names)
         return {n for n in names if _HANGUL_WORD.fullmatch(n)}
 
     def synonyms(self, term: str) -> list[tuple[str, ...]]:

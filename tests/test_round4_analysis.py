@@ -85,3 +85,65 @@ def test_who_runs_asks_for_an_organisation() -> None:
     kinds = detect_kinds("Who runs the youth startup academy?")
     assert FactKind.PERSON not in kinds and FactKind.ORGANISATION in kinds
     assert FactKind.PERSON in detect_kinds("Who heads Chungbuk Technopark?")
+
+
+def test_a_span_of_years_or_a_ceiling_is_no_deadline() -> None:
+    from bot.facts import holds
+
+    assert not holds(FactKind.DEADLINE, "청년 소상공인 창업응원금은 2023년부터 2024년까지 "
+                                        "2,500명을 지원했다.")
+    assert not holds(FactKind.DEADLINE, "R&D를 최대 3년간 15억원까지 지원한다.")
+    assert holds(FactKind.DEADLINE, "신청은 3월 말까지 받는다.")
+    assert holds(FactKind.DEADLINE, "접수 마감일은 2026년 2월 13일이다.")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("노마드 펀드 같이 운용하는 알파브라더스 대표가 누구예요?", FactKind.PERSON),
+    ("전담팀 결국 만들어졌어요? 팀장 누구예요?", FactKind.PERSON),
+    ("입교하면 사무실 월 임대료 따로 내야 돼요?", FactKind.AMOUNT),
+    ("4년 연속 A등급 받은 곳이 어디?", None),
+])
+def test_kinds_of_fact_in_more_forms(question: str, kind: FactKind | None) -> None:
+    kinds = detect_kinds(question)
+    if kind is not None:
+        assert kinds and kinds[0] is kind
+    assert FactKind.ORGANISATION not in kinds or kind is None
+
+
+def test_whether_a_fee_is_waived_is_no_amount() -> None:
+    assert FactKind.AMOUNT not in detect_kinds("판매수수료 면제 되나요?")
+    assert FactKind.AMOUNT in detect_kinds("수수료 면제되면 얼마 아껴요?")
+
+
+def test_chat_endings_are_read_as_polite_endings(queries: QueryAnalyzer) -> None:
+    from bot.query import chat_endings
+
+    assert chat_endings("면제 되나여?") == "면제 되나요?"
+    assert chat_endings("여기 여부 알려줘") == "여기 여부 알려줘"
+    assert queries.analyse("청창사 신청 되나여?", TODAY).wants(FactKind.ELIGIBILITY)
+
+
+@pytest.mark.parametrize("question", [
+    "Which ETF should I park my startup's spare cash in?",
+    "상장 앞둔 2차전지 소재주 뭐 사면 대박나요?",
+    "우리 회사 로고 좀 디자인해줘",
+])
+def test_advice_and_tasks_outside_the_domain_are_off_topic(queries: QueryAnalyzer,
+                                                            question: str) -> None:
+    assert queries.analyse(question, TODAY).off_topic
+
+
+def test_domain_questions_are_not_off_topic(queries: QueryAnalyzer) -> None:
+    for question in ("수출바우처 디자인 분야 있어?", "엔젤투자로 주식을 받으면 공제돼요?"):
+        assert not queries.analyse(question, TODAY).off_topic
+
+
+def test_typos_of_names_english_phrases_stand_for(analyzer) -> None:
+    # 그랜드챌린지 is a name only synonyms.tsv knows (an English phrase's target)
+    fixed, fixes = analyzer.correct_typos("k스타트업 그랜드챌런지 25년 경쟁률 얼마임")
+    assert "그랜드챌린지" in fixed and fixes
+
+
+def test_an_accelerator_is_a_startup_accelerator_unless_a_particle_one(analyzer) -> None:
+    assert "액셀러레이터" in analyzer.analyse_query("a foreign accelerator program")[1]
+    assert "방사광가속기" in analyzer.analyse_query("the particle accelerator in Ochang")[0]
