@@ -43,6 +43,13 @@ from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
 # "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
 _LIMIT = re.compile(r"한도|상한|최대")
+# The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
+_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교)")
+_SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
+                 "곳": "(?:곳|개사|개)"}
+# The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
+_TITLE = re.compile(r"([가-힣]{1,4}장|대표(?:이사)?|담당자)(?:님)?[은는이가의\s]{0,3}"
+                    r"(?:누구|이름|성함)")
 
 
 @dataclass
@@ -122,6 +129,13 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         pool += [s for s in about if s not in pool and any(
             _LIMIT.search(c) and PATTERNS[FactKind.PERCENT].search(c) for c in clauses(s.text))]
         pool.sort(key=lambda s: -s.score)
+    if kind is FactKind.COUNT and (counter := _COUNTER.search(query.question)):
+        # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
+        unit = re.compile(r"\d[\d,]*\s*" + _SAME_COUNTER.get(counter.group(1), counter.group(1)))
+        pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
+    if kind is FactKind.PERSON and (title := _TITLE.search(query.question)):
+        # "팀장 누구예요?" is answered by a name next to that title, not by another official's
+        pool = [s for s in pool if title.group(1) in flat(s.text)]
     if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
         pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):

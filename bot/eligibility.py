@@ -40,7 +40,7 @@ _SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:
                     r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|만)")
 CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
-                           r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
+                           r"하지\s*않은|예비\s*창업자(?:를|만)\s*(?:대상|위한|위해)")
 
 
 
@@ -69,6 +69,11 @@ _DEGREE_RULE = re.compile(r"학사\s*이상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
                          r"미만|"
                          r"초과)")
+# Only small and medium firms: "지원 대상은 중소기업기본법에 따른 중소기업이며".
+_SME_ONLY = re.compile(r"대상은[^.]{0,30}?중소기업(?:이며|이다|이고|으로|만|에\s*한)")
+# How often one company may use it: "기업당 1회", "연 2회까지", "3회를 넘게 지원받은 기업은 … 없다".
+_TIMES_RULE = re.compile(r"기업당\s*(?:연\s*)?(\d+)\s*회"
+                         r"|(\d+)\s*회\s*(?:까지|만|이내|이하|로\s*제한)|(\d+)\s*회를?\s*(?:넘게|초과)")
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 
 
@@ -148,6 +153,13 @@ def _rulings(sentence: str, founder: Founder):
         if rule:
             ok = _compare(founder.members, int(rule.group(1)), rule.group(2))
             yield Ruling("yes" if ok else "no", "members")
+    if founder.size is not None and _SME_ONLY.search(sentence):
+        yield Ruling("yes" if founder.size == "중소" else "no", "size")
+    if founder.times is not None:
+        rule = _TIMES_RULE.search(sentence)
+        if rule:
+            limit = int(next(g for g in rule.groups() if g))
+            yield Ruling("yes" if founder.times <= limit else "no", "times")
     if founder.registered is True and _UNREGISTERED.search(sentence):
         yield Ruling("no", "registration")
 
@@ -216,7 +228,7 @@ def states_rule(sentence: str) -> bool:
     return any(p.search(sentence) for p in (
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
-        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR))
+        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR, _SME_ONLY, _TIMES_RULE))
 
 
 def rule_words(founder: Founder) -> list[str]:
@@ -239,4 +251,8 @@ def rule_words(founder: Founder) -> list[str]:
         words += ["학위", "학사", "대상"]
     if founder.members is not None:
         words += ["조합원", "인", "이하"]
+    if founder.size is not None:
+        words += ["지원", "대상", "중소기업"]
+    if founder.times is not None:
+        words += ["기업당", "회", "지원"]
     return list(dict.fromkeys(words))

@@ -23,7 +23,8 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
-    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
+    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배|"
+                                 r"\d+(?:\.\d+)?\s*(?::|대)\s*1(?!\d)"),  # a ratio: "32.8:1"
     FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|"
                                r"토요일"),
     # "까지" ends a deadline only after a day or month ("3월 말까지"); "2023년부터 2024년까지"

@@ -32,6 +32,8 @@ class Founder:
     founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
     founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
     birth_md: tuple[int, int] | None = None  # month and day of birth, when given (day 0: unknown)
+    size: str | None = None  # the company's size class: 중소 / 중견 / 대기업
+    times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
 
@@ -39,7 +41,8 @@ class Founder:
     def empty(self) -> bool:
         return all(v is None for v in (
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
-            self.closed_years, self.degree, self.invested, self.sales, self.members)
+            self.closed_years, self.degree, self.invested, self.sales, self.members,
+            self.size, self.times)
         ) and not self.values
 
 
@@ -109,6 +112,17 @@ _Q_BIRTH_DAY = re.compile(r"(?:19|20)?\d{2}\s*년\s*(\d{1,2})\s*월\s*(?:(\d{1,2
 _Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
                         r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                         r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
+# The company's own size class: "중견기업인데", "We're a mid-sized company", "저희는 대기업".
+_Q_SIZE = re.compile(r"(?:저희|우리|we\s*(?:'re|are)|our company is|i run)[^.?!]{0,30}?"
+                     r"(중견\s*기업|대기업|중소\s*기업|mid-?sized|midsize|large company|sme\b)"
+                     r"|(중견\s*기업|대기업|중소\s*기업)\s*(?:인데|이에요|입니다|이고|이라)", re.I)
+_SIZES = {"중견기업": "중견", "mid-sized": "중견", "midsized": "중견", "midsize": "중견",
+          "대기업": "대기업", "large company": "대기업", "중소기업": "중소", "sme": "중소"}
+# How many times: "두 번 받을 수 있어요?", "2회 신청", "apply twice".
+_NATIVE_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
+_Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|이나|씩|연속|이상))?\s*"
+                      r"(?:을|를|도)?\s*(?:받|신청|지원|참가|참여|나가|이용)"
+                      r"|\b(twice|two times|three times)\b", re.I)
 _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
                           r"학위\s*(?:가\s*)?없|"
@@ -216,6 +230,15 @@ def founder_from_question(question: str, year: int | None = None,
         extra["region"] = region.group(1)
     elif english:
         extra["region"] = _EN_PLACES[english.group(1).lower()]
+    size = _Q_SIZE.search(question)
+    if size:
+        word = re.sub(r"\s+", "", (size.group(1) or size.group(2))).lower()
+        extra["size"] = _SIZES.get(word, "중견" if "mid" in word else None)
+    times = _Q_TIMES.search(question)
+    if times:
+        word = (times.group(1) or times.group(2)).lower()
+        extra["times"] = (int(word) if word.isdigit() else _NATIVE_COUNT.get(word)
+                          or {"twice": 2, "two times": 2, "three times": 3}.get(word))
     values = own_values(question)
     if values:
         extra["values"] = values

@@ -76,8 +76,11 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|"
+    # a "%" after a number the question states ("기술료 10%는 언제까지?") is given, not asked
+    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|(?<![\d.\s])\s*%|몇\s*프로|"
                                   r"프로(?!그램|젝트|세스)|자부담률|부담률|금리|이자율|몇\s*배|"
+                                  r"[가-힣]{1,3}(?<!효)(?:률|율)(?=[은는이가을를도]?\s|[?]|$)|"
+                                  r"몇\s*대\s*(?:1|일)|competition rate|acceptance rate|"
                                   r"percent|ratio|share of|what share|\brate\b|how many times",
                                   re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
@@ -147,6 +150,9 @@ _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)
                         r"\betfs?\b|코인|비트코인|가상화폐|[가-힣]{1,6}주\s*(?:뭐|어떤\s*거|추천)|"
                         r"(?:주식|종목)\s*(?:추천|뭐|어떤)|뭐\s*사(?:면|야)\s*(?:대박|돈|수익|오를)|"
                         r"which (?:stocks?|shares|coins?)|crypto|bitcoin|stocks? to buy|"
+                        # help to cheat a programme (inflated sales, forged papers)
+                        r"부풀려|부풀리|허위\s*(?:로|서류|기재|작성)|위조|조작해|들키지\s*않|"
+                        r"\b(?:inflate|falsify|forge|fake)\b|"
                         # tasks that are not questions about the documents
                         r"(?:로고|포스터|명함|디자인|그림)[^?.]{0,10}(?:만들어|그려|디자인해)\s*(?:줘|주세요|줄래)|"
                         r"(?:design|draw|write me|translate)\b[^?.]{0,20}\b(?:logo|poster|essay|"
@@ -165,6 +171,7 @@ _META = re.compile(
     r"|disregard\s+(?:all\s+|the\s+)?(?:previous|prior|above)"
     r"|(?:your|the)\s+(?:system\s+)?(?:prompt|instructions|rules)\b"
     r"|jailbreak|developer\s+mode|역할\s*(?:을|를)?\s*바꿔|너는\s*이제|you\s+are\s+now\b"
+    r"|(?:지금부터|이제부터)\s*(?:너는|넌|당신은)|(?:제한|규칙|검열)\s*(?:없는|없이)\s*(?:ai|AI|봇|인공지능)"
     r"|pretend\s+(?:you|to\s+be)|act\s+as\s+(?:a|an)\b",
     re.I,
 )
@@ -215,6 +222,12 @@ class AnalysedQuery:
 # Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
 # 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
 VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
+
+# The founder's own size class ("중견기업인데"): what they are, not what they ask about.
+_SIZE_WORDS = frozenset({"중견기업", "중소기업", "대기업", "중견", "중소", "기업"})
+
+# The founder's own registration ("카페 사업자 내고 2년째"): their status, not the topic.
+_STATUS_WORDS = frozenset({"사업자", "사업자등록", "법인", "개업", "설립"})
 
 # Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
 # not the year the question is about.
@@ -275,14 +288,16 @@ class QueryAnalyzer:
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       and t not in ("성수동", "서울", "대전", "판교", "강남")
-                      and t not in VERDICT_NOUNS}
+                      and t not in VERDICT_NOUNS
+                      and not (founder.size and t in _SIZE_WORDS)
+                      and not (founder.registered is not None and t in _STATUS_WORDS)}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
         if not founder.empty and FactKind.ELIGIBILITY not in kinds:
             kinds.append(FactKind.ELIGIBILITY)
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
-        subject = self.subject_terms(tagged, scene=founder.empty)
+        subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -296,11 +311,17 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
-    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False) -> list[str]:
+    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False,
+                      question: str = "") -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
         topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
         region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
+        if any(tagged[t] != "SL" for t in topic):
+            # an English word left untranslated ("run", "own") names no subject of a question
+            # whose subject is in Korean; an acronym ("AI", "KOTRA") still does
+            topic = [t for t in topic if tagged[t] != "SL" or t in self._names
+                     or re.search(rf"\b{re.escape(t.upper())}\b", question)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)]
         if scene and named and all(_REGIONS.fullmatch(t) for t in named):
