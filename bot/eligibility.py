@@ -48,6 +48,7 @@ _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설�
 class Ruling:
     verdict: Verdict
     rule: str  # what kind of rule decided: age / years / registration
+    checked: int = 1  # how many of the founder's facts the sentence's rules checked
 
 
 
@@ -74,6 +75,15 @@ _SME_ONLY = re.compile(r"대상은[^.]{0,30}?중소기업(?:이며|이다|이고
 # How often one company may use it: "기업당 1회", "연 2회까지", "3회를 넘게 지원받은 기업은 … 없다".
 _TIMES_RULE = re.compile(r"기업당\s*(?:연\s*)?(\d+)\s*회"
                          r"|(\d+)\s*회\s*(?:까지|만|이내|이하|로\s*제한)|(\d+)\s*회를?\s*(?:넘게|초과)")
+# For foreigners only: "외국인 대상", "외국인이나 재외동포 가운데".
+_FOREIGN_ONLY = re.compile(r"외국인(?:이나\s*재외동포)?\s*"
+                           r"(?:대상|가운데|만|을\s*대상|창업자를\s*대상)")
+# A ceiling per company: "업체당 지원 한도는 연 1,500만원", "기업당 최대 500만원".
+_CEILING_RULE = re.compile(r"(?:업체당|기업당|팀당|1인당)[^.]{0,12}?(?:한도(?:는|가)?|최대)\s*"
+                           r"(?:연\s*)?([\d.,]+\s*(?:억|천만|백만|만)\s*원)")
+# Excluded: "… 최대주주인 사람, … 폐업한 사람 등을 제외", "체납한 기업은 신청할 수 없다".
+_EXCLUDED = re.compile(r"제외|신청할\s*수\s*없|지원(?:받을|할)\s*수\s*없|대상이\s*아니|안\s*된다")
+_CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 
 
@@ -91,7 +101,8 @@ def judge(sentence: str, founder: Founder) -> Ruling | None:
     if not rulings:
         return None
     failed = [r for r in rulings if r.verdict == "no"]
-    return failed[0] if failed else rulings[0]
+    decided = failed[0] if failed else rulings[0]
+    return Ruling(decided.verdict, decided.rule, len(rulings))
 
 
 def _rulings(sentence: str, founder: Founder):
@@ -153,6 +164,22 @@ def _rulings(sentence: str, founder: Founder):
         if rule:
             ok = _compare(founder.members, int(rule.group(1)), rule.group(2))
             yield Ruling("yes" if ok else "no", "members")
+    if founder.foreign is not None and _FOREIGN_ONLY.search(sentence):
+        yield Ruling("yes" if founder.foreign else "no", "nationality")
+    if founder.requested is not None:
+        ceiling = _CEILING_RULE.search(sentence)
+        limit = won(ceiling.group(1)) if ceiling else None
+        if limit is not None:
+            yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.statuses and _EXCLUDED.search(sentence):
+        flat_sentence = re.sub(r"\s+", "", sentence)
+        if any(status in flat_sentence for status in founder.statuses):
+            yield Ruling("no", "excluded")
+    if founder.closed_months is not None:
+        window = _CLOSED_WINDOW.search(sentence)
+        if window and _EXCLUDED.search(sentence):
+            inside = founder.closed_months < int(window.group(1))
+            yield Ruling("no" if inside else "yes", "closed")
     if founder.size is not None and _SME_ONLY.search(sentence):
         yield Ruling("yes" if founder.size == "중소" else "no", "size")
     if founder.times is not None:
@@ -228,7 +255,8 @@ def states_rule(sentence: str) -> bool:
     return any(p.search(sentence) for p in (
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
-        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR, _SME_ONLY, _TIMES_RULE))
+        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR, _SME_ONLY, _TIMES_RULE,
+        _FOREIGN_ONLY, _CEILING_RULE, _CLOSED_WINDOW))
 
 
 def rule_words(founder: Founder) -> list[str]:
@@ -255,4 +283,10 @@ def rule_words(founder: Founder) -> list[str]:
         words += ["지원", "대상", "중소기업"]
     if founder.times is not None:
         words += ["기업당", "회", "지원"]
+    if founder.foreign is not None:
+        words += ["외국인", "대상"]
+    if founder.requested is not None:
+        words += ["업체당", "지원", "한도"]
+    if founder.statuses or founder.closed_months is not None:
+        words += [*founder.statuses, "제외", "폐업"]
     return list(dict.fromkeys(words))

@@ -358,6 +358,7 @@ class ExtractiveAnswerer:
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
         sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),
+                                                    p[1].checked,  # the fuller rule
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)

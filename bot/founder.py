@@ -33,6 +33,10 @@ class Founder:
     founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
     birth_md: tuple[int, int] | None = None  # month and day of birth, when given (day 0: unknown)
     size: str | None = None  # the company's size class: 중소 / 중견 / 대기업
+    foreign: bool | None = None  # a foreign national (False: a Korean national)
+    requested: float | None = None  # the sum the founder wants to receive, in won
+    statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
+    closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
@@ -42,8 +46,8 @@ class Founder:
         return all(v is None for v in (
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
-            self.size, self.times)
-        ) and not self.values
+            self.size, self.times, self.foreign, self.requested, self.closed_months)
+        ) and not self.values and not self.statuses
 
 
 _Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
@@ -123,6 +127,16 @@ _NATIVE_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
 _Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|이나|씩|연속|이상))?\s*"
                       r"(?:을|를|도)?\s*(?:받|신청|지원|참가|참여|나가|이용)"
                       r"|\b(twice|two times|three times)\b", re.I)
+_Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean)"
+                        r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
+# The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
+_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)\s*원?)\s*"
+                          r"(?:을|를|이나|씩)?\s*(?:지원\s*)?받(?:는|을|아도|으면|고)")
+# Statuses that rules exclude, as founders name them (English via synonyms.tsv's Korean).
+_STATUS = re.compile(r"최대\s*주주|과점\s*주주|체납|채무\s*불이행|신용\s*불량|휴업")
+# "공고 2주 전에 폐업", "한 달 전에 가게 접었어요": closed shortly before the call
+_Q_CLOSED_BEFORE = re.compile(r"(\d+|한|두|세)\s*(주|개월|달|일)\s*전에?\s*[^.?]{0,12}?"
+                              r"(?:폐업|접었|닫았)")
 _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
                           r"학위\s*(?:가\s*)?없|"
@@ -143,7 +157,8 @@ _EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pan
               "chungbuk": "충북", "cheongju": "청주", "chungju": "충주", "jecheon": "제천",
               "ochang": "오창", "osong": "오송", "jincheon": "진천", "eumseong": "음성"}
 _Q_EN_REGION = re.compile(r"(?:based|located|live|living|lives|registered|headquartered|office|"
-                          r"company is|we are|i am|i'm)\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
+                          r"company is|we are|i am|i'm|(?:startup|company|business|firm|office|"
+                          r"team) (?:is|are))\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
                           r")\b", re.I)
 CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
                       "영동", "증평", "단양", "오창", "오송"})
@@ -164,6 +179,11 @@ def won(text: str) -> float | None:
         total += value * scale
         found = True
     return total if found else None
+
+
+def statuses_in(text: str) -> tuple[str, ...]:
+    """The excluded statuses a text names (an English question's, once translated)."""
+    return tuple(dict.fromkeys(re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)))
 
 
 def founder_from_question(question: str, year: int | None = None,
@@ -230,6 +250,21 @@ def founder_from_question(question: str, year: int | None = None,
         extra["region"] = region.group(1)
     elif english:
         extra["region"] = _EN_PLACES[english.group(1).lower()]
+    nationality = _Q_FOREIGN.search(question)
+    if nationality and re.search(r"인데|이고|이에요|입니다|이라|\bi'?m\b|\bi am\b|we are|we're",
+                                 question, re.I):
+        extra["foreign"] = nationality.group(1) is not None
+    requested = _Q_REQUESTED.search(f" {question}")
+    if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
+        extra["requested"] = won(requested.group(1))
+    statuses = statuses_in(question)
+    if statuses:
+        extra["statuses"] = statuses
+    before = _Q_CLOSED_BEFORE.search(question)
+    if before:
+        count = int(before.group(1)) if before.group(1).isdigit() else _NATIVE_COUNT.get(
+            before.group(1), 1)
+        extra["closed_months"] = count * {"주": 0.25, "일": 1 / 30}.get(before.group(2), 1.0)
     size = _Q_SIZE.search(question)
     if size:
         word = re.sub(r"\s+", "", (size.group(1) or size.group(2))).lower()

@@ -9,7 +9,7 @@ the searcher analyses the query text for its own two indexes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -19,6 +19,7 @@ from bot.founder import (
     FOUNDED_VERB,
     Founder,
     founder_from_question,
+    statuses_in,
 )
 from bot.language import detect_language
 from bot.timeframe import asked_year
@@ -270,6 +271,8 @@ class QueryAnalyzer:
         kinds = detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
+        if not founder.statuses and fixed != question and (own := statuses_in(fixed)):
+            founder = replace(founder, statuses=own)  # "the largest shareholder" -> 최대주주
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
             own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,

@@ -216,3 +216,42 @@ def test_a_ratio_question_asks_a_percent_kind() -> None:
     assert detect_kinds("그랜드챌린지 25년 경쟁률 얼마임")[0] is FactKind.PERCENT
     assert holds(FactKind.PERCENT, "경쟁률 32.8:1을 기록했다")
     assert FactKind.PERCENT not in detect_kinds("팁스 기술료 10%는 언제까지 내야 돼요?")
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("21년에 충북 해외전시회 개별참가 지원으로 1,200만원 받는 거 가능했어요?",
+     "해외전시회 개별참가 충북지원사업은 20개사 내외를 지원했으며, 업체당 지원 한도는 연 "
+     "1,500만원이었다.", "yes"),
+    ("해외전시회 지원으로 2천만원 받을 수 있어요?",
+     "해외전시회 지원사업은 업체당 지원 한도는 연 1,500만원이었다.", "no"),
+    ("한국에서 나고 자란 한국 국적자인데 그랜드챌린지 나갈 수 있어요?",
+     "그랜드챌린지의 지원 대상은 학사 이상 학위를 가진 외국인이나 재외동포 가운데 예비창업자이다.",
+     "no"),
+    ("24년 예창패 공고 2주 전에 전 사업 폐업했으면 신청 가능했어요?",
+     "2024년 예비창업패키지에는 과점주주나 최대주주인 사람, 공고 직전 1개월 안에 폐업한 사람 "
+     "등을 제외하는 기준이 새로 생겼다.", "no"),
+    ("저 다른 회사 최대주주인데 예창패 돼요?",
+     "2024년 예비창업패키지에는 과점주주나 최대주주인 사람 등을 제외하는 기준이 새로 생겼다.",
+     "no"),
+    ("Our startup is in Daejeon. Could we have applied to the 2024 Chungbuk youth startup "
+     "academy?", "강원을 제외한 비수도권에 있는 기업이면 지원할 수 있었다.", "yes"),
+])
+def test_ceilings_nationality_and_excluded_statuses(question: str, sentence: str,
+                                                    verdict: str) -> None:
+    ruling = judge(sentence, founder_from_question(question, TODAY.year, TODAY.month))
+    assert ruling is not None and ruling.verdict == verdict
+
+
+def test_an_english_status_is_read_after_translation(queries: QueryAnalyzer) -> None:
+    query = queries.analyse("I'm the largest shareholder of another company. Could I apply for "
+                            "the 2024 pre-startup package?", TODAY)
+    assert query.founder.statuses == ("최대주주",)
+
+
+def test_the_sentence_checking_more_of_the_founders_facts_decides() -> None:
+    founder = founder_from_question("외국인이고 고졸인데 그랜드챌린지 지원할 수 있나요?", 2026)
+    short = judge("그랜드챌린지는 외국인 대상 창업경진대회이다.", founder)
+    full = judge("그랜드챌린지의 지원 대상은 학사 이상 학위를 가진 외국인이나 재외동포 가운데 "
+                 "예비창업자이다.", founder)
+    assert short is not None and full is not None
+    assert full.verdict == "no" and full.checked > short.checked
