@@ -65,7 +65,8 @@ _NON_CAPITAL = re.compile(r"비수도권(?:에\s*(?:있는|소재한?|본사를\
                           r"|\s*(?:소재\s*)?기업(?:이면|만|을\s*대상|이\s*대상))")
 # "예비 재창업자이거나 …": a founder not yet registered qualifies
 _PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|이면|또는|가\s*대상|\s*또는)")
-_CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(\d+)\s*년")
+# "폐업 후 … 3년", not "폐업 후 … 2015년에 도입된"
+_CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(?<!\d)(\d{1,2})\s*년(?!\s*(?:에|도|부터))")
 _DEGREE_RULE = re.compile(r"학사\s*이상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
                          r"미만|"
@@ -187,6 +188,11 @@ def _rulings(sentence: str, founder: Founder):
         if rule:
             limit = int(next(g for g in rule.groups() if g))
             yield Ruling("yes" if founder.times <= limit else "no", "times")
+    if founder.registered is False and founder.years is None and not _PRE_FOUNDER.search(
+            sentence) and (_YEARS_MAX.search(sentence) or _YEARS_WINDOW.search(sentence)
+                           or _YEARS_SPAN.search(sentence)):
+        # "창업 3년 이내 기업" is for companies: a founder not yet registered is not one
+        yield Ruling("no", "registration")
     if founder.registered is True and _UNREGISTERED.search(sentence):
         yield Ruling("no", "registration")
 

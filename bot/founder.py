@@ -97,7 +97,7 @@ _Q_YEARS = re.compile(r"업력[^\d]{0,6}(\d+)\s*년"
                       r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
                       r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
 _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
-                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
+                             r"|예비\s*재?창업자(?:인데|예요|이에요|입니다|로)|not\s+(?:yet\s+)?registered"
                              r"|no business registration|haven'?t registered|have not registered"
                              r"|without (?:a )?business registration", re.I)
 _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
@@ -141,14 +141,15 @@ _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
                           r"학위\s*(?:가\s*)?없|"
                           r"no (?:university )?degree|high school", re.I)
-_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
+_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s*"
+                         r"(?:게|건|돈|금액은?|액수가?)?\s*|유치(?:액|금액)?(?:이|은|는)?\s*)?([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
                          r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
 _Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
                        r"경남|제주|"
                        r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
-                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
+                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|살아|삽니다|살며|거주|있는|회사|소재|사람|기업|"
                        r"법인|업체)")
 _EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pangyo": "판교",
               "gangnam": "강남", "suwon": "수원", "busan": "부산", "daegu": "대구",
@@ -232,7 +233,9 @@ def founder_from_question(question: str, year: int | None = None,
     if closed:
         extra["closed_years"] = float(closed.group(1))
         if base.years is not None and base.years == float(closed.group(1)):
-            extra["years"] = None
+            extra["years"] = None  # years since closing, not in business
+            if not _Q_REGISTERED.search(question):
+                extra["registered"] = base.registered if base.registered is False else None
     if _Q_NO_DEGREE.search(question):
         extra["degree"] = False
     invested = _Q_INVESTED.search(question)

@@ -405,6 +405,17 @@ def jamo(text: str) -> str:
     return "".join(out)
 
 
+def _contract(name: str) -> str | None:
+    """`name` with a closing "크" folded into the syllable before it as its final ㄱ
+    ("딥테크" -> "딥텍"), or None when it does not end so (or that syllable has a final)."""
+    if len(name) < 3 or name[-1] != "크":
+        return None
+    code = ord(name[-2]) - 0xAC00
+    if not 0 <= code < 11172 or code % 28:
+        return None
+    return name[:-2] + chr(0xAC00 + code + 1)  # final consonant ㄱ
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Whether `a` and `b` differ by exactly one substitution, insertion or deletion."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -429,6 +440,10 @@ class TypoCorrector:
         self._by_length: dict[int, list[tuple[str, str]]] = {}
         for name in self.names:
             self._by_length.setdefault(len(name), []).append((name, jamo(name)))
+        # chat folds a closing "크" into the syllable before it (딥테크 -> 딥텍, 테크노파크 ->
+        # 테크노팍)
+        self._contracted = {short: name for name in self.names
+                            if (short := _contract(name)) is not None}
 
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         fixes: list[tuple[str, str]] = []
@@ -437,6 +452,10 @@ class TypoCorrector:
             word = match.group(0)
             if word in self.names:
                 return word
+            for short, name in self._contracted.items():
+                if word.startswith(short) and not any(word.startswith(n) for n in self.names):
+                    fixes.append((short, name))
+                    return name + word[len(short):]
             for length in sorted(self._by_length, reverse=True):
                 if length > len(word):
                     continue

@@ -255,3 +255,38 @@ def test_the_sentence_checking_more_of_the_founders_facts_decides() -> None:
                  "예비창업자이다.", founder)
     assert short is not None and full is not None
     assert full.verdict == "no" and full.checked > short.checked
+
+
+def test_contracted_names_are_fixed(analyzer) -> None:
+    fixed, fixes = analyzer.correct_typos("딥텍 팁스 3년에 최대 몇억?")
+    assert "딥테크" in fixed and fixes
+    fixed, _ = analyzer.correct_typos("충북테크노팍 언제 세워짐?")
+    assert "충북테크노파크" in fixed
+
+
+def test_closing_rules_and_pre_founders() -> None:
+    from bot.founder import Founder
+
+    history = ("재도전성공패키지는 폐업 후 다시 창업하려는 사람을 돕기 위해 2015년에 새로 "
+               "도입된 사업이다.")
+    assert judge(history, Founder(closed_years=1.0)) is None  # 2015년 is no waiting period
+    same = ("같은 업종으로 다시 창업하려면 폐업 후 일정 기간이 지나야 한다(2021~2022년 보도 기준 "
+            "3년).")
+    ruling = judge(same, founder_from_question("폐업하고 2년 지났는데 같은 업종으로 예창패 돼요?",
+                                               2026))
+    assert ruling is not None and ruling.verdict == "no"
+    founder = founder_from_question("폐업하고 1년 지났는데 예비 재창업자로 신청 돼요?", 2026)
+    assert founder.registered is False and founder.years is None
+    ruling = judge("재도전성공패키지의 대상은 예비 재창업자이거나 재창업한 지 3년이 지나지 않은 "
+                   "기업의 대표이다.", founder)
+    assert ruling is not None and ruling.verdict == "yes"
+    pre = founder_from_question("예비창업자인데 초기창업패키지 신청 가능해요?", 2026)
+    ruling = judge(EARLY, pre)
+    assert ruling is not None and ruling.verdict == "no"
+
+
+def test_more_forms_of_founder_facts() -> None:
+    assert founder_from_question("투자받은 게 4천만원인데 벤처투자유형 돼요?", 2026).invested \
+        == 40_000_000
+    assert founder_from_question("19살인데 창업응원금 받을 수 있어요? 충주 살아요",
+                                 2026).region == "충주"
