@@ -113,6 +113,10 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
         r"(?:운용사|운영사|기관|회사|업체|협업사)[은는이가의\s]{0,3}(?:이름|명단|목록)|"
         r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
+        # "대상 받은 팀 어디예요?", "선정된 기업은 어디?": the names of the winners
+        r"(?:(?:받은|수상한|우승한|탄|뽑힌)\s*|우승\s*)(?:팀|기업|회사|업체|스타트업)(?:은|는|이|가|들은)?"
+        r"\s*(?:어디|어느\s*곳|누구)|"
+        r"which (?:team|company|companies|startups?) (?:won|were|was)|"
         r"who (?:runs|operates|hosts|manages)", re.I)),
     (FactKind.STATUS, re.compile(
         r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"

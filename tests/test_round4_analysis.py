@@ -290,3 +290,23 @@ def test_more_forms_of_founder_facts() -> None:
         == 40_000_000
     assert founder_from_question("19살인데 창업응원금 받을 수 있어요? 충주 살아요",
                                  2026).region == "충주"
+
+
+def test_figures_asked_in_chungbuk_and_winners_names(queries: QueryAnalyzer) -> None:
+    from bot.asked_detail import ScoredSentence, strict_pool
+
+    def pool(question: str, kind: FactKind, texts: list[str]) -> list[str]:
+        query = queries.analyse(question, TODAY)
+        about = [ScoredSentence(t, 1.0 - i / 10, 0, frozenset()) for i, t in enumerate(texts)]
+        return [s.text for s in strict_pool(query, kind, about, [])[0]]
+
+    national = "2024년 재도전성공패키지는 예산 166억원으로 282명을 선발했다."
+    local = "충북에서는 2024년 재도전성공패키지로 30명을 선발했다."
+    question = "재도전성공패키지 2024년에 충북에서 몇 명 뽑혔어요?"
+    assert pool(question, FactKind.COUNT, [national, local]) == [local]
+    assert pool("재도전성공패키지 2024년에 몇 명 뽑았어요?", FactKind.COUNT,
+                [national]) == [national]
+    assert detect_kinds("그랜드챌린지 올해 우승팀 어디야?")[0] is FactKind.ORGANISATION
+    prize = "K-스타트업의 혁신창업 일반리그는 지역 창조경제혁신센터를 통해 신청한다."
+    assert pool("2024 도전 K-스타트업 대상 받은 팀 어디예요?", FactKind.ORGANISATION,
+                [prize]) == []
