@@ -247,7 +247,8 @@ _FOUNDER_YEARS = re.compile(FOUNDED_BEFORE + r"(?:19|20)?\d{2}\s*년|"
                             r"(?i:\b(?:we|i)\b[^.?!]{0,50}?\b(?:last|this) year\b)|"
                             # "작년 수출 150만불이고": the year of the founder's own figure
                             r"(?:작년|지난해|전년도?|올해)\s*(?:의|에)?\s*[가-힣]{1,6}(?:이|가|은|는)?\s*"
-                            r"(?=\d[\d.,]*\s*(?:조|억|천만|백만|만|천)?\s*(?:원|달러|불|%))")
+                            r"(?=\d[\d.,]*\s*(?:(?:조|억|천만|백만|만|천)\s*(?:원|달러|불)?|원|달러|"
+                            r"불|%))")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
@@ -347,11 +348,15 @@ class QueryAnalyzer:
 
 # Chat spelling of the polite ending: "되나여", "해여", "있어여" for 되나요, 해요, 있어요.
 _CHAT_YO = re.compile(r"(?<=[가-힣])여(?=\s*[?!.~]|\s*$)")
+# ...and of past / existential stems typed with ㅅ for ㅆ: "어디잇음", "언제엿음", "통과햇어".
+_CHAT_SS = {"잇": "있", "엿": "였", "햇": "했", "됏": "됐", "왓": "왔", "갓": "갔", "봣": "봤",
+            "줫": "줬", "셧": "셨", "쳣": "쳤", "랏": "랐", "럿": "렀"}
+_CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다고지을요]|\s|[?!.]|$)")
 
 
 def chat_endings(question: str) -> str:
-    """The question with chat spellings of sentence endings written out, for kind detection."""
-    return _CHAT_YO.sub("요", question)
+    """The question with chat spellings of endings written out, for kind detection."""
+    return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], question))
 
 
 def _plain_number(term: str) -> bool:

@@ -310,3 +310,17 @@ def test_figures_asked_in_chungbuk_and_winners_names(queries: QueryAnalyzer) -> 
     prize = "K-스타트업의 혁신창업 일반리그는 지역 창조경제혁신센터를 통해 신청한다."
     assert pool("2024 도전 K-스타트업 대상 받은 팀 어디예요?", FactKind.ORGANISATION,
                 [prize]) == []
+
+
+def test_chat_stems_with_s_for_ss(queries: QueryAnalyzer) -> None:
+    from bot.query import chat_endings
+
+    assert chat_endings("충북창경 어디잇음") == "충북창경 어디있음"
+    assert chat_endings("언제엿음") == "언제였음"
+    assert chat_endings("잇몸 햇살") == "잇몸 햇살"  # words, not endings
+    assert queries.analyse("충북창경 어디잇음", TODAY).wants(FactKind.PLACE)
+
+
+def test_the_year_of_the_founders_own_figure_is_not_asked(queries: QueryAnalyzer) -> None:
+    query = queries.analyse("작년 매출 5억인데 혁신바우처 보조율 얼마나 돼요?", TODAY)
+    assert query.year is None and query.founder.sales == 500_000_000
