@@ -43,6 +43,23 @@ from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
 # "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
 _LIMIT = re.compile(r"한도|상한|최대")
+# Figures asked "in Chungbuk" ("충북에서 몇 명", "도내에선 얼마"): the province's own figure.
+_FIGURE_KINDS = (FactKind.COUNT, FactKind.AMOUNT, FactKind.PERCENT)
+_IN_CHUNGBUK = re.compile(r"(?:충북|충청북도|도내)\s*"
+                          r"(?:에서|에선|에서는|지역에서|안에서|에만|전용|만의|자체)")
+# "대상 받은 팀 어디예요?": the winners' names, in a clause that says they won
+_WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기업|회사|업체|스타트업)|우승\s*팀|"
+                      r"which (?:team|company|companies|startups?) won", re.I)
+_WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
+_CHUNGBUK = re.compile(r"충북|충청북도|도내|청주|충주|제천|오송|오창|음성|진천|괴산|보은|옥천|영동|"
+                       r"증평|단양")
+# The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
+_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교)")
+_SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
+                 "곳": "(?:곳|개사|개)"}
+# The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
+_TITLE = re.compile(r"([가-힣]{1,4}장|대표(?:이사)?|담당자)(?:님)?[은는이가의\s]{0,3}"
+                    r"(?:누구|이름|성함)")
 
 
 @dataclass
@@ -122,6 +139,21 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         pool += [s for s in about if s not in pool and any(
             _LIMIT.search(c) and PATTERNS[FactKind.PERCENT].search(c) for c in clauses(s.text))]
         pool.sort(key=lambda s: -s.score)
+    if kind is FactKind.COUNT and (counter := _COUNTER.search(query.question)):
+        # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
+        unit = re.compile(r"\d[\d,]*\s*" + _SAME_COUNTER.get(counter.group(1), counter.group(1)))
+        pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
+    if kind is FactKind.PERSON and (title := _TITLE.search(query.question)):
+        # "팀장 누구예요?" is answered by a name next to that title, not by another official's
+        pool = [s for s in pool if title.group(1) in flat(s.text)]
+    if kind in _FIGURE_KINDS and _IN_CHUNGBUK.search(query.question) and not any(
+            _CHUNGBUK.search(t) for t in query.subject_terms if t not in ("충북", "충청북도")):
+        # "충북에서 몇 명 뽑혔어요?" asks the province's figure: a national total is not it
+        pool = [s for s in pool if _CHUNGBUK.search(s.text) or _CHUNGBUK.search(s.section)]
+    if kind is FactKind.ORGANISATION and _WINNERS.search(query.question):
+        organisation = PATTERNS[FactKind.ORGANISATION]
+        pool = [s for s in pool if any(organisation.search(c) and _WON.search(c)
+                                       for c in clauses(s.text))]
     if kind is FactKind.PLACE and STREET_ASKED.search(query.question):
         pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):

@@ -31,7 +31,7 @@ def fuzzy_has(terms: frozenset[str], term: str) -> bool:
 
 
 # A founding date or a birth year decides more precisely than "창업 3년 이내"; registration least.
-RULE_PRIORITY = {"founded": 3, "registration": 0}
+RULE_PRIORITY = {"founded": 3, "born": 3, "registration": 0}
 STREET_ASKED = re.compile(r"주소|도로명|우편|address", re.I)
 DAY_ASKED = re.compile(r"날짜|며칠|몇\s*일|정확히|정확한|what date|exact", re.I)
 FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")

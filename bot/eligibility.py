@@ -40,7 +40,7 @@ _SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:
                     r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|만)")
 CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
-                           r"하지\s*않은|예비\s*창업자(?:를|만)\s*대상")
+                           r"하지\s*않은|예비\s*창업자(?:를|만)\s*(?:대상|위한|위해)")
 
 
 
@@ -48,11 +48,13 @@ _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설�
 class Ruling:
     verdict: Verdict
     rule: str  # what kind of rule decided: age / years / registration
+    checked: int = 1  # how many of the founder's facts the sentence's rules checked
 
 
 
 _AGE_RANGE = re.compile(r"(\d{2})\s*[~–-]\s*(\d{2})\s*세")
-_BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일\s*이후\s*출생")
+_BORN_AFTER = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*"
+                         r"(?:이후|부터)\s*(?:출생|태어난|출생한|출생자)")
 _DATE_WINDOW = re.compile(r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*부터\s*"
                           r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})?")
 _RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소재|있는)"
@@ -63,11 +65,26 @@ _NON_CAPITAL = re.compile(r"비수도권(?:에\s*(?:있는|소재한?|본사를\
                           r"|\s*(?:소재\s*)?기업(?:이면|만|을\s*대상|이\s*대상))")
 # "예비 재창업자이거나 …": a founder not yet registered qualifies
 _PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|이면|또는|가\s*대상|\s*또는)")
-_CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(\d+)\s*년")
+# "폐업 후 … 3년", not "폐업 후 … 2015년에 도입된"
+_CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(?<!\d)(\d{1,2})\s*년(?!\s*(?:에|도|부터))")
 _DEGREE_RULE = re.compile(r"학사\s*이상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
                          r"미만|"
                          r"초과)")
+# Only small and medium firms: "지원 대상은 중소기업기본법에 따른 중소기업이며".
+_SME_ONLY = re.compile(r"대상은[^.]{0,30}?중소기업(?:이며|이다|이고|으로|만|에\s*한)")
+# How often one company may use it: "기업당 1회", "연 2회까지", "3회를 넘게 지원받은 기업은 … 없다".
+_TIMES_RULE = re.compile(r"기업당\s*(?:연\s*)?(\d+)\s*회"
+                         r"|(\d+)\s*회\s*(?:까지|만|이내|이하|로\s*제한)|(\d+)\s*회를?\s*(?:넘게|초과)")
+# For foreigners only: "외국인 대상", "외국인이나 재외동포 가운데".
+_FOREIGN_ONLY = re.compile(r"외국인(?:이나\s*재외동포)?\s*"
+                           r"(?:대상|가운데|만|을\s*대상|창업자를\s*대상)")
+# A ceiling per company: "업체당 지원 한도는 연 1,500만원", "기업당 최대 500만원".
+_CEILING_RULE = re.compile(r"(?:업체당|기업당|팀당|1인당)[^.]{0,12}?(?:한도(?:는|가)?|최대)\s*"
+                           r"(?:연\s*)?([\d.,]+\s*(?:억|천만|백만|만)\s*원)")
+# Excluded: "… 최대주주인 사람, … 폐업한 사람 등을 제외", "체납한 기업은 신청할 수 없다".
+_EXCLUDED = re.compile(r"제외|신청할\s*수\s*없|지원(?:받을|할)\s*수\s*없|대상이\s*아니|안\s*된다")
+_CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 
 
@@ -85,16 +102,24 @@ def judge(sentence: str, founder: Founder) -> Ruling | None:
     if not rulings:
         return None
     failed = [r for r in rulings if r.verdict == "no"]
-    return failed[0] if failed else rulings[0]
+    decided = failed[0] if failed else rulings[0]
+    return Ruling(decided.verdict, decided.rule, len(rulings))
 
 
 def _rulings(sentence: str, founder: Founder):
-    if founder.age is not None:
+    after = _BORN_AFTER.search(sentence) if founder.birth_year is not None else None
+    if founder.age is not None and after is None:
+        # an age counted from a birth year is a year off either way; a birth-date limit in
+        # the same rule ("39세 이하(1984년 1월 16일 이후 출생)") decides instead
         yield _age(sentence, founder)
-    if founder.birth_year is not None:
-        after = _BORN_AFTER.search(sentence)
-        if after:
-            yield Ruling("yes" if founder.birth_year > int(after.group(1)) else "no", "age")
+    if founder.birth_year is not None and after:
+        limit = (int(after.group(1)), int(after.group(2)), int(after.group(3)))
+        if founder.birth_year != limit[0]:
+            yield Ruling("yes" if founder.birth_year > limit[0] else "no", "born")
+        elif founder.birth_md is not None:  # born in the limit's year: the day decides
+            month, day = founder.birth_md
+            born = (founder.birth_year, month, day or (1 if month > limit[1] else 31))
+            yield Ruling("yes" if born >= limit else "no", "born")
     if founder.founded is not None:
         window = _DATE_WINDOW.search(sentence)
         if window:
@@ -140,6 +165,34 @@ def _rulings(sentence: str, founder: Founder):
         if rule:
             ok = _compare(founder.members, int(rule.group(1)), rule.group(2))
             yield Ruling("yes" if ok else "no", "members")
+    if founder.foreign is not None and _FOREIGN_ONLY.search(sentence):
+        yield Ruling("yes" if founder.foreign else "no", "nationality")
+    if founder.requested is not None:
+        ceiling = _CEILING_RULE.search(sentence)
+        limit = won(ceiling.group(1)) if ceiling else None
+        if limit is not None:
+            yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.statuses and _EXCLUDED.search(sentence):
+        flat_sentence = re.sub(r"\s+", "", sentence)
+        if any(status in flat_sentence for status in founder.statuses):
+            yield Ruling("no", "excluded")
+    if founder.closed_months is not None:
+        window = _CLOSED_WINDOW.search(sentence)
+        if window and _EXCLUDED.search(sentence):
+            inside = founder.closed_months < int(window.group(1))
+            yield Ruling("no" if inside else "yes", "closed")
+    if founder.size is not None and _SME_ONLY.search(sentence):
+        yield Ruling("yes" if founder.size == "중소" else "no", "size")
+    if founder.times is not None:
+        rule = _TIMES_RULE.search(sentence)
+        if rule:
+            limit = int(next(g for g in rule.groups() if g))
+            yield Ruling("yes" if founder.times <= limit else "no", "times")
+    if founder.registered is False and founder.years is None and not _PRE_FOUNDER.search(
+            sentence) and (_YEARS_MAX.search(sentence) or _YEARS_WINDOW.search(sentence)
+                           or _YEARS_SPAN.search(sentence)):
+        # "창업 3년 이내 기업" is for companies: a founder not yet registered is not one
+        yield Ruling("no", "registration")
     if founder.registered is True and _UNREGISTERED.search(sentence):
         yield Ruling("no", "registration")
 
@@ -208,7 +261,8 @@ def states_rule(sentence: str) -> bool:
     return any(p.search(sentence) for p in (
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
-        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR))
+        _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR, _SME_ONLY, _TIMES_RULE,
+        _FOREIGN_ONLY, _CEILING_RULE, _CLOSED_WINDOW))
 
 
 def rule_words(founder: Founder) -> list[str]:
@@ -231,4 +285,14 @@ def rule_words(founder: Founder) -> list[str]:
         words += ["학위", "학사", "대상"]
     if founder.members is not None:
         words += ["조합원", "인", "이하"]
+    if founder.size is not None:
+        words += ["지원", "대상", "중소기업"]
+    if founder.times is not None:
+        words += ["기업당", "회", "지원"]
+    if founder.foreign is not None:
+        words += ["외국인", "대상"]
+    if founder.requested is not None:
+        words += ["업체당", "지원", "한도"]
+    if founder.statuses or founder.closed_months is not None:
+        words += [*founder.statuses, "제외", "폐업"]
     return list(dict.fromkeys(words))

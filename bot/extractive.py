@@ -74,6 +74,7 @@ _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
 # One year's figures, which do not say what a programme is.
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
+_RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
 
@@ -351,10 +352,17 @@ class ExtractiveAnswerer:
             reply.no_rule = True
             return reply
         top = max(s.score for s, _ in ruled)
-        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top]
+        # a rule on the founder's own date (a founding window, a birth-date limit) decides
+        # more precisely than the years counted from it, even a little further down
+        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
+                or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
         sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),
+                                                    p[1].checked,  # the fuller rule
+                                                    # a sentence stating the rule itself ("지원
+                                                    # 대상은 …") over one describing the programme
+                                                    _RULE_STATEMENT.search(p[0].text) is not None,
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)

@@ -23,12 +23,17 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
                                r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
-    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배"),
+    FactKind.PERCENT: re.compile(r"\d+(?:\.\d+)?\s*%|퍼센트|\d+\s*분의\s*\d+|\d+(?:\.\d+)?\s*배|"
+                                 r"\d+(?:\.\d+)?\s*(?::|대)\s*1(?!\d)"),  # a ratio: "32.8:1"
     FactKind.HOURS: re.compile(r"\d{1,2}\s*시(?!간|설|행|장|군)|오전|오후|운영\s*시간|평일|주말|"
                                r"토요일"),
-    FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|까지"),
+    # "까지" ends a deadline only after a day or month ("3월 말까지"); "2023년부터 2024년까지"
+    # is a span of years, and "최대 15억원까지" a ceiling
+    FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|(?:\d{{1,2}}\s*(?:월|일)|연말|상반기|하반기|"
+                                  rf"월말)\s*(?:말|초|중)?\s*까지"),
     FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
-    FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안)|최장|"
+    FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안|년\s*연속|"
+                                  r"주\s*이상)|최장|"
                                   r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"
                                   r"\d+\s*년(?:\s*동안)?\s*최대|기간은|\d+\s*년이\s*지나지|"
                                   r"\d+\s*년\s*(?:이내|이하|미만)|\d+\s*일(?:이다|이며|,)|"

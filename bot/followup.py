@@ -50,7 +50,10 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         candidates, topic = inherited, None
     else:
         candidates = previous.query.split()
-        topic = {t for t in korean.key_terms_tagged(previous.query) if t not in ATTRIBUTE_TERMS}
+        # its subject (the names it gives, else its topic words), not the event it asked
+        # about: "2019년엔 몇 팀 지원했어?" after "그랜드챌린지 언제 시작했어?" is not about 시작
+        topic = set(analyzer.subject_terms(korean.key_terms_tagged(previous.query),
+                                           question=previous.query))
     words = []
     for word in candidates:
         clean = _PARTICLE.sub("", word.strip("?!.,;:'\""))

@@ -31,6 +31,13 @@ class Founder:
     members: int | None = None  # people in a fund / team
     founded_year: int | None = None  # "2021년에 창업했는데" (years is counted from it)
     founded_day: int | None = None  # the day of `founded`, when given ("23년 1월 10일에 개업")
+    birth_md: tuple[int, int] | None = None  # month and day of birth, when given (day 0: unknown)
+    size: str | None = None  # the company's size class: 중소 / 중견 / 대기업
+    foreign: bool | None = None  # a foreign national (False: a Korean national)
+    requested: float | None = None  # the sum the founder wants to receive, in won
+    statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
+    closed_months: float | None = None  # months between closing a business and the call
+    times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
 
@@ -38,8 +45,9 @@ class Founder:
     def empty(self) -> bool:
         return all(v is None for v in (
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
-            self.closed_years, self.degree, self.invested, self.sales, self.members)
-        ) and not self.values
+            self.closed_years, self.degree, self.invested, self.sales, self.members,
+            self.size, self.times, self.foreign, self.requested, self.closed_months)
+        ) and not self.values and not self.statuses
 
 
 _Q_AGE = re.compile(r"(?:만\s*)?(\d{2})\s*(?:살|세)(?!\s*(?:이하|이상|미만|초과|까지))"
@@ -63,8 +71,19 @@ _Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
                          r"(?:인데|이에요|이고|입니다|이야|임)")
 _Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
 # "개업일이 2023년 5월인데", "설립일 2022년 3월"
-_Q_FOUNDED_DATE = re.compile(r"(?:개업일|설립일|창업일|등록일|개업|설립|창업)(?:이|은|는|도)?\s*"
-                             r"((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월")
+# The founding named before its date: "개업일이", "설립한 게", "창업한 날이", "사업자 낸 건"
+FOUNDED_BEFORE = (r"(?:개업일|설립일|창업일|등록일|개업|설립|창업|사업자\s*(?:등록|낸))"
+                  r"(?:이|은|는|도|(?:한|된|했던|낸)\s*(?:게|건|것은|날(?:이|은)?|날짜(?:가|는)?|"
+                  r"때(?:가|는)?|시점(?:이|은)?))?\s*")
+_Q_FOUNDED_DATE = re.compile(FOUNDED_BEFORE + r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월")
+# "설립한 게 2021년이면", "창업 연도가 2020년": the year alone, the verb before it
+_Q_FOUNDED_YEAR_AFTER = re.compile(r"(?:개업|설립|창업|사업자\s*(?:등록|낸))\s*(?:연도|년도|일)?"
+                                   r"(?:이|은|는|가|도|(?:한|된|했던|낸)\s*(?:게|건|것은|해(?:가|는)?|"
+                                   r"연도(?:가|는)?|년도(?:가|는)?|시점(?:이|은)?))\s*"
+                                   r"((?:19|20)\d{2})\s*년(?!\s*\d{1,2}\s*월)")
+# "3년 전에 창업했어요", "2 years ago": years in business counted back from today
+_Q_YEARS_AGO = re.compile(r"(\d+)\s*년\s*(반\s*)?전(?:에|쯤)?\s*(?:에\s*)?(?:법인|사업자|회사)?\s*"
+                          r"(?:을|를)?\s*" + FOUNDED_VERB)
 # "I started my company in 2022", "founded in 2021"
 EN_FOUNDED = (r"(?:started|founded|incorporated|registered|set up|opened|launched)"
               r"[^.?]{0,30}?\bin\s+")
@@ -78,7 +97,7 @@ _Q_YEARS = re.compile(r"업력[^\d]{0,6}(\d+)\s*년"
                       r"|(?:company|startup|business|firm)\s+is\s+(\d+)\s*years?\s*old"
                       r"|(?:in business|operating|running)\s+(?:for\s+)?(\d+)\s*years?", re.I)
 _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:안|없|아직|전)"
-                             r"|예비\s*창업자(?:인데|예요|이에요|입니다)|not\s+(?:yet\s+)?registered"
+                             r"|예비\s*재?창업자(?:인데|예요|이에요|입니다|로)|not\s+(?:yet\s+)?registered"
                              r"|no business registration|haven'?t registered|have not registered"
                              r"|without (?:a )?business registration", re.I)
 _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
@@ -87,24 +106,50 @@ _Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|
                            r"|registered|incorporated", re.I)
 
 
-_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생"
-                     r"|born in ((?:19|20)\d{2})"
-                     r"|(?<![\d.])(\d{2})\s*년\s*(?:\d{1,2}\s*월\s*)?생", re.I)
+_BORN = r"(?:생|출생|에\s*태어)"
+_MONTH_DAY = r"(?:\d{1,2}\s*월\s*(?:\d{1,2}\s*일\s*)?)?"
+_Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*" + _MONTH_DAY + _BORN
+                      + r"|born in ((?:19|20)\d{2})"
+                      r"|(?<![\d.])(\d{2})\s*년\s*" + _MONTH_DAY + _BORN, re.I)
+# the month and day of a birth date, when given ("1984년 3월 2일생")
+_Q_BIRTH_DAY = re.compile(r"(?:19|20)?\d{2}\s*년\s*(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일\s*)?" + _BORN)
 _Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
                         r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                         r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
+# The company's own size class: "중견기업인데", "We're a mid-sized company", "저희는 대기업".
+_Q_SIZE = re.compile(r"(?:저희|우리|we\s*(?:'re|are)|our company is|i run)[^.?!]{0,30}?"
+                     r"(중견\s*기업|대기업|중소\s*기업|mid-?sized|midsize|large company|sme\b)"
+                     r"|(중견\s*기업|대기업|중소\s*기업)\s*(?:인데|이에요|입니다|이고|이라)", re.I)
+_SIZES = {"중견기업": "중견", "mid-sized": "중견", "midsized": "중견", "midsize": "중견",
+          "대기업": "대기업", "large company": "대기업", "중소기업": "중소", "sme": "중소"}
+# How many times: "두 번 받을 수 있어요?", "2회 신청", "apply twice".
+_NATIVE_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
+_Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|이나|씩|연속|이상))?\s*"
+                      r"(?:을|를|도)?\s*(?:받|신청|지원|참가|참여|나가|이용)"
+                      r"|\b(twice|two times|three times)\b", re.I)
+_Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean)"
+                        r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
+# The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
+_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)\s*원?)\s*"
+                          r"(?:을|를|이나|씩)?\s*(?:지원\s*)?받(?:는|을|아도|으면|고)")
+# Statuses that rules exclude, as founders name them (English via synonyms.tsv's Korean).
+_STATUS = re.compile(r"최대\s*주주|과점\s*주주|체납|채무\s*불이행|신용\s*불량|휴업")
+# "공고 2주 전에 폐업", "한 달 전에 가게 접었어요": closed shortly before the call
+_Q_CLOSED_BEFORE = re.compile(r"(\d+|한|두|세)\s*(주|개월|달|일)\s*전에?\s*[^.?]{0,12}?"
+                              r"(?:폐업|접었|닫았)")
 _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
                           r"학위\s*(?:가\s*)?없|"
                           r"no (?:university )?degree|high school", re.I)
-_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
+_Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s*"
+                         r"(?:게|건|돈|금액은?|액수가?)?\s*|유치(?:액|금액)?(?:이|은|는)?\s*)?([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
                          r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
 _Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
                        r"경남|제주|"
                        r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
-                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|거주|있는|회사|소재|사람|기업|"
+                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|살아|삽니다|살며|거주|있는|회사|소재|사람|기업|"
                        r"법인|업체)")
 _EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pangyo": "판교",
               "gangnam": "강남", "suwon": "수원", "busan": "부산", "daegu": "대구",
@@ -113,7 +158,8 @@ _EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pan
               "chungbuk": "충북", "cheongju": "청주", "chungju": "충주", "jecheon": "제천",
               "ochang": "오창", "osong": "오송", "jincheon": "진천", "eumseong": "음성"}
 _Q_EN_REGION = re.compile(r"(?:based|located|live|living|lives|registered|headquartered|office|"
-                          r"company is|we are|i am|i'm)\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
+                          r"company is|we are|i am|i'm|(?:startup|company|business|firm|office|"
+                          r"team) (?:is|are))\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
                           r")\b", re.I)
 CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
                       "영동", "증평", "단양", "오창", "오송"})
@@ -136,8 +182,15 @@ def won(text: str) -> float | None:
     return total if found else None
 
 
-def founder_from_question(question: str, year: int | None = None) -> Founder:
-    """`year` (today's) turns a birth year into an age."""
+def statuses_in(text: str) -> tuple[str, ...]:
+    """The excluded statuses a text names (an English question's, once translated)."""
+    return tuple(dict.fromkeys(re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)))
+
+
+def founder_from_question(question: str, year: int | None = None,
+                          month: int | None = None) -> Founder:
+    """`year` (today's) turns a birth year into an age and a founding date into years in
+    business; `month` (today's) makes the latter exact to the month."""
     base = _founder_core(question)
     extra: dict[str, object] = {}
     birth = _Q_BIRTH.search(question)
@@ -147,17 +200,31 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
             extra["birth_year"] = short + (2000 if year and 2000 + short <= year else 1900)
         else:
             extra["birth_year"] = int(birth.group(1) or birth.group(2))
+        day = _Q_BIRTH_DAY.search(question)
+        if day:
+            extra["birth_md"] = (int(day.group(1)), int(day.group(2) or 0))
         if base.age is None and year is not None:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
     founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    ago = _Q_YEARS_AGO.search(question)
     if founded:
         when = int(founded.group(1))
         extra["founded"] = (when + 2000 if when < 100 else when, int(founded.group(2)))
         if founded.re is _Q_FOUNDED and founded.group(3):
             extra["founded_day"] = int(founded.group(3))
         extra["registered"] = True
+        if base.years is None and year is not None:
+            # 업력 from the founding date: "2021년 3월 설립" is 5.7 years on 2026-12
+            start_year, start_month = extra["founded"]  # type: ignore[misc]
+            elapsed = year - start_year + ((month or start_month) - start_month) / 12
+            if 0 <= elapsed <= 50:
+                extra["years"] = round(elapsed, 2)
+    elif base.years is None and ago is not None:
+        extra["years"] = float(ago.group(1)) + (0.5 if ago.group(2) else 0.0)
+        extra["registered"] = True
     elif (year is not None and base.years is None
-          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_EN_FOUNDED.search(question))
+          and (only := _Q_FOUNDED_YEAR.search(question) or _Q_FOUNDED_YEAR_AFTER.search(question)
+               or _Q_EN_FOUNDED.search(question))
           and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
         extra["years"] = float(year - int(only.group(1)))
         extra["founded_year"] = int(only.group(1))
@@ -166,7 +233,9 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
     if closed:
         extra["closed_years"] = float(closed.group(1))
         if base.years is not None and base.years == float(closed.group(1)):
-            extra["years"] = None
+            extra["years"] = None  # years since closing, not in business
+            if not _Q_REGISTERED.search(question):
+                extra["registered"] = base.registered if base.registered is False else None
     if _Q_NO_DEGREE.search(question):
         extra["degree"] = False
     invested = _Q_INVESTED.search(question)
@@ -184,6 +253,30 @@ def founder_from_question(question: str, year: int | None = None) -> Founder:
         extra["region"] = region.group(1)
     elif english:
         extra["region"] = _EN_PLACES[english.group(1).lower()]
+    nationality = _Q_FOREIGN.search(question)
+    if nationality and re.search(r"인데|이고|이에요|입니다|이라|\bi'?m\b|\bi am\b|we are|we're",
+                                 question, re.I):
+        extra["foreign"] = nationality.group(1) is not None
+    requested = _Q_REQUESTED.search(f" {question}")
+    if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
+        extra["requested"] = won(requested.group(1))
+    statuses = statuses_in(question)
+    if statuses:
+        extra["statuses"] = statuses
+    before = _Q_CLOSED_BEFORE.search(question)
+    if before:
+        count = int(before.group(1)) if before.group(1).isdigit() else _NATIVE_COUNT.get(
+            before.group(1), 1)
+        extra["closed_months"] = count * {"주": 0.25, "일": 1 / 30}.get(before.group(2), 1.0)
+    size = _Q_SIZE.search(question)
+    if size:
+        word = re.sub(r"\s+", "", (size.group(1) or size.group(2))).lower()
+        extra["size"] = _SIZES.get(word, "중견" if "mid" in word else None)
+    times = _Q_TIMES.search(question)
+    if times:
+        word = (times.group(1) or times.group(2)).lower()
+        extra["times"] = (int(word) if word.isdigit() else _NATIVE_COUNT.get(word)
+                          or {"twice": 2, "two times": 2, "three times": 3}.get(word))
     values = own_values(question)
     if values:
         extra["values"] = values

@@ -9,11 +9,18 @@ the searcher analyses the query text for its own two indexes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.founder import EN_FOUNDED, FOUNDED_VERB, Founder, founder_from_question
+from bot.founder import (
+    EN_FOUNDED,
+    FOUNDED_BEFORE,
+    FOUNDED_VERB,
+    Founder,
+    founder_from_question,
+    statuses_in,
+)
 from bot.language import detect_language
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -58,7 +65,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
                                  r"[가-힣]{0,3}장)[님은이는가의\s]{0,4}"
                                  r"(?:누구|이름|성함)|누구(?:세요|예요|에요|야|인가요|임)?(?!나)|"
-                                 r"who\s+(?:heads|runs|leads|is the (?:head|director|ceo))|"
+                                 r"who\s+(?:heads|leads|is the (?:head|director|ceo|chair))|"
                                  r"\bdirector\b|\bceo\b", re.I)),
     (FactKind.DIFFERENCE, re.compile(r"차이|다른\s*점|뭐가\s*달라|어떻게\s*달라|달라[?요]|비교|"
                                      r"difference|differ|compare|\bvs\.?\b|versus", re.I)),
@@ -70,8 +77,11 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"how\s+(?:do|can|to|should)\s+(?:i|we|you)?\s*(?:apply|join|"
                                        r"get|sign)|where\s+(?:do|can|should)\s+(?:i|we)\s+apply|"
                                        r"application process", re.I)),
-    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|%|몇\s*프로|"
+    # a "%" after a number the question states ("기술료 10%는 언제까지?") is given, not asked
+    (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|(?<![\d.\s])\s*%|몇\s*프로|"
                                   r"프로(?!그램|젝트|세스)|자부담률|부담률|금리|이자율|몇\s*배|"
+                                  r"[가-힣]{1,3}(?<!효)(?:률|율)(?=[은는이가을를도]?\s|[?]|$)|"
+                                  r"몇\s*대\s*(?:1|일)|competition rate|acceptance rate|"
                                   r"percent|ratio|share of|what share|\brate\b|how many times",
                                   re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
@@ -88,7 +98,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
                                  r"the most (?:we|i|you|a company) can get|"
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
-                                 r"사용료|요금|\bfees?\b|\bcost\b|\bcharge",
+                                 r"사용료|요금|임대료|관리비|가입비|회비|월세|보증금|\bfees?\b|\bcost\b|\bcharge|\brent\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
@@ -103,6 +113,10 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
         r"(?:운용사|운영사|기관|회사|업체|협업사)[은는이가의\s]{0,3}(?:이름|명단|목록)|"
         r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
+        # "대상 받은 팀 어디예요?", "선정된 기업은 어디?": the names of the winners
+        r"(?:(?:받은|수상한|우승한|탄|뽑힌)\s*|우승\s*)(?:팀|기업|회사|업체|스타트업)(?:은|는|이|가|들은)?"
+        r"\s*(?:어디|어느\s*곳|누구)|"
+        r"which (?:team|company|companies|startups?) (?:won|were|was)|"
         r"who (?:runs|operates|hosts|manages)", re.I)),
     (FactKind.STATUS, re.compile(
         r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
@@ -119,18 +133,35 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
                                      r"what are|what does", re.I)),
 ]
+# A title that asks for a person, whatever else the question says ("같이 운용하는 X 대표가 누구").
+_PERSON_TITLE = re.compile(r"성함|담당자|대표(?:자|이사)?(?:님)?[은는이가\s]{0,3}(?:누구|이름)|"
+                           r"[가-힣]{0,3}장(?:님)?[은는이가\s]{0,3}(?:누구|이름|성함)|director|ceo|"
+                           r"\bhead\b|chair", re.I)
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
 _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
 _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
+# Whether a charge is waived, not what it costs.
+_WAIVED = re.compile(r"면제|무료|공짜|감면|waive|free of charge|for free", re.I)
 # "얼마" about a measure that is not money.
 _MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
 
 # Clearly outside the domain, whatever words they share with it (weather, lottery, share prices).
 _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)|환율|맛집|레시피|요리|운세|"
-                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope",
+                        r"weather|lottery|stock price|share price|exchange rate|recipe|horoscope|"
+                        # advice on what securities to buy, not support programmes
+                        r"\betfs?\b|코인|비트코인|가상화폐|[가-힣]{1,6}주\s*(?:뭐|어떤\s*거|추천)|"
+                        r"(?:주식|종목)\s*(?:추천|뭐|어떤)|뭐\s*사(?:면|야)\s*(?:대박|돈|수익|오를)|"
+                        r"which (?:stocks?|shares|coins?)|crypto|bitcoin|stocks? to buy|"
+                        # help to cheat a programme (inflated sales, forged papers)
+                        r"부풀려|부풀리|허위\s*(?:로|서류|기재|작성)|위조|조작해|들키지\s*않|"
+                        r"\b(?:inflate|falsify|forge|fake)\b|"
+                        # tasks that are not questions about the documents
+                        r"(?:로고|포스터|명함|디자인|그림)[^?.]{0,10}(?:만들어|그려|디자인해)\s*(?:줘|주세요|줄래)|"
+                        r"(?:design|draw|write me|translate)\b[^?.]{0,20}\b(?:logo|poster|essay|"
+                        r"code|program)",
                         re.I)
 
 # Questions about the bot itself or that try to change its instructions (item 7).
@@ -145,6 +176,7 @@ _META = re.compile(
     r"|disregard\s+(?:all\s+|the\s+)?(?:previous|prior|above)"
     r"|(?:your|the)\s+(?:system\s+)?(?:prompt|instructions|rules)\b"
     r"|jailbreak|developer\s+mode|역할\s*(?:을|를)?\s*바꿔|너는\s*이제|you\s+are\s+now\b"
+    r"|(?:지금부터|이제부터)\s*(?:너는|넌|당신은)|(?:제한|규칙|검열)\s*(?:없는|없이)\s*(?:ai|AI|봇|인공지능)"
     r"|pretend\s+(?:you|to\s+be)|act\s+as\s+(?:a|an)\b",
     re.I,
 )
@@ -192,9 +224,20 @@ class AnalysedQuery:
         return any(k in self.kinds for k in kinds)
 
 
+# Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
+# 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
+VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
+
+# The founder's own size class ("중견기업인데"): what they are, not what they ask about.
+_SIZE_WORDS = frozenset({"중견기업", "중소기업", "대기업", "중견", "중소", "기업"})
+
+# The founder's own registration ("카페 사업자 내고 2년째"): their status, not the topic.
+_STATUS_WORDS = frozenset({"사업자", "사업자등록", "법인", "개업", "설립"})
+
 # Years that describe the founder ("1990년생", "2022년 12월에 법인 세웠는데", "작년에 등록"),
 # not the year the question is about.
-_FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
+_FOUNDER_YEARS = re.compile(FOUNDED_BEFORE + r"(?:19|20)?\d{2}\s*년|"
+                            r"(?:19|20)\d{2}\s*년\s*(?:\d{1,2}\s*월\s*(?:\d{1,2}\s*일\s*)?)?생|(?:19|"
                             r"20)\d{2}\s*년\s*\d{1,2}\s*월\s*(?:에)?|"
                             r"(?:19|20)\d{2}\s*년\s*(?:도)?\s*(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
                             r"(?:을|를)?\s*(?=" + FOUNDED_VERB + r")|"
@@ -204,7 +247,8 @@ _FOUNDER_YEARS = re.compile(r"(?:19|20)\d{2}\s*년\s*생|(?:19|"
                             r"(?i:\b(?:we|i)\b[^.?!]{0,50}?\b(?:last|this) year\b)|"
                             # "작년 수출 150만불이고": the year of the founder's own figure
                             r"(?:작년|지난해|전년도?|올해)\s*(?:의|에)?\s*[가-힣]{1,6}(?:이|가|은|는)?\s*"
-                            r"(?=\d[\d.,]*\s*(?:조|억|천만|백만|만|천)?\s*(?:원|달러|불|%))")
+                            r"(?=\d[\d.,]*\s*(?:(?:조|억|천만|백만|만|천)\s*(?:원|달러|불)?|원|달러|"
+                            r"불|%))")
 
 _REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
@@ -229,9 +273,11 @@ class QueryAnalyzer:
         fixed, tagged, fixes = self.analyzer.analyse_query(
             text if text is not None else question)
         asked = question if text is None else f"{text} {question}"
-        kinds = detect_kinds(question) or (detect_kinds(text) if text else [])
+        kinds = detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
-        founder = founder_from_question(question, today.year)
+        founder = founder_from_question(question, today.year, today.month)
+        if not founder.statuses and fixed != question and (own := statuses_in(fixed)):
+            founder = replace(founder, statuses=own)  # "the largest shareholder" -> 최대주주
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
             own = {str(int(n)) for n in (founder.age, founder.years, founder.birth_year,
@@ -249,14 +295,17 @@ class QueryAnalyzer:
                                                         or founder.values))
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
-                      and t not in ("성수동", "서울", "대전", "판교", "강남")}
+                      and t not in ("성수동", "서울", "대전", "판교", "강남")
+                      and t not in VERDICT_NOUNS
+                      and not (founder.size and t in _SIZE_WORDS)
+                      and not (founder.registered is not None and t in _STATUS_WORDS)}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
         if not founder.empty and FactKind.ELIGIBILITY not in kinds:
             kinds.append(FactKind.ELIGIBILITY)
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
-        subject = self.subject_terms(tagged, scene=founder.empty)
+        subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -270,11 +319,17 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
-    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False) -> list[str]:
+    def subject_terms(self, tagged: dict[str, str], *, scene: bool = False,
+                      question: str = "") -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
         topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
         region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
+        if any(tagged[t] != "SL" for t in topic):
+            # an English word left untranslated ("run", "own") names no subject of a question
+            # whose subject is in Korean; an acronym ("AI", "KOTRA") still does
+            topic = [t for t in topic if tagged[t] != "SL" or t in self._names
+                     or re.search(rf"\b{re.escape(t.upper())}\b", question)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)]
         if scene and named and all(_REGIONS.fullmatch(t) for t in named):
@@ -291,6 +346,19 @@ class QueryAnalyzer:
                    for term, tag in tagged.items() if term not in ATTRIBUTE_TERMS)
 
 
+# Chat spelling of the polite ending: "되나여", "해여", "있어여" for 되나요, 해요, 있어요.
+_CHAT_YO = re.compile(r"(?<=[가-힣])여(?=\s*[?!.~]|\s*$)")
+# ...and of past / existential stems typed with ㅅ for ㅆ: "어디잇음", "언제엿음", "통과햇어".
+_CHAT_SS = {"잇": "있", "엿": "였", "햇": "했", "됏": "됐", "왓": "왔", "갓": "갔", "봣": "봤",
+            "줫": "줬", "셧": "셨", "쳣": "쳤", "랏": "랐", "럿": "렀"}
+_CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다고지을요]|\s|[?!.]|$)")
+
+
+def chat_endings(question: str) -> str:
+    """The question with chat spellings of endings written out, for kind detection."""
+    return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], question))
+
+
 def _plain_number(term: str) -> bool:
     """A year, a small count or a unit ("2026", "3", "39세") says nothing about the subject;
     a number such as "1357" (the call centre) can be the subject."""
@@ -303,13 +371,15 @@ def _plain_number(term: str) -> bool:
 
 def detect_kinds(question: str) -> list[FactKind]:
     kinds = [kind for kind, cue in _KIND_CUES if cue.search(question)]
-    if FactKind.PERSON in kinds and not re.search(r"성함|담당자|센터장|원장|이사장|기관장|"
-                                                  r"director|ceo|head", question, re.I) \
+    if FactKind.PERSON in kinds and not _PERSON_TITLE.search(question) \
             and _WHO_ORG.search(question):
         kinds.remove(FactKind.PERSON)  # "누가 운영해?" asks for an organisation
     if FactKind.AMOUNT in kinds and _MEASURE.search(question) and not re.search(
             r"금액|지원금|예산|자금|돈|원\b|상금", question):
         kinds.remove(FactKind.AMOUNT)
+    if FactKind.AMOUNT in kinds and _WAIVED.search(question) and not re.search(
+            r"얼마|금액|how much", question, re.I):
+        kinds.remove(FactKind.AMOUNT)  # "수수료 면제 되나요?" asks whether, not how much
     if FactKind.PLACE in kinds and not _ADDRESS.search(question):
         kinds.remove(FactKind.PLACE)  # "주관기관은 어디?" asks which organisation
     # "어디서 신청" is how to apply, not a place; "마감" is a deadline, not a generic date

@@ -63,6 +63,7 @@ DOMAIN_ALIASES: dict[str, str] = {
     "충북tp": "충북테크노파크",
     "tp": "테크노파크",
     "cbist": "충북과학기술혁신원",
+    "cbtp": "충북테크노파크",  # Chungbuk Technopark's own acronym
     "lges": "lg에너지솔루션",
     "배터리": "이차전지",
     "2차전지": "이차전지",
@@ -83,7 +84,8 @@ EN_GLOSSARY: dict[str, str] = {
     "trade": "무역", "overseas": "해외", "global": "글로벌", "foreign": "외국인",
     "foreigner": "외국인", "foreigners": "외국인", "procurement": "공공구매",
     "battery": "이차전지", "batteries": "이차전지", "synchrotron": "방사광가속기",
-    "accelerator": "가속기", "strategy": "전략", "cluster": "클러스터", "complex": "단지",
+    "accelerator": "액셀러레이터",
+    "accelerators": "액셀러레이터", "strategy": "전략", "cluster": "클러스터", "complex": "단지",
     "youth": "청년", "young": "청년", "age": "나이", "restart": "재도전", "failure": "재도전",
     "package": "패키지", "preliminary": "예비", "early": "초기", "growth": "도약",
     "competition": "경진대회", "contest": "경진대회", "demo": "데모데이", "prize": "상금",
@@ -125,6 +127,7 @@ class KoreanAnalyzer:
         self._synonyms: dict[str, list[tuple[str, ...]]] = {}
         self._phrases: list[tuple[re.Pattern[str], str]] = []  # English names -> Korean
         self._english: dict[str, str] = {}  # one English word -> the documents' Korean term
+        self._phrase_names: set[str] = set()  # Korean names English phrases stand for
         if synonyms is not None and Path(synonyms).is_file():
             self._load_synonyms(Path(synonyms))
         self.typos = TypoCorrector(self._catalogue())
@@ -147,8 +150,11 @@ class KoreanAnalyzer:
                 continue
             word, _, targets = line.partition("\t")
             if " " in word.strip() or "-" in word.strip() or "/" in word.strip():
+                target = targets.split(",")[0].strip()
                 self._phrases.append((re.compile(re.escape(word.strip()), re.IGNORECASE),
-                                      targets.split(",")[0].strip()))
+                                      target))
+                if _HANGUL_WORD.fullmatch(target) and len(target) >= 4:
+                    self._phrase_names.add(target.lower())  # a name: typos are fixed towards it
                 continue
             # one English word, one document term: a translation (see translate_words)
             if _LATIN_WORD.fullmatch(word.strip()) and "," not in targets \
@@ -169,7 +175,8 @@ class KoreanAnalyzer:
     def _catalogue(self) -> set[str]:
         """Names worth correcting a typo towards: the user dictionary's words, the aliases and
         what they stand for (Hangul only; see `TypoCorrector`)."""
-        names = set(self._user_words) | set(DOMAIN_ALIASES) | set(DOMAIN_ALIASES.values())
+        names = (set(self._user_words) | set(DOMAIN_ALIASES) | set(DOMAIN_ALIASES.values())
+                 | self._phrase_names)
         return {n for n in names if _HANGUL_WORD.fullmatch(n)}
 
     def synonyms(self, term: str) -> list[tuple[str, ...]]:
@@ -402,6 +409,17 @@ def jamo(text: str) -> str:
     return "".join(out)
 
 
+def _contract(name: str) -> str | None:
+    """`name` with a closing "크" folded into the syllable before it as its final ㄱ
+    ("딥테크" -> "딥텍"), or None when it does not end so (or that syllable has a final)."""
+    if len(name) < 3 or name[-1] != "크":
+        return None
+    code = ord(name[-2]) - 0xAC00
+    if not 0 <= code < 11172 or code % 28:
+        return None
+    return name[:-2] + chr(0xAC00 + code + 1)  # final consonant ㄱ
+
+
 def _one_edit(a: str, b: str) -> bool:
     """Whether `a` and `b` differ by exactly one substitution, insertion or deletion."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -426,6 +444,10 @@ class TypoCorrector:
         self._by_length: dict[int, list[tuple[str, str]]] = {}
         for name in self.names:
             self._by_length.setdefault(len(name), []).append((name, jamo(name)))
+        # chat folds a closing "크" into the syllable before it (딥테크 -> 딥텍, 테크노파크 ->
+        # 테크노팍)
+        self._contracted = {short: name for name in self.names
+                            if (short := _contract(name)) is not None}
 
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         fixes: list[tuple[str, str]] = []
@@ -434,6 +456,10 @@ class TypoCorrector:
             word = match.group(0)
             if word in self.names:
                 return word
+            for short, name in self._contracted.items():
+                if word.startswith(short) and not any(word.startswith(n) for n in self.names):
+                    fixes.append((short, name))
+                    return name + word[len(short):]
             for length in sorted(self._by_length, reverse=True):
                 if length > len(word):
                     continue
