@@ -116,8 +116,9 @@ def own_detail(query: AnalysedQuery, detail: list[str], head_terms: frozenset[st
     while grown:
         grown = False
         for i, term in enumerate(order):
-            if term in named or not fuzzy_has(head_terms, term):
-                continue
+            if term in named or not (fuzzy_has(head_terms, term) or any(
+                    len(term) >= 2 and len(h) > len(term) and term in h for h in head_terms)):
+                continue  # (or part of a heading's compound: "로컬" of "로컬크리에이터")
             if (i > 0 and order[i - 1] in named) or (i + 1 < len(order)
                                                       and order[i + 1] in named):
                 named.add(term)

@@ -31,6 +31,7 @@ from bot.asked_detail import (
     ScoredSentence,
     compounds_asked,
     detail_terms,
+    own_detail,
     says_unknown,
     strict_pool,
 )
@@ -76,6 +77,12 @@ _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
+
+
+def _in_compound(terms: frozenset[str], term: str) -> bool:
+    """Whether `term` is part of a longer compound among `terms`: a heading's "로컬크리에이터"
+    speaks for the question's "크리에이터" (Kiwi split the question's compound)."""
+    return len(term) >= 3 and any(len(t) > len(term) and term in t for t in terms)
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -219,7 +226,10 @@ class ExtractiveAnswerer:
             head_flat = flat(f"{hit.chunk.title} {hit.chunk.section}")
             # the title speaks for a sentence only when it names no other programme
             title_names = {t for t in analysis.title_terms if t in names}
-            title_ok = title_names <= set(subject)
+            # ... or names it as the compound the question split ("로컬크리에이터" for the
+            # subject "크리에이터")
+            title_ok = all(t in subject or any(len(s) >= 3 and s in t for s in subject)
+                           for t in title_names)
             local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
             for sentence, terms, year, flat_text in zip(
                     analysis.sentences, analysis.terms, analysis.years, analysis.flats,
@@ -234,8 +244,8 @@ class ExtractiveAnswerer:
                           if has(context, t) and not has(terms, t)) / total
                 inside = [t for t in subject
                           if has(terms, t) or (len(t) >= 2 and t in flat_text)]
-                about = (sum(weights[t] for t in subject if t in inside or has(local, t))
-                         / subject_total) if subject else 1.0
+                about = (sum(weights[t] for t in subject if t in inside or has(local, t)
+                             or _in_compound(local, t)) / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
                 if any(c not in flat_text and c not in head_flat for c in compounds):
                     # "예비벤처" asked, "벤처기업" said: sharing a part is not the same subject
@@ -256,9 +266,11 @@ class ExtractiveAnswerer:
                 if query.kind is FactKind.DEFINITION and any(
                         PATTERNS[k].search(sentence) for k in _FIGURES):
                     score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
-                has_detail = not detail or any(
+                # the subject's own name words are no detail ("로컬" under "로컬크리에이터")
+                asked = own_detail(query, detail, context) if detail else detail
+                has_detail = not asked or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
-                    for t in detail)
+                    for t in asked)
                 if _META.search(sentence):
                     score *= 0.3  # "이 문서는 ..." describes the document, not the programme
                 if _REMINDER_SECTION.search(hit.chunk.section):

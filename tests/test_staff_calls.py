@@ -206,3 +206,27 @@ def test_a_plain_text_notice_keeps_its_name_and_one_fact_a_line(tmp_path: Path,
     assert "○ 접수기간 : 2026. 12. 10.(목) ~ 12. 24.(목) 16:00까지" in lines
     assert "○ 문의처 : 충북창조경제혁신센터 043-710-5900" in lines
     assert "□ 사업개요" in lines and lines == chunk.sentences
+
+
+def test_questions_about_a_dropped_notice_quote_its_own_lines(make_kb) -> None:
+    """A founder asks about the call in a plain-text 공고 (its name a compound Kiwi splits:
+    로컬 + 크리에이터): the deadline and the age verdict come from its list lines."""
+    import shutil
+
+    from bot.engine import AnswerEngine
+    from ingest.pipeline import Ingestor
+    from knowledge.settings import DEFAULT_DOCUMENTS_DIR
+
+    kb = make_kb(today=TODAY)
+    for name in ("startup-packages.md", "youth-and-restart-programs.md", "tips.md"):
+        shutil.copy(DEFAULT_DOCUMENTS_DIR / name, kb.settings.documents_dir / name)
+    (kb.settings.documents_dir / "notice.txt").write_text(
+        NOTICE + " ※ 대표자 연령 만 39세 이하\n", encoding="utf-8")
+    assert Ingestor(kb).run().ok
+    engine = AnswerEngine(kb)
+    engine.clock = Clock(TODAY)
+    deadline = engine.answer("로컬크리에이터 접수 마감 언제?")
+    assert deadline.answer.startswith("○ 접수기간 : 2026. 12. 10.(목) ~ 12. 24.(목) 16:00까지")
+    assert [s.source for s in deadline.sources] == ["notice.txt"]
+    verdict = engine.answer("저 42살인데 로컬크리에이터 신청 돼요?")
+    assert verdict.answer.startswith("아니요") and "39세 이하" in verdict.answer
