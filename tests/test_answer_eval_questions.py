@@ -109,17 +109,25 @@ def test_heldout2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> N
     assert len(english) >= 4, english  # answers, a verdict each way, a detail-missing, a refusal
 
 
-def test_tuning2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
-    items = parts["tuning2"]
-    assert Counter(item.kind for item in items) == TUNING2_MIX
+def _check_part(items: list[EvalItem], mix: dict[str, int], tag: str, *,
+                verdicts_each_way: int) -> Counter:
+    """The planned mix, ids with the part's tag, well-formed turns, verdicts both ways, years
+    answered and not covered; returns the English turns' outcomes for the caller's checks."""
+    assert Counter(item.kind for item in items) == mix
     for item in items:
-        assert re.fullmatch(rf"t2{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
+        assert re.fullmatch(rf"{tag}{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
     _check_turn_shapes(items)
     verdicts = _verdicts(items)
-    assert verdicts[Expected.VERDICT_YES] >= 6 and verdicts[Expected.VERDICT_NO] >= 6, verdicts
+    assert verdicts[Expected.VERDICT_YES] >= verdicts_each_way, verdicts
+    assert verdicts[Expected.VERDICT_NO] >= verdicts_each_way, verdicts
     year = Counter(t.expected for item in items if item.kind == "year" for t in item.turns)
     assert year[Expected.ANSWER] and year[Expected.DETAIL_MISSING], year
-    english = Counter(t.expected for item in items if item.kind == "english" for t in item.turns)
+    return Counter(t.expected for item in items if item.kind == "english" for t in item.turns)
+
+
+def test_tuning2_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
+    items = parts["tuning2"]
+    english = _check_part(items, TUNING2_MIX, "t2", verdicts_each_way=6)
     assert set(english) == {Expected.ANSWER, Expected.VERDICT_YES, Expected.VERDICT_NO,
                             Expected.DETAIL_MISSING, Expected.REFUSE}, english
 
@@ -130,15 +138,7 @@ def test_round4_half_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]], n
     """Each half of the round-4 pool: 60 items in the planned mix, verdicts both ways, years
     answered and not covered, English of every outcome, a conversation ending in detail_missing."""
     items = parts[name]
-    assert Counter(item.kind for item in items) == ROUND4_MIX
-    for item in items:
-        assert re.fullmatch(rf"{tag}{KIND_PREFIX[item.kind]}\d{{2}}", item.id), item.id
-    _check_turn_shapes(items)
-    verdicts = _verdicts(items)
-    assert verdicts[Expected.VERDICT_YES] >= 4 and verdicts[Expected.VERDICT_NO] >= 4, verdicts
-    year = Counter(t.expected for item in items if item.kind == "year" for t in item.turns)
-    assert year[Expected.ANSWER] and year[Expected.DETAIL_MISSING], year
-    english = Counter(t.expected for item in items if item.kind == "english" for t in item.turns)
+    english = _check_part(items, ROUND4_MIX, tag, verdicts_each_way=4)
     assert {Expected.ANSWER, Expected.DETAIL_MISSING, Expected.REFUSE} <= set(english), english
     assert english[Expected.VERDICT_YES] + english[Expected.VERDICT_NO] >= 1, english
     assert any(item.turns[-1].expected == Expected.DETAIL_MISSING
