@@ -71,7 +71,7 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.info("telegram.staff_denied", extra={"command": "alerts"})
         await send_html(context.bot, target, html.escape(prompts.TG_STAFF_ONLY[language]))
         return
-    alerts = getattr(svc, "alerts", None)
+    alerts = svc.alerts
     t = flow_texts(language)
     if alerts is None:
         await send_html(context.bot, target, t["unavailable"])
@@ -103,7 +103,7 @@ async def on_decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("telegram.staff_denied", extra={"command": "alerts_button"})
         await query.answer(prompts.TG_STAFF_ONLY[language], show_alert=True)
         return
-    alerts = getattr(svc, "alerts", None)
+    alerts = svc.alerts
     if alerts is None or query.message is None:
         await query.answer(t["unavailable"])
         return

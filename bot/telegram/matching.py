@@ -76,7 +76,7 @@ async def answer_match(update: Update, context: ContextTypes.DEFAULT_TYPE, langu
     svc = services(context)
     t = flow_texts(language)
     target = Target.of(update)
-    alerts = getattr(svc, "alerts", None)
+    alerts = svc.alerts
     if alerts is None:
         await send_html(context.bot, target, t["match_unavailable"])
         return
@@ -105,7 +105,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc, language = services(context), user_language(update)
     t = flow_texts(language)
     message = query.message
-    if message is None or getattr(svc, "alerts", None) is None:
+    if message is None or svc.alerts is None:
         await query.answer(t["match_unavailable"])
         return
     target = Target.of(update, quote=False)  # its forum topic too

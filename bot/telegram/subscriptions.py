@@ -67,10 +67,6 @@ async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return member.status in ADMINS
 
 
-def alerts_of(svc: BotServices) -> Any:
-    return getattr(svc, "alerts", None)
-
-
 async def in_store(svc: BotServices, name: str, *args: Any, **kwargs: Any) -> Any:
     """An AlertStore call off the event loop."""
     return await svc.in_log_thread(getattr(svc.alerts.store, name), *args, **kwargs)
@@ -84,7 +80,7 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
 async def _guard(update: Update, context: ContextTypes.DEFAULT_TYPE, language: str) -> bool:
     """True when the command may go on: alerts exist here and the sender may manage them."""
     t = flow_texts(language)
-    if alerts_of(services(context)) is None:
+    if services(context).alerts is None:
         await _reply(update, context, t["unavailable"])
         return False
     if not await may_manage(update, context):
@@ -119,7 +115,7 @@ async def mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/mysubs: the chat's profile, with a button for each part and one to stop."""
     svc, language = services(context), user_language(update)
     t = flow_texts(language)
-    if alerts_of(svc) is None:
+    if svc.alerts is None:
         await _reply(update, context, t["unavailable"])
         return
     chat = update.effective_chat
@@ -165,7 +161,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc, language = services(context), user_language(update)
     t = flow_texts(language)
     message = query.message
-    if message is None or alerts_of(svc) is None:
+    if message is None or svc.alerts is None:
         await query.answer(t["unavailable"])
         return
     if not await may_manage(update, context):
@@ -219,7 +215,7 @@ async def _end_by_button(update: Update, context: ContextTypes.DEFAULT_TYPE, rea
     assert query is not None
     svc, language = services(context), user_language(update)
     message = query.message
-    if message is None or alerts_of(svc) is None:
+    if message is None or svc.alerts is None:
         await query.answer(flow_texts(language)["unavailable"])
         return
     if not await may_manage(update, context):
@@ -241,7 +237,7 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A group became a supergroup: its subscription follows the new id."""
     message = update.message
     svc = services(context)
-    if message is None or message.migrate_to_chat_id is None or alerts_of(svc) is None:
+    if message is None or message.migrate_to_chat_id is None or svc.alerts is None:
         return
     moved = await in_store(svc, "migrate_chat", message.chat.id, message.migrate_to_chat_id)
     log.info("alerts.group_migrated", extra={"moved": moved})
