@@ -230,7 +230,12 @@ class ExtractiveAnswerer:
             # subject "크리에이터")
             title_ok = all(t in subject or any(len(s) >= 3 and s in t for s in subject)
                            for t in title_names)
+            # the subject's own name words are no detail ("로컬" under "로컬크리에이터")
+            asked = own_detail(query, detail, context) if detail else detail
             local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
+            # subject terms the heading names, itself or inside a compound: the same for every
+            # sentence of the passage
+            headed = {t for t in subject if has(local, t) or _in_compound(local, t)}
             for sentence, terms, year, flat_text in zip(
                     analysis.sentences, analysis.terms, analysis.years, analysis.flats,
                     strict=True):
@@ -244,8 +249,8 @@ class ExtractiveAnswerer:
                           if has(context, t) and not has(terms, t)) / total
                 inside = [t for t in subject
                           if has(terms, t) or (len(t) >= 2 and t in flat_text)]
-                about = (sum(weights[t] for t in subject if t in inside or has(local, t)
-                             or _in_compound(local, t)) / subject_total) if subject else 1.0
+                about = (sum(weights[t] for t in subject if t in inside or t in headed)
+                         / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
                 if any(c not in flat_text and c not in head_flat for c in compounds):
                     # "예비벤처" asked, "벤처기업" said: sharing a part is not the same subject
@@ -266,8 +271,6 @@ class ExtractiveAnswerer:
                 if query.kind is FactKind.DEFINITION and any(
                         PATTERNS[k].search(sentence) for k in _FIGURES):
                     score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
-                # the subject's own name words are no detail ("로컬" under "로컬크리에이터")
-                asked = own_detail(query, detail, context) if detail else detail
                 has_detail = not asked or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in asked)
