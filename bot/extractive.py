@@ -226,10 +226,7 @@ class ExtractiveAnswerer:
             head_flat = flat(f"{hit.chunk.title} {hit.chunk.section}")
             # the title speaks for a sentence only when it names no other programme
             title_names = {t for t in analysis.title_terms if t in names}
-            # ... or names it as the compound the question split ("로컬크리에이터" for the
-            # subject "크리에이터")
-            title_ok = all(t in subject or any(len(s) >= 3 and s in t for s in subject)
-                           for t in title_names)
+            title_ok = title_names <= set(subject)
             # the subject's own name words are no detail ("로컬" under "로컬크리에이터")
             asked = own_detail(query, detail, context) if detail else detail
             local = analysis.section_terms | (analysis.title_terms if title_ok else frozenset())
