@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
@@ -158,16 +159,10 @@ class Chunker:
         for paragraph in _PARAGRAPH.split(body):
             lines = [ln.strip() for ln in paragraph.splitlines() if ln.strip()]
             candidates: list[str] = []
-            prose: list[str] = []
-            for line in lines:
-                if _BULLET.match(line) or "|" in line:
-                    candidates += self.analyzer.sentences(" ".join(prose)) if prose else []
-                    prose = []
-                    candidates.append(line)
-                else:
-                    prose.append(line)
-            if prose:
-                candidates += self.analyzer.sentences(" ".join(prose))
+            for is_item, run in groupby(lines, key=lambda ln: bool(_BULLET.match(ln))
+                                        or "|" in ln):
+                run = list(run)
+                candidates += run if is_item else self.analyzer.sentences(" ".join(run))
             for sentence in candidates:
                 if len(sentence) > self.config.chunk_size:
                     units.extend(self._hard.split_text(sentence))
