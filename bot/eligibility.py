@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.founder import CHUNGBUK, Founder, won
+from bot.founder import Founder, won
 from bot.measures import compare
+from bot.regions import in_capital_area, in_chungbuk, province, provinces_named
 
 Verdict = Literal["yes", "no"]
 
@@ -38,7 +39,6 @@ _SUM = re.compile(r"([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(?:으로|이다|
 # A rule for some founders only: "비수도권 기업은 …", "수도권 기업은 …".
 _SCOPE = re.compile(r"(비수도권|수도권|지방|충북\s*(?:도내)?)\s*(?:소재\s*)?"
                     r"(?:기업|법인|회사|창업기업)(?:은|는|이|의|만)")
-CAPITAL_AREA = frozenset({"서울", "경기", "인천", "판교", "성수동", "강남", "수원"})
 _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설립|\s*또는)?[^.]{0,20}"
                            r"하지\s*않은|예비\s*창업자(?:를|만)\s*(?:대상|위한|위해)")
 
@@ -63,6 +63,7 @@ _RESIDENT = re.compile(r"충북\s*(?:도내|지역)?에\s*(?:사는|거주|소�
 # "비수도권에 있는 기업이면 지원할 수 있었다": outside the capital area only
 _NON_CAPITAL = re.compile(r"비수도권(?:에\s*(?:있는|소재한?|본사를\s*둔)"
                           r"|\s*(?:소재\s*)?기업(?:이면|만|을\s*대상|이\s*대상))")
+_LEFT_OUT = re.compile(r"([가-힣·,\s]{2,30}?)(?:을|를)?\s*(?:제외한|뺀)\s*비수도권")
 # "예비 재창업자이거나 …": a founder not yet registered qualifies
 _PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|이면|또는|가\s*대상|\s*또는)")
 # "폐업 후 … 3년", not "폐업 후 … 2015년에 도입된"
@@ -138,9 +139,13 @@ def _rulings(sentence: str, founder: Founder):
         if rule:
             yield Ruling("yes" if founder.closed_years >= int(rule.group(1)) else "no", "closed")
     if founder.region is not None and _RESIDENT.search(sentence):
-        yield Ruling("yes" if founder.region in CHUNGBUK else "no", "region")
+        yield Ruling("yes" if in_chungbuk(founder.region) else "no", "region")
     elif founder.region is not None and _NON_CAPITAL.search(sentence):
-        yield Ruling("no" if founder.region in CAPITAL_AREA else "yes", "region")
+        # "강원을 제외한 비수도권": outside the capital area, but not in the provinces left out
+        left_out = _LEFT_OUT.search(sentence)
+        outside = not in_capital_area(founder.region) and not (
+            left_out and province(founder.region) in provinces_named(left_out.group(1)))
+        yield Ruling("yes" if outside else "no", "region")
     if founder.registered is False and _PRE_FOUNDER.search(sentence):
         yield Ruling("yes", "registration")
     for ok, _what in compare(sentence, founder.values):
@@ -248,12 +253,12 @@ def in_scope(sentence: str, founder: Founder) -> bool | None:
     if not scope or founder.region is None:
         return None
     group = re.sub(r"\s+", "", scope.group(1))
-    capital = founder.region in CAPITAL_AREA
+    capital = in_capital_area(founder.region)
     if group == "수도권":
         return capital
     if group in ("비수도권", "지방"):
         return not capital
-    return founder.region in CHUNGBUK
+    return in_chungbuk(founder.region)
 
 
 def states_rule(sentence: str) -> bool:

@@ -41,6 +41,7 @@ from bot.cues import (
     FULL_DAY,
     GENERIC_DETAIL,
     GRANT,
+    KIND_WORDS,
     ONLINE,
     PARTICLE,
     RULE_PRIORITY,
@@ -70,6 +71,11 @@ from knowledge.models import Chunk, SearchHit
 # chunks answer many questions: keep the last CHUNK_CACHE_SIZE chunks' analyses in memory.
 CHUNK_CACHE_SIZE = 4096
 
+# words of time the question is set in, not details it asks for
+_WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
+                         "이번", "다음", "지난"})
+# a noun used as a verb ("연결되는", "이사감", "채용해"): what happens, not a detail asked
+_DONE = r"(?:하|해|했|되|돼|됐|됨|시키|가|감|갔|와|왔|온)"
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 # A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
@@ -292,6 +298,8 @@ class ExtractiveAnswerer:
         if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
             return self._verdict(query, hits, about)
         strict = [k for k in query.kinds if k in STRICT_KINDS]
+        if strict and self._unheld(query, scored, doc_freq):
+            return self._missing(query, hits, about, strict[0])
         pool = about
         if strict:
             kind = strict[0]
@@ -329,6 +337,27 @@ class ExtractiveAnswerer:
                 if extra:
                     chosen.append(extra[0])
         return self._compose(query, hits, chosen)
+
+    def _unheld(self, query: AnalysedQuery, scored: list[ScoredSentence],
+                doc_freq: dict[str, int]) -> list[str]:
+        """Nouns of the question that the corpus never uses and no passage found holds, in a
+        sentence or a heading ("주말" in "콜센터 주말에도 돼요?"), or that name a kind of the
+        asked detail other than the one written ("운전자금" where only 시설자금 is written)."""
+        text = re.sub(r"\s+", " ", query.question)
+        out = []
+        for t, tag in query.key_terms.items():
+            if not tag.startswith("NN") or len(t) < 2 or t in ATTRIBUTE_TERMS \
+                    or t in GENERIC_DETAIL or t in _WHEN_WORDS or t in KIND_WORDS \
+                    or re.search(re.escape(t) + _DONE, text):
+                continue  # the kind asked, the time it is set in, or an action ("이사감")
+            unused = doc_freq.get(t, 0) == 0 and not any(
+                doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
+            glued = re.search(re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
+            if (unused or glued) and not any(
+                    self.analyzer.has_term(s.terms, t) or fuzzy_has(s.terms, t)
+                    or fuzzy_has(s.head_terms, t) or t in flat(s.text) for s in scored):
+                out.append(t)
+        return out
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most

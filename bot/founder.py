@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.measures import Measure, own_values
+from bot.regions import founder_place
 
 
 @dataclass(frozen=True)
@@ -146,24 +147,6 @@ _Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s
                          r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
-_Q_REGION = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|전북|전남|경북|"
-                       r"경남|제주|"
-                       r"판교|성수동|강남|수원|천안|충북|청주|충주|제천|음성|진천|괴산|보은|옥천|영동|증평|"
-                       r"단양|오창|오송)[^\s]{0,3}\s*(?:에\s*)?(?:사는|살고|살아|삽니다|살며|거주|있는|회사|소재|사람|기업|"
-                       r"법인|업체)")
-_EN_PLACES = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "pangyo": "판교",
-              "gangnam": "강남", "suwon": "수원", "busan": "부산", "daegu": "대구",
-              "daejeon": "대전", "gwangju": "광주", "ulsan": "울산", "sejong": "세종",
-              "cheonan": "천안",
-              "chungbuk": "충북", "cheongju": "청주", "chungju": "충주", "jecheon": "제천",
-              "ochang": "오창", "osong": "오송", "jincheon": "진천", "eumseong": "음성"}
-_Q_EN_REGION = re.compile(r"(?:based|located|live|living|lives|registered|headquartered|office|"
-                          r"company is|we are|i am|i'm|(?:startup|company|business|firm|office|"
-                          r"team) (?:is|are))\s+(?:in|at)\s+(" + "|".join(_EN_PLACES) +
-                          r")\b", re.I)
-CHUNGBUK = frozenset({"충북", "청주", "충주", "제천", "음성", "진천", "괴산", "보은", "옥천",
-                      "영동", "증평", "단양", "오창", "오송"})
-
 
 def won(text: str) -> float | None:
     """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
@@ -247,12 +230,9 @@ def founder_from_question(question: str, year: int | None = None,
     members = _Q_MEMBERS.search(question)
     if members:
         extra["members"] = int(members.group(1))
-    region = _Q_REGION.search(question)
-    english = _Q_EN_REGION.search(question)
+    region = founder_place(question)
     if region:
-        extra["region"] = region.group(1)
-    elif english:
-        extra["region"] = _EN_PLACES[english.group(1).lower()]
+        extra["region"] = region
     nationality = _Q_FOREIGN.search(question)
     if nationality and re.search(r"인데|이고|이에요|입니다|이라|\bi'?m\b|\bi am\b|we are|we're",
                                  question, re.I):

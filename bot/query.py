@@ -22,6 +22,7 @@ from bot.founder import (
     statuses_in,
 )
 from bot.language import detect_language
+from bot.regions import PROVINCE_OF, place_words, province
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
 
@@ -289,13 +290,17 @@ class QueryAnalyzer:
                 own.add(str(founder.founded_day))
             if founder.birth_year is not None:  # "87년생"
                 own.add(str(founder.birth_year)[2:])
+            placed = {w.lower() for w in place_words(asked)} if founder.region else set()
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
                       and not (tag in ("SN", "NR") and (founder.invested or founder.sales
                                                         or founder.values))
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
-                      and t not in ("성수동", "서울", "대전", "판교", "강남")
+                      # where the founder is; 충북 names the corpus's own programmes
+                      and not (founder.region is not None and t in PROVINCE_OF
+                               and province(t) != "충북")
+                      and t not in placed
                       and t not in VERDICT_NOUNS
                       and not (founder.size and t in _SIZE_WORDS)
                       and not (founder.registered is not None and t in _STATUS_WORDS)}

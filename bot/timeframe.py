@@ -15,9 +15,11 @@ _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*년(?!\s*(?:까지|이후|이�
 _RANGE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[~–-]\s*((?:19|20)?\d{2})\s*년")
 _BASIS = re.compile(r"((?:19|20)\d{2})\s*년[^)]{0,12}기준")
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_SHORT_YEAR = re.compile(r"(?<![\d,.])(\d{2})\s*년\s*(?:도\s*)?(?:에|의|은|는|공고|기준|예비|"
-                         r"초기|창업|팁스|"
-                         r"tips)",
+# "26년 투자연계형", "24년 공고": a two-digit year, unless it counts years ("15년 차", "10년
+# 이내", "12년 동안", "20년 넘게", "3년 됐어요")
+_SHORT_YEAR = re.compile(r"(?<![\d,.~\-])(\d{2})\s*년\s*(?:도\s*)?(?!\s*(?:차|째|간|동안|이내|이상|"
+                         r"이하|미만|초과|전|후에|만에|만이|생|된|됐|되|지나|지났|넘|정도|쯤|반|가까이|"
+                         r"밖에|\d|$))",
                          re.IGNORECASE)
 _EN_YEAR = re.compile(r"\b(?:in|for|of|during|by)\s+((?:19|20)\d{2})\b", re.I)
 _RELATIVE = [

@@ -163,11 +163,14 @@ class KoreanAnalyzer:
             keys = self._raw_terms(word) or [word.strip().lower()]
             key = "".join(keys) if len(keys) > 1 else keys[0]
             key = self._alias_terms.get(key, [key])[0] if len(keys) == 1 else key
-            for target in targets.split(","):
-                alternative = tuple(self.terms(target.strip()))
-                known = self._synonyms.setdefault(key, [])
-                if alternative and alternative != (key,) and alternative not in known:
-                    known.append(alternative)
+            # also under the word as written: Kiwi may split a word alone ("예타" -> "타") that
+            # it keeps whole inside a question
+            for name in dict.fromkeys((key, word.strip().lower())):
+                for target in targets.split(","):
+                    alternative = tuple(self.terms(target.strip()))
+                    known = self._synonyms.setdefault(name, [])
+                    if alternative and alternative != (name,) and alternative not in known:
+                        known.append(alternative)
         self._phrases.sort(key=lambda p: -len(p[0].pattern))
         for word in list(self._synonyms):  # "몇살" is typed both glued and spaced
             self._synonyms.setdefault(word.replace(" ", ""), self._synonyms[word])

@@ -1,0 +1,109 @@
+"""Issue 11, fifth round: the founder's place read from any Korean province or city (and the
+provinces a rule leaves out), two-digit years, synonyms of words Kiwi splits alone, and a
+question noun that nothing found holds (the asked detail is missing, not answered with a
+neighbouring sentence)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.eligibility import judge
+from bot.engine import AnswerEngine
+from bot.founder import founder_from_question
+from bot.models import AnswerMode
+from bot.regions import founder_place, place_words, province
+from bot.timeframe import asked_year
+from knowledge.clock import Clock
+
+TODAY = date(2026, 12, 1)
+ACADEMY = ("2024년 충북청년창업사관학교는 '민간주도형'으로 운영되었으며, 강원을 제외한 비수도권에 "
+           "있는 기업이면 지원할 수 있었다.")
+INVEST = "2026년 투자연계형 창업패키지는 투자 실적이 있는 비수도권 기업을 대상으로 한다."
+
+
+@pytest.mark.parametrize(("question", "place", "where"), [
+    ("춘천에 있는 회사인데 충북청창사 지원돼요?", "춘천", "강원"),
+    ("본사가 세종인데 노마드 펀드 투자 받을 수 있어요?", "세종", "세종"),
+    ("서울 강서구 회사인데 투자연계형 넣을 수 있어요?", "서울", "서울"),
+    ("청주시에서 창업했고 3년 됐어요", "청주", "충북"),
+    ("강원도 원주 회사인데요", "원주", "강원"),
+    ("My company is in Okcheon. What's there?", "충북", "충북"),
+])
+def test_the_founders_place_from_any_province_or_city(question: str, place: str,
+                                                      where: str) -> None:
+    assert founder_place(question) == place
+    assert province(founder_place(question)) == where
+
+
+@pytest.mark.parametrize("question", [
+    "충청북도기업진흥원은 무슨 일 해?",  # an organisation's name, not where the founder is
+    "충북청창사 나이 제한?",
+    "충북 창업 지원사업 뭐 있어?",
+    "Any grants only for companies based in South Jeolla?",  # what is asked about
+])
+def test_a_place_in_a_name_or_in_the_question_is_not_the_founders(question: str) -> None:
+    assert founder_place(question) is None
+
+
+def test_the_place_words_are_the_founders_circumstance() -> None:
+    assert place_words("서울 강서구 회사인데 투자연계형 넣을 수 있어요?") >= {"서울", "강서구", "회사"}
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("춘천에 있는 회사인데 24년 충북청창사 지원할 수 있었어요?", ACADEMY, "no"),
+    ("강원도 원주 회사인데 2024년 충북청년창업사관학교 지원 가능했어요?", ACADEMY, "no"),
+    ("대전에 있는 회사인데 24년 충북청창사 지원할 수 있었어요?", ACADEMY, "yes"),
+    ("서울 강서구 회사인데 26년 투자연계형 창업패키지 넣을 수 있어요?", INVEST, "no"),
+    ("전주 회사인데 26년 투자연계형 창업패키지 넣을 수 있어요?", INVEST, "yes"),
+])
+def test_region_rules_with_the_provinces_they_leave_out(question: str, sentence: str,
+                                                        verdict: str) -> None:
+    founder = founder_from_question(question, TODAY.year, TODAY.month)
+    ruling = judge(sentence, founder)
+    assert ruling is not None and ruling.verdict == verdict
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("26년 투자연계형 창업패키지 넣을 수 있어요?", 2026),
+    ("24년 공고 기준으로 알려줘", 2024),
+    ("창업 15년 차인데", None),
+    ("10년 이내 기업만?", None),
+    ("12년 동안 운영했어요", None),
+])
+def test_two_digit_years_but_not_counts_of_years(question: str, year: int | None) -> None:
+    assert asked_year(question, TODAY)[0] == year
+
+
+def test_a_synonym_of_a_word_kiwi_splits_alone(analyzer) -> None:
+    # alone, Kiwi reads "예타" as "타"; inside a question it keeps "예타" whole
+    assert ("예비", "타당성", "조사") in analyzer.synonyms("예타")
+
+
+@pytest.fixture
+def engine(corpus_kb) -> AnswerEngine:
+    engine = AnswerEngine(corpus_kb)
+    engine.clock = Clock(TODAY)
+    return engine
+
+
+@pytest.mark.parametrize("question", [
+    "벤처지식산업지원자금 운전자금은 한도 얼마까지 나와요?",  # only 시설자금 is written
+    "1357 콜센터 주말에도 전화 몇 시까지 받아요?",  # nothing about weekends or hours
+])
+def test_a_question_noun_nothing_found_holds_is_a_missing_detail(engine: AnswerEngine,
+                                                                 question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.DETAIL_MISSING
+    assert answer.answer.startswith("자료에는")
+
+
+def test_the_same_subject_with_a_detail_it_holds_is_answered(engine: AnswerEngine) -> None:
+    answer = engine.answer("벤처지식산업지원자금 시설자금 한도 얼마까지 나와요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE and "5억원" in answer.answer
+
+
+def test_a_region_verdict_from_a_city_the_old_list_lacked(engine: AnswerEngine) -> None:
+    answer = engine.answer("춘천에 있는 회사인데 24년 충북청창사 지원할 수 있었어요?")
+    assert answer.answer.startswith("아니요.") and "강원을 제외한" in answer.answer
