@@ -43,6 +43,7 @@ from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from bot.query import AnalysedQuery, QueryAnalyzer
 from bot.safety import safe_preview, unsafe_sentences
 from bot.settings import Settings
+from bot.vocabulary import VocabularyRepair
 from knowledge.base import KnowledgeBase
 from knowledge.clock import clock_from_settings
 from knowledge.models import SearchHit
@@ -104,6 +105,7 @@ class AnswerEngine:
         self.rewriter = QueryRewriter(kb.analyzer, generator,
                                       max_chars=self.settings.max_question_chars)
         self.queries = QueryAnalyzer(kb.analyzer)
+        self.vocabulary = VocabularyRepair(kb.analyzer)
         self.clock = clock_from_settings(self.settings)
 
     # --- public API ----------------------------------------------------------------------------
@@ -217,9 +219,14 @@ class AnswerEngine:
             analysed = self.queries.analyse(question, today, text=rewrite.query,
                                             language=language)
         t_search = time.perf_counter()
-        result = self.retrieve(analysed.text, category)
         index = self.kb.keyword_index()
         doc_freq, n_docs = index.statistics()
+        mended, fixes = self.vocabulary.repair(analysed.text, analysed.key_terms, doc_freq,
+                                               index.terms)
+        if fixes:  # "창진원", "콜쎈타": words the corpus never uses, mended towards its own
+            analysed = self.queries.analyse(question, today, text=mended, language=language)
+            analysed.typo_fixes = [*analysed.typo_fixes, *fixes]
+        result = self.retrieve(analysed.text, category)
         support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
                                          n_docs, chunk_terms=index.terms)
         run = _Run(question=question, language=language, query=analysed.text,

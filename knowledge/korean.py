@@ -36,7 +36,9 @@ GENERIC_TERMS = frozenset([
     "뭣", "얼마", "언제", "어디", "누구", "왜", "어느", "몇", "것", "수", "등", "때", "중", "좀",
     "거", "건", "게", "데", "분", "곳", "경우", "관련", "대해", "정도", "가능", "방법", "내용",
     "알려주", "궁금", "어떤", "그럼", "그러면", "그리고", "혹시", "지금", "요즘", "어떻게",
-    "무슨", "제가", "저", "우리", "나", "너", "알다", "what", "how", "when", "where", "who",
+    "무슨", "제가", "저", "우리", "나", "너", "알다",
+    "머임", "뭐임", "머야", "머예요", "머에요",  # chat for 뭐야
+    "what", "how", "when", "where", "who",
     "which", "is", "are", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "please",
     "tell", "me", "about",
     # English function words: they name no subject ("How long is ... valid for?")

@@ -15,7 +15,9 @@ from bot.founder import founder_from_question
 from bot.models import AnswerMode
 from bot.regions import founder_place, place_words, province
 from bot.timeframe import asked_year
+from bot.vocabulary import VocabularyRepair, abbreviates, chat_distance
 from knowledge.clock import Clock
+from knowledge.korean import jamo
 
 TODAY = date(2026, 12, 1)
 ACADEMY = ("2024년 충북청년창업사관학교는 '민간주도형'으로 운영되었으며, 강원을 제외한 비수도권에 "
@@ -48,7 +50,8 @@ def test_a_place_in_a_name_or_in_the_question_is_not_the_founders(question: str)
 
 
 def test_the_place_words_are_the_founders_circumstance() -> None:
-    assert place_words("서울 강서구 회사인데 투자연계형 넣을 수 있어요?") >= {"서울", "강서구", "회사"}
+    words = place_words("서울 강서구 회사인데 투자연계형 넣을 수 있어요?")
+    assert words >= {"서울", "강서구", "회사"}
 
 
 @pytest.mark.parametrize(("question", "sentence", "verdict"), [
@@ -107,3 +110,41 @@ def test_the_same_subject_with_a_detail_it_holds_is_answered(engine: AnswerEngin
 def test_a_region_verdict_from_a_city_the_old_list_lacked(engine: AnswerEngine) -> None:
     answer = engine.answer("춘천에 있는 회사인데 24년 충북청창사 지원할 수 있었어요?")
     assert answer.answer.startswith("아니요.") and "강원을 제외한" in answer.answer
+
+
+def test_chat_spelling_costs_half_an_edit_per_confused_jamo() -> None:
+    assert chat_distance(jamo("콜쎈타"), jamo("콜센터")) == 1.0  # ㅆ/ㅅ and ㅏ/ㅓ
+    assert chat_distance(jamo("콜센터"), jamo("콜센터")) == 0.0
+    assert chat_distance(jamo("홈쇼핑"), jamo("콜센터")) > 1.0
+
+
+@pytest.mark.parametrize(("short", "name", "expected"), [
+    ("창진원", "창업진흥원", True),
+    ("한벤투", "한국벤처투자", True),
+    ("진흥원", "창업진흥원", False),  # not from the name's start
+    ("창원진", "창업진흥원", False),  # not in order
+])
+def test_how_korean_abbreviates_a_name(short: str, name: str, expected: bool) -> None:
+    assert abbreviates(short, name) is expected
+
+
+@pytest.mark.parametrize(("question", "fixed", "fact"), [
+    ("창진원 언제 생겼어여?", "창업진흥원", "2008년 12월"),
+    ("1357 콜쎈타 언제 만들어짐?", "콜센터", "2014년"),
+    ("엔젤매칭펀드 매칭 몇배까지 해줌?", "매칭펀드", "1~2.5배"),
+])
+def test_words_the_corpus_never_uses_are_mended_towards_its_own(engine: AnswerEngine,
+                                                                 question: str, fixed: str,
+                                                                 fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert fixed in answer.query and fact in answer.answer
+
+
+def test_a_question_in_the_corpus_own_words_is_left_as_it_is(engine: AnswerEngine,
+                                                             analyzer) -> None:
+    repair = VocabularyRepair(analyzer)
+    index = engine.kb.keyword_index()
+    doc_freq, _ = index.statistics()
+    text = "창업진흥원 언제 설립됐어?"
+    assert repair.repair(text, ["창업진흥원", "설립"], doc_freq, index.terms) == (text, [])

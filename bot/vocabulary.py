@@ -1,0 +1,130 @@
+"""Question words the corpus never uses, mended against the corpus's own words before search:
+an abbreviation of a programme or organisation name ("창진원" -> 창업진흥원, "한벤투" ->
+한국벤처투자), a chat spelling of a corpus word ("콜쎈타" -> 콜센터), or a name glued from
+words the documents write apart ("엔젤매칭펀드" -> 엔젤 매칭 펀드).
+
+Hand-written (small): Kiwi's typo model fixes common spelling confusions inside one word but
+knows neither this domain's abbreviations nor chat's tensed consonants together with a swapped
+vowel; a spelling library would not know the corpus's vocabulary. Only words with document
+frequency 0 are touched, and only towards exactly one candidate, so a question in the corpus's
+own words never changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from knowledge.korean import KoreanAnalyzer, jamo
+
+# jamo that chat spelling swaps for one another (tensed or aspirated consonants, close vowels)
+_NEAR_PAIRS = ("ᄀᄁ", "ᄃᄄ", "ᄇᄈ", "ᄉᄊ", "ᄌᄍ", "ᅢᅦ", "ᅤᅨ", "ᅡᅥ", "ᅥᅧ", "ᅬᅫ", "ᅫᅰ", "ᅬᅰ", "ᅯᅱ",
+               "ᆨᆩ", "ᆺᆻ")
+_NEAR = {frozenset(p) for p in _NEAR_PAIRS}
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+# endings and particles a glued word may carry ("콜쎈타에서", "창진원은")
+_TAIL = re.compile(r"(?:에서는|에서|으로|에는|이랑|한테|까지|부터|은|는|이|가|을|를|에|의|도|로|랑|"
+                   r"과|와)$")
+
+
+def chat_distance(a: str, b: str) -> float:
+    """Edit distance over jamo, where swapping two jamo chat spelling confuses costs 0.5."""
+    previous = [float(i) for i in range(len(b) + 1)]
+    for i, x in enumerate(a, 1):
+        current = [float(i)]
+        for j, y in enumerate(b, 1):
+            swap = 0.0 if x == y else 0.5 if frozenset((x, y)) in _NEAR else 1.0
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
+        previous = current
+    return previous[-1]
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether `short` shortens `name` the Korean way: its syllables, in order, taken from the
+    name, starting with the name's first ("창진원" / 창업진흥원, "한벤투" / 한국벤처투자)."""
+    if len(short) >= len(name) or short[0] != name[0]:
+        return False
+    rest = iter(name[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+class VocabularyRepair:
+    """Mends unknown question words; built once per analyzer, given the corpus's document
+    frequencies per question (they change with every ingest)."""
+
+    def __init__(self, analyzer: KoreanAnalyzer) -> None:
+        self.analyzer = analyzer
+        self._long: list[str] = []
+        self._written: set[str] = set()
+        self._key: tuple[int, int] | None = None
+        self._by_length: dict[int, list[tuple[str, str]]] = {}
+
+    def _load(self, doc_freq: Mapping[str, int], chunk_terms: Mapping[str, list[str]]) -> None:
+        """The corpus's words (from the keyword index's stored terms), once per index: names
+        an abbreviation may stand for (4+ syllables, and the catalogue's), and words a chat
+        spelling may mean, by length."""
+        key = (id(chunk_terms), len(doc_freq))
+        if key == self._key:
+            return
+        words: set[str] = set()
+        for chunk_id in chunk_terms:
+            words.update(t for t in chunk_terms.get(chunk_id, ()) if len(t) >= 3)
+        words = {w for w in words if _HANGUL_WORD.fullmatch(w)}
+        self._written = {w for w in words if len(w) >= 4}
+        self._long = sorted(self._written | {
+            n for n in self.analyzer.typos.names if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
+        self._by_length = {}
+        for word in words:
+            self._by_length.setdefault(len(word), []).append((word, jamo(word)))
+        self._key = key
+
+    def unknown(self, terms: Iterable[str], doc_freq: Mapping[str, int]) -> list[str]:
+        """Hangul words of 3+ syllables the corpus never uses."""
+        return [t for t in terms if len(t) >= 3 and _HANGUL_WORD.fullmatch(t)
+                and not doc_freq.get(t) and not self.analyzer.synonyms(t)]
+
+    def repair(self, text: str, terms: Iterable[str], doc_freq: Mapping[str, int],
+               chunk_terms: Mapping[str, list[str]]) -> tuple[str, list[tuple[str, str]]]:
+        """`text` with each unknown word mended, and the (word, replacement) pairs."""
+        fixes: list[tuple[str, str]] = []
+        for term in self.unknown(terms, doc_freq):
+            self._load(doc_freq, chunk_terms)
+            fixed = self._mend(term, doc_freq)
+            if fixed is not None and term in text:
+                text = text.replace(term, f" {fixed} ", 1)
+                fixes.append((term, fixed.strip()))
+        return re.sub(r"[ \t]+", " ", text).strip(), fixes
+
+    def _mend(self, term: str, doc_freq: Mapping[str, int]) -> str | None:
+        word = _TAIL.sub("", term) if len(term) > 3 else term
+        if len(word) < 3:
+            return None
+        if word in self.analyzer.typos.names and any(word in w for w in self._written):
+            return None  # a catalogue name the corpus writes inside a longer one (기업진흥원)
+        if len(word) <= 4:
+            found = [n for n in self._long if abbreviates(word, n)]
+            # the index also keeps glued compounds ("창업진흥원창업진흥원"): the plain name wins
+            names = [n for n in found if not any(o != n and o in n for o in found)]
+            if len(names) == 1:
+                return names[0]
+        parts = self._split(word, doc_freq)
+        if parts is not None:
+            return " ".join(parts)
+        target = jamo(word)
+        near = [t for t, parts_ in self._by_length.get(len(word), [])
+                if chat_distance(target, parts_) <= 1.0]
+        return near[0] if len(near) == 1 else None
+
+    @staticmethod
+    def _split(word: str, doc_freq: Mapping[str, int]) -> list[str] | None:
+        """`word` as 2-3 corpus words of 2+ syllables each written together, or None."""
+        for i in range(2, len(word) - 1):
+            head, rest = word[:i], word[i:]
+            if not doc_freq.get(head):
+                continue
+            if doc_freq.get(rest):
+                return [head, rest]
+            for j in range(2, len(rest) - 1):
+                if doc_freq.get(rest[:j]) and doc_freq.get(rest[j:]):
+                    return [head, rest[:j], rest[j:]]
+        return None
