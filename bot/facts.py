@@ -19,7 +19,8 @@ _DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\
 
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
-    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:만|천|백)?\s*"
+                               r"(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
                                r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
@@ -160,8 +161,21 @@ def binds(kind: FactKind, sentence: str, detail: list[str], section: str = "") -
     heading = re.sub(r"\s+", "", section).lower()
     if not detail or any(t in heading for t in detail):
         return bool(pattern.search(sentence))
-    return any(pattern.search(c) and any(_names(c, t) for t in detail)
-               for c in clauses(sentence))
+    return any(pattern.search(own) and any(_names(c, t) for t in detail)
+               for c in clauses(sentence) if (own := _owned_values(c, detail)))
+
+
+# "상금(1등 약 1억원), 창업비자, 정착금": a value in brackets belongs to the word before them
+_BRACKETED = re.compile(r"([가-힣A-Za-z]+)\s*\(([^()]*)\)")
+
+
+def _owned_values(clause: str, detail: list[str]) -> str:
+    """The clause without bracketed values that belong to a word other than the detail."""
+    def keep(match: re.Match[str]) -> str:
+        owner, inside = match.group(1).lower(), match.group(2).lower()
+        mine = any(t in owner or owner in t or t in inside for t in detail)
+        return match.group(0) if mine else owner
+    return _BRACKETED.sub(keep, clause)
 
 # The detail in "자료에는 ○○의 △△ 정보가 없습니다".
 LABELS: dict[FactKind, dict[str, str]] = {

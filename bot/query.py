@@ -374,6 +374,11 @@ def _plain_number(term: str) -> bool:
     return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
 
 
+_UNTIL_RUNS = re.compile(r"언제까지\s*(?:운영|시행|진행|계속|유지|지원|해|하|돼|되|열|있)")
+_APPLICATION = re.compile(r"신청|접수|모집|마감|지원서|apply|application", re.I)
+_WHEN_PERIOD = re.compile(r"기간\s*(?:은|이|이요|은요)?\s*(?:언제|몇\s*월)")
+
+
 def detect_kinds(question: str) -> list[FactKind]:
     kinds = [kind for kind, cue in _KIND_CUES if cue.search(question)]
     if FactKind.PERSON in kinds and not _PERSON_TITLE.search(question) \
@@ -390,6 +395,18 @@ def detect_kinds(question: str) -> list[FactKind]:
     # "어디서 신청" is how to apply, not a place; "마감" is a deadline, not a generic date
     if FactKind.HOW_TO_APPLY in kinds and FactKind.PLACE in kinds:
         kinds.remove(FactKind.PLACE)
+    if FactKind.DEADLINE in kinds and _UNTIL_RUNS.search(question) \
+            and not _APPLICATION.search(question):
+        # "언제까지 운영해?": when it ends, a year will do; a deadline is for applications
+        if FactKind.DATE in kinds:
+            kinds.remove(FactKind.DEADLINE)
+        else:
+            kinds[kinds.index(FactKind.DEADLINE)] = FactKind.DATE
+    if FactKind.DURATION in kinds and _WHEN_PERIOD.search(question):
+        # "신청 기간 언제야?": the dates of a period, not how long it lasts
+        kinds.remove(FactKind.DURATION)
+        if _APPLICATION.search(question) and FactKind.DEADLINE not in kinds:
+            kinds.insert(0, FactKind.DEADLINE)
     if FactKind.DEADLINE in kinds and FactKind.DATE in kinds:
         kinds.remove(FactKind.DATE)
     if FactKind.FAX in kinds and FactKind.PHONE in kinds:

@@ -30,8 +30,9 @@ from knowledge.models import Chunk
 
 # 3: table rows as sections; per-section / per-sentence source URLs; 4: dotted dates
 # ("2026. 12. 7.") are no sentence boundaries, paragraphs and 공고문 list lines (□ ○ ※) are
-# units, and a chunk's units are joined by line breaks
-CHUNKER_VERSION = "md-kiwi-4"
+# units, and a chunk's units are joined by line breaks; 5: "!" or "?" after a noun ("도전!
+# K-스타트업") ends no sentence
+CHUNKER_VERSION = "md-kiwi-5"
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 # list markers: Markdown's, and those of Korean 공고문 (□ 사업개요 / ○ 지원규모 : … / ※ …)
 _BULLET = re.compile(

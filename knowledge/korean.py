@@ -375,11 +375,20 @@ class KoreanAnalyzer:
         pieces = [p for row in rows for p in _PUNCT_BOUNDARY.split(row) if p.strip()]
         with self._lock:
             split = [self._kiwi.split_into_sents(p) for p in pieces]
-        out = [_SPACE.sub(" ", s.text).strip() for sents in split for s in sents]
-        return [s for s in out if s]
+        out: list[str] = []
+        for sents in split:
+            for sentence in sents:
+                text_ = _SPACE.sub(" ", sentence.text).strip()
+                if out and _NAME_MARK.search(out[-1]):
+                    out[-1] = f"{out[-1]} {text_}"  # "도전! K-스타트업": a name's mark, no end
+                elif text_:
+                    out.append(text_)
+        return out
 
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
+# "!" or "?" after a noun, not after a sentence ending ("도전! K-스타트업" is a programme's name)
+_NAME_MARK = re.compile(r"[가-힣](?<![다요죠까네라자지오군나가야니어아해게세])[!?]$")
 _NOUN_SUFFIXES = frozenset("형적용별식")
 _PACK = re.compile(r"([가-힣]{2,})팩(?![가-힣]{2})")
 _LATIN_WORD = re.compile(r"(?<![\w&-])[A-Za-z]+(?:'s)?(?![\w&-])")

@@ -11,8 +11,10 @@ import pytest
 
 from bot.eligibility import judge
 from bot.engine import AnswerEngine
+from bot.facts import binds, holds
 from bot.founder import founder_from_question
 from bot.models import AnswerMode
+from bot.query import FactKind, detect_kinds
 from bot.regions import founder_place, place_words, province
 from bot.timeframe import asked_year
 from bot.vocabulary import VocabularyRepair, abbreviates, chat_distance
@@ -148,3 +150,34 @@ def test_a_question_in_the_corpus_own_words_is_left_as_it_is(engine: AnswerEngin
     doc_freq, _ = index.statistics()
     text = "창업진흥원 언제 설립됐어?"
     assert repair.repair(text, ["창업진흥원", "설립"], doc_freq, index.terms) == (text, [])
+
+
+PRIZE = "우수팀에는 상금(1등 약 1억원), 창업비자, 정착금이 지원되었다."
+
+
+def test_a_bracketed_value_belongs_to_the_word_before_it() -> None:
+    assert binds(FactKind.AMOUNT, PRIZE, ["상금"])
+    assert not binds(FactKind.AMOUNT, PRIZE, ["정착"])  # 정착금 has no sum of its own
+    # the bracket itself names the detail asked ("몇 배수")
+    assert binds(FactKind.PERCENT, "선정은 서류평가(선정 규모의 2배수 내외)로 한다.", ["배수"])
+
+
+def test_counts_in_tens_of_thousands() -> None:
+    assert holds(FactKind.COUNT, "2025년 판로지원사업은 최대 10만개사를 지원한다.")
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("청년 소상공인 창업응원금 신청 기간 언제야?", [FactKind.DEADLINE]),  # a period's dates
+    ("언제까지 운영해?", [FactKind.DATE]),  # when it ends: a year will do
+    ("신청 언제까지 해요?", [FactKind.DEADLINE]),
+    ("예비벤처 확인은 처리기간 며칠 걸려요?", [FactKind.DURATION]),
+])
+def test_the_question_word_decides_between_period_date_and_deadline(
+        question: str, kinds: list[FactKind]) -> None:
+    assert detect_kinds(question)[:1] == kinds
+
+
+def test_an_exclamation_mark_in_a_name_ends_no_sentence(analyzer) -> None:
+    text = "2024년 도전! K-스타트업에는 6,238팀이 신청했다. 좋다! 그렇다."
+    assert analyzer.sentences(text) == ["2024년 도전! K-스타트업에는 6,238팀이 신청했다.",
+                                        "좋다!", "그렇다."]
