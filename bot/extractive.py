@@ -355,7 +355,8 @@ class ExtractiveAnswerer:
             glued = re.search(re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
             if (unused or glued) and not any(
                     self.analyzer.has_term(s.terms, t) or fuzzy_has(s.terms, t)
-                    or fuzzy_has(s.head_terms, t) or t in flat(s.text) for s in scored):
+                    or fuzzy_has(s.head_terms, t) or (len(t) >= 3 and t in flat(s.text))
+                    for s in scored):
                 out.append(t)
         return out
 

@@ -55,6 +55,13 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         topic = set(analyzer.subject_terms(korean.key_terms_tagged(previous.query),
                                            question=previous.query))
     words = []
+    phrase = _leading_phrase(candidates) if topic is not None else []
+    if len(phrase) > 1 and _NAME_END.search(phrase[-1]) and any(
+            set(korean.terms(w)) & topic or any(t in w for t in topic if len(t) >= 2)
+            for w in phrase):
+        # the name the previous question opened with, whole ("배터리 제조·검증 지원센터"),
+        # not only its topic word
+        candidates, topic = phrase, None
     for word in candidates:
         clean = _PARTICLE.sub("", word.strip("?!.,;:'\""))
         terms = set(korean.terms(clean)) if clean else set()
@@ -65,3 +72,28 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
                 or any(t in clean for t in topic if len(t) >= 2):
             words.append(clean)
     return " ".join([*words, rest]) if words else rest
+
+
+# where a question's opening name ends: its question word or what it asks happened
+_QUESTION_WORD = re.compile(r"^(?:언제|어디|얼마|뭐|뭔|무엇|무슨|몇|누구|누가|어떻|어떤|어느|왜|"
+                            r"어때|what|when|where|who|how|which|is|are|does|do|can)", re.I)
+# how names of organisations, programmes and places end ("… 지원센터", "… 혁신 펀드"), unlike
+# a programme's attribute ("초창패 사업화 자금")
+_NAME_END = re.compile(r"(?:센터|원|청|공단|재단|협회|협의회|펀드|패키지|학교|단지|플라자|포럼|"
+                       r"대회|챌린지|바우처|추진단|위원회|시스템|캠프|파크|허브|공장|특구|리그|조합)$")
+_YEAR_WORD = re.compile(r"^(?:\d{2,4}년|올해|작년|재작년|내년)")
+
+
+def _leading_phrase(words: list[str]) -> list[str]:
+    """The words before the question word, years and attribute words left out ("2024년
+    배터리 제조·검증 지원센터 언제 생겼어?" -> 배터리, 제조·검증, 지원센터)."""
+    out = []
+    for word in words:
+        clean = _PARTICLE.sub("", word.strip("?!.,;:'\""))
+        if _QUESTION_WORD.match(clean):
+            break
+        if clean and not _YEAR_WORD.match(clean) and clean not in ATTRIBUTE_TERMS:
+            out.append(clean)
+        if clean != word.strip("?!.,;:'\"") and word.strip("?!.,;:'\"").endswith(("은", "는")):
+            break  # "수출바우처는 …": the topic ends with its marker
+    return out

@@ -305,7 +305,11 @@ class QueryAnalyzer:
                       and not (founder.size and t in _SIZE_WORDS)
                       and not (founder.registered is not None and t in _STATUS_WORDS)}
             year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
-        if not founder.empty and FactKind.ELIGIBILITY not in kinds:
+        # where the founder is, told with a question of another kind ("My company is in
+        # Okcheon. What's the special industry there?"), asks no verdict
+        placed_only = founder.region is not None and replace(founder, region=None).empty
+        if not founder.empty and FactKind.ELIGIBILITY not in kinds \
+                and not (placed_only and kinds):
             kinds.append(FactKind.ELIGIBILITY)
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}

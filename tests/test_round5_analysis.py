@@ -181,3 +181,28 @@ def test_an_exclamation_mark_in_a_name_ends_no_sentence(analyzer) -> None:
     text = "2024년 도전! K-스타트업에는 6,238팀이 신청했다. 좋다! 그렇다."
     assert analyzer.sentences(text) == ["2024년 도전! K-스타트업에는 6,238팀이 신청했다.",
                                         "좋다!", "그렇다."]
+
+
+def test_a_follow_up_inherits_the_whole_name_the_conversation_opened_with(
+        engine: AnswerEngine) -> None:
+    engine.answer("배터리 제조·검증 지원센터 언제 생겼어?", conversation_id="c1")
+    answer = engine.answer("어디에 있어?", conversation_id="c1")
+    assert "배터리 제조·검증 지원센터" in answer.query
+    assert "송대리" in answer.answer  # the address, not the building's floor area
+
+
+def test_a_follow_up_does_not_inherit_the_previous_attribute(engine: AnswerEngine) -> None:
+    engine.answer("초창패 사업화 자금 어디에 쓸 수 있어?", conversation_id="c2")
+    answer = engine.answer("업력은 뭘 기준으로 세?", conversation_id="c2")
+    assert "자금" not in answer.query
+
+
+def test_a_floor_count_is_no_place_but_a_town_is() -> None:
+    assert not holds(FactKind.PLACE, "센터는 사업비 296억원이 들어간 2층 건물이다.")
+    assert holds(FactKind.PLACE, "센터는 2024년 2월 2일 청주시 오창읍 송대리에 문을 열었다.")
+
+
+def test_where_the_founder_is_with_another_question_asks_no_verdict(
+        engine: AnswerEngine) -> None:
+    answer = engine.answer("My company is in Okcheon. What's the special industry there?")
+    assert not answer.answer.startswith(("Yes", "No", "네", "아니요"))
