@@ -26,10 +26,11 @@ _WORD = re.compile(r"(?<![\d가-힣])([가-힣]{2,10}?)"
 _QUALIFIERS = frozenset({"연간", "최근", "평균", "연평균", "합계", "누적", "최대", "최소", "기준",
                          "각각", "전년", "작년", "올해", "현재", "이상", "이하", "대비"})
 # The founder's statement of a value: it ends like a statement about oneself.
-_OWN_END = (r"(?=\s*(?:이|가)?\s*(?:인데|이고|이에요|예요|이야|입니다|이면|이라|라서|쯤|정도|씩|"
-            r"됐|되는데|돼요|됐어|됐는데|이\s*됐|였|이었|받았|받고|받은|썼|쓰는|쓰고|했|"
+_OWN_END = (r"(?=\s*(?:이|가)?\s*(?:인데|이고|이에요|예요|이야|입니다|이면|면\s|이라|라서|쯤|"
+            r"정도|씩|됐|되는데|돼요|됐어|됐는데|이\s*됐|였|이었|받았|받고|받은|썼|쓰는|쓰고|했|"
             r"있는데|있어요|넘|늘었|줄었|이\s*넘|나와|나왔|$|[?.,!]))")
-_OWN = re.compile(_VALUE + _OWN_END)
+_OWN = re.compile(_VALUE + r"(?:" + _OWN_END + r"|(?=\s*만\s)|(?=\s*(?:이|가|을|를)\s[^?.!]{0,16}?"
+                  r"(?:있는데|있어요|있어서|인데|이고|했는데|했어요|됐는데)))")
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,20 @@ def _stems(word: str) -> list[str]:
     return [word, short] if len(short) >= 2 else [word]
 
 
+# "최소 출자지분이 5%에서 3%로 낮아졌다", "최소 출자지분은 1%": a lower bound named before it
+_MINIMUM = re.compile(r"(최소|최대)\s*([가-힣]{2,10}?)(?:이|가|은|는)\s*(?:" + _VALUE[1:-1] +
+                      r"\s*에서\s*)?" + _VALUE + r"\s*(?:로|으로|이다|이며|이고|다|까지)")
+
+
 def rule_thresholds(sentence: str) -> list[tuple[list[str], Measure, str]]:
     """(words naming what is measured, nearest first; threshold; comparison) for each
     threshold the sentence states."""
     out = []
     sentence = re.sub(r"\([^)]*\)", "", sentence)  # "기업가치(post-money)가" -> "기업가치가"
+    for match in _MINIMUM.finditer(sentence):
+        value = measure(match.group(3))
+        if value is not None:
+            out.append(([match.group(2)], value, "이상" if match.group(1) == "최소" else "이하"))
     for match in _RULE.finditer(sentence):
         value = measure(match.group(1))
         if value is None:
@@ -151,8 +161,10 @@ def compare(sentence: str, values: tuple[tuple[tuple[str, ...], Measure], ...]
     for words, limit, how in rule_thresholds(sentence):
         rule = {stem for word in words for stem in _stems(word)}
         for own, value in values:
-            if value.unit != limit.unit or not rule & {s for w in own for s in _stems(w)}:
-                continue
+            mine = {s for w in own for s in _stems(w)}
+            if value.unit != limit.unit or not (rule & mine or any(
+                    m.endswith(r) for m in mine for r in rule if len(r) >= 2)):
+                continue  # not the same thing; a compound names its kind last (엔젤투자: 투자)
             ok = {"이상": value.value >= limit.value, "초과": value.value > limit.value,
                   "이하": value.value <= limit.value, "이내": value.value <= limit.value,
                   "미만": value.value < limit.value}[how]

@@ -13,6 +13,7 @@ from bot.eligibility import judge
 from bot.engine import AnswerEngine
 from bot.facts import binds, holds
 from bot.founder import founder_from_question
+from bot.measures import compare, own_values
 from bot.models import AnswerMode
 from bot.query import FactKind, detect_kinds
 from bot.regions import founder_place, place_words, province
@@ -206,3 +207,19 @@ def test_where_the_founder_is_with_another_question_asks_no_verdict(
         engine: AnswerEngine) -> None:
     answer = engine.answer("My company is in Okcheon. What's the special industry there?")
     assert not answer.answer.startswith(("Yes", "No", "네", "아니요"))
+
+
+GP_SHARE = "시행령 개정으로 개인투자조합 GP의 최소 출자지분이 5%에서 3%로 낮아졌다."
+EXPERT = "전문개인투자자로 등록하려면 최근 3년간 1억원 이상의 투자 실적을 갖추어야 한다."
+
+
+@pytest.mark.parametrize(("question", "sentence", "passes"), [
+    ("GP로 출자지분 2%만 넣어도 돼요?", GP_SHARE, False),  # a minimum, named before it
+    ("GP로 출자지분 4%면 돼요?", GP_SHARE, True),
+    # 엔젤투자 is a kind of 투자
+    ("지난 3년 동안 엔젤투자 다 합쳐서 7천만원 했어요. 등록 돼요?", EXPERT, False),
+    ("엔젤투자 1억 5천 했어요. 등록 돼요?", EXPERT, True),
+])
+def test_a_founders_value_against_a_minimum_or_a_compounds_kind(question: str, sentence: str,
+                                                               passes: bool) -> None:
+    assert [ok for ok, _ in compare(sentence, own_values(question))] == [passes]
