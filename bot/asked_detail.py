@@ -54,7 +54,7 @@ _WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
 _CHUNGBUK = re.compile(r"충북|충청북도|도내|청주|충주|제천|오송|오창|음성|진천|괴산|보은|옥천|영동|"
                        r"증평|단양")
 # The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
-_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교)")
+_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점)")
 _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
                  "곳": "(?:곳|개사|개)"}
 # The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").

@@ -17,10 +17,16 @@ _MONEY = (r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|�
 _DAY = (r"\d{1,2}\s*월\s*(?:\d{1,2}\s*일|말|초|중순|초순|하순)|\d{4}-\d{2}(?:-\d{2})?|"
         r"\d{1,2}\.\s*\d{1,2}\.")
 
+_SURNAME = ("[김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우"
+            "구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어"
+            "은편용예경봉]")
+_TITLE = (r"(?:센터장|원장|이사장|대표이사|대표|청장|본부장|장관|지사|시장|총장|단장|위원장|회장|"
+          r"교수)")
+
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
     FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:만|천|백)?\s*"
-                               r"(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호)(?!월)|"
+                               r"(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호|점)(?!월)|"
                                r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),
     FactKind.AGE: re.compile(r"\d{2}\s*세|연령"),
@@ -55,9 +61,11 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
     FactKind.URL: re.compile(r"www\.|https?://|\.go\.kr|\.or\.kr|\.co\.kr|\.re\.kr|\.ac\.kr|"
                              r"\.com\b|\.net\b|\.kr\b", re.I),
-    FactKind.PERSON: re.compile(r"[가-힣]{2,4}\s*(?:센터장|원장|이사장|대표이사|청장|본부장|장관|"
-                                r"지사|시장|총장|단장)(?:은|는|이|가|을|이다|으로)|"
-                                r"(?:센터장|원장|이사장|대표이사|청장|본부장|단장)(?:은|는)\s*[가-힣]{2,4}"),
+    # a person's name (a surname and one or two syllables) with a title: "이시종 당시
+    # 충북도지사", "센터장은 홍길동"; not a title alone ("충북도 경제부지사가 단장을 맡고")
+    FactKind.PERSON: re.compile(rf"(?<![가-힣]){_SURNAME}[가-힣]{{1,2}}\s+(?:당시\s+)?"
+                                rf"(?:[가-힣]+\s+)?[가-힣]*{_TITLE}(?:은|는|이|가|을|의|이다|으로|과|와|께서)|"
+                                rf"{_TITLE}(?:은|는)\s*{_SURNAME}[가-힣]{{1,2}}(?=$|[\s,.]|이다|이며|이고|씨)"),
     FactKind.HOW_TO_APPLY: re.compile(r"신청|접수|제출|추천|참여할\s*수|지원할\s*수|온라인|"
                                       r"누리집|운영사|투자\s*협의|평가|순으로|절차"),
     FactKind.ELIGIBILITY: re.compile(r"대상|이내|이하|이상|초과|요건|자격|제외|신청할\s*수|"

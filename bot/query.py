@@ -91,7 +91,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r"기간|how long|duration|period|valid for", re.I)),
-    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교)|인원|"
+    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교|점)|인원|"
                                 r"how many|number of", re.I)),
     (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|"
                                  r"한도)|한도|예산|"
@@ -378,6 +378,7 @@ def _plain_number(term: str) -> bool:
     return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
 
 
+_WHAT_TIME = re.compile(r"몇\s*시(?!간)|what time", re.I)
 _UNTIL_RUNS = re.compile(r"언제까지\s*(?:운영|시행|진행|계속|유지|지원|해|하|돼|되|열|있)")
 _APPLICATION = re.compile(r"신청|접수|모집|마감|지원서|apply|application", re.I)
 _WHEN_PERIOD = re.compile(r"기간\s*(?:은|이|이요|은요)?\s*(?:언제|몇\s*월)")
@@ -413,6 +414,12 @@ def detect_kinds(question: str) -> list[FactKind]:
             kinds.insert(0, FactKind.DEADLINE)
     if FactKind.DEADLINE in kinds and FactKind.DATE in kinds:
         kinds.remove(FactKind.DATE)
+    if FactKind.HOURS in kinds and _WHAT_TIME.search(question):
+        # "몇 시까지 전화 받아요?": the hours asked, by phone; not the number
+        kinds.remove(FactKind.HOURS)
+        kinds.insert(0, FactKind.HOURS)
+        if FactKind.PHONE in kinds and not re.search(r"번호|연락처", question):
+            kinds.remove(FactKind.PHONE)
     if FactKind.FAX in kinds and FactKind.PHONE in kinds:
         kinds.remove(FactKind.PHONE)
     if FactKind.EMAIL in kinds and FactKind.PLACE in kinds:

@@ -223,3 +223,21 @@ EXPERT = "전문개인투자자로 등록하려면 최근 3년간 1억원 이상
 def test_a_founders_value_against_a_minimum_or_a_compounds_kind(question: str, sentence: str,
                                                                passes: bool) -> None:
     assert [ok for ok, _ in compare(sentence, own_values(question))] == [passes]
+
+
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("네 번째 과제는 이시종 당시 충북도지사의 입장과 맞닿아 있다.", True),
+    ("센터장은 홍길동이다.", True),
+    ("추진단은 2023년 출범했으며, 충북도 경제부지사가 단장을 맡았다.", False),  # a title only
+])
+def test_a_person_is_a_name_with_a_title_not_a_title_alone(sentence: str, named: bool) -> None:
+    assert holds(FactKind.PERSON, sentence) is named
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("1357 콜센터 몇 시까지 전화 받아요?", FactKind.HOURS),  # by phone, not the number
+    ("혁신성장유형 평가 점수 몇 점 넘어야 통과야?", FactKind.COUNT),
+])
+def test_the_question_word_names_the_kind_first(question: str, first: FactKind) -> None:
+    assert detect_kinds(question)[0] is first
+    assert FactKind.PHONE not in detect_kinds(question)
