@@ -194,3 +194,17 @@ def says_unknown(query: AnalysedQuery, best: ScoredSentence) -> bool:
     asked += _KIND_NOUNS.get(query.kind, ()) if query.kind is not None else ()
     return any(UNKNOWN.search(c) and any(t in flat(c) for t in asked)
                for c in clauses(best.text))
+
+
+# The word naming what a question asks for: "무슨 서류", "어떤 혜택", or the topic right before
+# its question word ("확인서는 어디서 떼요?", "회의는 언제 열려?").
+_ASKED_AFTER = re.compile(r"(?:무슨|어떤|어느)\s+([가-힣]+)")
+_ASKED_BEFORE = re.compile(r"([가-힣]{2,}(?:은|는))\s*(?:지금\s*|보통\s*)?"
+                           r"(?:언제|어디|얼마|몇|누구|뭐|무엇|어떻게)")
+
+
+def asked_word(question: str) -> str | None:
+    """The word (with its particle) naming what a Korean question asks for, if it says so
+    that plainly."""
+    found = _ASKED_AFTER.search(question) or _ASKED_BEFORE.search(question)
+    return found.group(1) if found else None

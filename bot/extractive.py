@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from bot import prompts
 from bot.asked_detail import (
     ScoredSentence,
+    asked_word,
     compounds_asked,
     detail_terms,
     own_detail,
@@ -64,7 +65,7 @@ from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned
-from knowledge.korean import KoreanAnalyzer
+from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 from knowledge.models import Chunk, SearchHit
 
 # Sentence splitting and term analysis of a chunk cost ~4 ms of Kiwi each time, and the same
@@ -300,6 +301,10 @@ class ExtractiveAnswerer:
         strict = [k for k in query.kinds if k in STRICT_KINDS]
         if strict and self._unheld(query, scored, doc_freq):
             return self._missing(query, hits, about, strict[0])
+        noun = self._unheld_noun(query, about)
+        if noun is not None:  # "무슨 서류 내야 돼요?" and nothing about the subject says 서류
+            return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                 detail=noun)
         pool = about
         if strict:
             kind = strict[0]
@@ -360,6 +365,24 @@ class ExtractiveAnswerer:
                 out.append(t)
         return out
 
+    def _unheld_noun(self, query: AnalysedQuery, about: list[ScoredSentence]) -> str | None:
+        """The noun the question plainly asks for ("무슨 서류"), when no sentence about the
+        subject holds it, in its words or its heading's."""
+        word = asked_word(query.question) if query.language == "ko" else None
+        nouns = [t for t in self.analyzer.terms(word) if len(t) >= 2] if word else []
+        if not nouns:
+            return None
+        noun = nouns[0]
+        if noun in GENERIC_DETAIL or noun in KIND_WORDS or noun in _WHEN_WORDS \
+                or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
+                or noun in query.subject_terms:
+            return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
+        has = self.analyzer.has_term
+        held = any(has(s.terms, noun) or fuzzy_has(s.terms, noun)
+                   or fuzzy_has(s.head_terms, noun) or (len(noun) >= 3 and noun in flat(s.text))
+                   for s in about)
+        return None if held else noun
+
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most
         recent among those scoring near the best. Then up to `max_sentences` in all that add a
@@ -410,8 +433,9 @@ class ExtractiveAnswerer:
         return self._compose(query, hits, [sentence], lead=word)
 
     def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
-                 about: list[ScoredSentence], kind: FactKind) -> Reply:
-        detail = LABELS[kind][query.language]
+                 about: list[ScoredSentence], kind: FactKind, detail: str | None = None
+                 ) -> Reply:
+        detail = detail or LABELS[kind][query.language]
         text = prompts.DETAIL_MISSING[query.language].format(
             subject=self.subject_label(query, hits), detail=detail)
         return self._with_nearest(query, hits, about, text)

@@ -178,7 +178,13 @@ _META = re.compile(
     r"|(?:your|the)\s+(?:system\s+)?(?:prompt|instructions|rules)\b"
     r"|jailbreak|developer\s+mode|역할\s*(?:을|를)?\s*바꿔|너는\s*이제|you\s+are\s+now\b"
     r"|(?:지금부터|이제부터)\s*(?:너는|넌|당신은)|(?:제한|규칙|검열)\s*(?:없는|없이)\s*(?:ai|AI|봇|인공지능)"
-    r"|pretend\s+(?:you|to\s+be)|act\s+as\s+(?:a|an)\b",
+    r"|pretend\s+(?:you|to\s+be)|act\s+as\s+(?:a|an)\b"
+    # what the bot is and who made it ("너 무슨 AI 모델 쓰는 거야?", "who built you")
+    r"|(?:너|넌|당신|봇|챗봇)\s*(?:은|는)?\s*(?:무슨|어떤|뭔)\s*(?:ai|모델|인공지능|gpt|llm|엔진)"
+    r"|(?:너|널|너를|당신|당신을)\s*(?:누가|어디서|어느\s*회사가?)\s*만들"
+    r"|(?:누가|어디서)\s*(?:너|널|너를|당신을?)\s*만들"
+    r"|(?:what|which)\s+(?:ai|model|llm)\s+(?:are\s+you|do\s+you\s+use)"
+    r"|who\s+(?:made|built|created|trained)\s+you",
     re.I,
 )
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from bot.asked_detail import asked_word
 from bot.eligibility import judge
 from bot.engine import AnswerEngine
 from bot.facts import binds, holds
@@ -241,3 +242,29 @@ def test_a_person_is_a_name_with_a_title_not_a_title_alone(sentence: str, named:
 def test_the_question_word_names_the_kind_first(question: str, first: FactKind) -> None:
     assert detect_kinds(question)[0] is first
     assert FactKind.PHONE not in detect_kinds(question)
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("소득공제 받으려면 세무서에 무슨 서류 내야 돼요?", "서류"),
+    ("창업기업제품 확인서는 어디서 떼요?", "확인서는"),
+    ("회의는 언제 열려?", "회의는"),
+    ("수출바우처 한도 얼마야?", None),
+])
+def test_the_word_a_question_plainly_asks_for(question: str, word: str | None) -> None:
+    assert asked_word(question) == word
+
+
+def test_a_plainly_asked_detail_nothing_about_the_subject_holds(engine: AnswerEngine) -> None:
+    answer = engine.answer("엔젤투자 소득공제 받으려면 세무서에 무슨 서류 내야 돼요?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING
+    assert answer.answer.startswith("자료에는") and "서류" in first_line(answer.answer)
+
+
+@pytest.mark.parametrize("question", ["너 무슨 AI 모델 쓰는 거야? 누가 만들었어?",
+                                      "who built you?"])
+def test_questions_about_the_bot_itself_are_meta(engine: AnswerEngine, question: str) -> None:
+    assert engine.answer(question).mode is AnswerMode.REFUSED
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0]
