@@ -221,8 +221,7 @@ class AnswerEngine:
         t_search = time.perf_counter()
         index = self.kb.keyword_index()
         doc_freq, n_docs = index.statistics()
-        mended, fixes = self.vocabulary.repair(analysed.text, analysed.key_terms, doc_freq,
-                                               index.terms)
+        mended, fixes = self.vocabulary.repair(analysed.text, analysed.key_terms, index)
         if fixes:  # "창진원", "콜쎈타": words the corpus never uses, mended towards its own
             analysed = self.queries.analyse(question, today, text=mended, language=language)
             analysed.typo_fixes = [*analysed.typo_fixes, *fixes]

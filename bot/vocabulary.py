@@ -13,8 +13,10 @@ own words never changes.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 
+from knowledge.keyword_index import KeywordIndex
 from knowledge.korean import KoreanAnalyzer, jamo
 
 # jamo that chat spelling swaps for one another (tensed or aspirated consonants, close vowels)
@@ -56,16 +58,20 @@ class VocabularyRepair:
         self.analyzer = analyzer
         self._long: list[str] = []
         self._written: set[str] = set()
-        self._key: tuple[int, int] | None = None
+        self._source: KeywordIndex | None = None
+        self._lock = threading.Lock()
         self._by_length: dict[int, list[tuple[str, str]]] = {}
 
-    def _load(self, doc_freq: Mapping[str, int], chunk_terms: Mapping[str, list[str]]) -> None:
+    def _load(self, index: KeywordIndex) -> None:
         """The corpus's words (from the keyword index's stored terms), once per index: names
         an abbreviation may stand for (4+ syllables, and the catalogue's), and words a chat
         spelling may mean, by length."""
-        key = (id(chunk_terms), len(doc_freq))
-        if key == self._key:
-            return
+        with self._lock:  # questions are answered on several threads
+            if index is not self._source:
+                self._read(index)
+
+    def _read(self, index: KeywordIndex) -> None:
+        chunk_terms = index.terms
         words: set[str] = set()
         for chunk_id in chunk_terms:
             words.update(t for t in chunk_terms.get(chunk_id, ()) if len(t) >= 3)
@@ -76,19 +82,20 @@ class VocabularyRepair:
         self._by_length = {}
         for word in words:
             self._by_length.setdefault(len(word), []).append((word, jamo(word)))
-        self._key = key
+        self._source = index  # kept, so the next question's index is compared by identity
 
     def unknown(self, terms: Iterable[str], doc_freq: Mapping[str, int]) -> list[str]:
         """Hangul words of 3+ syllables the corpus never uses."""
         return [t for t in terms if len(t) >= 3 and _HANGUL_WORD.fullmatch(t)
                 and not doc_freq.get(t) and not self.analyzer.synonyms(t)]
 
-    def repair(self, text: str, terms: Iterable[str], doc_freq: Mapping[str, int],
-               chunk_terms: Mapping[str, list[str]]) -> tuple[str, list[tuple[str, str]]]:
+    def repair(self, text: str, terms: Iterable[str], index: KeywordIndex
+               ) -> tuple[str, list[tuple[str, str]]]:
         """`text` with each unknown word mended, and the (word, replacement) pairs."""
+        doc_freq, _ = index.statistics()
         fixes: list[tuple[str, str]] = []
         for term in self.unknown(terms, doc_freq):
-            self._load(doc_freq, chunk_terms)
+            self._load(index)
             fixed = self._mend(term, doc_freq)
             if fixed is not None and term in text:
                 text = text.replace(term, f" {fixed} ", 1)

@@ -148,10 +148,8 @@ def test_words_the_corpus_never_uses_are_mended_towards_its_own(engine: AnswerEn
 def test_a_question_in_the_corpus_own_words_is_left_as_it_is(engine: AnswerEngine,
                                                              analyzer) -> None:
     repair = VocabularyRepair(analyzer)
-    index = engine.kb.keyword_index()
-    doc_freq, _ = index.statistics()
     text = "창업진흥원 언제 설립됐어?"
-    assert repair.repair(text, ["창업진흥원", "설립"], doc_freq, index.terms) == (text, [])
+    assert repair.repair(text, ["창업진흥원", "설립"], engine.kb.keyword_index()) == (text, [])
 
 
 PRIZE = "우수팀에는 상금(1등 약 1억원), 창업비자, 정착금이 지원되었다."
