@@ -76,12 +76,14 @@ class VocabularyRepair:
         for chunk_id in chunk_terms:
             words.update(t for t in chunk_terms.get(chunk_id, ()) if len(t) >= 3)
         words = {w for w in words if _HANGUL_WORD.fullmatch(w)}
-        self._written = {w for w in words if len(w) >= 4}
-        self._long = sorted(self._written | {
-            n for n in self.analyzer.typos.names if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
-        self._by_length = {}
+        written = {w for w in words if len(w) >= 4}
+        by_length: dict[int, list[tuple[str, str]]] = {}
         for word in words:
-            self._by_length.setdefault(len(word), []).append((word, jamo(word)))
+            by_length.setdefault(len(word), []).append((word, jamo(word)))
+        # replaced whole, so a question answered meanwhile reads one index's words or the other's
+        self._written, self._by_length = written, by_length
+        self._long = sorted(written | {n for n in self.analyzer.typos.names
+                                       if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
         self._source = index  # kept, so the next question's index is compared by identity
 
     def unknown(self, terms: Iterable[str], doc_freq: Mapping[str, int]) -> list[str]:
