@@ -54,7 +54,8 @@ _WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
 _CHUNGBUK = re.compile(r"충북|충청북도|도내|청주|충주|제천|오송|오창|음성|진천|괴산|보은|옥천|영동|"
                        r"증평|단양")
 # The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
-_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점)")
+_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점|개\s*(?:회사|기업)|"
+                      r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")
 _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
                  "곳": "(?:곳|개사|개)"}
 # The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
@@ -142,7 +143,10 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         pool.sort(key=lambda s: -s.score)
     if kind is FactKind.COUNT and (counter := _COUNTER.search(query.question)):
         # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
-        unit = re.compile(r"\d[\d,]*\s*" + _SAME_COUNTER.get(counter.group(1), counter.group(1)))
+        asked = re.sub(r"\s+|회사|기업", "", counter.group(1)) or "개사"  # 몇 개 회사: 개사
+        asked = "개사" if asked == "개" else asked
+        same = _SAME_COUNTER.get(asked, re.escape(asked))
+        unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*" + same, re.I)
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
     if kind is FactKind.PERSON and (title := _TITLE.search(query.question)):
         # "팀장 누구예요?" is answered by a name next to that title, not by another official's

@@ -91,7 +91,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r"기간|how long|duration|period|valid for", re.I)),
-    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교|점)|인원|"
+    (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교|점|㎡|평(?!가)|"
+                                r"[A-Za-z]{1,5}(?![A-Za-z]))|인원|"
                                 r"how many|number of", re.I)),
     (FactKind.AMOUNT, re.compile(r"얼마|금액|지원금(?:은|이|는)?\s*[?]|지원금\s*(?:얼마|최대|"
                                  r"한도)|한도|예산|"
@@ -319,6 +320,9 @@ class QueryAnalyzer:
             kinds.append(FactKind.ELIGIBILITY)
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
+        # what a count is counted in ("몇 개 회사가", "몇 개 기관"): the unit, not a topic
+        units = {m.group(1) for m in _COUNTED.finditer(question)}
+        tagged = {t: tag for t, tag in tagged.items() if t not in units}
         region = _REGIONS.search(asked)
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
         if FactKind.PLACE in kinds:
@@ -384,6 +388,7 @@ def _plain_number(term: str) -> bool:
     return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
 
 
+_COUNTED = re.compile(r"몇\s*(?:개\s*)?(회사|기업|업체|기관|군데|나라|국가)")
 _WHAT_TIME = re.compile(r"몇\s*시(?!간)|what time", re.I)
 _UNTIL_RUNS = re.compile(r"언제까지\s*(?:운영|시행|진행|계속|유지|지원|해|하|돼|되|열|있)")
 _APPLICATION = re.compile(r"신청|접수|모집|마감|지원서|apply|application", re.I)

@@ -266,3 +266,18 @@ def test_questions_about_the_bot_itself_are_meta(engine: AnswerEngine, question:
 
 def first_line(text: str) -> str:
     return text.strip().splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("작년 소상공인 온라인 판로지원사업 최대 몇 개사까지 지원했어요?", "10만개사"),  # 만 units
+    ("2023년에 팁스로 몇 개 회사가 지원받았어요?", "1,591개사"),  # 회사: the unit, no topic
+    ("엘지엔솔 오창 투자할때 신규고용 몇명이엿지", "1,800명"),  # synonyms.tsv: 엘지엔솔
+])
+def test_counts_in_the_unit_asked(engine: AnswerEngine, question: str, fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE and fact in answer.answer
+
+
+def test_a_count_in_a_unit_the_documents_never_give(engine: AnswerEngine) -> None:
+    answer = engine.answer("엘지엔솔 오창 원통형 라인 다 지으면 생산능력 몇 GWh예요?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING
