@@ -39,7 +39,10 @@ from bot.cues import (
     AGGREGATE,
     CEILING,
     FULL_DAY,
+    FUNCTION_ASKED,
+    FUNCTION_VERB,
     GENERIC_DETAIL,
+    OPENED,
     GRANT,
     ONLINE,
     PARTICLE,
@@ -215,6 +218,8 @@ class ExtractiveAnswerer:
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
+        function = query.kind is FactKind.DEFINITION and FUNCTION_ASKED.search(
+            query.question) is not None
         has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
@@ -268,6 +273,8 @@ class ExtractiveAnswerer:
                 if query.kind is FactKind.DEFINITION and any(
                         PATTERNS[k].search(sentence) for k in _FIGURES):
                     score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
+                if function and FUNCTION_VERB.search(sentence) and not OPENED.search(sentence):
+                    score += 0.3  # "what does X do?": X doing something, not when X opened
                 has_detail = not asked or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in asked)

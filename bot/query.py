@@ -21,7 +21,7 @@ from bot.founder import (
     founder_from_question,
     statuses_in,
 )
-from bot.language import detect_language
+from bot.language import EnglishQuestion, detect_language, read_english
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
 
@@ -224,6 +224,12 @@ class AnalysedQuery:
         return any(k in self.kinds for k in kinds)
 
 
+# Korean terms that English everyday words become (knowledge/korean.py's glossary): in an
+# English question they name no programme ("support for startups").
+EN_EVERYDAY = frozenset({"창업", "창업자", "기업", "정부", "센터", "대학", "투자", "투자자",
+                         "신청", "금액", "최대", "예산", "마감", "문의", "전화", "누리집", "온라인",
+                         "해외", "글로벌", "청년", "지원금", "판로", "마케팅", "보육", "멘토링"})
+
 # Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
 # 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
 VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
@@ -270,13 +276,19 @@ class QueryAnalyzer:
         """`text` (a follow-up rewritten with its subject) replaces the question for retrieval
         and key terms; kinds and constraints are read from the question as typed, plus `text`."""
         language = language or detect_language(question)
+        english = read_english(question) if language == "en" and text is None else None
         fixed, tagged, fixes = self.analyzer.analyse_query(
-            text if text is not None else question)
+            english.text if english else text if text is not None else question)
+        own_text = ""
+        if english and english.own:
+            fixed, tagged, own_text = self._with_own_names(english, fixed, tagged)
         asked = question if text is None else f"{text} {question}"
-        kinds = detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
+        kinds = (detect_kinds(english.asked) if english else []) \
+            or detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
-        if not founder.statuses and fixed != question and (own := statuses_in(fixed)):
+        if not founder.statuses and fixed != question and (
+                own := statuses_in(f"{fixed} {own_text}")):
             founder = replace(founder, statuses=own)  # "the largest shareholder" -> 최대주주
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
@@ -305,7 +317,17 @@ class QueryAnalyzer:
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
         region = _REGIONS.search(asked)
+        if english:
+            # "for startups", "the company": a glossary word in an English question is an
+            # everyday word, not the name of what is asked about
+            tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
+                          else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
+        if english and len(subject) > 1 and any(not _REGIONS.fullmatch(t) for t in subject) \
+                and not english.refers_back:
+            # "the battery center in Ochang": the place locates the named thing; the sentence
+            # about that thing need not repeat it (it still counts as a key term)
+            subject = [t for t in subject if not _REGIONS.fullmatch(t)]
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -319,19 +341,39 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
+    def _with_own_names(self, english: EnglishQuestion, fixed: str, tagged: dict[str, str]
+                        ) -> tuple[str, dict[str, str], str]:
+        """An English question's key terms plus the names its founder's statements give ("I
+        put 50 million won into a venture investment fund (벤처투자조합)."): a programme or fund
+        named there is still what the answer must be about. Their region, size and trade
+        ("We're a small manufacturer in Cheongju.") are constraints, not key terms. Also the
+        statements' translated text (for the founder's statuses: "the largest shareholder")."""
+        own_fixed, own_tagged, _ = self.analyzer.analyse_query(english.own)
+        written = {t.lower() for t in re.findall(r"[가-힣A-Za-z]{2,}", english.own)
+                   if re.search(r"[가-힣]", t) or t.isupper()}
+        kept = {t: tag for t, tag in own_tagged.items() if t not in tagged
+                and not _REGIONS.fullmatch(t) and t not in _SIZE_WORDS
+                and (t in self._names or any(t in w for w in written))}
+        if kept:
+            fixed = f"{fixed} {' '.join(kept)}"
+            tagged = {**tagged, **kept}
+        return fixed, tagged, own_fixed
+
     def subject_terms(self, tagged: dict[str, str], *, scene: bool = False,
                       question: str = "") -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
         topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
         region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
+        proper = _proper_words(question)
         if any(tagged[t] != "SL" for t in topic):
             # an English word left untranslated ("run", "own") names no subject of a question
             # whose subject is in Korean; an acronym ("AI", "KOTRA") still does
-            topic = [t for t in topic if tagged[t] != "SL" or t in self._names
+            topic = [t for t in topic if tagged[t] != "SL" or t in self._names or t in proper
                      or re.search(rf"\b{re.escape(t.upper())}\b", question)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
-                                                          and len(t) >= 2)]
+                                                          and len(t) >= 2)
+                 or (tagged[t] == "SL" and t in proper)]  # "the Start-Up Invest Challenge"
         if scene and named and all(_REGIONS.fullmatch(t) for t in named):
             # "충북 공유공장 입주 신청은?": the region sets the scene; the subject is 공유공장
             common = [t for t in topic if t not in named and tagged[t] == "NNG" and len(t) >= 2]
@@ -357,6 +399,15 @@ _CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다�
 def chat_endings(question: str) -> str:
     """The question with chat spellings of endings written out, for kind detection."""
     return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], question))
+
+
+_CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,&'] )([A-Z][a-z]+)\b|(?<=[A-Za-z]-)([A-Z][a-z]+)\b")
+
+
+def _proper_words(question: str) -> set[str]:
+    """Capitalised English words inside a sentence ("the Start-Up Invest Challenge"): a name,
+    however ordinary the word, unlike the sentence's first word."""
+    return {(m.group(1) or m.group(2)).lower() for m in _CAPITALISED.finditer(question)}
 
 
 def _plain_number(term: str) -> bool:
