@@ -127,7 +127,12 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"(?:붙었|떨어졌)(?:어|나|니|는지|을까)|"
                                  r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
-                               r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
+                               r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list|"
+                               # "Is there anything for exporters?", "How are they grouped?"
+                               r"\banything\s+for\b|\bany\s+(?:support|programs?|programmes?|"
+                               r"help|schemes?)\b|are there any\b|\bgrouped\b|\bcategor|"
+                               r"\b(?:kinds|types|sorts) of\b|\bperks?\b|\bbenefits?\b|"
+                               r"\bincentives?\b", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
                                      r"이란|"
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
