@@ -3,7 +3,7 @@
 English questions are answered from Korean documents: knowledge/synonyms.tsv turns the
 domain's English words and names into the documents' Korean terms (knowledge/korean.py), and
 bot/query.py reads the kind of fact asked. This module does what must happen before that:
-spelling normalised (contractions, "&", hyphenated pairs, a full stop glued to a name) and the
+spelling normalised (contractions, "&", a full stop glued to a name) and the
 founder's statements about themselves ("We're a small manufacturer in Cheongju.") told apart
 from what they ask, because those are constraints, not words the quoted sentence must hold.
 Hand-written patterns: the few forms English founders use to talk about themselves.
@@ -55,27 +55,20 @@ _CONTRACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"'ll\b", re.I), " will"),
     (re.compile(r"\b(i|we|you|they)'d\b", re.I), r"\1 would"),
 ]
-# Hyphenated pairs are read as two words ("general-track" = "general track"), except after a
-# prefix that makes one word with what follows (pre-startup, re-challenge, k-startup, e-mail).
-_HYPHEN = re.compile(r"\b([A-Za-z]{2,})-([A-Za-z]{2,})\b")
-_PREFIXES = frozenset({"pre", "re", "co", "non", "mid", "self", "multi", "post", "sub", "semi",
-                       "anti", "cross", "start", "do", "dojeon", "deep", "one", "in"})
 # A full stop or comma glued to a word ("in Cheongju."): Kiwi splits such a word oddly.
 _GLUED_STOP = re.compile(r"(?<=[A-Za-z])([.,;:!?])(?=\s|$)")
 
 
 def normalise_english(text: str) -> str:
-    """Contractions written out, "&" as "and", hyphenated word pairs as two words and
-    punctuation set apart from the word before it; wording is otherwise unchanged.
+    """Contractions written out, "&" as "and" and punctuation set apart from the word
+    before it; wording is otherwise unchanged (hyphens stay: synonyms.tsv spells the names).
 
     >>> normalise_english("We're in Cheongju. What's the TIPS general-track R&D limit?")
-    'We are in Cheongju . What is the TIPS general track R&D limit ?'
+    'We are in Cheongju . What is the TIPS general-track R&D limit ?'
     """
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     text = re.sub(r"(?<=\s)&(?=\s)", "and", text)
-    text = _HYPHEN.sub(lambda m: m.group(0) if m.group(1).lower() in _PREFIXES
-                       else f"{m.group(1)} {m.group(2)}", text)
     return _GLUED_STOP.sub(r" \1", text)
 
 

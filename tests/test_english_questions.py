@@ -30,7 +30,7 @@ def engine(corpus_kb) -> AnswerEngine:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("We're based in Chungju.", "We are based in Chungju ."),
-    ("What's the TIPS general-track limit?", "What is the TIPS general track limit ?"),
+    ("What's the TIPS general-track limit?", "What is the TIPS general-track limit ?"),
     ("I can't find the pre-startup package", "I can not find the pre-startup package"),
     ("R&D and manufacturing & testing", "R&D and manufacturing and testing"),
     ("the Start-Up Invest Challenge", "the Start-Up Invest Challenge"),
