@@ -88,6 +88,13 @@ def _in_compound(terms: frozenset[str], term: str) -> bool:
     return len(term) >= 3 and any(len(t) > len(term) and term in t for t in terms)
 
 
+def _split_into(terms: frozenset[str], term: str) -> bool:
+    """Whether a name the question gives whole ("충북테크노파크", from "Chungbuk Technopark")
+    is in the sentence as two terms ("충북TP" -> 충북 + 테크노파크)."""
+    return len(term) >= 5 and any(len(t) >= 2 and term.startswith(t) and term[len(t):] in terms
+                                  for t in terms)
+
+
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
     df = doc_freq.get(term, 0)
     return math.log(1 + (n_docs + 1) / (df + 0.5))
@@ -246,11 +253,13 @@ class ExtractiveAnswerer:
                                                                          query.question):
                     continue  # too short, seen, or an instruction planted in a source
                 seen.add(norm)
-                own = sum(weights[t] for t in key_terms if has(terms, t)) / total
+                own = sum(weights[t] for t in key_terms
+                          if has(terms, t) or _split_into(terms, t)) / total
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
                 inside = [t for t in subject
-                          if has(terms, t) or (len(t) >= 2 and t in flat_text)]
+                          if has(terms, t) or (len(t) >= 2 and t in flat_text)
+                          or _split_into(terms, t)]
                 about = (sum(weights[t] for t in subject if t in inside or t in headed)
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
