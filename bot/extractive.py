@@ -258,8 +258,9 @@ class ExtractiveAnswerer:
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
                 inside = [t for t in subject
-                          if has(terms, t) or (len(t) >= 2 and t in flat_text)
-                          or _split_into(terms, t)]
+                          if has(terms, t) or _split_into(terms, t)
+                          # a Latin word only as a word: "start" is not in "K-Startup"
+                          or (len(t) >= 2 and t in flat_text and not t.isascii())]
                 about = (sum(weights[t] for t in subject if t in inside or t in headed)
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
