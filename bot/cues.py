@@ -64,3 +64,10 @@ FUNCTION_VERB = re.compile(r"(?:분석|평가|제공|지원|상담|교육|연결
                            r"컨설팅|중개|알선|운영)(?:하고|하며|한다|해\s*준다|해\s*주는|하는\s*곳)|"
                            r"맡고\s*있|맡는다|역할을\s*(?:한다|맡)")
 OPENED = re.compile(r"문을\s*열었|개소했|개원했|출범했|설립되었|설립됐|선정된|선정되었")
+
+# "in total", "so far", "총 얼마": a running total is asked, so a sentence that states one
+# (총 1,241억원, 누적) beats a more recent single year's figure.
+TOTAL_ASKED = re.compile(r"\bin total\b|\bso far\b|\baltogether\b|\bcumulative(?:ly)?\b|"
+                         r"\bcombined\b|총\s*(?:얼마|몇|규모|금액|액수)|지금까지\s*(?:총|모두|다\s*합|"
+                         r"누적)|누적|다\s*합(?:쳐|치면|해서)|합계", re.I)
+TOTAL_SAID = re.compile(r"총\s*[\d,.]+|총액|누적|합계|모두\s*합|합쳐")

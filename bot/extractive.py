@@ -47,6 +47,8 @@ from bot.cues import (
     OPENED,
     PARTICLE,
     RULE_PRIORITY,
+    TOTAL_ASKED,
+    TOTAL_SAID,
     flat,
     fuzzy_has,
     opens_with,
@@ -354,6 +356,8 @@ class ExtractiveAnswerer:
         best = pool[0].score
         recent = query.year is None and query.kind in RECENT_FIRST
         near = [s for s in pool if s.score >= 0.7 * best]
+        if TOTAL_ASKED.search(query.question):  # "so far, in total": the sentence with a total
+            near = [s for s in near if TOTAL_SAID.search(s.text)] or near
         first = max(near, key=lambda s: (s.year or 0, s.score)) if recent else pool[0]
         chosen = [first]
         covered = set(first.terms)

@@ -43,6 +43,8 @@ EN_PLACES: dict[str, str] = {
     "cheonan": "천안", "suwon": "수원",
 }
 _PLACE = re.compile(r"\b(" + "|".join(EN_PLACES) + r")\b", re.I)
+# "the battery center in Ochang": a place that locates the thing asked about
+_LOCATOR = re.compile(r"\b(?:in|at|near)\s+(" + "|".join(EN_PLACES) + r")\b", re.I)
 
 _CONTRACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(we|they|you)'re\b", re.I), r"\1 are"),
@@ -98,6 +100,7 @@ class EnglishQuestion:
     own: str = ""
     place: str | None = None
     refers_back: bool = False
+    locators: frozenset[str] = frozenset()  # places the question gives as "in Ochang"
 
     @property
     def text(self) -> str:
@@ -123,10 +126,15 @@ def read_english(question: str) -> EnglishQuestion:
            and not _ASKING.search(c)]
     asked = [c for c in clauses if c not in own]
     if not asked:  # nothing but statements: all of it is the question
-        return EnglishQuestion(asked=text)
+        return EnglishQuestion(asked=text, locators=_locators(text))
     own_text = " ".join(own)
     place = _PLACE.search(own_text)
     asked_text = " ".join(asked)
     return EnglishQuestion(asked=asked_text, own=own_text,
                            place=EN_PLACES[place.group(1).lower()] if place else None,
-                           refers_back=bool(_REFERS_BACK.search(asked_text)))
+                           refers_back=bool(_REFERS_BACK.search(asked_text)),
+                           locators=_locators(asked_text))
+
+
+def _locators(text: str) -> frozenset[str]:
+    return frozenset(EN_PLACES[m.group(1).lower()] for m in _LOCATOR.finditer(text))

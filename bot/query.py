@@ -328,11 +328,11 @@ class QueryAnalyzer:
             tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
                           else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
-        if english and len(subject) > 1 and any(not _REGIONS.fullmatch(t) for t in subject) \
-                and not english.refers_back:
+        if english and english.locators and not english.refers_back \
+                and any(t not in english.locators for t in subject):
             # "the battery center in Ochang": the place locates the named thing; the sentence
             # about that thing need not repeat it (it still counts as a key term)
-            subject = [t for t in subject if not _REGIONS.fullmatch(t)]
+            subject = [t for t in subject if t not in english.locators]
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
