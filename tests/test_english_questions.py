@@ -118,3 +118,27 @@ def test_english_questions_quote_the_asked_fact(engine: AnswerEngine, question: 
     answer = engine.answer(question)
     assert answer.mode != "refused"
     assert fact in answer.answer.split("\n\n")[0]
+
+
+def test_only_a_place_written_as_a_locator_leaves_the_subject(queries: QueryAnalyzer) -> None:
+    # "Chungbuk province has put money into": Chungbuk is who acted, so it stays the subject
+    q = queries.analyse("How much has Chungbuk province put into startup funds?", TODAY)
+    assert "충북" in q.subject_terms
+    assert read_english("What does the test center in Ochang do?").locators == {"오창"}
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # a total asked: the sentence stating the total, not a newer single-year figure
+    ("How much have Chungbuk's startup funds raised in total so far?", "1,241억원"),
+    # 충북TP in the sentence is the Chungbuk Technopark the question names
+    ("What does Chungbuk Technopark do?", "기술지원"),
+])
+def test_totals_and_names_written_two_ways(engine: AnswerEngine, question: str,
+                                           fact: str) -> None:
+    assert fact in engine.answer(question).answer.split("\n\n")[0]
+
+
+def test_a_latin_name_must_be_a_word_of_the_sentence(engine: AnswerEngine) -> None:
+    # "Start-Up Invest Challenge" is not "K-Startup 그랜드챌린지": no prize money is given for it
+    answer = engine.answer("What was the prize money at the 2024 Start-Up Invest Challenge?")
+    assert answer.mode == "detail_missing"
