@@ -31,6 +31,25 @@ def detect_language(text: str) -> str:
     return "en" if latin >= 3 and latin > 2 * len(_HANGUL.findall(text)) else "ko"
 
 
+# Korean terms that English everyday words become (knowledge/korean.py's glossary): in an
+# English question they name no programme ("support for startups").
+EN_EVERYDAY = frozenset({"창업", "창업자", "기업", "정부", "센터", "대학", "투자", "투자자",
+                         "신청", "금액", "최대", "예산", "마감", "문의", "전화", "누리집", "온라인",
+                         "해외", "글로벌", "청년", "지원금", "판로", "마케팅", "보육", "멘토링"})
+
+_CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,&'] )([A-Z][a-z]+)\b|(?<=[A-Za-z]-)([A-Z][a-z]+)\b")
+
+
+def proper_words(question: str) -> set[str]:
+    """Capitalised English words inside a sentence ("the Start-Up Invest Challenge"): a name,
+    however ordinary the word, unlike the sentence's first word.
+
+    >>> sorted(proper_words("When did the Start-Up Invest Challenge run? Tell me"))
+    ['challenge', 'invest', 'start', 'up']
+    """
+    return {(m.group(1) or m.group(2)).lower() for m in _CAPITALISED.finditer(question)}
+
+
 # Romanised place names of Chungcheongbuk-do (and the regions founders compare it with).
 EN_PLACES: dict[str, str] = {
     "cheongju": "청주", "chungju": "충주", "jecheon": "제천", "boeun": "보은", "okcheon": "옥천",

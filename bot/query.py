@@ -2,8 +2,9 @@
 
 Every later step (follow-up detection, support, sentence choice, eligibility, the prompt) reads
 this one `AnalysedQuery` instead of detecting the language or running Kiwi again. Kiwi runs
-once per question here (with its typo model; a second time only when a name was fixed), and
-the searcher analyses the query text for its own two indexes.
+once per question here (with its typo model; a second time only when a name was fixed, and for
+an English question's own statements, bot/language.py), and the searcher analyses the query
+text for its own two indexes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from bot.founder import (
     founder_from_question,
     statuses_in,
 )
-from bot.language import EnglishQuestion, detect_language, read_english
+from bot.language import (
+    EN_EVERYDAY,
+    EnglishQuestion,
+    detect_language,
+    proper_words,
+    read_english,
+)
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
 
@@ -229,12 +236,6 @@ class AnalysedQuery:
         return any(k in self.kinds for k in kinds)
 
 
-# Korean terms that English everyday words become (knowledge/korean.py's glossary): in an
-# English question they name no programme ("support for startups").
-EN_EVERYDAY = frozenset({"창업", "창업자", "기업", "정부", "센터", "대학", "투자", "투자자",
-                         "신청", "금액", "최대", "예산", "마감", "문의", "전화", "누리집", "온라인",
-                         "해외", "글로벌", "청년", "지원금", "판로", "마케팅", "보육", "멘토링"})
-
 # Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
 # 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
 VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
@@ -370,7 +371,7 @@ class QueryAnalyzer:
         topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
         region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
-        proper = _proper_words(question)
+        proper = proper_words(question)
         if any(tagged[t] != "SL" for t in topic):
             # an English word left untranslated ("run", "own") names no subject of a question
             # whose subject is in Korean; an acronym ("AI", "KOTRA") still does
@@ -404,15 +405,6 @@ _CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다�
 def chat_endings(question: str) -> str:
     """The question with chat spellings of endings written out, for kind detection."""
     return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], question))
-
-
-_CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,&'] )([A-Z][a-z]+)\b|(?<=[A-Za-z]-)([A-Z][a-z]+)\b")
-
-
-def _proper_words(question: str) -> set[str]:
-    """Capitalised English words inside a sentence ("the Start-Up Invest Challenge"): a name,
-    however ordinary the word, unlike the sentence's first word."""
-    return {(m.group(1) or m.group(2)).lower() for m in _CAPITALISED.finditer(question)}
 
 
 def _plain_number(term: str) -> bool:

@@ -142,3 +142,11 @@ def test_a_latin_name_must_be_a_word_of_the_sentence(engine: AnswerEngine) -> No
     # "Start-Up Invest Challenge" is not "K-Startup 그랜드챌린지": no prize money is given for it
     answer = engine.answer("What was the prize money at the 2024 Start-Up Invest Challenge?")
     assert answer.mode == "detail_missing"
+
+
+def test_the_examples_in_bot_language_hold() -> None:
+    import doctest
+
+    import bot.language
+
+    assert doctest.testmod(bot.language).failed == 0
