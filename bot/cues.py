@@ -53,3 +53,21 @@ def opens_with(sentence: str, subject: list[str]) -> bool:
 
 PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|이랑|랑|하고|으로|로|요|인데|이야|"
                        r"야)$")
+
+# "What does X do?", "뭐 하는 곳이야?": asks what the body or programme does, so a sentence
+# with X doing something (분석하고, 평가하며, 제공한다) beats one saying when it opened or who
+# runs it.
+FUNCTION_ASKED = re.compile(r"what\s+(?:does|do|did|will)\b[^?]{2,80}?\bdo\b|"
+                            r"what\s+(?:is|are)\s+(?:its|their)\s+(?:role|job|function)s?\b|"
+                            r"뭐\s*하는|무슨\s*일|하는\s*일|역할", re.I)
+FUNCTION_VERB = re.compile(r"(?:분석|평가|제공|지원|상담|교육|연결|발굴|육성|보육|실습|검증|"
+                           r"컨설팅|중개|알선|운영)(?:하고|하며|한다|해\s*준다|해\s*주는|하는\s*곳)|"
+                           r"맡고\s*있|맡는다|역할을\s*(?:한다|맡)")
+OPENED = re.compile(r"문을\s*열었|개소했|개원했|출범했|설립되었|설립됐|선정된|선정되었")
+
+# "in total", "so far", "총 얼마": a running total is asked, so a sentence that states one
+# (총 1,241억원, 누적) beats a more recent single year's figure.
+TOTAL_ASKED = re.compile(r"\bin total\b|\bso far\b|\baltogether\b|\bcumulative(?:ly)?\b|"
+                         r"\bcombined\b|총\s*(?:얼마|몇|규모|금액|액수)|지금까지\s*(?:총|모두|다\s*합|"
+                         r"누적)|누적|다\s*합(?:쳐|치면|해서)|합계", re.I)
+TOTAL_SAID = re.compile(r"총\s*[\d,.]+|총액|누적|합계|모두\s*합|합쳐")

@@ -40,12 +40,17 @@ from bot.cues import (
     AGGREGATE,
     CEILING,
     FULL_DAY,
+    FUNCTION_ASKED,
+    FUNCTION_VERB,
     GENERIC_DETAIL,
     GRANT,
     KIND_WORDS,
     ONLINE,
+    OPENED,
     PARTICLE,
     RULE_PRIORITY,
+    TOTAL_ASKED,
+    TOTAL_SAID,
     flat,
     fuzzy_has,
     opens_with,
@@ -90,6 +95,13 @@ def _in_compound(terms: frozenset[str], term: str) -> bool:
     """Whether `term` is part of a longer compound among `terms`: a heading's "로컬크리에이터"
     speaks for the question's "크리에이터" (Kiwi split the question's compound)."""
     return len(term) >= 3 and any(len(t) > len(term) and term in t for t in terms)
+
+
+def _split_into(terms: frozenset[str], term: str) -> bool:
+    """Whether a name the question gives whole ("충북테크노파크", from "Chungbuk Technopark")
+    is in the sentence as two terms ("충북TP" -> 충북 + 테크노파크)."""
+    return len(term) >= 5 and any(len(t) >= 2 and term.startswith(t) and term[len(t):] in terms
+                                  for t in terms)
 
 
 def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
@@ -222,6 +234,8 @@ class ExtractiveAnswerer:
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
+        function = query.kind is FactKind.DEFINITION and FUNCTION_ASKED.search(
+            query.question) is not None
         has = self.analyzer.has_term
         scored: list[ScoredSentence] = []
         seen: set[str] = set()
@@ -248,11 +262,14 @@ class ExtractiveAnswerer:
                                                                          query.question):
                     continue  # too short, seen, or an instruction planted in a source
                 seen.add(norm)
-                own = sum(weights[t] for t in key_terms if has(terms, t)) / total
+                own = sum(weights[t] for t in key_terms
+                          if has(terms, t) or _split_into(terms, t)) / total
                 ctx = sum(weights[t] for t in key_terms
                           if has(context, t) and not has(terms, t)) / total
                 inside = [t for t in subject
-                          if has(terms, t) or (len(t) >= 2 and t in flat_text)]
+                          if has(terms, t) or _split_into(terms, t)
+                          # a Latin word only as a word: "start" is not in "K-Startup"
+                          or (len(t) >= 2 and t in flat_text and not t.isascii())]
                 about = (sum(weights[t] for t in subject if t in inside or t in headed)
                          / subject_total) if subject else 1.0
                 own_about = (sum(weights[t] for t in inside) / subject_total) if subject else 1.0
@@ -275,6 +292,8 @@ class ExtractiveAnswerer:
                 if query.kind is FactKind.DEFINITION and any(
                         PATTERNS[k].search(sentence) for k in _FIGURES):
                     score *= 0.75  # "뭐야?" is answered by what it is, not by one year's figures
+                if function and FUNCTION_VERB.search(sentence) and not OPENED.search(sentence):
+                    score += 0.3  # "what does X do?": X doing something, not when X opened
                 has_detail = not asked or any(
                     fuzzy_has(terms, t) or fuzzy_has(analysis.section_terms, t)
                     for t in asked)
@@ -390,6 +409,8 @@ class ExtractiveAnswerer:
         best = pool[0].score
         recent = query.year is None and query.kind in RECENT_FIRST
         near = [s for s in pool if s.score >= 0.7 * best]
+        if TOTAL_ASKED.search(query.question):  # "so far, in total": the sentence with a total
+            near = [s for s in near if TOTAL_SAID.search(s.text)] or near
         first = max(near, key=lambda s: (s.year or 0, s.score)) if recent else pool[0]
         chosen = [first]
         covered = set(first.terms)

@@ -2,8 +2,9 @@
 
 Every later step (follow-up detection, support, sentence choice, eligibility, the prompt) reads
 this one `AnalysedQuery` instead of detecting the language or running Kiwi again. Kiwi runs
-once per question here (with its typo model; a second time only when a name was fixed), and
-the searcher analyses the query text for its own two indexes.
+once per question here (with its typo model; a second time only when a name was fixed, and for
+an English question's own statements, bot/language.py), and the searcher analyses the query
+text for its own two indexes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from bot.founder import (
     founder_from_question,
     statuses_in,
 )
-from bot.language import detect_language
+from bot.language import (
+    EN_EVERYDAY,
+    EnglishQuestion,
+    detect_language,
+    proper_words,
+    read_english,
+)
 from bot.regions import PROVINCE_OF, place_words, province
 from bot.timeframe import asked_year
 from knowledge.korean import KoreanAnalyzer
@@ -129,7 +136,12 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"(?:붙었|떨어졌)(?:어|나|니|는지|을까)|"
                                  r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"
-                               r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list", re.I)),
+                               r"분야는|무엇무엇|which|what (?:kinds|types|programs)|list|"
+                               # "Is there anything for exporters?", "How are they grouped?"
+                               r"\banything\s+for\b|\bany\s+(?:support|programs?|programmes?|"
+                               r"help|schemes?)\b|are there any\b|\bgrouped\b|\bcategor|"
+                               r"\b(?:kinds|types|sorts) of\b|\bperks?\b|\bbenefits?\b|"
+                               r"\bincentives?\b", re.I)),
     (FactKind.DEFINITION, re.compile(r"뭐야|뭔가요|뭐예요|뭐에요|뭐임|무엇인가|무엇이야|란\s*\?|"
                                      r"이란|"
                                      r"무슨\s*(?:사업|제도|뜻)|어떤\s*곳|뭐\s*하는|what\s+is|what's|"
@@ -278,13 +290,19 @@ class QueryAnalyzer:
         """`text` (a follow-up rewritten with its subject) replaces the question for retrieval
         and key terms; kinds and constraints are read from the question as typed, plus `text`."""
         language = language or detect_language(question)
+        english = read_english(question) if language == "en" and text is None else None
         fixed, tagged, fixes = self.analyzer.analyse_query(
-            text if text is not None else question)
+            english.text if english else text if text is not None else question)
+        own_text = ""
+        if english and english.own:
+            fixed, tagged, own_text = self._with_own_names(english, fixed, tagged)
         asked = question if text is None else f"{text} {question}"
-        kinds = detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
+        kinds = (detect_kinds(english.asked) if english else []) \
+            or detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
-        if not founder.statuses and fixed != question and (own := statuses_in(fixed)):
+        if not founder.statuses and fixed != question and (
+                own := statuses_in(f"{fixed} {own_text}")):
             founder = replace(founder, statuses=own)  # "the largest shareholder" -> 최대주주
         if not founder.empty:
             # the founder's own numbers and home region are not what the documents hold
@@ -324,7 +342,17 @@ class QueryAnalyzer:
         units = {m.group(1) for m in _COUNTED.finditer(question)}
         tagged = {t: tag for t, tag in tagged.items() if t not in units}
         region = _REGIONS.search(asked)
+        if english:
+            # "for startups", "the company": a glossary word in an English question is an
+            # everyday word, not the name of what is asked about
+            tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
+                          else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
+        if english and english.locators and not english.refers_back \
+                and any(t not in english.locators for t in subject):
+            # "the battery center in Ochang": the place locates the named thing; the sentence
+            # about that thing need not repeat it (it still counts as a key term)
+            subject = [t for t in subject if t not in english.locators]
         if FactKind.PLACE in kinds:
             # "판교에 있나?": a place named in a question about where something is, is the
             # answer being checked, not the subject
@@ -338,19 +366,39 @@ class QueryAnalyzer:
             meta=bool(_META.search(question)), off_topic=bool(_OFF_TOPIC.search(question)),
             typo_fixes=fixes)
 
+    def _with_own_names(self, english: EnglishQuestion, fixed: str, tagged: dict[str, str]
+                        ) -> tuple[str, dict[str, str], str]:
+        """An English question's key terms plus the names its founder's statements give ("I
+        put 50 million won into a venture investment fund (벤처투자조합)."): a programme or fund
+        named there is still what the answer must be about. Their region, size and trade
+        ("We're a small manufacturer in Cheongju.") are constraints, not key terms. Also the
+        statements' translated text (for the founder's statuses: "the largest shareholder")."""
+        own_fixed, own_tagged, _ = self.analyzer.analyse_query(english.own)
+        written = {t.lower() for t in re.findall(r"[가-힣A-Za-z]{2,}", english.own)
+                   if re.search(r"[가-힣]", t) or t.isupper()}
+        kept = {t: tag for t, tag in own_tagged.items() if t not in tagged
+                and not _REGIONS.fullmatch(t) and t not in _SIZE_WORDS
+                and (t in self._names or any(t in w for w in written))}
+        if kept:
+            fixed = f"{fixed} {' '.join(kept)}"
+            tagged = {**tagged, **kept}
+        return fixed, tagged, own_fixed
+
     def subject_terms(self, tagged: dict[str, str], *, scene: bool = False,
                       question: str = "") -> list[str]:
         """What the question is about: the programme / organisation names it gives, else its
         topic words (key terms that are not attributes such as 금액 or 마감). With `scene`, a
         region that is the only name given sets the scene and the topic words stay."""
         topic = [t for t in tagged if t not in ATTRIBUTE_TERMS and not _plain_number(t)]
+        proper = proper_words(question)
         if any(tagged[t] != "SL" for t in topic):
             # an English word left untranslated ("run", "own") names no subject of a question
             # whose subject is in Korean; an acronym ("AI", "KOTRA") still does
-            topic = [t for t in topic if tagged[t] != "SL" or t in self._names
+            topic = [t for t in topic if tagged[t] != "SL" or t in self._names or t in proper
                      or re.search(rf"\b{re.escape(t.upper())}\b", question)]
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
-                                                          and len(t) >= 2)]
+                                                          and len(t) >= 2)
+                 or (tagged[t] == "SL" and t in proper)]  # "the Start-Up Invest Challenge"
         if scene and named and all(_REGIONS.fullmatch(t) for t in named):
             # "충북 공유공장 입주 신청은?": the region sets the scene; the subject is 공유공장
             common = [t for t in topic if t not in named and tagged[t] == "NNG" and len(t) >= 2]
