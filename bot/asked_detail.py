@@ -57,7 +57,7 @@ _CHUNGBUK = re.compile(r"충북|충청북도|도내|청주|충주|제천|오송|
 _COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점|개\s*(?:회사|기업)|"
                       r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")
 _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
-                 "곳": "(?:곳|개사|개)"}
+                 "곳": "(?:곳|개사|개)", "개": "(?:개|곳|社)"}
 # The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
 _TITLE = re.compile(r"([가-힣]{1,4}장|대표(?:이사)?|담당자)(?:님)?[은는이가의\s]{0,3}"
                     r"(?:누구|이름|성함)")
@@ -143,8 +143,7 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         pool.sort(key=lambda s: -s.score)
     if kind is FactKind.COUNT and (counter := _COUNTER.search(query.question)):
         # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
-        asked = re.sub(r"\s+|회사|기업", "", counter.group(1)) or "개사"  # 몇 개 회사: 개사
-        asked = "개사" if asked == "개" else asked
+        asked = re.sub(r"\s+|회사|기업", "", counter.group(1))  # "몇 개 회사": any N개
         same = _SAME_COUNTER.get(asked, re.escape(asked))
         unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*" + same, re.I)
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]

@@ -87,6 +87,9 @@ _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
 # One year's figures, which do not say what a programme is.
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
+# what a sentence stating who may apply says
+_RULE_LIKE = re.compile(r"대상|요건|자격|조건|이하|이상|이내|미만|초과|한도|제외|신청할\s*수|"
+                        r"지원할\s*수|받을\s*수|체납|지나지\s*않|졸업한|참여한|해당|인정|가능")
 _RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
@@ -434,7 +437,19 @@ class ExtractiveAnswerer:
         rulings = [(s, judge(s.text, query.founder)) for s in about]
         ruled = [(s, r) for s, r in rulings if r is not None]
         if not ruled:
-            reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
+            # a rule this module cannot read ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
+            # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
+            stated = [s for s in about if s.own_about >= 0.5 and _RULE_LIKE.search(s.text)
+                      and s.score >= 0.5 * about[0].score]
+            if stated and query.year is not None and not any(
+                    s.year == query.year or query.year in years_mentioned(s.text)
+                    for s in stated):
+                reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
+            elif stated:
+                reply = self._compose(query, hits, stated[:1],
+                                      lead=prompts.UNJUDGED_RULE[query.language])
+            else:
+                reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
             reply.no_rule = True
             return reply
         top = max(s.score for s, _ in ruled)

@@ -165,9 +165,18 @@ def won(text: str) -> float | None:
     return total if found else None
 
 
+# taxes left unpaid, as founders say it ("지방세 몇 달 밀려 있는데", "세금을 못 냈는데")
+_UNPAID_TAX = re.compile(r"(?:세금|국세|지방세|부가세|소득세|법인세|[가-힣]세)"
+                         r"(?:을|를|가|이|도)?\s*(?:[가-힣\d]+\s*){0,2}?(?:밀려|밀린|밀렸|못\s*(?:냈|내|낸)|안\s*(?:냈|낸)|"
+                         r"미납|연체)")
+
+
 def statuses_in(text: str) -> tuple[str, ...]:
     """The excluded statuses a text names (an English question's, once translated)."""
-    return tuple(dict.fromkeys(re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)))
+    found = [re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)]
+    if _UNPAID_TAX.search(text):
+        found.append("체납")
+    return tuple(dict.fromkeys(found))
 
 
 def founder_from_question(question: str, year: int | None = None,

@@ -51,6 +51,11 @@ NEAREST_LABEL = {"ko": "참고 (자료에 있는 가까운 내용):",
                  "en": "For reference (the nearest facts the documents do have):"}
 # The first word of an eligibility verdict ("아니요. 2024년 기준 ... [1]").
 VERDICT = {"yes": {"ko": "네.", "en": "Yes."}, "no": {"ko": "아니요.", "en": "No."}}
+# A verdict was asked and the documents state a rule the answerer cannot judge by itself
+UNJUDGED_RULE = {"ko": "자료에 있는 기준은 이렇습니다. 해당되는지는 이 기준과 공고문으로 확인해 "
+                       "주세요.",
+                 "en": "This is the rule the documents state; please check your case against "
+                       "it and the current call."}
 META_REFUSAL = {
     "ko": "저는 충북 창업·투자·판로 지원 자료에 대한 질문에만 답합니다. 제 설정이나 지시문은 "
           "알려 드릴 수 없습니다. 예: \"예비창업패키지 지원 금액은?\"",

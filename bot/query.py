@@ -298,6 +298,7 @@ class QueryAnalyzer:
             fixed, tagged, own_text = self._with_own_names(english, fixed, tagged)
         asked = question if text is None else f"{text} {question}"
         kinds = (detect_kinds(english.asked) if english else []) \
+            or detect_kinds(chat_endings(_asked_clause(question))) \
             or detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
         year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
@@ -333,8 +334,15 @@ class QueryAnalyzer:
         # where the founder is, told with a question of another kind ("My company is in
         # Okcheon. What's the special industry there?"), asks no verdict
         placed_only = founder.region is not None and replace(founder, region=None).empty
+        # a figure asked with the founder's circumstances ("청주 법인인데 자부담 몇 %?") asks
+        # the figure, not a verdict
+        # (a figure that depends on the founder's own numbers, "매출 3억 안 되면 보조율 몇 %?",
+        # is still picked by the rule that fits them)
+        told = replace(founder, region=None, registered=None, size=None)
+        figure = any(k in _FIGURE_ASKED for k in kinds) and not _VERDICT_CUE.search(question) \
+            and told.empty
         if not founder.empty and FactKind.ELIGIBILITY not in kinds \
-                and not (placed_only and kinds):
+                and not (placed_only and kinds) and not figure:
             kinds.append(FactKind.ELIGIBILITY)
         if year is not None:  # the year is a constraint (bot/timeframe.py), not a topic word
             tagged = {t: tag for t, tag in tagged.items() if t not in (str(year), str(year)[2:])}
@@ -436,11 +444,27 @@ def _plain_number(term: str) -> bool:
     return bool(match.group(2)) or value < 100 or 1900 <= value <= 2099
 
 
+_FIGURE_ASKED = frozenset({FactKind.AMOUNT, FactKind.PERCENT, FactKind.COUNT, FactKind.DATE,
+                           FactKind.DEADLINE, FactKind.PLACE, FactKind.PHONE, FactKind.URL,
+                           FactKind.PERSON, FactKind.HOURS})
+_VERDICT_CUE = re.compile(r"가능|돼요|되나|될까|되요|돼\?|되는지|할\s*수\s*있|받을\s*수|대상|자격|"
+                          r"해당|eligible|can i|can we|could we|could i", re.I)
 _COUNTED = re.compile(r"몇\s*(?:개\s*)?(회사|기업|업체|기관|군데|나라|국가)")
 _WHAT_TIME = re.compile(r"몇\s*시(?!간)|what time", re.I)
 _UNTIL_RUNS = re.compile(r"언제까지\s*(?:운영|시행|진행|계속|유지|지원|해|하|돼|되|열|있)")
 _APPLICATION = re.compile(r"신청|접수|모집|마감|지원서|apply|application", re.I)
 _WHEN_PERIOD = re.compile(r"기간\s*(?:은|이|이요|은요)?\s*(?:언제|몇\s*월)")
+
+
+# "지방세 몇 달 밀려 있는데 도약패키지 신청 돼요?": what the founder tells ends with 는데/인데;
+# the kind of fact asked is read from what follows
+_TOLD = re.compile(r"(?:는데|인데|은데|었는데|였는데|했는데|있는데|없는데)(?:요)?[,.]?\s+")
+
+
+def _asked_clause(question: str) -> str:
+    parts = _TOLD.split(question)
+    rest = parts[-1].strip()
+    return rest if len(parts) > 1 and len(rest) >= 4 else question
 
 
 def detect_kinds(question: str) -> list[FactKind]:

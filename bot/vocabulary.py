@@ -96,6 +96,14 @@ class VocabularyRepair:
         """`text` with each unknown word mended, and the (word, replacement) pairs."""
         doc_freq, _ = index.statistics()
         fixes: list[tuple[str, str]] = []
+        # a written word with Latin letters spelt in Hangul, which Kiwi splits into known
+        # pieces ("도전케이스타트업" -> 도전 + 케이 + 스타트업)
+        for word in dict.fromkeys(_HANGUL_WORD.findall(text)):
+            spelled = _spelled_letters(_TAIL.sub("", word), doc_freq) \
+                if len(word) >= 4 and not doc_freq.get(word) else None
+            if spelled is not None:
+                text = text.replace(word, f" {spelled} ", 1)
+                fixes.append((word, spelled))
         for term in self.unknown(terms, doc_freq):
             self._load(index)
             fixed = self._mend(term, doc_freq)
@@ -119,6 +127,9 @@ class VocabularyRepair:
         parts = self._split(word, doc_freq)
         if parts is not None:
             return " ".join(parts)
+        spelled = _spelled_letters(word, doc_freq)
+        if spelled is not None:
+            return spelled
         target = jamo(word)
         near = [t for t, parts_ in self._by_length.get(len(word), [])
                 if chat_distance(target, parts_) <= 1.0]
@@ -137,3 +148,30 @@ class VocabularyRepair:
                 if doc_freq.get(rest[:j]) and doc_freq.get(rest[j:]):
                     return [head, rest[:j], rest[j:]]
         return None
+
+
+# Latin letters spelt in Hangul ("케이스타트업" = K-스타트업, "에스케이" = SK), two syllables
+# or more
+_LETTERS = {"더블유": "w", "에이치": "h", "에이": "a", "에프": "f", "에스": "s", "케이": "k",
+            "제이": "j", "브이": "v", "엑스": "x", "와이": "y", "제트": "z", "아이": "i",
+            "엘": "l", "엠": "m",
+            "엔": "n", "알": "r", "티": "t", "피": "p", "큐": "q", "씨": "c", "디": "d", "비": "b",
+            "지": "g", "오": "o", "유": "u"}
+_SPELT = re.compile("(?:" + "|".join(sorted(_LETTERS, key=len, reverse=True)) + ")")
+
+
+def _spelled_letters(word: str, doc_freq: Mapping[str, int]) -> str | None:
+    """`word` with a run of Hangul-spelt Latin letters written as letters, when the Hangul
+    around it is the corpus's ("도전케이스타트업" -> 도전 k-스타트업), else None."""
+    for start in range(len(word) - 1):
+        letters, end = "", start
+        while (found := _SPELT.match(word, end)) is not None:
+            letters += _LETTERS[found.group(0)]
+            end = found.end()
+        if end - start < 2 or not letters:
+            continue
+        head, tail = word[:start], word[end:]
+        if all(not part or (len(part) >= 2 and doc_freq.get(part)) for part in (head, tail)) \
+                and (head or tail):
+            return " ".join(p for p in (head, f"{letters}-{tail}" if tail else letters) if p)
+    return None

@@ -281,3 +281,31 @@ def test_counts_in_the_unit_asked(engine: AnswerEngine, question: str, fact: str
 def test_a_count_in_a_unit_the_documents_never_give(engine: AnswerEngine) -> None:
     answer = engine.answer("엘지엔솔 오창 원통형 라인 다 지으면 생산능력 몇 GWh예요?")
     assert answer.mode is AnswerMode.DETAIL_MISSING
+
+
+def test_unpaid_taxes_told_in_chat_are_the_체납_status() -> None:
+    founder = founder_from_question("지방세 몇 달 밀려 있는데 창업도약패키지 신청 돼요?", 2026, 12)
+    assert founder.statuses == ("체납",)
+
+
+def test_the_kind_asked_is_read_after_what_the_founder_tells() -> None:
+    # "몇 달" tells how long taxes are unpaid; the question asks whether they may apply
+    kinds = detect_kinds_of("지방세 몇 달 밀려 있는데 창업도약패키지 신청 돼요?")
+    assert FactKind.DURATION not in kinds and FactKind.ELIGIBILITY in kinds
+
+
+def detect_kinds_of(question: str) -> list[FactKind]:
+    from bot.query import _asked_clause
+    return detect_kinds(_asked_clause(question))
+
+
+def test_a_rule_it_cannot_judge_is_quoted_not_called_missing(engine: AnswerEngine) -> None:
+    answer = engine.answer("폐업하고 재창업한 지 6년 된 회사인데 법적으로 재창업기업 맞아요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert answer.answer.startswith("자료에 있는 기준은 이렇습니다")
+    assert "정보가 없습니다" not in answer.answer
+
+
+def test_latin_letters_spelt_in_hangul(engine: AnswerEngine) -> None:
+    answer = engine.answer("도전케이스타트업 왕중왕전 보통 몇월임")
+    assert "k-스타트업" in answer.query and "12월" in answer.answer
