@@ -145,7 +145,7 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
         asked = re.sub(r"\s+|회사|기업", "", counter.group(1))  # "몇 개 회사": any N개
         same = _SAME_COUNTER.get(asked, re.escape(asked))
-        unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*" + same, re.I)
+        unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*(?:개\s*)?" + same, re.I)  # "25개 팀"
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
     if kind is FactKind.PERSON and (title := _TITLE.search(query.question)):
         # "팀장 누구예요?" is answered by a name next to that title, not by another official's

@@ -300,7 +300,10 @@ class QueryAnalyzer:
         kinds = (detect_kinds(english.asked) if english else []) \
             or detect_kinds(chat_endings(_asked_clause(question))) \
             or detect_kinds(chat_endings(question)) or (detect_kinds(text) if text else [])
-        year, relative = asked_year(asked, today)
+        # "23년에 받았는데 25년에 또 신청해도 돼요?": the year asked, not the one told
+        year, relative = asked_year(_asked_clause(asked), today)
+        if year is None:
+            year, relative = asked_year(asked, today)
         founder = founder_from_question(question, today.year, today.month)
         if not founder.statuses and fixed != question and (
                 own := statuses_in(f"{fixed} {own_text}")):

@@ -309,3 +309,22 @@ def test_a_rule_it_cannot_judge_is_quoted_not_called_missing(engine: AnswerEngin
 def test_latin_letters_spelt_in_hangul(engine: AnswerEngine) -> None:
     answer = engine.answer("도전케이스타트업 왕중왕전 보통 몇월임")
     assert "k-스타트업" in answer.query and "12월" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["How much is Gyeonggi province's own startup voucher?",
+                                      "Can you walk me through incorporating a company in "
+                                      "Singapore?"])
+def test_another_regions_programme_asked_in_english_is_refused(engine: AnswerEngine,
+                                                                question: str) -> None:
+    assert engine.answer(question).mode is AnswerMode.REFUSED
+
+
+def test_a_count_of_teams_written_as_n개_팀(engine: AnswerEngine) -> None:
+    answer = engine.answer("충북청창사 1기 몇 팀 들어갔어?")
+    assert "25개 팀" in answer.answer
+
+
+def test_the_year_asked_not_the_year_told() -> None:
+    from bot.query import _asked_clause
+    assert asked_year(_asked_clause("23년에 30만원 받았는데 25년에 또 신청해도 돼요?"), TODAY)[0] \
+        == 2025
