@@ -58,6 +58,9 @@ _COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점|개\s*(?
                       r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")
 _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
                  "곳": "(?:곳|개사|개)", "개": "(?:개|곳|社)"}
+# A question about when something is (was) finished, and a sentence that says it was.
+_COMPLETION_ASKED = re.compile(r"다\s*(?:지어|짓|만들어|끝나)|완공|준공|완성|완료|다\s*되")
+_COMPLETED = re.compile(r"완공|준공|완성|완료|마쳤|문을\s*열|개소|개원|준공식")
 # The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
 _TITLE = re.compile(r"([가-힣]{1,4}장|대표(?:이사)?|담당자)(?:님)?[은는이가의\s]{0,3}"
                     r"(?:누구|이름|성함)")
@@ -147,6 +150,9 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         same = _SAME_COUNTER.get(asked, re.escape(asked))
         unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*(?:개\s*)?" + same, re.I)  # "25개 팀"
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
+    if kind in (FactKind.DATE, FactKind.DEADLINE) and _COMPLETION_ASKED.search(query.question):
+        # "언제 다 지어져요?": the day it was finished, not the day a plan was announced
+        pool = [s for s in pool if _COMPLETED.search(s.text)]
     if kind is FactKind.PERSON and (title := _TITLE.search(query.question)):
         # "팀장 누구예요?" is answered by a name next to that title, not by another official's
         pool = [s for s in pool if title.group(1) in flat(s.text)]

@@ -132,7 +132,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
         r"any\s?more\b", re.I)),
     (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
-                                 r"(?:선정|지정|통과|합격)\s*(?:됐|되었|됐나|됐어)|"
+                                 r"(?:선정|지정|통과|합격|반영|결성|성사|확정|유치)\s*(?:됐|되었|됐나|됐어|"
+                                 r"된\s*거|했나|했어|했는지)|(?:결국|실제로|최종)\s*[^?]{0,10}(?:됐|되었)|"
                                  r"(?:붙었|떨어졌)(?:어|나|니|는지|을까)|"
                                  r"how did .* turn out|what happened|\bresults?\b", re.I)),
     (FactKind.LIST, re.compile(r"뭐뭐|어디어디|어떤\s*(?:것|게|사업|프로그램|분야|종류)|종류|목록|"

@@ -328,3 +328,13 @@ def test_the_year_asked_not_the_year_told() -> None:
     from bot.query import _asked_clause
     assert asked_year(_asked_clause("23년에 30만원 받았는데 25년에 또 신청해도 돼요?"), TODAY)[0] \
         == 2025
+
+
+@pytest.mark.parametrize("question", [
+    "19년에 하나벤처스랑 협약한 1,500억 펀드는 실제로 다 결성됐어요?",  # only the agreement
+    "충북도가 이차전지 거점 사업 대선 공약에 넣겠다던 거 결국 반영됐어요?",  # only the plan
+])
+def test_whether_it_happened_needs_a_sentence_saying_it_did(engine: AnswerEngine,
+                                                            question: str) -> None:
+    assert detect_kinds(question)[0] is FactKind.RESULT
+    assert engine.answer(question).mode is AnswerMode.DETAIL_MISSING
