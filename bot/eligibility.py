@@ -83,6 +83,10 @@ _FOREIGN_ONLY = re.compile(r"외국인(?:이나\s*재외동포)?\s*"
 # A ceiling per company: "업체당 지원 한도는 연 1,500만원", "기업당 최대 500만원".
 _CEILING_RULE = re.compile(r"(?:업체당|기업당|팀당|1인당)[^.]{0,12}?(?:한도(?:는|가)?|최대)\s*"
                            r"(?:연\s*)?([\d.,]+\s*(?:억|천만|백만|만)\s*원)")
+_AT_MOST = re.compile(r"(?:연\s*)?최대\s*([\d.,]+\s*(?:억|천만|백만|만)\s*원)|"
+                      r"([\d.,]+\s*(?:억|천만|백만|만)\s*원)\s*한도")
+_INVESTED_ONLY = re.compile(r"투자\s*(?:실적|유치\s*실적)이\s*있는|"
+                            r"투자를\s*(?:받은|유치한)\s*(?:기업|창업기업)")
 # Excluded: "… 최대주주인 사람, … 폐업한 사람 등을 제외", "체납한 기업은 신청할 수 없다".
 _EXCLUDED = re.compile(r"제외|신청할\s*수\s*없|지원(?:받을|할)\s*수\s*없|대상이\s*아니|안\s*된다")
 _CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
@@ -173,10 +177,13 @@ def _rulings(sentence: str, founder: Founder):
     if founder.foreign is not None and _FOREIGN_ONLY.search(sentence):
         yield Ruling("yes" if founder.foreign else "no", "nationality")
     if founder.requested is not None:
-        ceiling = _CEILING_RULE.search(sentence)
-        limit = won(ceiling.group(1)) if ceiling else None
+        # "업체당 최대 …", else a sum the programme gives at most ("연 최대 2억원", "5억원 한도")
+        ceiling = _CEILING_RULE.search(sentence) or _AT_MOST.search(sentence)
+        limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
         if limit is not None:
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.invested == 0 and _INVESTED_ONLY.search(sentence):
+        yield Ruling("no", "investment")  # "투자 실적이 있는 … 기업" to one with none yet
     if founder.statuses and _EXCLUDED.search(sentence):
         flat_sentence = re.sub(r"\s+", "", sentence)
         if any(status in flat_sentence for status in founder.statuses):

@@ -131,8 +131,12 @@ _Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|�
 _Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean)"
                         r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
 # The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
-_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)\s*원?)\s*"
-                          r"(?:을|를|이나|씩)?\s*(?:지원\s*)?받(?:는|을|아도|으면|고)")
+_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)"
+                          r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*(?:을|를|이나|씩)?\s*"
+                          r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
+# "투자는 아직 한 푼도 못 받았어요": no investment yet
+_Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
+                             r"(?:[가-힣]+\s*)?(?:못|안)\s*받")
 # Statuses that rules exclude, as founders name them (English via synonyms.tsv's Korean).
 _STATUS = re.compile(r"최대\s*주주|과점\s*주주|체납|채무\s*불이행|신용\s*불량|휴업")
 # "공고 2주 전에 폐업", "한 달 전에 가게 접었어요": closed shortly before the call
@@ -233,6 +237,8 @@ def founder_from_question(question: str, year: int | None = None,
     invested = _Q_INVESTED.search(question)
     if invested:
         extra["invested"] = won(invested.group(1) or invested.group(2))
+    elif _Q_NOT_INVESTED.search(question):
+        extra["invested"] = 0.0
     sales = _Q_SALES.search(question)
     if sales:
         extra["sales"] = won(sales.group(1))

@@ -338,3 +338,15 @@ def test_whether_it_happened_needs_a_sentence_saying_it_did(engine: AnswerEngine
                                                             question: str) -> None:
     assert detect_kinds(question)[0] is FactKind.RESULT
     assert engine.answer(question).mode is AnswerMode.DETAIL_MISSING
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("중견기업이에요. 중견 바우처로 1억 5천 지원받는 거 가능했어요?",
+     "산업부의 '중견 바우처'는 300곳 내외의 중견기업에 연 최대 2억원을 지원한다.", "yes"),
+    ("시설자금 6억 받을 수 있었어요?", "지원자금은 시설자금을 5억원 한도로 지원한다.", "no"),
+    ("투자는 아직 한 푼도 못 받았어요. 투자연계형 넣을 수 있어요?", INVEST, "no"),
+])
+def test_a_sum_asked_against_what_is_given_at_most_and_no_investment_yet(
+        question: str, sentence: str, verdict: str) -> None:
+    ruling = judge(sentence, founder_from_question(question, TODAY.year, TODAY.month))
+    assert ruling is not None and ruling.verdict == verdict
