@@ -136,7 +136,7 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
 # "투자는 아직 한 푼도 못 받았어요": no investment yet
 _Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
-                             r"(?:[가-힣]+\s*)?(?:못|안)\s*받")
+                             r"(?:[가-힣]+\s*){0,2}(?:못|안)\s*받")
 # Statuses that rules exclude, as founders name them (English via synonyms.tsv's Korean).
 _STATUS = re.compile(r"최대\s*주주|과점\s*주주|체납|채무\s*불이행|신용\s*불량|휴업")
 # "공고 2주 전에 폐업", "한 달 전에 가게 접었어요": closed shortly before the call
