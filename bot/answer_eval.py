@@ -1,15 +1,17 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Seven parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Nine parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
 `tuning2` (a second tuning set for round 3, of the kinds the held-out sets showed weakest), and
 `tuning3` / `heldout3` (round 4: one pool of 120 new items split at random per kind, half for
-tuning, half held out), and `heldout4` (round 5: 100 new items, wholly held out; nobody tunes
-on it, the lead runs it once after tuning is frozen). Only `DEFAULT_PARTS` run when no part is
-named: `heldout2`, `heldout3` and `heldout4` run only on `--part heldout2` / `--part heldout3` /
-`--part heldout4`, so a tuning run never shows their scores by accident, and `tuning2` /
+tuning, half held out), `heldout4` (round 5: 100 new items, wholly held out; nobody tunes
+on it, the lead runs it once after tuning is frozen) and `heldout5` (a second wholly held-out
+set of 100 items, written independently of heldout4, which the tuners will later read). Only
+`DEFAULT_PARTS` run when no part is named: `heldout2`, `heldout3`, `heldout4` and `heldout5` run
+only on `--part heldout2` / `--part heldout3` / `--part heldout4` / `--part heldout5`, so a
+tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
 
 Every question (or every turn of a three-turn conversation) expects one outcome:
@@ -51,8 +53,9 @@ PARTS: dict[str, Path] = {
     "tuning3": QUESTIONS_DIR / "questions_tuning3.jsonl",
     "heldout3": QUESTIONS_DIR / "questions_heldout3.jsonl",
     "heldout4": QUESTIONS_DIR / "questions_heldout4.jsonl",
+    "heldout5": QUESTIONS_DIR / "questions_heldout5.jsonl",
 }
-# heldout2/tuning2/tuning3/heldout3/heldout4 run only when named
+# heldout2/tuning2/tuning3/heldout3/heldout4/heldout5 run only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")
 EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
 

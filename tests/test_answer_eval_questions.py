@@ -2,8 +2,8 @@
 questions meet the issue's minimum mix, the held-out third is stratified by kind, the second
 held-out set (heldout2) and the second tuning set (tuning2) have their planned mixes, the round-4
 halves (tuning3, and heldout3 where its file exists: it lives only on the held-out branch) have
-theirs, the wholly held-out round-5 set (heldout4) has its planned mix and is wired opt-in, and
-every gold key fact is really in its source document."""
+theirs, the wholly held-out sets (heldout4, heldout5) have their planned mix and are wired opt-in,
+and every gold key fact is really in its source document."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ ROUND4_MIX = {"near_miss": 14, "eligibility": 10, "year": 8, "typo": 8, "english
 # heldout4: round 5, 100 new items, wholly held out (nobody tunes on it; the lead runs it once).
 HELDOUT4_MIX = {"near_miss": 24, "eligibility": 18, "year": 12, "typo": 12, "english": 16,
                 "conversation": 10, "refusal": 8}
+# heldout5: a second wholly held-out set, same mix, written independently of heldout4.
+HELDOUT5_MIX = HELDOUT4_MIX
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
@@ -168,12 +170,15 @@ def test_round4_pool_is_split_half_and_half(parts: dict[str, list[EvalItem]]) ->
     assert english[Expected.DETAIL_MISSING] >= 2 and english[Expected.REFUSE] >= 1, english
 
 
-def test_heldout4_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> None:
-    """100 items in the planned mix, ids `h4` + kind prefix, verdicts 9/9, years answered and not
-    covered, English of every outcome (2+ detail-missing, 1-2 refusals), and one or two
-    conversations ending in detail_missing."""
-    items = parts["heldout4"]
-    english = _check_part(items, HELDOUT4_MIX, "h4", verdicts_each_way=9)
+@pytest.mark.parametrize(("name", "mix", "tag"), [("heldout4", HELDOUT4_MIX, "h4"),
+                                                  ("heldout5", HELDOUT5_MIX, "h5")])
+def test_wholly_heldout_part_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]], name: str,
+                                                    mix: dict[str, int], tag: str) -> None:
+    """100 items in the planned mix, ids with the part's tag + kind prefix, verdicts 9/9, years
+    answered and not covered, English of every outcome (2+ detail-missing, 1-2 refusals), and one
+    or two conversations ending in detail_missing."""
+    items = parts[name]
+    english = _check_part(items, mix, tag, verdicts_each_way=9)
     verdicts = _verdicts(items)
     assert verdicts[Expected.VERDICT_YES] == 9 and verdicts[Expected.VERDICT_NO] == 9, verdicts
     assert english[Expected.ANSWER] and english[Expected.VERDICT_YES], english
@@ -187,11 +192,19 @@ def test_heldout4_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]]) -> N
             assert all(len(turn.question) <= 25 for turn in item.turns[1:]), item.id
 
 
-def test_heldout4_is_wired_opt_in() -> None:
-    """heldout4 is a named part with its own file and never runs in a plain run."""
-    assert PARTS["heldout4"] == QUESTIONS_DIR / "questions_heldout4.jsonl"
-    assert PARTS["heldout4"].is_file()
-    assert "heldout4" not in DEFAULT_PARTS
+@pytest.mark.parametrize("name", ["heldout4", "heldout5"])
+def test_wholly_heldout_part_is_wired_opt_in(name: str) -> None:
+    """Each wholly held-out set is a named part with its own file and never runs in a plain run."""
+    assert PARTS[name] == QUESTIONS_DIR / f"questions_{name}.jsonl"
+    assert PARTS[name].is_file()
+    assert name not in DEFAULT_PARTS
+
+
+def test_heldout5_shares_no_question_with_heldout4(parts: dict[str, list[EvalItem]]) -> None:
+    """heldout5 stays independent of heldout4: no turn's question text appears in both."""
+    def texts(name: str) -> set[str]:
+        return {_norm(t.question) for item in parts[name] for t in item.turns}
+    assert not texts("heldout4") & texts("heldout5")
 
 
 @pytest.mark.parametrize(("args", "wanted"), [
@@ -200,6 +213,8 @@ def test_heldout4_is_wired_opt_in() -> None:
     (["--part", "tuning3"], ["tuning3"]),
     *([(["--part", "heldout3"], ["heldout3"])] if PARTS["heldout3"].is_file() else []),
     (["--part", "heldout4"], ["heldout4"]),
+    (["--part", "heldout5"], ["heldout5"]),
+    (["--part", "heldout4", "--part", "heldout5"], ["heldout4", "heldout5"]),
     ([], ["old", "tuning", "heldout"]),  # a plain run never shows heldout2 (nor tuning2)
 ])
 def test_cli_loads_the_named_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
