@@ -170,6 +170,10 @@ _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)
                         r"\betfs?\b|코인|비트코인|가상화폐|[가-힣]{1,6}주\s*(?:뭐|어떤\s*거|추천)|"
                         r"(?:주식|종목)\s*(?:추천|뭐|어떤)|뭐\s*사(?:면|야)\s*(?:대박|돈|수익|오를)|"
                         r"which (?:stocks?|shares|coins?)|crypto|bitcoin|stocks? to buy|"
+                        r"(?:buy|sell)\s+(?:\w+\s+){0,3}(?:shares|stocks?)|"
+                        # shopping advice (found after heldout5's clean reading)
+                        r"recommend\s+(?:me\s+)?(?:a|an|some)\s+(?:good\s+)?(?:laptop|phone|"
+                        r"camera|car)|노트북\s*추천|"
                         # help to cheat a programme (inflated sales, forged papers)
                         r"부풀려|부풀리|허위\s*(?:로|서류|기재|작성)|위조|조작해|들키지\s*않|"
                         r"\b(?:inflate|falsify|forge|fake)\b|"
@@ -183,7 +187,8 @@ _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)
 _META = re.compile(
     r"(?:이전|앞|위|모든|기존)\s*(?:의\s*)?(?:지시|명령|규칙|지침|프롬프트)[^.?!]{0,12}(?:무시|잊|따르지)"
     r"|(?:시스템|system)\s*(?:프롬프트|prompt|메시지|message)"
-    r"|(?:너|당신|봇|챗봇)(?:의|가|는|이)?\s*(?:받은\s*)?(?:지시|지침|규칙|프롬프트|설정|명령|instruction)"
+    r"|(?:너|당신|봇|챗봇)(?:의|가|는|이)?\s*(?:받은\s*|시스템\s*|내부\s*)?"
+    r"(?:지시|지침|규칙|프롬프트|설정|명령|instruction)"
     r"|프롬프트(?:를|을|가|는)?\s*(?:알려|보여|공개|출력|말해)"
     r"|(?:지시문|지침|규칙|instructions?|prompt)(?:을|를)?\s*(?:그대로\s*)?(?:알려|보여|공개|출력|"
     r"말해|reveal|show|print|repeat)"
