@@ -439,8 +439,8 @@ class ExtractiveAnswerer:
         if not ruled:
             # a rule this module cannot read ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
             # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
-            stated = [s for s in about if s.own_about >= 0.5 and _RULE_LIKE.search(s.text)
-                      and s.score >= 0.5 * about[0].score]
+            stated = [s for s in about if s.own_about >= 0.5 and s.has_detail
+                      and _RULE_LIKE.search(s.text) and s.score >= 0.5 * about[0].score]
             if stated and query.year is not None and not any(
                     s.year == query.year or query.year in years_mentioned(s.text)
                     for s in stated):

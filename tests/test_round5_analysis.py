@@ -48,6 +48,7 @@ def test_the_founders_place_from_any_province_or_city(question: str, place: str,
     "충북청창사 나이 제한?",
     "충북 창업 지원사업 뭐 있어?",
     "Any grants only for companies based in South Jeolla?",  # what is asked about
+    "청주에서 창업하면 무료 세무 상담을 받을 수 있나요?",  # a case supposed, not told
 ])
 def test_a_place_in_a_name_or_in_the_question_is_not_the_founders(question: str) -> None:
     assert founder_place(question) is None
