@@ -38,7 +38,8 @@ from bot.facts import (
     clauses,
     leaves_vague,
 )
-from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind, detect_kinds
+from bot.kinds import FactKind, detect_kinds
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 
 # "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")

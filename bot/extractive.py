@@ -65,8 +65,9 @@ from bot.facts import (
     holds,
     year_label,
 )
+from bot.kinds import FactKind
 from bot.models import Source, Support
-from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, FactKind
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.safety import allowed_sentence
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.timeframe import sentence_year, years_mentioned

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.query import FactKind
+from bot.kinds import FactKind
 
 _MONEY = (r"\d[\d,.]*\s*(?:조|억|천만|백만|만)?\s*(?:\d[\d,.]*\s*(?:억|천만|만)\s*)?원|"
           r"\d\s*(?:조|억)(?!\s*년)")

@@ -296,8 +296,8 @@ def test_the_kind_asked_is_read_after_what_the_founder_tells() -> None:
 
 
 def detect_kinds_of(question: str) -> list[FactKind]:
-    from bot.query import _asked_clause
-    return detect_kinds(_asked_clause(question))
+    from bot.kinds import asked_clause
+    return detect_kinds(asked_clause(question))
 
 
 def test_a_rule_it_cannot_judge_is_quoted_not_called_missing(engine: AnswerEngine) -> None:
@@ -326,8 +326,8 @@ def test_a_count_of_teams_written_as_n개_팀(engine: AnswerEngine) -> None:
 
 
 def test_the_year_asked_not_the_year_told() -> None:
-    from bot.query import _asked_clause
-    assert asked_year(_asked_clause("23년에 30만원 받았는데 25년에 또 신청해도 돼요?"), TODAY)[0] \
+    from bot.kinds import asked_clause
+    assert asked_year(asked_clause("23년에 30만원 받았는데 25년에 또 신청해도 돼요?"), TODAY)[0] \
         == 2025
 
 
