@@ -51,8 +51,9 @@ def abbreviates(short: str, name: str) -> bool:
 
 
 class VocabularyRepair:
-    """Mends unknown question words; built once per analyzer, given the corpus's document
-    frequencies per question (they change with every ingest)."""
+    """Mends unknown question words; built once per analyzer and given the current keyword
+    index with each question, whose words it reads once per index (they change with every
+    ingest)."""
 
     def __init__(self, analyzer: KoreanAnalyzer) -> None:
         self.analyzer = analyzer
