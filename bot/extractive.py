@@ -82,7 +82,7 @@ CHUNK_CACHE_SIZE = 4096
 _WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
                          "이번", "다음", "지난"})
 # a noun used as a verb ("연결되는", "이사감", "채용해"): what happens, not a detail asked
-_DONE = r"(?:하|해|했|되|돼|됐|됨|시키|가|감|갔|와|왔|온)"
+_DONE = r"(?:하|해|했|되|돼|됐|됨|시키|감|갔|왔)"  # not 가/와: particles too
 _META = re.compile(r"(이 문서|이 글|본 문서|아래 문서|다른 문서)")
 # A sentence whose topic is an attribute of the subject ("충북 중소기업육성자금의 대상은 …").
 _ATTRIBUTE_TOPIC = re.compile(r"^[^,.]{0,30}?의\s+[^\s,.]{1,12}(?:은|는)\s")
