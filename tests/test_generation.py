@@ -246,7 +246,9 @@ def test_rate_limit_and_server_errors_are_retried_then_fall_back(corpus_kb, srv,
                                                                  status: int) -> None:
     for _ in range(2):
         srv.script_error(status, headers={"retry-after-ms": "10"})
-    answer = generative(corpus_kb, srv).answer(TIPS)
+    # a read timeout well above the machine's worst stall: on a loaded CI runner a 0.5 s one
+    # could end a call before the retry was counted (one request seen instead of two)
+    answer = generative(corpus_kb, srv, llm_timeout=5.0).answer(TIPS)
     assert len(srv.chat_requests()) == 2
     assert answer.mode is AnswerMode.FALLBACK and answer.notice == NOTICE_ERROR
 
