@@ -40,6 +40,7 @@ from bot.facts import (
 )
 from bot.kinds import FactKind, detect_kinds
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+from bot.regions import CHUNGBUK_PLACES
 
 # "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
 _SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
@@ -52,8 +53,7 @@ _IN_CHUNGBUK = re.compile(r"(?:충북|충청북도|도내)\s*"
 _WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기업|회사|업체|스타트업)|우승\s*팀|"
                       r"which (?:team|company|companies|startups?) won", re.I)
 _WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
-_CHUNGBUK = re.compile(r"충북|충청북도|도내|청주|충주|제천|오송|오창|음성|진천|괴산|보은|옥천|영동|"
-                       r"증평|단양")
+_CHUNGBUK = re.compile("|".join([*CHUNGBUK_PLACES, "도내"]))
 # The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
 _COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점|개\s*(?:회사|기업)|"
                       r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")

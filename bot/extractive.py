@@ -381,12 +381,17 @@ class ExtractiveAnswerer:
             unused = doc_freq.get(t, 0) == 0 and not any(
                 doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
             glued = re.search(re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
-            if (unused or glued) and not any(
-                    self.analyzer.has_term(s.terms, t) or fuzzy_has(s.terms, t)
-                    or fuzzy_has(s.head_terms, t) or (len(t) >= 3 and t in flat(s.text))
-                    for s in scored):
+            if (unused or glued) and not self._held(t, scored):
                 out.append(t)
         return out
+
+    def _held(self, term: str, sentences: list[ScoredSentence]) -> bool:
+        """Whether a sentence holds `term` (or a synonym, or a word sharing its start), or its
+        passage's heading does; as written inside a compound only from three syllables on
+        ("회의" is not in "위원회의")."""
+        return any(self.analyzer.has_term(s.terms, term) or fuzzy_has(s.terms, term)
+                   or fuzzy_has(s.head_terms, term) or (len(term) >= 3 and term in flat(s.text))
+                   for s in sentences)
 
     def _unheld_noun(self, query: AnalysedQuery, about: list[ScoredSentence]) -> str | None:
         """The noun the question plainly asks for ("무슨 서류"), when no sentence about the
@@ -400,11 +405,7 @@ class ExtractiveAnswerer:
                 or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
                 or noun in query.subject_terms:
             return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
-        has = self.analyzer.has_term
-        held = any(has(s.terms, noun) or fuzzy_has(s.terms, noun)
-                   or fuzzy_has(s.head_terms, noun) or (len(noun) >= 3 and noun in flat(s.text))
-                   for s in about)
-        return None if held else noun
+        return None if self._held(noun, about) else noun
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most

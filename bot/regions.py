@@ -68,6 +68,8 @@ PROVINCE_OF: dict[str, str] = {
     **_FULL,
 }
 CAPITAL_AREA = frozenset({"서울", "경기", "인천"})
+# Chungbuk's own places, and its full name ("충북 도내에서", "청주", "오송")
+CHUNGBUK_PLACES = (*_PLACES["충북"], "충청북도")
 
 # longest first, so "충청북도" wins over "충북" and "동대문" over "동"
 _NAMES = sorted(PROVINCE_OF, key=len, reverse=True)
@@ -88,11 +90,16 @@ _EN_PLACE = re.compile(r"\b(?:we|we're|we are|i|i'm|i am|my|our)\b[^.?!]{0,40}?\
                        "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")\b", re.I)
 
 
+def _place(question: str) -> re.Match[str] | None:
+    """The phrase telling where the founder is ("본사가 세종", "서울 강서구 회사")."""
+    return _PLACE_BEFORE.search(question) or _PLACE_AFTER.search(question)
+
+
 def founder_place(question: str) -> str | None:
     """The place where the founder says their company (or they) are, as written ("춘천",
     "강원도"; an English name in Korean), or None. A place inside a programme's name
     ("충북청년창업사관학교") is not the founder's."""
-    found = _PLACE_BEFORE.search(question) or _PLACE_AFTER.search(question)
+    found = _place(question)
     if found:
         return found.group(1)
     english = _EN_PLACE.search(question)
@@ -104,7 +111,7 @@ def founder_place(question: str) -> str | None:
 def place_words(question: str) -> set[str]:
     """The words naming the founder's place ("서울", "강서구"; a district without its 구 too),
     which are the founder's circumstance, not what the question is about."""
-    found = _PLACE_BEFORE.search(question) or _PLACE_AFTER.search(question)
+    found = _place(question)
     if not found:
         return set()
     words = {found.group(1)}
