@@ -1,6 +1,6 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Nine parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Eleven parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
@@ -8,9 +8,11 @@ second, fresh held-out set for the next tuning round, since `heldout` has been s
 `tuning3` / `heldout3` (round 4: one pool of 120 new items split at random per kind, half for
 tuning, half held out), `heldout4` (round 5: 100 new items, wholly held out; nobody tunes
 on it, the lead runs it once after tuning is frozen) and `heldout5` (a second wholly held-out
-set of 100 items, written independently of heldout4, which the tuners will later read). Only
-`DEFAULT_PARTS` run when no part is named: `heldout2`, `heldout3`, `heldout4` and `heldout5` run
-only on `--part heldout2` / `--part heldout3` / `--part heldout4` / `--part heldout5`, so a
+set of 100 items, written independently of heldout4, which the tuners will later read), and
+`heldout6` / `heldout7` (round 6: two fresh 100-item sets over disjoint halves of the
+documents; heldout6 is read once and then tuned on, heldout7 is read once after tuning is
+frozen). Only
+`DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
 
@@ -54,8 +56,10 @@ PARTS: dict[str, Path] = {
     "heldout3": QUESTIONS_DIR / "questions_heldout3.jsonl",
     "heldout4": QUESTIONS_DIR / "questions_heldout4.jsonl",
     "heldout5": QUESTIONS_DIR / "questions_heldout5.jsonl",
+    "heldout6": QUESTIONS_DIR / "questions_heldout6.jsonl",
+    "heldout7": QUESTIONS_DIR / "questions_heldout7.jsonl",
 }
-# heldout2/tuning2/tuning3/heldout3/heldout4/heldout5 run only when named
+# every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")
 EVAL_TODAY = "2026-12-01"  # the date every part is evaluated on unless --today says otherwise
 

@@ -33,8 +33,20 @@ HELDOUT4_MIX = {"near_miss": 24, "eligibility": 18, "year": 12, "typo": 12, "eng
                 "conversation": 10, "refusal": 8}
 # heldout5: a second wholly held-out set, same mix, written independently of heldout4.
 HELDOUT5_MIX = HELDOUT4_MIX
-# heldout3 is kept off the tuning branch, so it is checked only where its file exists.
-OPTIONAL_PARTS = {"heldout3"}
+# heldout6 / heldout7: round 6, two fresh sets in the same mix, each over its own half of the
+# documents (DOCS_HELDOUT6 / DOCS_HELDOUT7), written independently of each other.
+HELDOUT6_MIX = HELDOUT7_MIX = HELDOUT4_MIX
+DOCS_HELDOUT6 = {"chungbuk-support-organizations.md", "youth-and-restart-programs.md",
+                 "battery-strategy-2021.md", "national-startup-system.md", "tips.md",
+                 "angel-investment-tax.md", "ir-and-competitions.md"}
+DOCS_HELDOUT7 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT6
+# heldout3 is kept off the tuning branch, so it is checked only where its file exists; the
+# round-6 sets likewise while they are being written on their own branches.
+OPTIONAL_PARTS = {"heldout3", "heldout6", "heldout7"}
+WHOLLY_HELDOUT = [(name, mix, tag) for name, mix, tag in (
+    ("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "h5"),
+    ("heldout6", HELDOUT6_MIX, "h6"), ("heldout7", HELDOUT7_MIX, "h7"))
+    if PARTS[name].is_file()]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -170,8 +182,7 @@ def test_round4_pool_is_split_half_and_half(parts: dict[str, list[EvalItem]]) ->
     assert english[Expected.DETAIL_MISSING] >= 2 and english[Expected.REFUSE] >= 1, english
 
 
-@pytest.mark.parametrize(("name", "mix", "tag"), [("heldout4", HELDOUT4_MIX, "h4"),
-                                                  ("heldout5", HELDOUT5_MIX, "h5")])
+@pytest.mark.parametrize(("name", "mix", "tag"), WHOLLY_HELDOUT)
 def test_wholly_heldout_part_has_its_mix_and_own_ids(parts: dict[str, list[EvalItem]], name: str,
                                                     mix: dict[str, int], tag: str) -> None:
     """100 items in the planned mix, ids with the part's tag + kind prefix, verdicts 9/9, years
@@ -192,7 +203,7 @@ def test_wholly_heldout_part_has_its_mix_and_own_ids(parts: dict[str, list[EvalI
             assert all(len(turn.question) <= 25 for turn in item.turns[1:]), item.id
 
 
-@pytest.mark.parametrize("name", ["heldout4", "heldout5"])
+@pytest.mark.parametrize("name", [name for name, _mix, _tag in WHOLLY_HELDOUT])
 def test_wholly_heldout_part_is_wired_opt_in(name: str) -> None:
     """Each wholly held-out set is a named part with its own file and never runs in a plain run."""
     assert PARTS[name] == QUESTIONS_DIR / f"questions_{name}.jsonl"
@@ -200,11 +211,27 @@ def test_wholly_heldout_part_is_wired_opt_in(name: str) -> None:
     assert name not in DEFAULT_PARTS
 
 
-def test_heldout5_shares_no_question_with_heldout4(parts: dict[str, list[EvalItem]]) -> None:
-    """heldout5 stays independent of heldout4: no turn's question text appears in both."""
+def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]) -> None:
+    """The wholly held-out sets stay independent: no turn's question text appears in two."""
     def texts(name: str) -> set[str]:
         return {_norm(t.question) for item in parts[name] for t in item.turns}
-    assert not texts("heldout4") & texts("heldout5")
+    names = [name for name, _mix, _tag in WHOLLY_HELDOUT]
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            assert not texts(first) & texts(second), (first, second)
+
+
+@pytest.mark.parametrize(("name", "documents"), [
+    (name, docs) for name, docs in (("heldout6", DOCS_HELDOUT6), ("heldout7", DOCS_HELDOUT7))
+    if PARTS[name].is_file()])
+def test_round6_sets_keep_to_their_half_of_the_documents(
+        parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
+    """Each round-6 set asks only about its own half of the documents (refusals name none), so
+    tuning on one says little about the other's subjects."""
+    assert len(DOCS_HELDOUT6) == len(DOCS_HELDOUT7) == 7
+    for item in parts[name]:
+        for turn in item.turns:
+            assert set(turn.source_docs) <= documents, (item.id, turn.source_docs)
 
 
 @pytest.mark.parametrize(("args", "wanted"), [
