@@ -165,7 +165,7 @@ class KnowledgeBase:
             timer.start()
 
     def _open_snapshot(self, state: SnapshotState) -> Snapshot:
-        from knowledge.keyword_index import KeywordIndex
+        from knowledge.keyword_index import KeywordIndex, analysis_of
         from knowledge.store import KnowledgeStore, build_chroma_client
 
         folder = self.paths.snapshot(state.snapshot)
@@ -189,6 +189,12 @@ class KnowledgeBase:
         except BaseException:
             store.close()
             raise
+        written_with = analysis_of(self.paths.keyword(folder))
+        if written_with is not None and written_with != self.analyzer.fingerprint:
+            # served as it is (search still works) until the next ingest re-derives the terms
+            log.warning("knowledge.keyword_terms_outdated",
+                        extra={"snapshot": state.snapshot, "index": written_with,
+                               "analyzer": self.analyzer.fingerprint})
         return Snapshot(state, store, keyword, self.paths)
 
     def refresh(self) -> None:

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 # writer from the store.
 FORMAT_VERSION = 6
 FORMAT_FILE = "FORMAT"
+# The analyser fingerprint the terms were made with (KoreanAnalyzer.fingerprint).
+ANALYSIS_FILE = "ANALYSIS"
 # Hits collected per query: every candidate of the other retrievers that ranks below this gets
 # a keyword score of 0 (its BM25 would be a sliver of the best one after normalisation).
 DEFAULT_LIMIT = 1000
@@ -95,6 +97,14 @@ def is_keyword_index(path: Path) -> bool:
         return False
 
 
+def analysis_of(path: Path) -> str | None:
+    """The analyser fingerprint a keyword index was written with (None before it was kept)."""
+    try:
+        return (path / ANALYSIS_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class KeywordDoc:
     """What the keyword index holds of one chunk."""
@@ -109,11 +119,14 @@ class KeywordDoc:
 class KeywordIndexWriter:
     """The only code that changes a keyword index folder; used by `knowledge.writer`."""
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True, analysis: str | None = None) -> None:
+        """`analysis`: the fingerprint of the analyser making the terms; an index written with
+        another one is emptied like an index of another format (its terms are outdated)."""
         import tantivy
 
         self.path = path
-        fresh = not is_keyword_index(path)
+        fresh = not is_keyword_index(path) or (
+            analysis is not None and analysis_of(path) != analysis)
         self.fresh = fresh  # created empty just now (the writer then refills it from the store)
         if fresh:
             if not create:
@@ -125,6 +138,8 @@ class KeywordIndexWriter:
         if fresh:
             self._writer.commit()
             (path / FORMAT_FILE).write_text(str(FORMAT_VERSION))
+            if analysis is not None:
+                (path / ANALYSIS_FILE).write_text(analysis)
 
     def upsert(self, docs: Iterable[KeywordDoc]) -> None:
         import tantivy

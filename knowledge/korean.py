@@ -7,11 +7,13 @@ from several threads.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import kiwipiepy
 from kiwipiepy import Kiwi
 
 DEFAULT_USER_DICTIONARY = Path(__file__).resolve().parent / "userdict.tsv"
@@ -118,6 +120,7 @@ class KoreanAnalyzer:
         self._kiwi = Kiwi(load_multi_dict=False)
         self._lock = threading.Lock()
         self._user_words: list[str] = []
+        self._user_entries: list[str] = []  # word, tag and score of every dictionary line
         for path in user_dictionaries:
             self._load_user_dictionary(path)
         self._alias_terms: dict[str, list[str]] = {}
@@ -144,6 +147,21 @@ class KoreanAnalyzer:
             score = float(parts[2]) if len(parts) > 2 else 0.0
             self._kiwi.add_user_word(word, tag, score)
             self._user_words.append(word.lower())
+            self._user_entries.append(f"{word}\t{tag}\t{score}")
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides the terms a document is indexed under: Kiwi's version, the user
+        dictionaries' words and the domain aliases. The keyword index records it, so a staff
+        edit of userdict.tsv (or a Kiwi upgrade) makes the writer re-derive every chunk's terms
+        instead of leaving old terms that questions, analysed the new way, no longer match.
+        synonyms.tsv is not part of it: it is read on the question side only."""
+        digest = hashlib.sha1(kiwipiepy.__version__.encode())
+        for entry in sorted(self._user_entries):
+            digest.update(f"\n{entry}".encode())
+        for alias, canonical in sorted(DOMAIN_ALIASES.items()):
+            digest.update(f"\n{alias}={canonical}".encode())
+        return digest.hexdigest()[:16]
 
     def _load_synonyms(self, path: Path) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():

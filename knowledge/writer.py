@@ -252,7 +252,8 @@ class KnowledgeWriter:
                 raise
             self._store = self._open_store().open(create=True)
             self.manifest = Manifest.load(self.paths.manifest(self.paths.work))
-        self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work))
+        self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work),
+                                           analysis=self.analyzer.fingerprint)
         if self._keyword.fresh and self.manifest.files:
             # a lost or outdated keyword index: `publish` refills it from the store
             log.warning("writer.keyword_index_recreated")
@@ -469,7 +470,8 @@ class KnowledgeWriter:
         try:
             self.paths.publish(state, include_chroma=embedded)
         finally:
-            self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work))
+            self._keyword = KeywordIndexWriter(self.paths.keyword(self.paths.work),
+                                           analysis=self.analyzer.fingerprint)
             if embedded:
                 self._store = self._open_store().open(create=True)
         self.paths.writing_marker.unlink(missing_ok=True)

@@ -232,3 +232,35 @@ def test_dotted_dates_are_no_sentence_boundaries(analyzer) -> None:
         "- 접수기간: 2026. 12. 7.(월) ~ 2026. 12. 21.(월) 18:00"]
     assert analyzer.sentences("접수는 2026. 3. 4.부터 3. 25.까지 받는다. 결과는 4월에 낸다.") == [
         "접수는 2026. 3. 4.부터 3. 25.까지 받는다.", "결과는 4월에 낸다."]
+
+
+def test_a_user_dictionary_edit_re_derives_the_keyword_terms(make_kb, tmp_path: Path) -> None:
+    """Staff add a word to a user dictionary after an ingest: the next ingest notices the
+    analyser changed (its fingerprint is kept with the keyword index) and indexes every chunk
+    under the new terms, although no document changed; readers keep serving meanwhile."""
+    from knowledge.base import KnowledgeBase
+    from knowledge.korean import KoreanAnalyzer
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_doc(docs, "battery.md", "충북 배터리", {
+        "전략": "충북도는 2030년까지 이차전지산업에 8조 7,417억원을 투자한다.",
+    }, category="battery-strategy")
+    settings = make_settings(tmp_path / "data", docs)
+    before = KnowledgeBase(settings, analyzer=KoreanAnalyzer([]))  # no user dictionary
+    assert Ingestor(before).run().ok
+    assert before.keyword_index().doc_freq("이차전지") == 0, "Kiwi alone splits 이/차/전지"
+
+    staff = tmp_path / "staff-dict.tsv"
+    staff.write_text("이차전지\tNNG\n", encoding="utf-8")
+    edited = KoreanAnalyzer([staff])
+    assert edited.fingerprint != before.analyzer.fingerprint
+    after = KnowledgeBase(settings, analyzer=edited)
+    assert after.keyword_index().doc_freq("이차전지") == 0  # the old snapshot, still served
+    report = Ingestor(after).run()
+    assert report.ok and report.counts["unchanged"] == 1
+    after.refresh()
+    assert after.keyword_index().doc_freq("이차전지") == 1
+    again = Ingestor(after).run()  # the same analyser: nothing to re-derive
+    assert again.counts["unchanged"] == 1
