@@ -36,6 +36,7 @@ from bot.asked_detail import (
     says_unknown,
     strict_pool,
 )
+from bot.asked_part import asked_part, asked_places, holds_part, holds_places
 from bot.cues import (
     AGGREGATE,
     CEILING,
@@ -352,6 +353,21 @@ class ExtractiveAnswerer:
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
                 online = [s for s in pool if holds(FactKind.URL, s.text)]
                 pool = online + [s for s in pool if s not in online]
+        part = asked_part(query.question) if query.language == "ko" else None
+        places = [] if query.wants(FactKind.ELIGIBILITY) else asked_places(
+            query.question, query.subject_terms)  # "청주 회사인데 돼요?" is the founder's place
+        if places:  # "진천은 특화산업이 뭐예요?": a sentence on other towns does not answer
+            pool = [s for s in pool if holds_places(f"{s.section} {s.text}", places)]
+            if not pool:
+                named = " ".join(places) + (f" {LABELS[query.kind]['ko']}" if query.kind else "")
+                return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                     detail=named)
+        if part:  # "8조 중에 국비는?": only a sentence giving that part answers
+            pool = [s for s in pool if holds_part(s.text, part, query.kind)]
+            if not pool:
+                named = " ".join(part) + (f" {LABELS[query.kind]['ko']}" if query.kind else "")
+                return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                     detail=named)
         if query.year is not None:
             same = [s for s in pool if s.year == query.year
                     or query.year in years_mentioned(s.text)]

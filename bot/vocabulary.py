@@ -108,7 +108,11 @@ class VocabularyRepair:
         for term in self.unknown(terms, doc_freq):
             self._load(index)
             fixed = self._mend(term, doc_freq)
-            if fixed is not None and term in text:
+            at = text.find(term)
+            if fixed is not None and at >= 0 and not (
+                    len(fixed) > len(term) and text[at:at + len(fixed)] == fixed):
+                # (not where the text already writes the whole name: Kiwi reads "스케일업" as
+                # 스케일 + 업, and mending 스케일 made it "스케일업 업")
                 text = text.replace(term, f" {fixed} ", 1)
                 fixes.append((term, fixed.strip()))
         return re.sub(r"[ \t]+", " ", text).strip(), fixes

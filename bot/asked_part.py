@@ -1,0 +1,109 @@
+"""A part of a whole asked: "8조 7,417억 중에 국비는 얼마?", "590개사 중 충북 기업은 몇 개?",
+"대상 말고 최우수상은?", "지방시대 펀드 충남 쪽은 얼마?", "6개 기관 중 나머지는 어디?" (issue 11).
+
+Founders ask for one part of something the documents give whole. The sentence with the whole
+(the total, the national count, the top prize, the named members of a list) shares the subject
+and holds a value of the asked kind, so it looks like an answer; quoting it is the confident
+wrong citation the issue names. Such a question is answered only by a sentence that names the
+part, and, for a figure, puts a figure of the asked kind right next to it ("국비 545억원",
+"국비는 98억원"; "국비·지방비·민자를 합쳐 총 8조 …" names 국비 but gives no figure of it).
+"The rest" of a list ("나머지") is answered only by a sentence listing members without
+"… 등 6개 기관" (a list the documents themselves leave open).
+
+Hand-written: the particles and words Korean uses to single out a part; measured on the
+answer-eval parts (benchmarks/README.md, round 6).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat
+from bot.facts import PATTERNS
+from bot.kinds import FactKind
+from bot.regions import PROVINCE_OF, place_words
+
+# "…중에 X는", "…중 X는", "그중 X는", "… 가운데 X는", "A 말고 X는", "… 빼고 X는"; "X 쪽은"
+_WORD = r"[가-힣A-Za-z0-9]{2,}?"
+_PART = re.compile(
+    r"(?:(?:^|\s)(?:그\s?)?(?:중에서?|중|가운데)|(?:^|\s)(?:말고|빼고|제외하고|외에))\s+"
+    rf"((?:{_WORD}\s+)?{_WORD})(?:은|는|이|가|만|쪽은)(?=[\s?.,!]|$)"
+    r"|(?:^|\s)([가-힣]{2,})\s*쪽(?:은|는|에서는|엔)(?=[\s?.,!]|$)")
+# Words of a part that single nothing out: who is asking, how the part is counted, a question word.
+_NOT_A_PART = frozenset({"기업", "회사", "업체", "스타트업", "곳", "사람", "팀", "저", "제", "우리",
+                         "저희", "내", "제일", "가장", "제일로", "최고", "금액", "규모", "돈",
+                         "예산", "인원", "개수", "비율", "지원금", "이거", "그거", "이건", "그건"})
+_QUESTION_WORD = re.compile(r"어느|어떤|어디|무슨|몇|뭐|누구|얼마|언제")
+_REST = frozenset({"나머지", "다른", "다른곳", "나머지곳"})
+_FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
+# characters (spaces removed) between a part and its figure: "국비545억원", "국비는98억원"
+_NEAR = 12
+_OPEN_LIST = re.compile(r"등\s*\d+\s*(?:개|곳|명|개\s*기관|개사)")
+_LIST_SEPARATOR = re.compile(r"[,·、]")
+
+
+def asked_part(question: str) -> list[str] | None:
+    """The words naming the part a Korean question singles out, if it does ("국비",
+    ["충북"] of "충북 기업", ["나머지"]); None when it asks about the whole."""
+    found = _PART.search(question)
+    if not found:
+        return None
+    phrase = found.group(1) or found.group(2)
+    if _QUESTION_WORD.search(phrase):
+        return None  # "그중에 어느 게 …": which of them, not one named part
+    words = [w for w in phrase.split() if w not in _NOT_A_PART]
+    if any(w in KIND_WORDS or w in GENERIC_DETAIL for w in words):
+        return None  # "중앙부처 중에 비중은?": the kind of value asked, not a part
+    return words or None
+
+
+# Chungbuk itself is where every document is set; 청주's own districts speak for 청주.
+_EVERYWHERE = frozenset({"충북", "충청북도", "도내"})
+_WITHIN = {"청주": ("오창", "오송")}
+
+
+def asked_places(question: str, subject: Iterable[str]) -> list[str]:
+    """Places the question is about ("진천은 특화산업이 뭐예요?", "오송 특화단지 면적"): subject
+    terms naming a province or city other than Chungbuk itself, and not where the founder
+    says they are ("청주에 있는 회사인데 …" is the founder's circumstance)."""
+    own = place_words(question)
+    return [t for t in subject if t in PROVINCE_OF and t not in _EVERYWHERE and t not in own]
+
+
+def holds_places(text: str, places: list[str]) -> bool:
+    """Whether a sentence (or its heading) names every place asked about."""
+    plain = flat(text)
+    return all(p in plain or any(w in plain for w in _WITHIN.get(p, ())) for p in places)
+
+
+def holds_part(text: str, words: list[str], kind: FactKind | None) -> bool:
+    """Whether a sentence gives the asked part: names every word of it and, for a figure, has
+    a figure of the asked kind next to the last word; for "the rest", lists members without
+    leaving the list open."""
+    if set(words) & _REST:
+        return len(_LIST_SEPARATOR.findall(text)) >= 2 and not _OPEN_LIST.search(text)
+    plain = flat(text)
+    if not all(w.lower() in plain for w in words):
+        return False
+    if kind not in _FIGURES:
+        return True
+    return _near(plain, words[-1].lower(), PATTERNS[kind].finditer(plain))
+
+
+def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:
+    """A figure a few characters from the word, with no other list item between them
+    ("국비·지방비·민자를 합쳐 총 8조": the 8조 is the sum, not 국비's)."""
+    starts = [m.start() for m in re.finditer(re.escape(word), plain)]
+    for figure in figures:
+        for start in starts:
+            end = start + len(word)
+            if 0 <= figure.start() - end <= _NEAR:
+                gap = plain[end:figure.start()]
+            elif 0 <= start - figure.end() <= _NEAR:
+                gap = plain[figure.end():start]
+            else:
+                continue
+            if not _LIST_SEPARATOR.search(gap):
+                return True
+    return False

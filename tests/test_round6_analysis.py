@@ -1,0 +1,102 @@
+"""Issue 11, sixth round: a part of a whole asked ("8조 중에 국비는?", "대상 말고 최우수상은?",
+"충남 쪽은?", "나머지는?") or a place asked about ("진천은 …") is answered only by a sentence
+that gives that part or names that place; otherwise the detail is missing. And a name the
+question already writes whole is not "mended" into a doubled one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.asked_part import asked_part, asked_places, holds_part, holds_places
+from bot.engine import AnswerEngine
+from bot.kinds import FactKind
+from bot.models import AnswerMode
+from knowledge.clock import Clock
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("충북 이차전지 육성전략 8조 7,417억 중에 국비는 얼마예요?", ["국비"]),
+    ("24년 초창패 590개사 중에 충북 기업은 몇 개나 뽑혔어요?", ["충북"]),
+    ("도전 K-스타트업 대상 말고 최우수상은 상금 얼마예요?", ["최우수상"]),
+    ("지방시대 벤처펀드 충남 쪽은 펀드 규모가 얼마예요?", ["충남"]),
+    ("6개 기관 중에 중진공 소진공 말고 나머지는 어디예요?", ["나머지"]),
+    ("그중 국비는?", ["국비"]),
+])
+def test_the_part_a_question_singles_out(question: str, part: list[str]) -> None:
+    assert asked_part(question) == part
+
+
+@pytest.mark.parametrize("question", [
+    "창업패키지 중에 어느 게 제일 많이 줘?",  # which of them: no part named
+    "중앙부처 중에 비중은?",  # the kind of value asked
+    "집중 지원 분야는?",  # 중 inside a word
+    "예창패 중 제일 큰 금액은?",
+    "초창패 얼마 줘요?",
+])
+def test_questions_about_the_whole_name_no_part(question: str) -> None:
+    assert asked_part(question) is None
+
+
+def test_a_part_with_a_figure_needs_the_figure_next_to_it() -> None:
+    whole = ("충북도는 2030년까지 이차전지산업에 국비·지방비·민자를 합쳐 총 8조 7,417억 원을 "
+             "투자할 계획이다.")
+    split = "충북도 출자 펀드 1,241억원의 재원은 국비 545억원, 도비 130억원, 시군비 8억원이다."
+    assert not holds_part(whole, ["국비"], FactKind.AMOUNT)
+    assert holds_part(split, ["국비"], FactKind.AMOUNT)
+    assert holds_part(whole, ["국비"], FactKind.DEFINITION)  # named is enough for no figure
+
+
+def test_the_rest_of_a_list_is_not_in_an_open_list() -> None:
+    open_list = "콜센터는 중진공, 소진공, 창업진흥원 등 6개 기관의 콜센터를 합쳐 만들었다."
+    closed = "참여 기관은 충북도, 충북TP, 충북창경, 신용보증기금이다."
+    assert not holds_part(open_list, ["나머지"], FactKind.ORGANISATION)
+    assert holds_part(closed, ["나머지"], FactKind.ORGANISATION)
+
+
+def test_places_asked_about_and_the_founders_own() -> None:
+    assert asked_places("진천은 충북 시군 특화산업이 뭐예요?", ["진천", "충북", "특화"]) == ["진천"]
+    assert asked_places("청주에 있는 회사인데 예창패 돼요?", ["청주", "예비창업패키지"]) == []
+    assert holds_places("청주 오창과학산업단지에 있다", ["청주"])
+    assert holds_places("오창과학산업단지에 있다", ["청주"])  # 오창 is in 청주
+    assert not holds_places("청주 ICT융합, 충주 미래모빌리티, 제천 천연물", ["진천"])
+
+
+@pytest.fixture
+def engine(corpus_kb) -> AnswerEngine:
+    engine = AnswerEngine(corpus_kb)
+    engine.clock = Clock(TODAY)
+    return engine
+
+
+@pytest.mark.parametrize("question", [
+    "충북 이차전지 육성전략 8조 7,417억 중에 국비는 얼마예요?",  # only the sum is written
+    "도전 K-스타트업 대상 말고 최우수상은 상금 얼마예요?",  # only the top prize is written
+    "진천은 충북 시군 특화산업이 뭐예요?",  # the list names other towns
+])
+def test_an_unwritten_part_is_a_missing_detail(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
+    assert answer.answer.startswith("자료에는")
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("충북도 출자 펀드 1,241억 중에 국비는 얼마예요?", "545억원"),  # the part is written
+    ("도전 K-스타트업 대상은 상금 얼마예요?", "3억원"),  # the whole asked
+    ("충북 시군별 특화산업 뭐예요?", "ICT융합"),
+])
+def test_a_written_part_or_the_whole_is_answered(engine: AnswerEngine, question: str,
+                                                 fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert fact in answer.answer
+
+
+def test_a_name_written_whole_is_not_doubled(engine: AnswerEngine) -> None:
+    """Kiwi reads "스케일업" as 스케일 + 업; mending 스케일 towards 스케일업 made "스케일업 업"."""
+    answer = engine.answer("스케일업 팁스 R&D 지원 얼마까지 돼요?")
+    assert "스케일업 업" not in answer.query
+    assert "30억원" in answer.answer
