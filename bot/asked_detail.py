@@ -48,7 +48,9 @@ _LIMIT = re.compile(r"한도|상한|최대")
 # Figures asked "in Chungbuk" ("충북에서 몇 명", "도내에선 얼마"): the province's own figure.
 _FIGURE_KINDS = (FactKind.COUNT, FactKind.AMOUNT, FactKind.PERCENT)
 _IN_CHUNGBUK = re.compile(r"(?:충북|충청북도|도내)\s*"
-                          r"(?:에서|에선|에서는|지역에서|안에서|에만|전용|만의|자체)")
+                          r"(?:에서|에선|에서는|지역에서|안에서|에만|전용|만의|자체)|"
+                          r"\b(?:Chungbuk|North Chungcheong)(?:-based)?\s+(?:companies|firms|"
+                          r"startups|teams|businesses)\b", re.I)
 # "대상 받은 팀 어디예요?": the winners' names, in a clause that says they won
 _WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기업|회사|업체|스타트업)|우승\s*팀|"
                       r"which (?:team|company|companies|startups?) won", re.I)

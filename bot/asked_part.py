@@ -25,37 +25,62 @@ from bot.kinds import FactKind
 from bot.regions import PROVINCE_OF, place_words
 
 # "…중에 X는", "…중 X는", "그중 X는", "… 가운데 X는", "A 말고 X는", "… 빼고 X는"; "X 쪽은"
-_WORD = r"[가-힣A-Za-z0-9]{2,}?"
+_WORD = r"[가-힣A-Za-z0-9&]{2,}?"
 _PART = re.compile(
     r"(?:(?:^|\s)(?:그\s?)?(?:중에서?|중|가운데)|(?:^|\s)(?:말고|빼고|제외하고|외에))\s+"
-    rf"((?:{_WORD}\s+)?{_WORD})(?:은|는|이|가|만|쪽은)(?=[\s?.,!]|$)"
+    rf"((?:{_WORD}\s+){{0,3}}{_WORD})(?:은|는|이|가|만|쪽은|으로|로)(?=[\s?.,!]|$)"
     r"|(?:^|\s)([가-힣]{2,})\s*쪽(?:은|는|에서는|엔)(?=[\s?.,!]|$)")
+# a place in a ranking: "2등은 얼마?", "최우수상은?"
+_RANK = re.compile(r"(?:^|\s)(\d+등|\d+위|준우승|최우수상?|우수상|장려상)(?:팀|상)?"
+                   r"(?:은|는|이|가|도)?(?=[\s?.,!]|$)")
+# every member of a set asked: "15개 기관 전체 명단", "5곳이 어디어디", "리그 이름 전부"
+_MEMBERS = re.compile(r"전부|전체\s*명단|명단|어디\s?어디|뭐\s?뭐|누구\s?누구|목록|리스트|"
+                      r"다\s*알려|이름\s*(?:다|모두)")
+ALL_MEMBERS = "전체 목록"  # the part asked when a question wants the whole list
+# a word joined to the next by "와/과/랑/하고": "R&D 자금이랑 사업화 자금은 각각"
+_JOINER = re.compile(r"(?<=[가-힣A-Za-z&]{2})(?:이랑|랑|하고|과|와|이나)$")
 # Words of a part that single nothing out: who is asking, how the part is counted, a question word.
 _NOT_A_PART = frozenset({"기업", "회사", "업체", "스타트업", "곳", "사람", "팀", "저", "제", "우리",
                          "저희", "내", "제일", "가장", "제일로", "최고", "금액", "규모", "돈",
-                         "예산", "인원", "개수", "비율", "지원금", "이거", "그거", "이건", "그건"})
+                         "예산", "인원", "개수", "비율", "지원금", "이거", "그거", "이건", "그건",
+                         "각각", "따로", "배정된", "건", "것", "거"})
 _QUESTION_WORD = re.compile(r"어느|어떤|어디|무슨|몇|뭐|누구|얼마|언제")
-_REST = frozenset({"나머지", "다른", "다른곳", "나머지곳"})
+_REST = frozenset({"나머지", "다른", "다른곳", "나머지곳", ALL_MEMBERS})
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 # characters (spaces removed) between a part and its figure: "국비545억원", "국비는98억원"
 _NEAR = 12
-_OPEN_LIST = re.compile(r"등\s*\d+\s*(?:개|곳|명|개\s*기관|개사)")
 _LIST_SEPARATOR = re.compile(r"[,·、]")
+_COUNTED = re.compile(r"(\d+)\s*(?:개|곳|건|명|팀|교)")
 
 
 def asked_part(question: str) -> list[str] | None:
     """The words naming the part a Korean question singles out, if it does ("국비",
-    ["충북"] of "충북 기업", ["나머지"]); None when it asks about the whole."""
+    ["충북"] of "충북 기업", ["나머지"], ["2등"], [ALL_MEMBERS] for "전체 명단"); None when it
+    asks about the whole."""
+    if _MEMBERS.search(question):
+        return [ALL_MEMBERS]
     found = _PART.search(question)
-    if not found:
-        return None
-    phrase = found.group(1) or found.group(2)
-    if _QUESTION_WORD.search(phrase):
-        return None  # "그중에 어느 게 …": which of them, not one named part
-    words = [w for w in phrase.split() if w not in _NOT_A_PART]
-    if any(w in KIND_WORDS or w in GENERIC_DETAIL for w in words):
-        return None  # "중앙부처 중에 비중은?": the kind of value asked, not a part
-    return words or None
+    if found:
+        phrase = found.group(1) or found.group(2)
+        # "6개 기관 중에 중진공 말고 나머지는": the part is what follows the last marker
+        phrase = re.split(r"(?:^|\s)(?:말고|빼고|제외하고|외에)\s", phrase)[-1]
+        if _QUESTION_WORD.search(phrase):
+            return None  # "그중에 어느 게 …": which of them, not one named part
+        words = [_JOINER.sub("", w) for w in phrase.split()]
+        words = [w for w in words if w not in _NOT_A_PART and w not in KIND_WORDS
+                 and w not in GENERIC_DETAIL]  # "중앙부처 중에 비중은?": the kind asked
+        return words or None
+    rank = _RANK.search(question)
+    return [rank.group(1)] if rank else None
+
+
+def part_label(words: list[str], kind_label: str | None) -> str:
+    """How a missing-detail answer names the part ("국비 금액", "전체 목록", "나머지 목록")."""
+    if ALL_MEMBERS in words:
+        return ALL_MEMBERS
+    if set(words) & _REST:
+        return "나머지 목록"
+    return " ".join(words) + (f" {kind_label}" if kind_label else "")
 
 
 # Chungbuk itself is where every document is set; 청주's own districts speak for 청주.
@@ -82,7 +107,11 @@ def holds_part(text: str, words: list[str], kind: FactKind | None) -> bool:
     a figure of the asked kind next to the last word; for "the rest", lists members without
     leaving the list open."""
     if set(words) & _REST:
-        return len(_LIST_SEPARATOR.findall(text)) >= 2 and not _OPEN_LIST.search(text)
+        items = len(_LIST_SEPARATOR.findall(text)) + 1
+        counts = [int(n) for n in _COUNTED.findall(text) if int(n) <= 50]
+        # "… 등 6개 기관" after three names leaves the list open; after ten names of "등 10개
+        # 대기업" it is whole
+        return items >= 3 and items >= max(counts, default=0)
     plain = flat(text)
     if not all(w.lower() in plain for w in words):
         return False

@@ -36,7 +36,7 @@ from bot.asked_detail import (
     says_unknown,
     strict_pool,
 )
-from bot.asked_part import asked_part, asked_places, holds_part, holds_places
+from bot.asked_part import asked_part, asked_places, holds_part, holds_places, part_label
 from bot.cues import (
     AGGREGATE,
     CEILING,
@@ -67,6 +67,7 @@ from bot.facts import (
     year_label,
 )
 from bot.kinds import FactKind
+from bot.membership import founder_items, membership, told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.safety import allowed_sentence
@@ -93,6 +94,12 @@ _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _RULE_LIKE = re.compile(r"대상|요건|자격|조건|이하|이상|이내|미만|초과|한도|제외|신청할\s*수|"
                         r"지원할\s*수|받을\s*수|체납|지나지\s*않|졸업한|참여한|해당|인정|가능")
 _RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
+# the start asked ("언제 처음 생겼어?", "첫해엔 몇 명?") and sentences telling a start
+_FIRST_ASKED = re.compile(r"처음|첫\s?해|첫\s?회|최초|언제\s*(?:생겼|생긴|시작|만들어)")
+_FIRST_SAID = re.compile(r"첫\s|첫해|도입(?:된|되었|됐|했)|신설|출범|새로\s*(?:생|도입|만들)|"
+                         r"문을\s*열|개소|설립(?:되|된|했)")  # not "처음으로 X가 된 곳"
+# a class asked ("어느 부처 사업이야?") and how the documents name its members
+_MEMBER_OF = {"부처": re.compile(r"[가-힣]{2,}부(?=[의가는은를에와과이\s(·,]|$)")}
 _REMINDER_SECTION = re.compile(r"(확인 사항|유의 사항|유의사항|확인사항)")
 
 
@@ -118,6 +125,8 @@ def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
 # term, so paraphrases do not sink an answer. Unseen names, numbers and foreign words keep the
 # full IDF: "부산시" in a Chungbuk corpus is exactly what should make the bot refuse.
 UNSEEN_COMMON_NOUN_WEIGHT = 1.0
+# Support weight of a word used only in the founder's told case ("…폐업했고 …창업하려는데")
+TOLD_WEIGHT = 0.5
 _NAME_TAGS = frozenset({"NNP", "SL", "SN", "SH"})
 
 
@@ -200,6 +209,10 @@ class ExtractiveAnswerer:
         top passages; without it they are analysed here."""
         weights = self.weights(query, doc_freq, n_docs)
         key_terms = list(weights)
+        if query.language == "ko":  # "옷가게 폐업했고 앱으로 창업하려는데 예창패 돼요?": the
+            # founder's own story need not be in the documents as much as what is asked
+            for term in told_only(query.question, key_terms):
+                weights[term] *= TOLD_WEIGHT
         dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if not hits or not key_terms:
             return Support(coverage=0.0, dense=dense, key_terms=key_terms,
@@ -238,6 +251,7 @@ class ExtractiveAnswerer:
         detail = detail_terms(query)
         exact_day = query.kind in (FactKind.DATE, FactKind.DEADLINE)
         ceiling = query.kind is FactKind.AMOUNT and CEILING.search(query.question) is not None
+        first = _FIRST_ASKED.search(query.question) is not None
         grant = query.kind is FactKind.AMOUNT and GRANT.search(query.question) is not None
         function = query.kind is FactKind.DEFINITION and FUNCTION_ASKED.search(
             query.question) is not None
@@ -285,6 +299,8 @@ class ExtractiveAnswerer:
                 if query.kinds and holds(query.kinds[0], sentence) \
                         and query.kinds[0] in PATTERNS:
                     score += 0.3
+                if first and _FIRST_SAID.search(sentence):
+                    score += 0.3  # "언제 처음 생겼어?", "첫해엔": the start, not this year's call
                 if exact_day and FULL_DAY.search(sentence):
                     score += 0.2  # "언제" is best answered with the day itself
                 if ceiling and CEILING.search(sentence):
@@ -322,6 +338,10 @@ class ExtractiveAnswerer:
             return None
         if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
             return self._verdict(query, hits, about)
+        if query.wants(FactKind.ELIGIBILITY):
+            listed = self._listed(query, hits, about, doc_freq, n_docs)
+            if listed is not None:  # "크라우드펀딩도 소득공제 돼요?" and the rule lists it
+                return listed
         strict = [k for k in query.kinds if k in STRICT_KINDS]
         if strict and self._unheld(query, scored, doc_freq):
             return self._missing(query, hits, about, strict[0])
@@ -365,9 +385,9 @@ class ExtractiveAnswerer:
         if part:  # "8조 중에 국비는?": only a sentence giving that part answers
             pool = [s for s in pool if holds_part(s.text, part, query.kind)]
             if not pool:
-                named = " ".join(part) + (f" {LABELS[query.kind]['ko']}" if query.kind else "")
+                label = LABELS[query.kind]["ko"] if query.kind else None
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
-                                     detail=named)
+                                     detail=part_label(part, label))
         if query.year is not None:
             same = [s for s in pool if s.year == query.year
                     or query.year in years_mentioned(s.text)]
@@ -404,9 +424,12 @@ class ExtractiveAnswerer:
     def _held(self, term: str, sentences: list[ScoredSentence]) -> bool:
         """Whether a sentence holds `term` (or a synonym, or a word sharing its start), or its
         passage's heading does; as written inside a compound only from three syllables on
-        ("회의" is not in "위원회의")."""
+        ("회의" is not in "위원회의"). A word naming a class ("부처") is held by a member of
+        it ("과학기술정보통신부")."""
+        member = _MEMBER_OF.get(term)
         return any(self.analyzer.has_term(s.terms, term) or fuzzy_has(s.terms, term)
                    or fuzzy_has(s.head_terms, term) or (len(term) >= 3 and term in flat(s.text))
+                   or (member is not None and member.search(s.text) is not None)
                    for s in sentences)
 
     def _unheld_noun(self, query: AnalysedQuery, about: list[ScoredSentence]) -> str | None:
@@ -428,7 +451,8 @@ class ExtractiveAnswerer:
         recent among those scoring near the best. Then up to `max_sentences` in all that add a
         key term; an older year's figure only for lists and differences."""
         best = pool[0].score
-        recent = query.year is None and query.kind in RECENT_FIRST
+        recent = query.year is None and query.kind in RECENT_FIRST \
+            and not _FIRST_ASKED.search(query.question)
         near = [s for s in pool if s.score >= 0.7 * best]
         if TOTAL_ASKED.search(query.question):  # "so far, in total": the sentence with a total
             near = [s for s in near if TOTAL_SAID.search(s.text)] or near
@@ -476,7 +500,12 @@ class ExtractiveAnswerer:
         near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
                 or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
-        sentence, ruling = max(near, key=lambda p: (in_scope(p[0].text, query.founder) is True,
+        # a year asked ("23년에 … 가능했어요?") is judged by that year's rule
+        sentence, ruling = max(near, key=lambda p: (query.year is not None and (
+                                                        p[0].year == query.year
+                                                        or query.year in years_mentioned(
+                                                            p[0].text)),
+                                                    in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[1].checked,  # the fuller rule
                                                     # a sentence stating the rule itself ("지원
@@ -485,6 +514,25 @@ class ExtractiveAnswerer:
                                                     p[0].year or 0, p[0].score))
         word = prompts.VERDICT[ruling.verdict][query.language]
         return self._compose(query, hits, [sentence], lead=word)
+
+    def _listed(self, query: AnalysedQuery, hits: list[SearchHit],
+                about: list[ScoredSentence], doc_freq: dict[str, int], n_docs: int
+                ) -> Reply | None:
+        """A verdict from a rule that lists (or leaves out) the founder's own case, the
+        asked year's rule first (bot/membership.py)."""
+        items = founder_items(query, doc_freq, n_docs)
+        if not items:
+            return None
+        top = about[0].score
+        rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
+        rules.sort(key=lambda s: (query.year is not None and (
+            s.year == query.year or query.year in years_mentioned(s.text))), reverse=True)
+        for sentence in rules:
+            verdict = membership(sentence.text, items)
+            if verdict is not None:
+                return self._compose(query, hits, [sentence],
+                                     lead=prompts.VERDICT[verdict][query.language])
+        return None
 
     def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
                  about: list[ScoredSentence], kind: FactKind, detail: str | None = None

@@ -71,7 +71,33 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         if topic is None or terms & topic or named \
                 or any(t in clean for t in topic if len(t) >= 2):
             words.append(clean)
+    then = _then_phrase(rest, previous)
+    if then:
+        words.append(then)
     return " ".join([*words, rest]) if words else rest
+
+
+# "그땐 얼마까지 줬어?" after "첫해엔 몇 명 뽑았어?": "then" is the time the turn before asked
+_THEN = re.compile(r"그\s?때|그땐|그\s?당시|그\s?해|그\s?시절")
+_TIME_PHRASE = re.compile(r"(?:19|20)?\d{2}년(?:도)?|재작년|작년|올해|첫\s?해|"
+                          r"처음\s*(?:생겼|만들어졌|시작했|문\s*열)[가-힣]*\s*때|"
+                          r"(?:설립|개소|출범|도입)\s*(?:당시|때)|처음")
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})년")
+
+
+def _then_phrase(question: str, previous: Turn) -> str | None:
+    """The time of the turn before when this one says only "then" and names no time of its
+    own: the first year its answer's first line gives ("2015년 첫 재도전성공패키지는 …"),
+    else the time phrase its question named ("처음 생겼을 때", "2019년")."""
+    if not _THEN.search(question) or _TIME_PHRASE.search(question):
+        return None
+    phrase = _TIME_PHRASE.search(previous.query)
+    if phrase is None:
+        return None  # the turn before named no time: "then" is only a word
+    year = _YEAR.search(previous.answer.strip().split("\n")[0])
+    return f"{year.group(1)}년" if year else phrase.group(0)
 
 
 # where a question's opening name ends: its question word or what it asks happened

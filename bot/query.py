@@ -40,7 +40,7 @@ _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)
                         r"\betfs?\b|코인|비트코인|가상화폐|[가-힣]{1,6}주\s*(?:뭐|어떤\s*거|추천)|"
                         r"(?:주식|종목)\s*(?:추천|뭐|어떤)|뭐\s*사(?:면|야)\s*(?:대박|돈|수익|오를)|"
                         r"which (?:stocks?|shares|coins?)|crypto|bitcoin|stocks? to buy|"
-                        r"(?:buy|sell)\s+(?:\w+\s+){0,3}(?:shares|stocks?)|"
+                        r"(?:buy|sell)\s+(?:\w+\s+){0,7}(?:shares|stocks?)|"
                         # shopping advice (found after heldout5's clean reading)
                         r"recommend\s+(?:me\s+)?(?:a|an|some)\s+(?:good\s+)?(?:laptop|phone|"
                         r"camera|car)|노트북\s*추천|"

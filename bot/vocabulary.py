@@ -105,7 +105,13 @@ class VocabularyRepair:
             if spelled is not None:
                 text = text.replace(word, f" {spelled} ", 1)
                 fixes.append((word, spelled))
-        for term in self.unknown(terms, doc_freq):
+        terms = list(terms)
+        # a word Kiwi split around a chat spelling ("콜쎈터" -> 콜 + 쎈터): mended whole
+        split = [w for w in dict.fromkeys(_TAIL.sub("", w) for w in _HANGUL_WORD.findall(text))
+                 if len(w) >= 3 and not doc_freq.get(w) and w not in terms
+                 and any(len(t) >= 2 and t in w and not doc_freq.get(t)
+                         and _HANGUL_WORD.fullmatch(t) for t in terms)]
+        for term in [*self.unknown(terms, doc_freq), *split]:
             self._load(index)
             fixed = self._mend(term, doc_freq)
             at = text.find(term)

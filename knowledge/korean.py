@@ -40,6 +40,8 @@ GENERIC_TERMS = frozenset([
     "알려주", "궁금", "어떤", "그럼", "그러면", "그리고", "혹시", "지금", "요즘", "어떻게",
     "무슨", "제가", "저", "우리", "나", "너", "알다",
     "머임", "뭐임", "머야", "머예요", "머에요",  # chat for 뭐야
+    "그때", "이때", "그해", "그날", "그동안",  # a follow-up's "then": the time of the turn before
+    "처음", "첫해", "최초",  # "언제 처음 생겼어?" asks when it began, a date
     "what", "how", "when", "where", "who",
     "which", "is", "are", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "please",
     "tell", "me", "about",

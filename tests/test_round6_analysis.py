@@ -100,3 +100,60 @@ def test_a_name_written_whole_is_not_doubled(engine: AnswerEngine) -> None:
     answer = engine.answer("스케일업 팁스 R&D 지원 얼마까지 돼요?")
     assert "스케일업 업" not in answer.query
     assert "30억원" in answer.answer
+
+
+def test_the_founders_told_case_and_a_rule_that_lists_it() -> None:
+    from bot.membership import membership, told_case
+
+    assert told_case("25년에 크라우드펀딩으로 투자했는데 이것도 소득공제 받을 수 있어요?") \
+        .startswith("25년에 크라우드펀딩으로 투자했는데")
+    assert told_case("AC 투자도 벤처투자로 인정돼요?") == "AC 투자"
+    assert told_case("올해 엔젤투자하면 소득공제 받을 수 있나요?") == ""  # nothing told
+    rule = ("엔젤투자 소득공제는 개인이 벤처기업에 직접 투자하는 경우, 개인투자조합에 출자하는 "
+            "경우, 크라우드펀딩으로 투자하는 경우에 적용된다(2025년 기준).")
+    assert membership(rule, ["크라우드펀딩"]) == "yes"
+    assert membership(rule, ["기후테크"]) is None  # not named: no verdict
+    assert membership("상장법인과 대기업 계열사는 지원 대상에서 제외한다.", ["대기업"]) == "no"
+
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    ("25년에 크라우드펀딩으로 스타트업에 투자했는데 이것도 엔젤투자 소득공제 받을 수 있어요?",
+     "네.", "크라우드펀딩으로 투자하는 경우"),
+    ("기후테크 스타트업인데 26년 팁스 ESG 우선배정 대상에 들어가요?", "네.", "10%"),
+    ("23년 재도전성공패키지에서 1억 2천 받는 거 가능했어요?", "네.", "최대 1.5억원"),
+])
+def test_verdicts_from_the_rule_of_the_asked_case_and_year(engine: AnswerEngine, question: str,
+                                                           lead: str, fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.answer.startswith(lead), answer.answer
+    assert fact in answer.answer
+
+
+def test_a_question_without_a_told_case_gets_no_listed_verdict(engine: AnswerEngine) -> None:
+    answer = engine.answer("스타트업에 엔젤투자하면 소득공제 얼마나 받을 수 있어?")
+    assert not answer.answer.startswith("네."), answer.answer
+
+
+def test_then_in_a_follow_up_is_the_time_of_the_turn_before(engine: AnswerEngine) -> None:
+    """"그땐 얼마까지 줬어?" after the first year's count asks the first year's amount."""
+    first = engine.answer("재도전성공패키지 언제 처음 생겼어?", conversation_id="then")
+    assert "2015년" in first.answer.split("\n")[0]
+    second = engine.answer("첫해엔 몇 명 뽑았어?", conversation_id="then")
+    assert "60명" in second.answer
+    third = engine.answer("그땐 얼마까지 줬어?", conversation_id="then")
+    assert "2015년" in third.query and "최대 7,000만원" in third.answer
+
+
+def test_chat_spelling_inside_a_word_kiwi_splits_is_mended(engine: AnswerEngine) -> None:
+    answer = engine.answer("1357 콜쎈터 몇개 기관 합친거임")
+    assert "콜센터" in answer.query and "6개 기관" in answer.answer
+
+
+def test_an_extension_is_a_duration_and_a_ministry_names_the_department() -> None:
+    from bot.facts import holds
+
+    assert holds(FactKind.DURATION, "2020년 말에 끝날 예정이었으나 2년 연장되었다.")
+    from bot.extractive import _MEMBER_OF
+
+    assert _MEMBER_OF["부처"].search("과학기술정보통신부의 '선도연구개발지원단'에 선정")
+    assert not _MEMBER_OF["부처"].search("충북TP 본부는 세 곳이다")

@@ -1,0 +1,85 @@
+"""Is the founder's case one a rule lists? (issue 11, eligibility verdicts without numbers)
+
+"크라우드펀딩으로 투자했는데 이것도 엔젤투자 소득공제 받을 수 있어요?" is answered by the rule
+"엔젤투자 소득공제는 … 개인투자조합에 출자하는 경우, 크라우드펀딩으로 투자하는 경우에
+적용된다": the founder's own word (크라우드펀딩) is one the rule includes, so the verdict is yes;
+a rule that names it to leave it out ("… 는 제외한다") gives no. The founder's word is a rare
+word of the question that is not the programme's own name; a frequent one ("투자") is in every
+rule and decides nothing.
+
+Hand-written: the phrases Korean rules use to include or leave out; judged on the answer-eval
+parts (benchmarks/README.md, round 6).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat
+from bot.kinds import asked_clause
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+
+_INCLUDES = re.compile(r"적용된다|적용되며|인정된다|인정되며|인정한다|포함한다|포함된다|포함하며|"
+                       r"대상(?:이다|으로\s*한다|이며|에\s*포함)|해당한다|우선\s*배정|가리킨다|말한다|"
+                       r"(?:받을|신청할|참여할|지원할)\s*수\s*있")
+_EXCLUDES = re.compile(r"제외|해당하지\s*않|포함되지\s*않|인정되지\s*않|(?:받을|신청할|참여할|"
+                       r"지원할)\s*수\s*없|안\s*된다|불가")
+_AFTER = 25  # characters (spaces removed) after the founder's word in which a rule leaves it out
+_MIN_IDF = 2.3  # rarer than about one passage in eight
+
+
+# the founder's case said as "…도": "AC 투자도 인정돼요?", "이것도"
+_ALSO = re.compile(r"((?:[A-Za-z가-힣]{2,}\s)?[가-힣A-Za-z]{2,}?)(?:으로|로|에서)?도(?=\s)")
+
+
+def told_only(question: str, terms: list[str]) -> set[str]:
+    """The terms a question uses only in telling the founder's case, not in what it asks."""
+    told = flat(told_case(question))
+    if not told:
+        return set()
+    asked = flat(asked_clause(question))
+    return {t for t in terms if t in told and t not in asked}
+
+
+def told_case(question: str) -> str:
+    """What the founder tells of their case: the clauses before the question ("크라우드펀딩으로
+    투자했는데"), and words said with "도"; empty when the question tells nothing."""
+    asked = asked_clause(question)
+    told = question[: len(question) - len(asked)] if asked != question else ""
+    return " ".join([told, *_ALSO.findall(asked)]).strip()
+
+
+def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int) -> list[str]:
+    """The rare words of the founder's told case, not the programme asked about nor the kind
+    of value ("크라우드펀딩", "기후테크", "액셀러레이터")."""
+    told = flat(told_case(query.question))
+    if not told:
+        return []
+    asked = flat(asked_clause(query.question))
+    out = []
+    for term, tag in query.key_terms.items():
+        # a name the founder tells of ("개인투자조합 통해서 출자했는데") is their case, even
+        # when it is also a subject word; one the question asks about is not
+        subject = term in query.subject_terms and term in asked
+        if not tag.startswith("NN") or len(term) < 2 or subject \
+                or term in KIND_WORDS or term in GENERIC_DETAIL or term in ATTRIBUTE_TERMS:
+            continue
+        df = doc_freq.get(term, 0)
+        if term in told and df and math.log(1 + (n_docs + 1) / (df + 0.5)) >= _MIN_IDF:
+            out.append(term)
+    return out
+
+
+def membership(sentence: str, items: list[str]) -> str | None:
+    """"yes" when the rule names one of the founder's words and includes it, "no" when it
+    leaves it out right after naming it, None when it does not name them or says neither."""
+    plain = flat(sentence)
+    named = [plain.find(i.lower()) for i in items if i.lower() in plain]
+    if not named:
+        return None
+    for at in named:
+        if _EXCLUDES.search(plain[at:at + _AFTER]):
+            return "no"
+    return "yes" if _INCLUDES.search(sentence) else None
