@@ -211,8 +211,8 @@ def says_unknown(query: AnalysedQuery, best: ScoredSentence) -> bool:
 # The word naming what a question asks for: "무슨 서류", "어떤 혜택", or the topic right before
 # its question word ("확인서는 어디서 떼요?", "회의는 언제 열려?").
 _ASKED_AFTER = re.compile(r"(?:무슨|어떤|어느)\s+([가-힣]+)")
-_ASKED_BEFORE = re.compile(r"([가-힣]{2,}(?:은|는))\s*(?:지금\s*|보통\s*)?"
-                           r"(?:언제|어디|얼마|몇|누구|뭐|무엇|어떻게)")
+_ASKED_BEFORE = re.compile(r"([가-힣]{2,}(?:은|는|이|가))\s*(?:지금\s*|보통\s*)?"
+                           r"(?:언제|어디|얼마|몇|누구|뭐|무엇|어떻게|무슨)")
 
 
 def asked_word(question: str) -> str | None:

@@ -94,6 +94,8 @@ _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 _RULE_LIKE = re.compile(r"대상|요건|자격|조건|이하|이상|이내|미만|초과|한도|제외|신청할\s*수|"
                         r"지원할\s*수|받을\s*수|체납|지나지\s*않|졸업한|참여한|해당|인정|가능")
 _RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
+# nouns naming who does something ("운영사", "운용사", "투자자"): "운영" does not hold them
+_AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
 # the start asked ("언제 처음 생겼어?", "첫해엔 몇 명?") and sentences telling a start
 _FIRST_ASKED = re.compile(r"처음|첫\s?해|첫\s?회|최초|언제\s*(?:생겼|생긴|시작|만들어)")
 _FIRST_SAID = re.compile(r"첫\s|첫해|도입(?:된|되었|됐|했)|신설|출범|새로\s*(?:생|도입|만들)|"
@@ -440,11 +442,22 @@ class ExtractiveAnswerer:
         if not nouns:
             return None
         noun = nouns[0]
+        whole = re.sub(r"(?:은|는|이|가)$", "", word)
+        if len(whole) > len(noun) and whole.startswith(noun) and _AGENT.search(whole):
+            noun = whole  # Kiwi splits "운영사" into 운영 + 사: the asked noun is the whole word
         if noun in GENERIC_DETAIL or noun in KIND_WORDS or noun in _WHEN_WORDS \
                 or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
                 or noun in query.subject_terms:
             return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
-        return None if self._held(noun, about) else noun
+        # said of the subject itself: a sentence naming it, or under a heading naming it
+        # ("운용사" is not held by another fund's "GP로 운용한다"); an agent noun only whole
+        own = [s for s in about if s.own_about >= 0.75]
+        if _AGENT.search(noun):
+            held = any(self.analyzer.has_term(s.terms, noun) or noun in flat(s.text)
+                       for s in own)
+        else:
+            held = self._held(noun, own)
+        return None if held else noun
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most

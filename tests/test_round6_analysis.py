@@ -157,3 +157,18 @@ def test_an_extension_is_a_duration_and_a_ministry_names_the_department() -> Non
 
     assert _MEMBER_OF["부처"].search("과학기술정보통신부의 '선도연구개발지원단'에 선정")
     assert not _MEMBER_OF["부처"].search("충북TP 본부는 세 곳이다")
+
+
+@pytest.mark.parametrize("question", [
+    "충북 미래 모빌리티 펀드 500억 운용사는 어디로 정해졌어요?",  # only another fund's GP is named
+    "오송 바이오 소부장 특화단지는 면적이 얼마나 돼요?",  # only the 오창 battery site's area
+])
+def test_the_asked_noun_must_be_said_of_the_subject_itself(engine: AnswerEngine,
+                                                           question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
+
+
+def test_the_same_noun_said_of_the_subject_is_answered(engine: AnswerEngine) -> None:
+    answer = engine.answer("충북 이차전지 소부장 특화단지는 면적이 얼마나 돼요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE and "1,233만㎡" in answer.answer
