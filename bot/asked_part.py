@@ -117,7 +117,9 @@ def holds_part(text: str, words: list[str], kind: FactKind | None) -> bool:
         return False
     if kind not in _FIGURES:
         return True
-    return _near(plain, words[-1].lower(), PATTERNS[kind].finditer(plain))
+    # next to any of its words: "글로벌 AI 펀드는?" is answered by "… 글로벌 AI 100억원"
+    figures = list(PATTERNS[kind].finditer(plain))
+    return any(_near(plain, w.lower(), figures) for w in words)
 
 
 def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:

@@ -451,7 +451,7 @@ class ExtractiveAnswerer:
             return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
         # said of the subject itself: a sentence naming it, or under a heading naming it
         # ("운용사" is not held by another fund's "GP로 운용한다"); an agent noun only whole
-        own = [s for s in about if s.own_about >= 0.75]
+        own = [s for s in about if s.own_about >= 0.75 or s.about >= 0.99]
         if _AGENT.search(noun):
             held = any(self.analyzer.has_term(s.terms, noun) or noun in flat(s.text)
                        for s in own)
