@@ -551,8 +551,11 @@ class ExtractiveAnswerer:
                  about: list[ScoredSentence], kind: FactKind, detail: str | None = None
                  ) -> Reply:
         detail = detail or LABELS[kind][query.language]
-        text = prompts.DETAIL_MISSING[query.language].format(
-            subject=self.subject_label(query, hits), detail=detail)
+        subject = self.subject_label(query, hits)
+        # not "도전 K-스타트업 최우수상 상금의 최우수상 금액": words the subject already says go
+        named = subject.split()
+        detail = " ".join(w for w in detail.split() if w not in named) or detail
+        text = prompts.DETAIL_MISSING[query.language].format(subject=subject, detail=detail)
         return self._with_nearest(query, hits, about, text)
 
     def _year_missing(self, query: AnalysedQuery, hits: list[SearchHit],

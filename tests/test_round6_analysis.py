@@ -172,3 +172,9 @@ def test_the_asked_noun_must_be_said_of_the_subject_itself(engine: AnswerEngine,
 def test_the_same_noun_said_of_the_subject_is_answered(engine: AnswerEngine) -> None:
     answer = engine.answer("충북 이차전지 소부장 특화단지는 면적이 얼마나 돼요?")
     assert answer.mode is AnswerMode.EXTRACTIVE and "1,233만㎡" in answer.answer
+
+
+def test_the_missing_detail_does_not_repeat_the_subject(engine: AnswerEngine) -> None:
+    answer = engine.answer("도전 K-스타트업 대상 말고 최우수상은 상금 얼마예요?")
+    first = answer.answer.split("\n")[0]
+    assert first.count("최우수상") == 1, first
