@@ -11,12 +11,15 @@ import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bot.engine import AnswerEngine
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
+from knowledge.clock import Clock
 from knowledge.korean import KoreanAnalyzer
 from knowledge.settings import DEFAULT_DOCUMENTS_DIR
 
@@ -115,6 +118,15 @@ def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAn
 def corpus_kb(corpus_data_dir: Path, analyzer: KoreanAnalyzer) -> KnowledgeBase:
     """Read-only knowledge base over the shipped corpus."""
     return KnowledgeBase(make_settings(corpus_data_dir), analyzer=analyzer)
+
+
+@pytest.fixture
+def dated_engine(corpus_kb: KnowledgeBase) -> AnswerEngine:
+    """An answer engine on the shipped corpus whose today is the answer eval's day, so "올해"
+    and the latest year are what the eval and the tests expect."""
+    engine = AnswerEngine(corpus_kb)
+    engine.clock = Clock(date(2026, 12, 1))
+    return engine
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from bot.query import FactKind, detect_kinds
 from bot.regions import founder_place, place_words, province
 from bot.timeframe import asked_year
 from bot.vocabulary import VocabularyRepair, abbreviates, chat_distance
-from knowledge.clock import Clock
 from knowledge.korean import jamo
 
 TODAY = date(2026, 12, 1)
@@ -90,10 +89,8 @@ def test_a_synonym_of_a_word_kiwi_splits_alone(analyzer) -> None:
 
 
 @pytest.fixture
-def engine(corpus_kb) -> AnswerEngine:
-    engine = AnswerEngine(corpus_kb)
-    engine.clock = Clock(TODAY)
-    return engine
+def engine(dated_engine: AnswerEngine) -> AnswerEngine:
+    return dated_engine
 
 
 @pytest.mark.parametrize("question", [

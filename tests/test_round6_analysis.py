@@ -13,7 +13,6 @@ from bot.asked_part import asked_part, asked_places, holds_part, holds_places
 from bot.engine import AnswerEngine
 from bot.kinds import FactKind
 from bot.models import AnswerMode
-from knowledge.clock import Clock
 
 TODAY = date(2026, 12, 1)
 
@@ -66,10 +65,8 @@ def test_places_asked_about_and_the_founders_own() -> None:
 
 
 @pytest.fixture
-def engine(corpus_kb) -> AnswerEngine:
-    engine = AnswerEngine(corpus_kb)
-    engine.clock = Clock(TODAY)
-    return engine
+def engine(dated_engine: AnswerEngine) -> AnswerEngine:
+    return dated_engine
 
 
 @pytest.mark.parametrize("question", [
