@@ -150,10 +150,10 @@ def test_an_extension_is_a_duration_and_a_ministry_names_the_department() -> Non
     from bot.facts import holds
 
     assert holds(FactKind.DURATION, "2020년 말에 끝날 예정이었으나 2년 연장되었다.")
-    from bot.extractive import _MEMBER_OF
+    from bot.held_terms import MEMBER_OF
 
-    assert _MEMBER_OF["부처"].search("과학기술정보통신부의 '선도연구개발지원단'에 선정")
-    assert not _MEMBER_OF["부처"].search("충북TP 본부는 세 곳이다")
+    assert MEMBER_OF["부처"].search("과학기술정보통신부의 '선도연구개발지원단'에 선정")
+    assert not MEMBER_OF["부처"].search("충북TP 본부는 세 곳이다")
 
 
 @pytest.mark.parametrize("question", [

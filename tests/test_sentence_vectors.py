@@ -111,7 +111,7 @@ def test_cached_chunk_analysis_gives_the_same_sentences(corpus_kb, analyzer) -> 
     question = QueryAnalyzer(analyzer).analyse("예비창업패키지 지원 금액은 최대 얼마인가요?",
                                                date(2026, 12, 1))
     first = answerer.candidates(question, hits, doc_freq, n_docs)
-    assert len(answerer._chunk_cache) == len({h.chunk.id for h in hits})
+    assert len(answerer.scorer._chunk_cache) == len({h.chunk.id for h in hits})
     second = answerer.candidates(question, hits, doc_freq, n_docs)  # from the cache
     fresh = ExtractiveAnswerer(analyzer, min_coverage=0.5, min_dense=0.8)
     assert [s.text for s in first] == [s.text for s in second] == \

@@ -1,0 +1,88 @@
+"""Question nouns that nothing found holds: the asked detail is missing (issue 11).
+
+A noun the corpus never uses ("주말" in "콜센터 주말에도 돼요?"), one glued to a kind word, or
+the noun a question plainly asks for ("무슨 서류", "면적이 얼마나") that no sentence about the
+subject holds, in its words, a synonym, a word sharing its start, or its heading's. Quoting a
+neighbouring sentence instead would be the confident wrong citation the issue names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.asked_detail import ScoredSentence, asked_word
+from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat, fuzzy_has
+from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
+
+# words of time the question is set in, not details it asks for
+_WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
+                         "이번", "다음", "지난"})
+# a noun used as a verb ("연결되는", "이사감", "채용해"): what happens, not a detail asked
+_DONE = r"(?:하|해|했|되|돼|됐|됨|시키|감|갔|왔)"  # not 가/와: particles too
+# nouns naming who does something ("운영사", "운용사", "투자자"): "운영" does not hold them
+_AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
+# a class asked ("어느 부처 사업이야?") and how the documents name its members
+MEMBER_OF = {"부처": re.compile(r"[가-힣]{2,}부(?=[의가는은를에와과이\s(·,]|$)")}
+
+
+class HeldTerms:
+    """Whether the sentences found hold the question's nouns (see the module docstring)."""
+
+    def __init__(self, analyzer: KoreanAnalyzer) -> None:
+        self.analyzer = analyzer
+
+    def unheld(self, query: AnalysedQuery, scored: list[ScoredSentence],
+                doc_freq: dict[str, int]) -> list[str]:
+        """Nouns of the question that the corpus never uses and no passage found holds, in a
+        sentence or a heading ("주말" in "콜센터 주말에도 돼요?"), or that name a kind of the
+        asked detail other than the one written ("운전자금" where only 시설자금 is written)."""
+        text = re.sub(r"\s+", " ", query.question)
+        out = []
+        for t, tag in query.key_terms.items():
+            if not tag.startswith("NN") or len(t) < 2 or t in ATTRIBUTE_TERMS \
+                    or t in GENERIC_DETAIL or t in _WHEN_WORDS or t in KIND_WORDS \
+                    or re.search(re.escape(t) + _DONE, text):
+                continue  # the kind asked, the time it is set in, or an action ("이사감")
+            unused = doc_freq.get(t, 0) == 0 and not any(
+                doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
+            glued = re.search(re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
+            if (unused or glued) and not self.held(t, scored):
+                out.append(t)
+        return out
+
+    def held(self, term: str, sentences: list[ScoredSentence]) -> bool:
+        """Whether a sentence holds `term` (or a synonym, or a word sharing its start), or its
+        passage's heading does; as written inside a compound only from three syllables on
+        ("회의" is not in "위원회의"). A word naming a class ("부처") is held by a member of
+        it ("과학기술정보통신부")."""
+        member = MEMBER_OF.get(term)
+        return any(self.analyzer.has_term(s.terms, term) or fuzzy_has(s.terms, term)
+                   or fuzzy_has(s.head_terms, term) or (len(term) >= 3 and term in flat(s.text))
+                   or (member is not None and member.search(s.text) is not None)
+                   for s in sentences)
+
+    def unheld_noun(self, query: AnalysedQuery, about: list[ScoredSentence]) -> str | None:
+        """The noun the question plainly asks for ("무슨 서류"), when no sentence about the
+        subject holds it, in its words or its heading's."""
+        word = asked_word(query.question) if query.language == "ko" else None
+        nouns = [t for t in self.analyzer.terms(word) if len(t) >= 2] if word else []
+        if not nouns:
+            return None
+        noun = nouns[0]
+        whole = re.sub(r"(?:은|는|이|가)$", "", word)
+        if len(whole) > len(noun) and whole.startswith(noun) and _AGENT.search(whole):
+            noun = whole  # Kiwi splits "운영사" into 운영 + 사: the asked noun is the whole word
+        if noun in GENERIC_DETAIL or noun in KIND_WORDS or noun in _WHEN_WORDS \
+                or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
+                or noun in query.subject_terms:
+            return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
+        # said of the subject itself: a sentence naming it, or under a heading naming it
+        # ("운용사" is not held by another fund's "GP로 운용한다"); an agent noun only whole
+        own = [s for s in about if s.own_about >= 0.75 or s.about >= 0.99]
+        if _AGENT.search(noun):
+            held = any(self.analyzer.has_term(s.terms, noun) or noun in flat(s.text)
+                       for s in own)
+        else:
+            held = self.held(noun, own)
+        return None if held else noun
