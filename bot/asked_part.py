@@ -33,9 +33,12 @@ _PART = re.compile(
 # a place in a ranking: "2등은 얼마?", "최우수상은?"
 _RANK = re.compile(r"(?:^|\s)(\d+등|\d+위|준우승|최우수상?|우수상|장려상)(?:팀|상)?"
                    r"(?:은|는|이|가|도)?(?=[\s?.,!]|$)")
-# every member of a set asked: "15개 기관 전체 명단", "5곳이 어디어디", "리그 이름 전부"
-_MEMBERS = re.compile(r"전부|전체\s*명단|명단|어디\s?어디|뭐\s?뭐|누구\s?누구|목록|리스트|"
-                      r"다\s*알려|이름\s*(?:다|모두)")
+# every member of a set asked: "15개 기관 전체 명단", "5곳이 어디어디", "11개 리그 이름 전부";
+# "전부" / "다 알려" only of a counted set or of names ("2천 전부 공제돼요?" is all of a sum,
+# "예창패 다 알려줘" is everything about it, "몇 달 전부터" is no 전부)
+_MEMBERS = re.compile(r"명단|어디\s?어디|뭐\s?뭐|누구\s?누구|목록|리스트")
+_ALL = re.compile(r"전부(?!터)|다\s*알려|모두\s*알려")
+_COUNTED_SET = re.compile(r"\d+\s*(?:개|곳|건|팀|명)(?!월)|이름")
 ALL_MEMBERS = "전체 목록"  # the part asked when a question wants the whole list
 # a word joined to the next by "와/과/랑/하고": "R&D 자금이랑 사업화 자금은 각각"
 _JOINER = re.compile(r"(?<=[가-힣A-Za-z&]{2})(?:이랑|랑|하고|과|와|이나)$")
@@ -57,7 +60,7 @@ def asked_part(question: str) -> list[str] | None:
     """The words naming the part a Korean question singles out, if it does ("국비",
     ["충북"] of "충북 기업", ["나머지"], ["2등"], [ALL_MEMBERS] for "전체 명단"); None when it
     asks about the whole."""
-    if _MEMBERS.search(question):
+    if _MEMBERS.search(question) or (_ALL.search(question) and _COUNTED_SET.search(question)):
         return [ALL_MEMBERS]
     found = _PART.search(question)
     if found:

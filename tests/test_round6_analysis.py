@@ -175,3 +175,17 @@ def test_the_missing_detail_does_not_repeat_the_subject(engine: AnswerEngine) ->
     answer = engine.answer("도전 K-스타트업 대상 말고 최우수상은 상금 얼마예요?")
     first = answer.answer.split("\n")[0]
     assert first.count("최우수상") == 1, first
+
+
+@pytest.mark.parametrize(("question", "whole_list"), [
+    ("충북 중소기업 지원협의회 참여하는 15개 기관 전체 명단 알려주세요", True),
+    ("예선리그가 11개였다던데 리그 이름 전부 알려줄 수 있어요?", True),
+    ("5곳이 어디어디였어요?", True),
+    ("예창패 다 알려줘", False),  # everything about it, not a list
+    ("3천 전부 공제받을 수 있어요?", False),  # all of a sum
+    ("유효기간 끝나기 몇 달 전부터 신청할 수 있어요?", False),  # 전부터 is no 전부
+])
+def test_a_whole_list_is_asked_only_of_a_set(question: str, whole_list: bool) -> None:
+    from bot.asked_part import ALL_MEMBERS
+
+    assert (asked_part(question) == [ALL_MEMBERS]) is whole_list
