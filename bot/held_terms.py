@@ -33,7 +33,7 @@ class HeldTerms:
         self.analyzer = analyzer
 
     def unheld(self, query: AnalysedQuery, scored: list[ScoredSentence],
-                doc_freq: dict[str, int]) -> list[str]:
+               doc_freq: dict[str, int]) -> list[str]:
         """Nouns of the question that the corpus never uses and no passage found holds, in a
         sentence or a heading ("주말" in "콜센터 주말에도 돼요?"), or that name a kind of the
         asked detail other than the one written ("운전자금" where only 시설자금 is written)."""
