@@ -69,6 +69,11 @@ _RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가
 TOLD_WEIGHT = 0.5
 
 
+def _of_year(sentence: ScoredSentence, year: int | None) -> bool:
+    """Whether a sentence is about the year asked: its fact's year, or a year it names."""
+    return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
+
+
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
                  max_sentences: int = 3) -> None:
@@ -185,8 +190,7 @@ class ExtractiveAnswerer:
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                      detail=part_label(part, label))
         if query.year is not None:
-            same = [s for s in pool if s.year == query.year
-                    or query.year in years_mentioned(s.text)]
+            same = [s for s in pool if _of_year(s, query.year)]
             if not same:
                 return self._year_missing(query, hits, pool)
             pool = same
@@ -236,8 +240,7 @@ class ExtractiveAnswerer:
             stated = [s for s in about if s.own_about >= 0.5 and s.has_detail
                       and _RULE_LIKE.search(s.text) and s.score >= 0.5 * about[0].score]
             if stated and query.year is not None and not any(
-                    s.year == query.year or query.year in years_mentioned(s.text)
-                    for s in stated):
+                    _of_year(s, query.year) for s in stated):
                 reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
             elif stated:
                 reply = self._compose(query, hits, stated[:1],
@@ -253,10 +256,7 @@ class ExtractiveAnswerer:
                 or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
         # a year asked ("23년에 … 가능했어요?") is judged by that year's rule
-        sentence, ruling = max(near, key=lambda p: (query.year is not None and (
-                                                        p[0].year == query.year
-                                                        or query.year in years_mentioned(
-                                                            p[0].text)),
+        sentence, ruling = max(near, key=lambda p: (_of_year(p[0], query.year),
                                                     in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[1].checked,  # the fuller rule
@@ -277,8 +277,7 @@ class ExtractiveAnswerer:
             return None
         top = about[0].score
         rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
-        rules.sort(key=lambda s: (query.year is not None and (
-            s.year == query.year or query.year in years_mentioned(s.text))), reverse=True)
+        rules.sort(key=lambda s: _of_year(s, query.year), reverse=True)
         for sentence in rules:
             verdict = membership(sentence.text, items)
             if verdict is not None:

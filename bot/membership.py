@@ -13,13 +13,13 @@ parts (benchmarks/README.md, round 6).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 
 from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat
 from bot.kinds import asked_clause
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+from bot.sentence_scoring import idf
 
 _INCLUDES = re.compile(r"적용된다|적용되며|인정된다|인정되며|인정한다|포함한다|포함된다|포함하며|"
                        r"대상(?:이다|으로\s*한다|이며|에\s*포함)|해당한다|우선\s*배정|가리킨다|말한다|"
@@ -66,8 +66,7 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
         if not tag.startswith("NN") or len(term) < 2 or subject \
                 or term in KIND_WORDS or term in GENERIC_DETAIL or term in ATTRIBUTE_TERMS:
             continue
-        df = doc_freq.get(term, 0)
-        if term in told and df and math.log(1 + (n_docs + 1) / (df + 0.5)) >= _MIN_IDF:
+        if term in told and doc_freq.get(term, 0) and idf(term, doc_freq, n_docs) >= _MIN_IDF:
             out.append(term)
     return out
 

@@ -13,6 +13,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.asked_detail import ScoredSentence, compounds_asked, detail_terms, own_detail
@@ -66,7 +67,7 @@ def _split_into(terms: frozenset[str], term: str) -> bool:
                                   for t in terms)
 
 
-def idf(term: str, doc_freq: dict[str, int], n_docs: int) -> float:
+def idf(term: str, doc_freq: Mapping[str, int], n_docs: int) -> float:
     df = doc_freq.get(term, 0)
     return math.log(1 + (n_docs + 1) / (df + 0.5))
 
