@@ -1,6 +1,6 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Eleven parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Thirteen parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
@@ -11,7 +11,8 @@ on it, the lead runs it once after tuning is frozen) and `heldout5` (a second wh
 set of 100 items, written independently of heldout4, which the tuners will later read), and
 `heldout6` / `heldout7` (round 6: two fresh 100-item sets over disjoint halves of the
 documents; heldout6 is read once and then tuned on, heldout7 is read once after tuning is
-frozen). Only
+frozen), and `heldout8` / `heldout9` (round 7: two more fresh sets over another split of the
+documents, both read once after tuning is frozen). Only
 `DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
@@ -58,6 +59,8 @@ PARTS: dict[str, Path] = {
     "heldout5": QUESTIONS_DIR / "questions_heldout5.jsonl",
     "heldout6": QUESTIONS_DIR / "questions_heldout6.jsonl",
     "heldout7": QUESTIONS_DIR / "questions_heldout7.jsonl",
+    "heldout8": QUESTIONS_DIR / "questions_heldout8.jsonl",
+    "heldout9": QUESTIONS_DIR / "questions_heldout9.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

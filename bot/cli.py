@@ -413,7 +413,7 @@ def eval_command(
         "--questions", help="Answer-eval question file instead of the shipped parts.")] = None,
     part: Annotated[list[str] | None, typer.Option(
         "--part", help="Answer-eval part(s): old, tuning, heldout, heldout2, tuning2, tuning3, "
-        "heldout3, heldout4, heldout5, heldout6, heldout7 (default: old, tuning, heldout; the "
+        "heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9 (default: old, tuning, heldout; the "
         "others only when "
         "named).")] = None,
     today: Annotated[str | None, typer.Option(

@@ -40,11 +40,19 @@ DOCS_HELDOUT6 = {"chungbuk-support-organizations.md", "youth-and-restart-program
                  "battery-strategy-2021.md", "national-startup-system.md", "tips.md",
                  "angel-investment-tax.md", "ir-and-competitions.md"}
 DOCS_HELDOUT7 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT6
+# heldout8 / heldout9: round 7, two more fresh sets in the same mix over another split of the
+# documents (each half takes some of round 6's halves), written independently of each other.
+HELDOUT8_MIX = HELDOUT9_MIX = HELDOUT4_MIX
+DOCS_HELDOUT8 = {"battery-industry-infrastructure.md", "chungbuk-startup-policy.md",
+                 "investment-funds.md", "startup-packages.md", "venture-certification.md",
+                 "tips.md", "youth-and-restart-programs.md"}
+DOCS_HELDOUT9 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT8
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
 WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "h5"),
-                  ("heldout6", HELDOUT6_MIX, "h6"), ("heldout7", HELDOUT7_MIX, "h7")]
+                  ("heldout6", HELDOUT6_MIX, "h6"), ("heldout7", HELDOUT7_MIX, "h7"),
+                  ("heldout8", HELDOUT8_MIX, "h8"), ("heldout9", HELDOUT9_MIX, "h9")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -220,12 +228,15 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
 
 
 @pytest.mark.parametrize(("name", "documents"), [("heldout6", DOCS_HELDOUT6),
-                                                  ("heldout7", DOCS_HELDOUT7)])
+                                                  ("heldout7", DOCS_HELDOUT7),
+                                                  ("heldout8", DOCS_HELDOUT8),
+                                                  ("heldout9", DOCS_HELDOUT9)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
-    """Each round-6 set asks only about its own half of the documents (refusals name none), so
-    tuning on one says little about the other's subjects."""
-    assert len(DOCS_HELDOUT6) == len(DOCS_HELDOUT7) == 7
+    """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
+    none), so tuning on one says little about the other's subjects."""
+    assert len(DOCS_HELDOUT6) == len(DOCS_HELDOUT7) == len(DOCS_HELDOUT8) == 7
+    assert len(DOCS_HELDOUT9) == 7
     for item in parts[name]:
         for turn in item.turns:
             assert set(turn.source_docs) <= documents, (item.id, turn.source_docs)
