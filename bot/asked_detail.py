@@ -171,7 +171,8 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         pool = [s for s in pool if STREET_ADDRESS.search(s.text)]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and DAY_ASKED.search(query.question):
         pool = [s for s in pool if EXACT_DAY.search(s.text)]
-    unknown = bool(pool) and UNKNOWN.search(pool[0].text) is not None and (
+    detail_words = [t for t in asked if t not in query.subject_terms]
+    unknown = bool(pool) and _unknown_of(kind, pool[0].text, detail_words) and (
         len(pool) == 1 or pool[1].score < 0.85 * pool[0].score)
     # the documents say themselves that they do not know it ("… 누리집 주소와 대표 전화번호는
     # 이 문서에서 확인되지 않았으므로 …"), for the asked detail word if there is one ("이용
@@ -192,6 +193,22 @@ _KIND_NOUNS: dict[FactKind, tuple[str, ...]] = {
     FactKind.ELIGIBILITY: ("요건", "기준", "자격"), FactKind.DEFINITION: ("요건", "기준", "내용"),
     FactKind.HOW_TO_APPLY: ("방법", "절차"), FactKind.STATUS: ("운영 여부", "지위"),
 }
+
+
+def _unknown_of(kind: FactKind, sentence: str, asked: list[str]) -> bool:
+    """Whether `sentence` says the documents lack a value of `kind`: a clause of it says
+    something is unknown, and either that clause names the kind or a word asked ("결성 연도는
+    확인되지 않았다" to "언제 결성됐어?"), or no other clause holds such a value. "55억원 규모의
+    … 펀드가 결성된 것으로 알려져 있지만, 결성 연도는 확인되지 않았다" gives the amount."""
+    parts = clauses(sentence)
+    unknown = [c for c in parts if UNKNOWN.search(c)]
+    if not unknown:
+        return False
+    names = (*_KIND_NOUNS.get(kind, ()), *asked)
+    if any(n in flat(c) for c in unknown for n in names):
+        return True
+    pattern = PATTERNS.get(kind)
+    return pattern is None or not any(pattern.search(c) for c in parts if c not in unknown)
 
 
 def says_unknown(query: AnalysedQuery, best: ScoredSentence) -> bool:

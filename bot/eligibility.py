@@ -93,6 +93,21 @@ _CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 
 
+def _own_ceiling(sentence: str, asked_of: str) -> re.Match[str] | None:
+    """The ceiling of what the founder asks about, when a sentence gives several ("스케일업
+    팁스는 최대 30억원, 글로벌 팁스는 최대 60억원" to "글로벌 팁스로 50억까지"): the one whose
+    words just before it share a word with the founder's; else the first."""
+    found = list(_AT_MOST.finditer(sentence))
+    if len(found) <= 1:
+        return found[0] if found else None
+    words = {w for w in re.findall(r"[가-힣A-Za-z]{2,}", asked_of.lower())}
+    for match in found:
+        near = sentence[max(0, match.start() - 20):match.start()].lower()
+        if any(w in near for w in words):
+            return match
+    return found[0]
+
+
 def _compare(value: float, limit: float, how: str) -> bool:
     return {"이상": value >= limit, "초과": value > limit, "이하": value <= limit,
             "이내": value <= limit, "미만": value < limit}[how]
@@ -178,7 +193,7 @@ def _rulings(sentence: str, founder: Founder):
         yield Ruling("yes" if founder.foreign else "no", "nationality")
     if founder.requested is not None:
         # "업체당 최대 …", else a sum the programme gives at most ("연 최대 2억원", "5억원 한도")
-        ceiling = _CEILING_RULE.search(sentence) or _AT_MOST.search(sentence)
+        ceiling = _CEILING_RULE.search(sentence) or _own_ceiling(sentence, founder.requested_of)
         limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
         if limit is not None:
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")

@@ -52,7 +52,7 @@ from bot.facts import (
 )
 from bot.held_terms import HeldTerms
 from bot.kinds import FactKind
-from bot.membership import founder_items, membership, told_only
+from bot.membership import founder_items, membership, mended, told_case, told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
@@ -72,6 +72,11 @@ TOLD_WEIGHT = 0.5
 def _of_year(sentence: ScoredSentence, year: int | None) -> bool:
     """Whether a sentence is about the year asked: its fact's year, or a year it names."""
     return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
+
+
+# a word said as a verb ("결성됐어", "선정됐나요", "운영해요"): not part of the subject's name
+_VERB_FORM = re.compile(r"..(?:했|됐|돼|되었|하였)(?:어|나|니|지|음|요|나요|어요|는지|습니까)?$"
+                        r"|..(?:하나요|해요|되나요|하니|되니)$")
 
 
 class ExtractiveAnswerer:
@@ -279,7 +284,7 @@ class ExtractiveAnswerer:
         rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
         rules.sort(key=lambda s: _of_year(s, query.year), reverse=True)
         for sentence in rules:
-            verdict = membership(sentence.text, items)
+            verdict = membership(sentence.text, items, told_case(mended(query)))
             if verdict is not None:
                 return self._compose(query, hits, [sentence],
                                      lead=prompts.VERDICT[verdict][query.language])
@@ -329,8 +334,8 @@ class ExtractiveAnswerer:
         for word in query.text.split():
             clean = PARTICLE.sub("", word.strip("?!.,\"'"))
             lowered = clean.lower()
-            named = bool(clean) and any(t in lowered or lowered in t
-                                        for t in query.subject_terms if len(t) >= 2)
+            named = bool(clean) and not _VERB_FORM.search(clean) and any(
+                t in lowered or lowered in t for t in query.subject_terms if len(t) >= 2)
             if clean and clean not in words and (
                     named or (growing and len(clean) >= 2 and flat(clean) in heading)):
                 words.append(clean)

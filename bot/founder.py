@@ -36,6 +36,7 @@ class Founder:
     size: str | None = None  # the company's size class: 중소 / 중견 / 대기업
     foreign: bool | None = None  # a foreign national (False: a Korean national)
     requested: float | None = None  # the sum the founder wants to receive, in won
+    requested_of: str = ""  # the words just before that sum ("글로벌 팁스로 R&D")
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
     closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
@@ -132,7 +133,8 @@ _Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|
                         r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
 # The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
 _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)"
-                          r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*(?:을|를|이나|씩)?\s*"
+                          r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*"
+                          r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*"
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
 # "투자는 아직 한 푼도 못 받았어요": no investment yet
 _Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
@@ -255,6 +257,7 @@ def founder_from_question(question: str, year: int | None = None,
     requested = _Q_REQUESTED.search(f" {question}")
     if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
         extra["requested"] = won(requested.group(1))
+        extra["requested_of"] = question[max(0, requested.start() - 16):requested.start()]
     statuses = statuses_in(question)
     if statuses:
         extra["statuses"] = statuses

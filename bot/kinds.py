@@ -93,6 +93,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
                                       r"될까)|"
                                       r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
+                                      r"될\s*수\s*있(?:나|어|을까)|해당(?:돼|되나|될까|하나요)|"
+                                      r"인정(?:돼|되나|될까)|"
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
@@ -106,7 +108,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
         r"which (?:team|company|companies|startups?) (?:won|were|was)|"
         r"who (?:runs|operates|hosts|manages)", re.I)),
     (FactKind.STATUS, re.compile(
-        r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
+        r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?!\s*(?:안|못|없|한\s*번도))(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
         r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
         r"any\s?more\b", re.I)),
     (FactKind.RESULT, re.compile(r"결과(?:는|가)?\s*(?:어떻게|나왔|뭐|발표)|어떻게\s*(?:됐|되었)|"
@@ -163,7 +165,9 @@ _WHEN_PERIOD = re.compile(r"기간\s*(?:은|이|이요|은요)?\s*(?:언제|몇\
 
 # "지방세 몇 달 밀려 있는데 도약패키지 신청 돼요?": what the founder tells ends with 는데/인데;
 # the kind of fact asked is read from what follows
-_TOLD = re.compile(r"(?:는데|인데|은데|었는데|였는데|했는데|있는데|없는데)(?:요)?[,.]?\s+")
+# a case told in a sentence of its own ("평가는 안 받았어요. 그래도 …?") ends it the same way
+_TOLD = re.compile(r"(?:는데|인데|은데|었는데|였는데|했는데|있는데|없는데)(?:요)?[,.]?\s+"
+                   r"|(?<=[요다음함임])[.!]\s+(?=\S)")
 
 
 def asked_clause(question: str) -> str:

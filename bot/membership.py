@@ -26,12 +26,19 @@ _INCLUDES = re.compile(r"적용된다|적용되며|인정된다|인정되며|인
                        r"(?:받을|신청할|참여할|지원할)\s*수\s*있")
 _EXCLUDES = re.compile(r"제외|해당하지\s*않|포함되지\s*않|인정되지\s*않|(?:받을|신청할|참여할|"
                        r"지원할)\s*수\s*없|안\s*된다|불가")
+# a rule that requires the founder's word ("…의 사업성 평가를 통과해야 한다")
+_REQUIRES = re.compile(r"(?:해야|받아야|있어야|갖춰야|거쳐야|이어야|여야)"
+                       r"(?:한다|하며|하고|했다|하는)|필요하다|필수")
+# the founder says they lack it ("평가는 안 받았어요", "인증은 없는데", "아직 못 했어요")
+_LACKS = re.compile(r"(?:안|못)(?:받|했|해|거쳤|갖췄|통과|됐|돼)|없(?:어|는데|고|습|음)|않았|아직")
 _AFTER = 25  # characters (spaces removed) after the founder's word in which a rule leaves it out
 _MIN_IDF = 2.3  # rarer than about one passage in eight
 
 
 # the founder's case said as "…도": "AC 투자도 인정돼요?", "이것도"
-_ALSO = re.compile(r"((?:[A-Za-z가-힣]{2,}\s)?[가-힣A-Za-z]{2,}?)(?:으로|로|에서)?도(?=\s)")
+_ALSO = re.compile(r"(?<![가-힣])"
+                   r"(?!그래도|그래서도|아직도|지금도|요즘도|올해도|작년도|내년도|앞으로도)"
+                   r"((?:[A-Za-z가-힣]{2,}\s)?[가-힣A-Za-z]{2,}?)(?:으로|로|에서)?도(?=\s)")
 
 
 def told_only(question: str, terms: list[str]) -> set[str]:
@@ -51,13 +58,22 @@ def told_case(question: str) -> str:
     return " ".join([told, *_ALSO.findall(asked)]).strip()
 
 
+def mended(query: AnalysedQuery) -> str:
+    """The question as typed, with its mended words ("신보" -> 신용보증기금) but no subject
+    filled in from earlier turns."""
+    text = query.question
+    for typed, fixed in query.typo_fixes:
+        text = text.replace(typed, fixed, 1)
+    return text
+
+
 def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int) -> list[str]:
     """The rare words of the founder's told case, not the programme asked about nor the kind
     of value ("크라우드펀딩", "기후테크", "액셀러레이터")."""
-    told = flat(told_case(query.question))
+    told = flat(told_case(mended(query)))
     if not told:
         return []
-    asked = flat(asked_clause(query.question))
+    asked = flat(asked_clause(mended(query)))
     out = []
     for term, tag in query.key_terms.items():
         # a name the founder tells of ("개인투자조합 통해서 출자했는데") is their case, even
@@ -71,14 +87,22 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
     return out
 
 
-def membership(sentence: str, items: list[str]) -> str | None:
+def membership(sentence: str, items: list[str], told: str = "") -> str | None:
     """"yes" when the rule names one of the founder's words and includes it, "no" when it
-    leaves it out right after naming it, None when it does not name them or says neither."""
+    leaves it out right after naming it, None when it does not name them or says neither.
+    A rule that requires the word ("… 평가를 통과해야 한다") gives "no" when the founder's
+    told case says they lack it ("평가는 안 받았어요"), "yes" when it says they have it."""
     plain = flat(sentence)
-    named = [plain.find(i.lower()) for i in items if i.lower() in plain]
+    named = [(i, plain.find(i.lower())) for i in items if i.lower() in plain]
     if not named:
         return None
-    for at in named:
+    for _item, at in named:
         if _EXCLUDES.search(plain[at:at + _AFTER]):
             return "no"
+    told_flat = flat(told)
+    for item, at in named:
+        if told_flat and _REQUIRES.search(plain[at:at + _AFTER]):
+            start = told_flat.find(item.lower())
+            lacks = start >= 0 and _LACKS.search(told_flat[start:start + len(item) + 14])
+            return "no" if lacks else "yes"
     return "yes" if _INCLUDES.search(sentence) else None

@@ -19,7 +19,7 @@ _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # 이내", "12년 동안", "20년 넘게", "3년 됐어요")
 _SHORT_YEAR = re.compile(r"(?<![\d,.~\-])(\d{2})\s*년\s*(?:도\s*)?(?!\s*(?:차|째|간|동안|이내|이상|"
                          r"이하|미만|초과|전|후에|만에|만이|생|된|됐|되|지나|지났|넘|정도|쯤|반|가까이|"
-                         r"밖에|\d|$))",
+                         r"밖에|\d(?!\s*차)|$))",
                          re.IGNORECASE)
 _EN_YEAR = re.compile(r"\b(?:in|for|of|during|by)\s+((?:19|20)\d{2})\b", re.I)
 _RELATIVE = [
@@ -28,6 +28,11 @@ _RELATIVE = [
     (re.compile(r"올해|금년|이번\s*해|올\s*해|this year|current year", re.I), 0),
     (re.compile(r"내년|다음\s*해|next year", re.I), 1),
 ]
+
+# the base of a comparison ("작년보다", "전년 대비", "지난해에 비해", "compared to last year")
+_COMPARED_WITH = re.compile(r"(?:재작년|작년|지난해|전년|((?:19|20)\d{2})\s*년)\s*(?:도\s*)?"
+                            r"(?:보다|대비|에\s*비해|과\s*비교|이랑\s*비교|하고\s*비교)"
+                            r"|(?:than|compared\s+(?:to|with))\s+last\s+year", re.I)
 
 
 def sentence_year(sentence: str, section: str = "", facts_as_of: str = "") -> int | None:
@@ -70,6 +75,8 @@ def asked_year(question: str, today: date) -> tuple[int | None, int | None]:
     >>> asked_year("2024년 초창패 마감일", date(2026, 3, 1))
     (2024, None)
     """
+    # "올해 예산 작년보다 얼마 늘었어?": the year compared with is not the year asked about
+    question = _COMPARED_WITH.sub(" ", question)
     for pattern, offset in _RELATIVE:
         if pattern.search(question):
             return today.year + offset, offset

@@ -24,6 +24,13 @@ _NEAR_PAIRS = ("ᄀᄁ", "ᄃᄄ", "ᄇᄈ", "ᄉᄊ", "ᄌᄍ", "ᅢᅦ", "ᅤ�
                "ᆨᆩ", "ᆺᆻ")
 _NEAR = {frozenset(p) for p in _NEAR_PAIRS}
 _HANGUL_WORD = re.compile(r"[가-힣]+")
+# what founders leave off an organisation's name ("교통대" for 한국교통대, "무역협회" for
+# 한국무역협회)
+_NAME_PREFIX = re.compile(r"^(?:한국|충청북도|충북|국립|대한)(?=[가-힣]{2})")
+# the ends of organisation names, which a two-syllable abbreviation may stand for ("무협" =
+# (한국)무역협회, "신보" = 신용보증기금)
+_ORG_END = re.compile(r"(?:협회|공단|재단|센터|진흥원|기금|공사|대학교|대학|연구원|위원회|조합|"
+                      r"은행|협의회|기관)$")
 # endings and particles a glued word may carry ("콜쎈타에서", "창진원은")
 _TAIL = re.compile(r"(?:에서는|에서|으로|에는|이랑|한테|까지|부터|은|는|이|가|을|를|에|의|도|로|랑|"
                    r"과|와)$")
@@ -62,6 +69,7 @@ class VocabularyRepair:
         self._source: KeywordIndex | None = None
         self._lock = threading.Lock()
         self._by_length: dict[int, list[tuple[str, str]]] = {}
+        self._full: dict[str, str] = {}  # a name without its prefix -> the corpus's name
 
     def _load(self, index: KeywordIndex) -> None:
         """The corpus's words (from the keyword index's stored terms), once per index: names
@@ -78,11 +86,16 @@ class VocabularyRepair:
             words.update(t for t in chunk_terms.get(chunk_id, ()) if len(t) >= 3)
         words = {w for w in words if _HANGUL_WORD.fullmatch(w)}
         written = {w for w in words if len(w) >= 4}
-        by_length: dict[int, list[tuple[str, str]]] = {}
+        full = {}
         for word in words:
+            prefix = _NAME_PREFIX.match(word)
+            if prefix and word[prefix.end():] not in words:
+                full.setdefault(word[prefix.end():], word)
+        by_length: dict[int, list[tuple[str, str]]] = {}
+        for word in [*words, *full]:
             by_length.setdefault(len(word), []).append((word, jamo(word)))
         # replaced whole, so a question answered meanwhile reads one index's words or the other's
-        self._written, self._by_length = written, by_length
+        self._written, self._by_length, self._full = written, by_length, full
         self._long = sorted(written | {n for n in self.analyzer.typos.names
                                        if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
         self._source = index  # kept, so the next question's index is compared by identity
@@ -111,6 +124,17 @@ class VocabularyRepair:
                  if len(w) >= 3 and not doc_freq.get(w) and w not in terms
                  and any(len(t) >= 2 and t in w and not doc_freq.get(t)
                          and _HANGUL_WORD.fullmatch(t) for t in terms)]
+        short = [t for t in terms if len(t) == 2 and _HANGUL_WORD.fullmatch(t)
+                 and not doc_freq.get(t) and not self.analyzer.synonyms(t)]
+        for term in short:  # "무협" -> 한국무역협회: only a name that abbreviates the usual way
+            self._load(index)
+            names = {self._full.get(n, n) for n in [*self._full, *self._written]
+                     if 4 <= len(n) <= 6 and n[0] == term[0] and n[2] == term[1]
+                     and _ORG_END.search(n)}
+            if len(names) == 1 and term in text:
+                (name,) = names
+                text = text.replace(term, f" {name} ", 1)
+                fixes.append((term, name))
         for term in [*self.unknown(terms, doc_freq), *split]:
             self._load(index)
             fixed = self._mend(term, doc_freq)
@@ -142,9 +166,9 @@ class VocabularyRepair:
         if spelled is not None:
             return spelled
         target = jamo(word)
-        near = [t for t, parts_ in self._by_length.get(len(word), [])
-                if chat_distance(target, parts_) <= 1.0]
-        return near[0] if len(near) == 1 else None
+        near = {self._full.get(t, t) for t, parts_ in self._by_length.get(len(word), [])
+                if chat_distance(target, parts_) <= 1.0}
+        return near.pop() if len(near) == 1 else None
 
     @staticmethod
     def _split(word: str, doc_freq: Mapping[str, int]) -> list[str] | None:
