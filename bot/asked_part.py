@@ -141,3 +141,24 @@ def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:
             if not _LIST_SEPARATOR.search(gap):
                 return True
     return False
+
+
+# A round or a target named: "1차 모집", "2차 정시"; "2035년까지" (a plan's horizon).
+_ROUND = re.compile(r"(?<![\d.])(\d{1,2})\s*차(?![가-힣]*원)")
+_HORIZON = re.compile(r"((?:19|20)\d{2})\s*년\s*까지")
+
+
+def asked_marks(question: str) -> tuple[set[str], set[str]]:
+    """The rounds ("1차") and the target years ("2035년까지") a question names."""
+    return set(_ROUND.findall(question)), set(_HORIZON.findall(question))
+
+
+def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
+    """Whether a sentence may answer for the asked round and target year: one that names
+    other rounds only ("2차 모집에는 … 652개사") is about another round, one that names other
+    target years only ("2030년까지 매출 196조원") about another horizon. A sentence naming
+    none may still answer (it gives the programme's whole)."""
+    named_rounds = set(_ROUND.findall(text))
+    named_horizons = set(_HORIZON.findall(text))
+    return (not rounds or not named_rounds or bool(rounds & named_rounds)) and (
+        not horizons or not named_horizons or bool(horizons & named_horizons))

@@ -30,7 +30,15 @@ from bot.asked_detail import (
     says_unknown,
     strict_pool,
 )
-from bot.asked_part import asked_part, asked_places, holds_part, holds_places, part_label
+from bot.asked_part import (
+    asked_marks,
+    asked_part,
+    asked_places,
+    holds_marks,
+    holds_part,
+    holds_places,
+    part_label,
+)
 from bot.cues import (
     GENERIC_DETAIL,
     ONLINE,
@@ -47,12 +55,20 @@ from bot.facts import (
     LABELS,
     RECENT_FIRST,
     STRICT_KINDS,
+    UNKNOWN,
     holds,
     year_label,
 )
 from bot.held_terms import HeldTerms
 from bot.kinds import FactKind
-from bot.membership import founder_items, membership, mended, told_case, told_only
+from bot.membership import (
+    founder_items,
+    membership,
+    mended,
+    told_case,
+    told_only,
+    told_words,
+)
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
@@ -74,9 +90,14 @@ def _of_year(sentence: ScoredSentence, year: int | None) -> bool:
     return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
 
 
-# a word said as a verb ("결성됐어", "선정됐나요", "운영해요"): not part of the subject's name
-_VERB_FORM = re.compile(r"..(?:했|됐|돼|되었|하였)(?:어|나|니|지|음|요|나요|어요|는지|습니까)?$"
-                        r"|..(?:하나요|해요|되나요|하니|되니)$")
+# kinds whose answer is a name, not a figure that changes by year
+_NAME_KINDS = frozenset({FactKind.ORGANISATION, FactKind.PERSON, FactKind.PLACE,
+                         FactKind.PHONE, FactKind.FAX, FactKind.EMAIL, FactKind.URL})
+
+# a word said as a verb ("결성됐어", "선정됐나요", "엔젤투자하면"): its stem names the subject
+_VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
+                        r"(?:어|나|니|지|음|요|나요|어요|는지|습니까)?"
+                        r"|하나요|해요|되나요|하니|되니|하면|되면|하려면|하려는데)$")
 
 
 class ExtractiveAnswerer:
@@ -143,7 +164,12 @@ class ExtractiveAnswerer:
         if not about:
             return None
         if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
-            return self._verdict(query, hits, about)
+            reply = self._verdict(query, hits, about)
+            if reply.no_rule:  # no rule on the founder's numbers: one that lists their case
+                listed = self._listed(query, hits, about, doc_freq, n_docs, plainly=False)
+                if listed is not None:
+                    return listed
+            return reply
         if query.wants(FactKind.ELIGIBILITY):
             listed = self._listed(query, hits, about, doc_freq, n_docs)
             if listed is not None:  # "크라우드펀딩도 소득공제 돼요?" and the rule lists it
@@ -175,6 +201,11 @@ class ExtractiveAnswerer:
                 # nothing about the subject says how to apply, and a word of what was asked is
                 # nowhere ("공유공장 입주 신청은 어떻게?")
                 return self._missing(query, hits, about, query.kind)
+            if query.year is not None and not any(_of_year(s, query.year) for s in pool):
+                # "19년 기준으로 3년까지 지원받을 수 있었어요?": that year's sentence, though it
+                # words the rule without 대상/요건
+                pool = [s for s in about if _of_year(s, query.year) and s.own_about >= 0.5
+                        and not UNKNOWN.search(s.text)] or pool
             pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
                 online = [s for s in pool if holds(FactKind.URL, s.text)]
@@ -196,9 +227,22 @@ class ExtractiveAnswerer:
                                      detail=part_label(part, label))
         if query.year is not None:
             same = [s for s in pool if _of_year(s, query.year)]
+            if not same and query.kind in _NAME_KINDS and any(
+                    _of_year(s, query.year) for s in about):
+                # "24년 라이콘 펀드는 어느 운용사가?": the year is there, the name is not
+                return self._missing(query, hits, about, query.kind)
             if not same:
                 return self._year_missing(query, hits, pool)
             pool = same
+        rounds, horizons = asked_marks(query.question)
+        if rounds or horizons:  # "1차 모집은 몇 개사?" is not answered by the 2차 figure
+            pool = [s for s in pool if holds_marks(s.text, rounds, horizons)]
+            if not pool:
+                named = " ".join([*(f"{r}차" for r in sorted(rounds)),
+                                  *(f"{y}년까지" for y in sorted(horizons))])
+                label = LABELS[query.kind][query.language] if query.kind else None
+                return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                     detail=part_label(named.split(), label))
         chosen = self._choose(query, pool)
         for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
             if not any(holds(other, s.text) for s in chosen):
@@ -244,6 +288,10 @@ class ExtractiveAnswerer:
             # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
             stated = [s for s in about if s.own_about >= 0.5 and s.has_detail
                       and _RULE_LIKE.search(s.text) and s.score >= 0.5 * about[0].score]
+            dated = [s for s in about if s.own_about >= 0.5 and s.has_detail
+                     and _of_year(s, query.year) and s.score >= 0.5 * about[0].score]
+            if stated and dated and not any(_of_year(s, query.year) for s in stated):
+                stated = dated  # the asked year's sentence, though it reads less like a rule
             if stated and query.year is not None and not any(
                     _of_year(s, query.year) for s in stated):
                 reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
@@ -273,18 +321,21 @@ class ExtractiveAnswerer:
         return self._compose(query, hits, [sentence], lead=word)
 
     def _listed(self, query: AnalysedQuery, hits: list[SearchHit],
-                about: list[ScoredSentence], doc_freq: dict[str, int], n_docs: int
-                ) -> Reply | None:
+                about: list[ScoredSentence], doc_freq: dict[str, int], n_docs: int,
+                *, plainly: bool = True) -> Reply | None:
         """A verdict from a rule that lists (or leaves out) the founder's own case, the
-        asked year's rule first (bot/membership.py)."""
+        asked year's rule first (bot/membership.py); `plainly` off asks for a rule that
+        requires, leaves out or closes a list, not one that only says it applies."""
         items = founder_items(query, doc_freq, n_docs)
-        if not items:
+        words = told_words(query, doc_freq, n_docs)
+        if not items and not words:
             return None
         top = about[0].score
         rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
         rules.sort(key=lambda s: _of_year(s, query.year), reverse=True)
         for sentence in rules:
-            verdict = membership(sentence.text, items, told_case(mended(query)))
+            verdict = membership(sentence.text, items, told_case(mended(query)), words,
+                                 plainly=plainly)
             if verdict is not None:
                 return self._compose(query, hits, [sentence],
                                      lead=prompts.VERDICT[verdict][query.language])
@@ -332,9 +383,9 @@ class ExtractiveAnswerer:
         heading = flat(hits[0].chunk.section) if hits else ""
         growing = False
         for word in query.text.split():
-            clean = PARTICLE.sub("", word.strip("?!.,\"'"))
+            clean = _VERB_FORM.sub("", PARTICLE.sub("", word.strip("?!.,\"'")))
             lowered = clean.lower()
-            named = bool(clean) and not _VERB_FORM.search(clean) and any(
+            named = bool(clean) and any(
                 t in lowered or lowered in t for t in query.subject_terms if len(t) >= 2)
             if clean and clean not in words and (
                     named or (growing and len(clean) >= 2 and flat(clean) in heading)):

@@ -136,6 +136,8 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*"
                           r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*"
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
+_Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
+                             r"(\d[\d.,]*)\s*(million|billion)\s*won\b", re.I)
 # "투자는 아직 한 푼도 못 받았어요": no investment yet
 _Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
                              r"(?:[가-힣]+\s*){0,2}(?:못|안)\s*받")
@@ -255,9 +257,14 @@ def founder_from_question(question: str, year: int | None = None,
                                  question, re.I):
         extra["foreign"] = nationality.group(1) is not None
     requested = _Q_REQUESTED.search(f" {question}")
+    english = None if requested else _Q_EN_REQUESTED.search(question)
     if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
         extra["requested"] = won(requested.group(1))
         extra["requested_of"] = question[max(0, requested.start() - 16):requested.start()]
+    elif english:  # "could a team get 600 million won of government R&D?"
+        scale = {"million": 1e6, "billion": 1e9}[english.group(2).lower()]
+        extra["requested"] = float(english.group(1).replace(",", "")) * scale
+        extra["requested_of"] = question[english.end():english.end() + 24]
     statuses = statuses_in(question)
     if statuses:
         extra["statuses"] = statuses

@@ -85,7 +85,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"how much|amount|budget|funding|grant|money|prize|\bsize\b|"
                                  r"the most (?:we|i|you|a company) can get|"
                                  r"\blimit\b|\bcap\b|maximum|수수료|이용료|참가비|등록비|입회비|"
-                                 r"사용료|요금|임대료|관리비|가입비|회비|월세|보증금|\bfees?\b|\bcost\b|\bcharge|\brent\b",
+                                 r"사용료|요금|임대료|관리비|가입비|회비|월세|보증금|\bfees?\b|\bcost\b|"
+                                 r"(?<!in )\bcharge(?!\s+of)|\brent\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
                                r"when|what date|what year|since when|schedule", re.I)),
@@ -94,19 +95,23 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                       r"될까)|"
                                       r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
                                       r"될\s*수\s*있(?:나|어|을까)|해당(?:돼|되나|될까|하나요)|"
-                                      r"인정(?:돼|되나|될까)|"
+                                      r"인정(?:돼|되나|될까)|포함(?:돼|되나|될까)|"
+                                      r"(?:에|로)\s*들어가(?:요|나요|나|는지)|"
                                       r"가능(?:한가|해|할까|\?)|"
                                       r"eligib|qualif|can\s+(?:i|we)\s+(?:still\s+)?(?:apply|get|join)|"
                                       r"requirement", re.I)),
     (FactKind.ORGANISATION, re.compile(
         r"어느\s*(?:기관|곳|단체)|(?:기관|운영사|주관|운영|담당)[은는이가\s]{0,3}(?:어디|누구|누가)|"
+        # "어느 운용사가 맡았어요?", "운용사는 어디로 정해졌어요?"
+        r"어느\s*(?:운용사|운영사|회사|업체|기업|대학|은행)|"
+        r"(?:운용사|운영사|협력사|파트너사)[은는이가\s]{0,3}어디|"
         r"(?:운용사|운영사|기관|회사|업체|협업사)[은는이가의\s]{0,3}(?:이름|명단|목록)|"
         r"누가\s*(?:운영|주관|맡|관리|운용)|which (?:organi[sz]ation|body|agency|institution)|"
         # "대상 받은 팀 어디예요?", "선정된 기업은 어디?": the names of the winners
         r"(?:(?:받은|수상한|우승한|탄|뽑힌)\s*|우승\s*)(?:팀|기업|회사|업체|스타트업)(?:은|는|이|가|들은)?"
         r"\s*(?:어디|어느\s*곳|누구)|"
         r"which (?:team|company|companies|startups?) (?:won|were|was)|"
-        r"who (?:runs|operates|hosts|manages)", re.I)),
+        r"who (?:runs|operates|hosts|manages)|who(?:'s| is| was) in charge", re.I)),
     (FactKind.STATUS, re.compile(
         r"(?:요즘|지금|현재)\s*도|여전히|아직(?:도)?(?!\s*(?:안|못|없|한\s*번도))(?=[^?.]{0,15}(?:하나요|해요|하나|있나요|있어요|"
         r"있나|되나요|돼요|운영|모집|진행|받))|\bstill\b|currently (?:running|open|available)|"
@@ -133,7 +138,8 @@ _PERSON_TITLE = re.compile(r"성함|담당자|대표(?:자|이사)?(?:님)?[은�
                            r"[가-힣]{0,3}장(?:님)?[은는이가\s]{0,3}(?:누구|이름|성함)|director|ceo|"
                            r"\bhead\b|chair", re.I)
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
-_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*열|어디(?:에)?\s*있|"
+_ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*(?:열|했|하나|해요|치러|개최)|"
+                      r"어디(?:에)?\s*있|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.

@@ -28,11 +28,21 @@ _EXCLUDES = re.compile(r"제외|해당하지\s*않|포함되지\s*않|인정되�
                        r"지원할)\s*수\s*없|안\s*된다|불가")
 # a rule that requires the founder's word ("…의 사업성 평가를 통과해야 한다")
 _REQUIRES = re.compile(r"(?:해야|받아야|있어야|갖춰야|거쳐야|이어야|여야)"
-                       r"(?:한다|하며|하고|했다|하는)|필요하다|필수")
+                       r"(?:한다|하며|하고|했다|하는)|필요하다|필수|"
+                       # "일반트랙을 졸업한 기업에게 …": only to those who did it
+                       r"(?:졸업한|거친|마친|받은|수료한|참여한)(?:기업|팀|사람|창업자|자)"
+                       r"(?:에게|만|을대상|이대상|으로한정)")
 # the founder says they lack it ("평가는 안 받았어요", "인증은 없는데", "아직 못 했어요")
 _LACKS = re.compile(r"(?:안|못)(?:받|했|해|거쳤|갖췄|통과|됐|돼)|없(?:어|는데|고|습|음)|않았|아직")
+# a list the documents close with its count ("딥테크 특화형의 5대 분야는 …이다", "4가지 유형은")
+_CLOSED_LIST = re.compile(r"\d+\s*(?:대|개|가지)\s*(?:분야|유형|업종|산업|트랙|리그)"
+                          r"(?:는|은|로|으로)")
+# a time window that narrows the founder's word to some cases ("1개월 안에 폐업한")
+_WITHIN = re.compile(r"\d+(?:개월|년|일)(?:안에|이내에?|내에|이전에?|전에?)$")
 _AFTER = 25  # characters (spaces removed) after the founder's word in which a rule leaves it out
 _MIN_IDF = 2.3  # rarer than about one passage in eight
+_MIN_REQUIRED_IDF = 1.0  # a word in most passages ("지원", "기업") tells no requirement
+_REQUIRED_AFTER = 12  # characters after a common told word in which a rule requires it
 
 
 # the founder's case said as "…도": "AC 투자도 인정돼요?", "이것도"
@@ -87,22 +97,47 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
     return out
 
 
-def membership(sentence: str, items: list[str], told: str = "") -> str | None:
+def told_words(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int) -> list[str]:
+    """Every noun of the founder's told case that is not a kind of value or a generic word,
+    however common ("일반트랙은 안 해봤는데" -> 일반, 트랙): what a requirement is checked on."""
+    told = flat(told_case(mended(query)))
+    return [t for t, tag in query.key_terms.items()
+            if told and t in told and tag.startswith("NN") and len(t) >= 2
+            and t not in KIND_WORDS and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
+            and idf(t, doc_freq, n_docs) >= _MIN_REQUIRED_IDF]
+
+
+def membership(sentence: str, items: list[str], told: str = "",
+               words: list[str] | None = None, *, plainly: bool = True) -> str | None:
     """"yes" when the rule names one of the founder's words and includes it, "no" when it
     leaves it out right after naming it, None when it does not name them or says neither.
     A rule that requires the word ("… 평가를 통과해야 한다") gives "no" when the founder's
-    told case says they lack it ("평가는 안 받았어요"), "yes" when it says they have it."""
+    told case says they lack it ("평가는 안 받았어요"), "yes" when it says they have it; a list
+    the documents close with its count ("5대 분야는 …") gives "yes" when it names the word."""
     plain = flat(sentence)
     named = [(i, plain.find(i.lower())) for i in items if i.lower() in plain]
-    if not named:
+    told_flat = flat(told)
+    # a requirement may be checked on a common word too, right before it ("일반트랙을 졸업한")
+    required = [*((i, at, _AFTER) for i, at in named),
+                *((w, m.start(), _REQUIRED_AFTER) for w in words or () if w not in items
+                  for m in re.finditer(re.escape(w.lower()), plain))]
+    if not named and not (told_flat and required):
         return None
     for _item, at in named:
+        if _WITHIN.search(plain[max(0, at - 12):at]):
+            continue  # "공고 직전 1개월 안에 폐업한 사람 … 제외": only some of them
         if _EXCLUDES.search(plain[at:at + _AFTER]):
             return "no"
-    told_flat = flat(told)
-    for item, at in named:
-        if told_flat and _REQUIRES.search(plain[at:at + _AFTER]):
+    for item, at, after in required:
+        if told_flat and _REQUIRES.search(plain[at:at + len(item) + after]):
             start = told_flat.find(item.lower())
-            lacks = start >= 0 and _LACKS.search(told_flat[start:start + len(item) + 14])
+            if start < 0:
+                continue  # a word of the rule the founder did not tell about
+            lacks = _LACKS.search(told_flat[start:start + len(item) + 14])
             return "no" if lacks else "yes"
-    return "yes" if _INCLUDES.search(sentence) else None
+    if not named:
+        return None
+    if _CLOSED_LIST.search(sentence):
+        return "yes"
+    # `plainly` off: a rule that only says it applies ("… 신청할 수 있다") is not enough
+    return "yes" if plainly and _INCLUDES.search(sentence) else None

@@ -230,7 +230,10 @@ class QueryAnalyzer:
                       and t not in VERDICT_NOUNS
                       and not (founder.size and t in _SIZE_WORDS)
                       and not (founder.registered is not None and t in _STATUS_WORDS)}
-            year, relative = asked_year(_FOUNDER_YEARS.sub(" ", asked), today)
+            unfounded = _FOUNDER_YEARS.sub(" ", asked)
+            year, relative = asked_year(asked_clause(unfounded), today)
+            if year is None:
+                year, relative = asked_year(unfounded, today)
         # where the founder is, told with a question of another kind ("My company is in
         # Okcheon. What's the special industry there?"), asks no verdict
         placed_only = founder.region is not None and replace(founder, region=None).empty

@@ -21,7 +21,8 @@ _SHORT_YEAR = re.compile(r"(?<![\d,.~\-])(\d{2})\s*년\s*(?:도\s*)?(?!\s*(?:차
                          r"이하|미만|초과|전|후에|만에|만이|생|된|됐|되|지나|지났|넘|정도|쯤|반|가까이|"
                          r"밖에|\d(?!\s*차)|$))",
                          re.IGNORECASE)
-_EN_YEAR = re.compile(r"\b(?:in|for|of|during|by)\s+((?:19|20)\d{2})\b", re.I)
+_EN_YEAR = re.compile(r"\b(?:in|for|of|during|by|the|its|their|from)\s+(?:the\s+)?"
+                      r"((?:19|20)\d{2})\b(?!\s*(?:to|-|–)\s*(?:19|20)\d{2})", re.I)
 _RELATIVE = [
     (re.compile(r"재작년|지지난해|two years ago", re.I), -2),
     (re.compile(r"작년|지난해|전년|last year", re.I), -1),

@@ -401,6 +401,8 @@ class KoreanAnalyzer:
                 text_ = _SPACE.sub(" ", sentence.text).strip()
                 if out and _NAME_MARK.search(out[-1]):
                     out[-1] = f"{out[-1]} {text_}"  # "도전! K-스타트업": a name's mark, no end
+                elif out and _QUOTE_END.search(out[-1]) and _QUOTED_ON.match(text_):
+                    out[-1] = f"{out[-1]}{text_}"  # "'… 선도!'라는 구호를": a quote goes on
                 elif text_:
                     out.append(text_)
         return out
@@ -409,6 +411,9 @@ class KoreanAnalyzer:
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
 # "!" or "?" after a noun, not after a sentence ending ("도전! K-스타트업" is a programme's name)
 _NAME_MARK = re.compile(r"[가-힣](?<![다요죠까네라자지오군나가야니어아해게세])[!?]$")
+# "… 미래 선도!'" then "라는 구호를 내걸었다": a quoted exclamation inside a sentence
+_QUOTE_END = re.compile(r"[!?.]\s*['\"’”」』]$")
+_QUOTED_ON = re.compile(r"(?:이?라는|이?라고|이?라며|이?라면서|이?란)(?=\s|[가-힣])")
 _NOUN_SUFFIXES = frozenset("형적용별식")
 _PACK = re.compile(r"([가-힣]{2,})팩(?![가-힣]{2})")
 _LATIN_WORD = re.compile(r"(?<![\w&-])[A-Za-z]+(?:'s)?(?![\w&-])")

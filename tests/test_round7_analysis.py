@@ -136,3 +136,131 @@ def test_ordinary_questions_with_those_words_are_not_refused(engine: AnswerEngin
     from bot.query import _META, _OFF_TOPIC
 
     assert not _META.search(question) and not _OFF_TOPIC.search(question)
+
+
+def test_the_year_told_of_the_past_is_not_the_year_asked(engine: AnswerEngine) -> None:
+    """"23년에 … 받았는데 25년에 또 신청해도 돼요?" asks about 2025, not 2023."""
+    answer = engine.answer("23년에 창업응원금 30만원 받았어요. 그런데 25년에 또 받을 수 있어요?")
+    assert "2023년 정보가 없습니다" not in answer.answer, answer.answer
+    assert answer.mode is not AnswerMode.REFUSED
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("팁스 일반트랙 졸업했는데 26년 딥테크트랙 지원 돼요?", "일반트랙을 졸업한 기업"),
+    ("19년 기준으로 바이오 분야는 팁스 3년까지 지원받을 수 있었어요?", "최장 3년"),
+])
+def test_the_asked_years_rule_though_worded_without_rule_words(
+        engine: AnswerEngine, question: str, fact: str) -> None:
+    answer = engine.answer(question)
+    assert fact in answer.answer, answer.answer
+    assert answer.mode is AnswerMode.EXTRACTIVE
+
+
+def test_a_requirement_on_a_common_word_the_founder_told() -> None:
+    from bot.membership import membership
+
+    rule = "2026년부터 TIPS 딥테크트랙은 일반트랙을 졸업한 기업에게 3년간 최대 15억원을 지원한다."
+    assert membership(rule, [], "팁스 일반트랙은 안 해봤는데", ["트랙"]) == "no"
+    assert membership(rule, [], "팁스 일반트랙 졸업했는데", ["트랙"]) == "yes"
+    assert membership(rule, [], "", ["트랙"]) is None  # nothing told
+    assert membership(rule, [], "팁스 일반트랙은 안 해봤는데", ["tips"]) is None  # not told
+
+
+@pytest.mark.parametrize(("question", "mode", "fact"), [
+    ("24년 수출바우처 1차 모집 때는 몇 개사 선정됐어요?", AnswerMode.DETAIL_MISSING, "1차"),
+    ("24년 수출바우처 2차 모집 몇 개사 뽑았어요?", AnswerMode.EXTRACTIVE, "652개사"),
+    ("오창 특화단지 2035년까지 매출 효과는 얼마로 봤어요?", AnswerMode.DETAIL_MISSING, "2035년"),
+    ("오창 특화단지 2030년까지 매출 효과 얼마?", AnswerMode.EXTRACTIVE, "196조원"),
+])
+def test_a_round_or_a_horizon_asked_is_the_one_answered(engine: AnswerEngine, question: str,
+                                                        mode: AnswerMode, fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is mode, answer.answer
+    assert fact in answer.answer.split("\n")[0]
+
+
+def test_rounds_and_horizons_read_from_text() -> None:
+    from bot.asked_part import asked_marks, holds_marks
+
+    assert asked_marks("24년 1차 정시 얼마?") == ({"1"}, set())
+    assert asked_marks("2035년까지 매출은?") == (set(), {"2035"})
+    assert asked_marks("창업 7년 차인데") == (set(), set())
+    assert not holds_marks("2차 모집에는 652개사가 선정", {"1"}, set())
+    assert holds_marks("수출바우처 예산은 1,502억원", {"1"}, set())  # names no round
+    assert holds_marks("1차·2차 합쳐 2,000개사", {"1"}, set())
+
+
+@pytest.mark.parametrize(("question", "mode", "fact"), [
+    ("충북 노마드 혁신 펀드는 어느 운용사가 굴려요?", AnswerMode.EXTRACTIVE, "알파브라더스"),
+    ("24년 라이콘 펀드 150억은 어느 운용사가 맡았어요?", AnswerMode.DETAIL_MISSING, "운용사"),
+    ("24년 도전 K-스타트업 왕중왕전은 어디서 했어요?", AnswerMode.DETAIL_MISSING, "주소·위치"),
+])
+def test_which_organisation_or_where_held(engine: AnswerEngine, question: str, mode: AnswerMode,
+                                          fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is mode, answer.answer
+    assert fact in answer.answer
+
+
+def test_a_missing_detail_names_the_subject_without_the_verb(engine: AnswerEngine) -> None:
+    answer = engine.answer("징검다리 펀드는 몇 년도에 결성됐어요?")
+    first = answer.answer.split("\n")[0]
+    assert "결성됐어요의" not in first and "결성됐어의" not in first, first
+
+
+def test_a_list_closed_by_its_count_and_the_founders_field() -> None:
+    from bot.membership import membership
+
+    fields = "딥테크 특화형의 5대 분야는 빅데이터·AI, 바이오헬스, 미래모빌리티, 친환경에너지, 로봇이다."
+    assert membership(fields, ["바이오헬스"]) == "yes"
+    assert membership(fields, ["반도체"]) is None  # not named: maybe a synonym, no verdict
+    applies = "폐업 경험이 있는 사람도 예비창업패키지에 신청할 수 있다."
+    assert membership(applies, ["폐업"]) == "yes"
+    assert membership(applies, ["폐업"], plainly=False) is None  # only says it applies
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("바이오헬스 쪽 디지털치료제 스타트업인데 26년 딥테크 특화형 분야에 들어가요?", "네."),
+])
+def test_a_field_in_a_closed_list_is_a_yes(engine: AnswerEngine, question: str,
+                                           lead: str) -> None:
+    answer = engine.answer(question)
+    assert answer.answer.startswith(lead), answer.answer
+
+
+def test_where_an_event_was_held_is_a_place() -> None:
+    from bot.facts import holds
+    from bot.kinds import FactKind, detect_kinds
+
+    assert FactKind.PLACE in detect_kinds("그 발표 행사는 어디서 했어?")
+    assert holds(FactKind.PLACE, "발표 행사는 2021년 7월 8일 LG에너지솔루션 오창 2공장 부지에서 "
+                                 "열렸다.")
+    assert not holds(FactKind.PLACE, "도전! K-스타트업 일반리그는 12월에 왕중왕전을 연다.")
+
+
+def test_a_quoted_exclamation_does_not_end_the_sentence(analyzer) -> None:
+    text = "충북도는 이 전략과 함께 'K-배터리 선도 충북! 더 나은 미래 선도!'라는 구호를 내걸었다. 끝."
+    assert analyzer.sentences(text)[0].endswith("구호를 내걸었다.")
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("When was the deadline for the 2024 early-stage startup package?", 2024),
+    ("Of the 36 host institutions for the 2020 pre-startup package, how many?", 2020),
+    ("How much did they raise from 2013 to 2025?", None),  # a span, not one year
+])
+def test_an_english_year_after_the(question: str, year: int | None) -> None:
+    assert asked_year(question, TODAY)[0] == year
+
+
+def test_who_is_in_charge_asks_an_organisation_not_a_fee() -> None:
+    from bot.kinds import FactKind, detect_kinds
+
+    kinds = detect_kinds("Who is in charge of the battery testing center project?")
+    assert FactKind.ORGANISATION in kinds and FactKind.AMOUNT not in kinds
+    assert FactKind.AMOUNT in detect_kinds("Is there a charge for the consultation?")
+
+
+def test_an_english_sum_asked_against_the_ceiling(engine: AnswerEngine) -> None:
+    answer = engine.answer("In 2026 can an early-stage startup package team get 120 million won?")
+    assert answer.answer.startswith("No."), answer.answer
+    assert "최대 1억원" in answer.answer
