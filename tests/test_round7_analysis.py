@@ -211,7 +211,8 @@ def test_a_missing_detail_names_the_subject_without_the_verb(engine: AnswerEngin
 def test_a_list_closed_by_its_count_and_the_founders_field() -> None:
     from bot.membership import membership
 
-    fields = "딥테크 특화형의 5대 분야는 빅데이터·AI, 바이오헬스, 미래모빌리티, 친환경에너지, 로봇이다."
+    fields = ("딥테크 특화형의 5대 분야는 빅데이터·AI, 바이오헬스, 미래모빌리티, 친환경에너지, "
+              "로봇이다.")
     assert membership(fields, ["바이오헬스"]) == "yes"
     assert membership(fields, ["반도체"]) is None  # not named: maybe a synonym, no verdict
     applies = "폐업 경험이 있는 사람도 예비창업패키지에 신청할 수 있다."
@@ -239,7 +240,8 @@ def test_where_an_event_was_held_is_a_place() -> None:
 
 
 def test_a_quoted_exclamation_does_not_end_the_sentence(analyzer) -> None:
-    text = "충북도는 이 전략과 함께 'K-배터리 선도 충북! 더 나은 미래 선도!'라는 구호를 내걸었다. 끝."
+    text = ("충북도는 이 전략과 함께 'K-배터리 선도 충북! 더 나은 미래 선도!'라는 구호를 "
+            "내걸었다. 끝.")
     assert analyzer.sentences(text)[0].endswith("구호를 내걸었다.")
 
 
