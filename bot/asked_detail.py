@@ -50,7 +50,9 @@ _FIGURE_KINDS = (FactKind.COUNT, FactKind.AMOUNT, FactKind.PERCENT)
 _IN_CHUNGBUK = re.compile(r"(?:충북|충청북도|도내)\s*"
                           r"(?:에서|에선|에서는|지역에서|안에서|에만|전용|만의|자체)|"
                           r"\b(?:Chungbuk|North Chungcheong)(?:-based)?\s+(?:companies|firms|"
-                          r"startups|teams|businesses)\b", re.I)
+                          r"startups|teams|businesses)\b|"
+                          r"\b(?:were|are|was|is)\s+(?:in|from)\s+(?:Chungbuk|North Chungcheong)\b",
+                          re.I)
 # "대상 받은 팀 어디예요?": the winners' names, in a clause that says they won
 _WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기업|회사|업체|스타트업)|우승\s*팀|"
                       r"which (?:team|company|companies|startups?) won", re.I)

@@ -49,6 +49,11 @@ _NOT_A_PART = frozenset({"기업", "회사", "업체", "스타트업", "곳", "�
                          "각각", "따로", "배정된", "건", "것", "거"})
 _QUESTION_WORD = re.compile(r"어느|어떤|어디|무슨|몇|뭐|누구|얼마|언제")
 _REST = frozenset({"나머지", "다른", "다른곳", "나머지곳", ALL_MEMBERS})
+# "나머지 두 개", "나머지 기관들", "나머지 곳은": the rest of a list, however counted
+_THE_REST = re.compile(r"(?:^|\s)나머지(?:\s*(?:\d+|한|두|세|네|다섯)\s*(?:개|곳|군데|명|기관|팀))?"
+                       r"(?:\s*[가-힣]{1,4})?(?:은|는|이|가|들은|들)?(?=[\s?.,!]|$)")
+_NAMES_ASKED = re.compile(r"어디|이름|뭐|무엇|누구|무슨|명단|which|what", re.I)
+_SUM_ASKED = re.compile(r"금액|돈|비용|얼마|%|퍼센트|비율|부담")
 _FIGURES = (FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT)
 # characters (spaces removed) between a part and its figure: "국비545억원", "국비는98억원"
 _NEAR = 12
@@ -73,6 +78,9 @@ def asked_part(question: str) -> list[str] | None:
         words = [w for w in words if w not in _NOT_A_PART and w not in KIND_WORDS
                  and w not in GENERIC_DETAIL]  # "중앙부처 중에 비중은?": the kind asked
         return words or None
+    if _THE_REST.search(question) and _NAMES_ASKED.search(question) \
+            and not _SUM_ASKED.search(question):  # "창업자금 말고 나머지 두 개는 이름이 뭐예요?"
+        return ["나머지"]
     rank = _RANK.search(question)
     return [rank.group(1)] if rank else None
 
@@ -133,6 +141,8 @@ def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:
         for start in starts:
             end = start + len(word)
             if 0 <= figure.start() - end <= _NEAR:
+                if plain[max(0, start - 1):start] in ("·", "/"):
+                    continue  # "일반형·융복합형 270개사": the figure of both together
                 gap = plain[end:figure.start()]
             elif 0 <= start - figure.end() <= _NEAR:
                 gap = plain[figure.end():start]

@@ -266,3 +266,20 @@ def test_an_english_sum_asked_against_the_ceiling(engine: AnswerEngine) -> None:
     answer = engine.answer("In 2026 can an early-stage startup package team get 120 million won?")
     assert answer.answer.startswith("No."), answer.answer
     assert "최대 1억원" in answer.answer
+
+
+def test_a_figure_of_two_joined_parts_is_neither_parts() -> None:
+    from bot.asked_part import asked_part, holds_part
+    from bot.kinds import FactKind
+
+    joined = "2차 '일반형·융복합형' 270개사 내외를 선발했다."
+    assert not holds_part(joined, ["융복합형"], FactKind.COUNT)
+    assert holds_part("재원은 국비 545억원, 도비 130억원이다.", ["도비"], FactKind.AMOUNT)
+    assert asked_part("창업자금, 경쟁력강화자금 말고 나머지 두 개는 이름이 뭐예요?") == ["나머지"]
+    assert asked_part("나머지 비용은 누가 내요?") is None  # the rest of a sum, not of a list
+
+
+def test_an_english_count_asked_in_chungbuk(engine: AnswerEngine) -> None:
+    answer = engine.answer("Of the 36 host institutions for the 2020 pre-startup package, "
+                           "how many were in Chungbuk?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
