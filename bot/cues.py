@@ -69,5 +69,10 @@ OPENED = re.compile(r"문을\s*열었|개소했|개원했|출범했|설립되었
 # (총 1,241억원, 누적) beats a more recent single year's figure.
 TOTAL_ASKED = re.compile(r"\bin total\b|\bso far\b|\baltogether\b|\bcumulative(?:ly)?\b|"
                          r"\bcombined\b|총\s*(?:얼마|몇|규모|금액|액수)|지금까지\s*(?:총|모두|다\s*합|"
-                         r"누적)|누적|다\s*합(?:쳐|치면|해서)|합계", re.I)
-TOTAL_SAID = re.compile(r"총\s*[\d,.]+|총액|누적|합계|모두\s*합|합쳐")
+                         r"누적)|누적|다\s*합(?:쳐|치면|해서)|합계|"
+                         # "지금까지 몇 개 기업 지원했어?", "그동안 몇 명 뽑았어?"
+                         r"(?:지금까지|여태|그동안|이제까지)\s*(?:[가-힣]+\s*){0,2}?(?:몇|얼마)",
+                         re.I)
+TOTAL_SAID = re.compile(r"총\s*[\d,.]+|총액|누적|합계|모두\s*합|합쳐|"
+                        r"(?:19|20)\d{2}\s*년(?:부터|이후)\s*(?:(?:19|20)\d{2}\s*년)?\s*까지|"
+                        r"(?:19|20)\d{2}\s*년\s*이후|(?:19|20)\d{2}\s*년까지")

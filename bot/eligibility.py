@@ -85,6 +85,8 @@ _CEILING_RULE = re.compile(r"(?:업체당|기업당|팀당|1인당)[^.]{0,12}?(?
                            r"(?:연\s*)?([\d.,]+\s*(?:억|천만|백만|만)\s*원)")
 _AT_MOST = re.compile(r"(?:연\s*)?최대\s*([\d.,]+\s*(?:억|천만|백만|만)\s*원)|"
                       r"([\d.,]+\s*(?:억|천만|백만|만)\s*원)\s*한도")
+# how long a certificate holds: "유효기간은 3년", "유효기간은 2년에서 3년으로"
+_VALID_FOR = re.compile(r"유효\s*기간[은는이]?\s*(?:최대\s*)?(\d+)\s*년(?:에서\s*(\d+)\s*년으로)?")
 _INVESTED_ONLY = re.compile(r"투자\s*(?:실적|유치\s*실적)이\s*있는|"
                             r"투자를\s*(?:받은|유치한)\s*(?:기업|창업기업)")
 # Excluded: "… 최대주주인 사람, … 폐업한 사람 등을 제외", "체납한 기업은 신청할 수 없다".
@@ -197,6 +199,11 @@ def _rulings(sentence: str, founder: Founder):
         limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
         if limit is not None:
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.held_years is not None:
+        valid = _VALID_FOR.search(sentence)
+        if valid:  # "유효기간은 2년에서 3년으로 늘었다": the last number is the period now
+            years = int(valid.group(2) or valid.group(1))
+            yield Ruling("yes" if founder.held_years < years else "no", "validity")
     if founder.invested == 0 and _INVESTED_ONLY.search(sentence):
         yield Ruling("no", "investment")  # "투자 실적이 있는 … 기업" to one with none yet
     if founder.statuses and _EXCLUDED.search(sentence):

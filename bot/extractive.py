@@ -259,9 +259,12 @@ class ExtractiveAnswerer:
         recent = query.year is None and query.kind in RECENT_FIRST \
             and not FIRST_ASKED.search(query.question)
         near = [s for s in pool if s.score >= 0.7 * best]
-        if TOTAL_ASKED.search(query.question):  # "so far, in total": the sentence with a total
-            near = [s for s in near if TOTAL_SAID.search(s.text)] or near
-        first = max(near, key=lambda s: (s.year or 0, s.score)) if recent else pool[0]
+        total = [s for s in near if TOTAL_SAID.search(s.text)] \
+            if TOTAL_ASKED.search(query.question) else []
+        if total:  # "so far, in total": the sentence with a total, the best of them
+            near = total
+        first = max(near, key=lambda s: (s.year or 0, s.score)) if recent \
+            else (total[0] if total else pool[0])
         chosen = [first]
         covered = set(first.terms)
         wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or query.kind not in STRICT_KINDS

@@ -37,6 +37,7 @@ class Founder:
     foreign: bool | None = None  # a foreign national (False: a Korean national)
     requested: float | None = None  # the sum the founder wants to receive, in won
     requested_of: str = ""  # the words just before that sum ("글로벌 팁스로 R&D")
+    held_years: float | None = None  # years since a certificate was granted ("24년 3월에 받았")
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
     closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
@@ -48,7 +49,8 @@ class Founder:
         return all(v is None for v in (
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
-            self.size, self.times, self.foreign, self.requested, self.closed_months)
+            self.size, self.times, self.foreign, self.requested, self.closed_months,
+            self.held_years)
         ) and not self.values and not self.statuses
 
 
@@ -138,6 +140,10 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
 _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
                              r"(\d[\d.,]*)\s*(million|billion)\s*won\b", re.I)
+# a certificate granted on a month, asked whether it still holds
+_Q_GRANTED = re.compile(r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월에?\s*(?:[가-힣A-Za-z]+\s*){0,3}?"
+                        r"(?:확인|인증|지정|등록|승인)(?:을|를|서)?\s*(?:받았|받은|받고|났|됐)"
+                        r"(?=[^?]*(?:유효|아직|지금도|만료|살아))")
 # "투자는 아직 한 푼도 못 받았어요": no investment yet
 _Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
                              r"(?:[가-힣]+\s*){0,2}(?:못|안)\s*받")
@@ -205,6 +211,11 @@ def founder_from_question(question: str, year: int | None = None,
             extra["birth_md"] = (int(day.group(1)), int(day.group(2) or 0))
         if base.age is None and year is not None:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
+    granted = _Q_GRANTED.search(question)
+    if granted and year is not None:  # "24년 3월에 벤처확인 받았어요. 지금도 유효해요?"
+        when = int(granted.group(1))
+        when += 2000 if when < 100 else 0
+        extra["held_years"] = (year - when) + ((month or 6) - int(granted.group(2))) / 12
     founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
     ago = _Q_YEARS_AGO.search(question)
     if founded:

@@ -158,14 +158,28 @@ _CHAT_SS = {"잇": "있", "엿": "였", "햇": "했", "됏": "됐", "왓": "왔"
 _CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다고지을요]|\s|[?!.]|$)")
 
 
+# ...and of the question word 뭐: "머머 합쳐서 만든거임?", "이게 머임", "머가 달라?"
+_CHAT_WHAT = re.compile(r"(?:(?<![가-힣])|(?<=뭐))머(?=머|임|야|예요|에요|가\s|냐|여|\?|\s|$)")
+
+
+def chat_words(text: str) -> str:
+    """Chat spellings of question words written out ("머머" -> 뭐뭐), before analysis: Kiwi
+    reads "머머" as a name, which no document holds."""
+    return _CHAT_WHAT.sub("뭐", text.replace("머머", "뭐뭐"))
+
+
 def chat_endings(question: str) -> str:
     """The question with chat spellings of endings written out, for kind detection."""
-    return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], question))
+    return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], chat_words(question)))
 
 
 _WHAT_TIME = re.compile(r"몇\s*시(?!간)|what time", re.I)
 _UNTIL_RUNS = re.compile(r"언제까지\s*(?:운영|시행|진행|계속|유지|지원|해|하|돼|되|열|있)")
 _APPLICATION = re.compile(r"신청|접수|모집|마감|지원서|apply|application", re.I)
+# A question word that asks who, and one that asks when (a date noun alone does not).
+_WHO_ASKED = re.compile(r"누가|누구|어느\s*(?:기관|곳|부처)|\bwho\b", re.I)
+_WHEN_ASKED = re.compile(r"언제|며칠|몇\s*(?:월|일|년도)|어느\s*해|\bwhen\b|what (?:date|year)",
+                         re.I)
 _WHEN_PERIOD = re.compile(r"기간\s*(?:은|이|이요|은요)?\s*(?:언제|몇\s*월)")
 
 
@@ -225,6 +239,10 @@ def detect_kinds(question: str) -> list[FactKind]:
     if FactKind.URL in kinds and FactKind.PLACE in kinds and re.search(r"주소", question) \
             and not re.search(r"도로명|우편|사무실|건물|위치|어디", question):
         kinds.remove(FactKind.PLACE)  # "홈페이지 주소" is a URL
+    if FactKind.DATE in kinds and _WHO_ASKED.search(question) and not _WHEN_ASKED.search(
+            question):
+        # "지원 업종이랑 시기는 누가 정해?": who decides; 시기 is what they decide
+        kinds.remove(FactKind.DATE)
     if FactKind.AGE in kinds and FactKind.ELIGIBILITY not in kinds and re.search(
             r"제한|이하|이상|까지|신청", question):
         kinds.append(FactKind.ELIGIBILITY)

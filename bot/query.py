@@ -21,7 +21,7 @@ from bot.founder import (
     founder_from_question,
     statuses_in,
 )
-from bot.kinds import FactKind, asked_clause, chat_endings, detect_kinds
+from bot.kinds import FactKind, asked_clause, chat_endings, chat_words, detect_kinds
 from bot.language import (
     EN_EVERYDAY,
     EnglishQuestion,
@@ -189,7 +189,7 @@ class QueryAnalyzer:
         language = language or detect_language(question)
         english = read_english(question) if language == "en" and text is None else None
         fixed, tagged, fixes = self.analyzer.analyse_query(
-            english.text if english else text if text is not None else question)
+            english.text if english else chat_words(text if text is not None else question))
         own_text = ""
         if english and english.own:
             fixed, tagged, own_text = self._with_own_names(english, fixed, tagged)

@@ -90,4 +90,6 @@ def asked_year(question: str, today: date) -> tuple[int | None, int | None]:
     short = _SHORT_YEAR.search(question)
     if short and 10 <= int(short.group(1)) <= 40:
         return 2000 + int(short.group(1)), None
+    if short and 90 <= int(short.group(1)) <= 99:  # "98년엔": the 1990s
+        return 1900 + int(short.group(1)), None
     return None, None

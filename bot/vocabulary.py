@@ -70,6 +70,7 @@ class VocabularyRepair:
         self._lock = threading.Lock()
         self._by_length: dict[int, list[tuple[str, str]]] = {}
         self._full: dict[str, str] = {}  # a name without its prefix -> the corpus's name
+        self._pairs: list[tuple[str, str]] = []  # two-syllable corpus words, with their jamo
 
     def _load(self, index: KeywordIndex) -> None:
         """The corpus's words (from the keyword index's stored terms), once per index: names
@@ -82,8 +83,11 @@ class VocabularyRepair:
     def _read(self, index: KeywordIndex) -> None:
         chunk_terms = index.terms
         words: set[str] = set()
+        pairs: set[str] = set()
         for chunk_id in chunk_terms:
-            words.update(t for t in chunk_terms.get(chunk_id, ()) if len(t) >= 3)
+            terms = chunk_terms.get(chunk_id, ())
+            words.update(t for t in terms if len(t) >= 3)
+            pairs.update(t for t in terms if len(t) == 2 and _HANGUL_WORD.fullmatch(t))
         words = {w for w in words if _HANGUL_WORD.fullmatch(w)}
         written = {w for w in words if len(w) >= 4}
         full = {}
@@ -96,6 +100,7 @@ class VocabularyRepair:
             by_length.setdefault(len(word), []).append((word, jamo(word)))
         # replaced whole, so a question answered meanwhile reads one index's words or the other's
         self._written, self._by_length, self._full = written, by_length, full
+        self._pairs = [(w, jamo(w)) for w in sorted(pairs)]
         self._long = sorted(written | {n for n in self.analyzer.typos.names
                                        if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
         self._source = index  # kept, so the next question's index is compared by identity
@@ -135,6 +140,12 @@ class VocabularyRepair:
                 (name,) = names
                 text = text.replace(term, f" {name} ", 1)
                 fixes.append((term, name))
+                continue
+            # one close vowel or tensed consonant swapped ("벤처기엽" -> 기업): one word only
+            near = [w for w, parts in self._pairs if chat_distance(jamo(term), parts) <= 0.5]
+            if len(near) == 1 and term in text:
+                text = text.replace(term, near[0], 1)
+                fixes.append((term, near[0]))
         for term in [*self.unknown(terms, doc_freq), *split]:
             self._load(index)
             fixed = self._mend(term, doc_freq)

@@ -283,3 +283,37 @@ def test_an_english_count_asked_in_chungbuk(engine: AnswerEngine) -> None:
     answer = engine.answer("Of the 36 host institutions for the 2020 pre-startup package, "
                            "how many were in Chungbuk?")
     assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
+
+
+def test_chat_spellings_of_what_and_the_nineties() -> None:
+    from bot.kinds import FactKind, chat_words, detect_kinds
+
+    assert chat_words("초창패 19년에 머머 합쳐서 만든거임?") == "초창패 19년에 뭐뭐 합쳐서 만든거임?"
+    assert chat_words("머리 아파") == "머리 아파"  # not a question word
+    assert FactKind.LIST in detect_kinds(chat_words("머머 합쳐서 만든거임?"))
+    assert asked_year("벤처기업 98년엔 몇 개였어?", TODAY)[0] == 1998
+
+
+def test_who_decides_asks_who_not_when() -> None:
+    from bot.kinds import FactKind, detect_kinds
+
+    kinds = detect_kinds("혁신바우처 지원 업종이랑 시기는 누가 정해?")
+    assert FactKind.DATE not in kinds
+    assert FactKind.DATE in detect_kinds("혁신바우처 지원 시기는 언제야?")
+
+
+def test_so_far_asks_the_running_total(engine: AnswerEngine) -> None:
+    engine.answer("팁스가 뭐야?", conversation_id="so-far")
+    answer = engine.answer("지금까지 몇 개 기업 지원했어?", conversation_id="so-far")
+    assert "5,000개 기업" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("25년 2월에 벤처확인 받았는데 지금도 유효해요?", "네."),  # 3 years: until 2028
+    ("22년 5월에 벤처기업 확인 받았는데 아직 유효해요?", "아니요."),  # ended in 2025
+])
+def test_a_certificate_still_valid_against_today(engine: AnswerEngine, question: str,
+                                                 lead: str) -> None:
+    answer = engine.answer(question)
+    assert answer.answer.startswith(lead), answer.answer
+    assert "3년" in answer.answer
