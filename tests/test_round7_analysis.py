@@ -288,7 +288,7 @@ def test_an_english_count_asked_in_chungbuk(engine: AnswerEngine) -> None:
 def test_chat_spellings_of_what_and_the_nineties() -> None:
     from bot.kinds import FactKind, chat_words, detect_kinds
 
-    assert chat_words("초창패 19년에 머머 합쳐서 만든거임?") == "초창패 19년에 뭐뭐 합쳐서 만든거임?"
+    assert chat_words("19년에 머머 합쳐서 만든거임?") == "19년에 뭐뭐 합쳐서 만든거임?"
     assert chat_words("머리 아파") == "머리 아파"  # not a question word
     assert FactKind.LIST in detect_kinds(chat_words("머머 합쳐서 만든거임?"))
     assert asked_year("벤처기업 98년엔 몇 개였어?", TODAY)[0] == 1998
