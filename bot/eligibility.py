@@ -85,6 +85,9 @@ _CEILING_RULE = re.compile(r"(?:업체당|기업당|팀당|1인당)[^.]{0,12}?(?
                            r"(?:연\s*)?([\d.,]+\s*(?:억|천만|백만|만)\s*원)")
 _AT_MOST = re.compile(r"(?:연\s*)?최대\s*([\d.,]+\s*(?:억|천만|백만|만)\s*원)|"
                       r"([\d.,]+\s*(?:억|천만|백만|만)\s*원)\s*한도")
+# the investment a company must have against its capital
+_CAPITAL_RATIO = re.compile(r"자본금\s*대비\s*투자\s*비율(?:이|은)?\s*(?:기준은\s*)?"
+                            r"(\d+(?:\.\d+)?)\s*%")
 # how long a certificate holds: "유효기간은 3년", "유효기간은 2년에서 3년으로"
 _VALID_FOR = re.compile(r"유효\s*기간[은는이]?\s*(?:최대\s*)?(\d+)\s*년(?:에서\s*(\d+)\s*년으로)?")
 _INVESTED_ONLY = re.compile(r"투자\s*(?:실적|유치\s*실적)이\s*있는|"
@@ -199,6 +202,11 @@ def _rulings(sentence: str, founder: Founder):
         limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
         if limit is not None:
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.invested and founder.capital:
+        ratio = _CAPITAL_RATIO.search(sentence)
+        if ratio:  # "자본금 대비 투자 비율이 10% 이상", "… 비율 기준은 7%이다"
+            share = 100 * founder.invested / founder.capital
+            yield Ruling("yes" if share >= float(ratio.group(1)) else "no", "ratio")
     if founder.held_years is not None:
         valid = _VALID_FOR.search(sentence)
         if valid:  # "유효기간은 2년에서 3년으로 늘었다": the last number is the period now

@@ -62,6 +62,7 @@ from bot.facts import (
 from bot.held_terms import HeldTerms
 from bot.kinds import FactKind
 from bot.membership import (
+    case_of,
     founder_items,
     membership,
     mended,
@@ -312,7 +313,9 @@ class ExtractiveAnswerer:
                 or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
         # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
         # a year asked ("23년에 … 가능했어요?") is judged by that year's rule
+        told = told_case(mended(query))
         sentence, ruling = max(near, key=lambda p: (_of_year(p[0], query.year),
+                                                    case_of(p[0].text, told),
                                                     in_scope(p[0].text, query.founder) is True,
                                                     RULE_PRIORITY.get(p[1].rule, 1),
                                                     p[1].checked,  # the fuller rule

@@ -38,6 +38,7 @@ class Founder:
     requested: float | None = None  # the sum the founder wants to receive, in won
     requested_of: str = ""  # the words just before that sum ("글로벌 팁스로 R&D")
     held_years: float | None = None  # years since a certificate was granted ("24년 3월에 받았")
+    capital: float | None = None  # the company's paid-in capital, in won ("자본금 10억")
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
     closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
@@ -50,7 +51,7 @@ class Founder:
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
             self.size, self.times, self.foreign, self.requested, self.closed_months,
-            self.held_years)
+            self.held_years, self.capital)
         ) and not self.values and not self.statuses
 
 
@@ -159,6 +160,7 @@ _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안
 _Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s*"
                          r"(?:게|건|돈|금액은?|액수가?)?\s*|유치(?:액|금액)?(?:이|은|는)?\s*)?([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
                          r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
+_Q_CAPITAL = re.compile(r"자본금(?:은|이|는)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
 
@@ -172,8 +174,8 @@ def won(text: str) -> float | None:
         value = float(number)
         scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e7 if total >= 1e8
                  else 1e3, "만": 1e4, "": 1.0}[unit or ""]
-        if unit == "천" and total >= 1e8:
-            scale = 1e7  # "1억 5천" = 1억 5천만
+        if unit == "천" and (total >= 1e8 or not re.search(r"천\s*원", text)):
+            scale = 1e7  # "1억 5천" = 1억 5천만; "투자 8천 받았어요" = 8천만원 (not 8천 원)
         total += value * scale
         found = True
     return total if found else None
@@ -252,6 +254,9 @@ def founder_from_question(question: str, year: int | None = None,
     invested = _Q_INVESTED.search(question)
     if invested:
         extra["invested"] = won(invested.group(1) or invested.group(2))
+    capital = _Q_CAPITAL.search(question)
+    if capital:
+        extra["capital"] = won(capital.group(1))
     elif _Q_NOT_INVESTED.search(question):
         extra["invested"] = 0.0
     sales = _Q_SALES.search(question)

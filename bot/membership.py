@@ -141,3 +141,22 @@ def membership(sentence: str, items: list[str], told: str = "",
         return "yes"
     # `plainly` off: a rule that only says it applies ("… 신청할 수 있다") is not enough
     return "yes" if plainly and _INCLUDES.search(sentence) else None
+
+
+# a rule for one case ("문화상품을 제작하는 법인의 경우 … 7%이다")
+_CASE = re.compile(r"([가-힣A-Za-z·\s]{2,30}?)(?:의|인|일|한|하는)\s*경우")
+_GENERIC_CASE = frozenset({"기업", "법인", "회사", "업체", "개인", "경우", "사업자", "창업"})
+
+
+def case_of(sentence: str, told: str) -> bool:
+    """Whether a rule written for one case ("문화상품을 제작하는 법인의 경우 …") is the case
+    the founder tells ("웹툰 만드는 문화상품 법인인데"): a word of the case, other than a
+    generic one, that the told case uses."""
+    found = _CASE.search(sentence)
+    told_flat = flat(told)
+    if not found or not told_flat:
+        return False
+    words = [w[:2] for w in re.findall(r"[가-힣]{2,}", found.group(1))
+             if w[:2] not in _GENERIC_CASE]
+    return any(w in told_flat for w in words)
+

@@ -317,3 +317,31 @@ def test_a_certificate_still_valid_against_today(engine: AnswerEngine, question:
     answer = engine.answer(question)
     assert answer.answer.startswith(lead), answer.answer
     assert "3년" in answer.answer
+
+
+def test_a_bare_thousand_is_ten_million_won() -> None:
+    from bot.founder import won
+
+    assert won("8천") == 80_000_000  # "투자 8천 받았어요"
+    assert won("1억 5천") == 150_000_000
+    assert won("5천원") == 5_000  # written with 원: five thousand won
+
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    ("자본금 10억인데 VC한테 8천 투자 받았어요. 벤처투자유형 되나요?", "아니요.", "10%"),
+    ("웹툰 제작하는 문화상품 법인이고 자본금 10억에 투자 8천 받았어요. 벤처투자유형 될까요?",
+     "네.", "7%"),  # the rule for the founder's own case wins
+])
+def test_investment_against_capital(engine: AnswerEngine, question: str, lead: str,
+                                    fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.answer.startswith(lead), answer.answer
+    assert fact in answer.answer
+
+
+def test_a_rule_for_the_founders_own_case() -> None:
+    from bot.membership import case_of
+
+    rule = "문화상품을 제작하는 법인의 경우 벤처투자유형의 자본금 대비 투자 비율 기준은 7%이다."
+    assert case_of(rule, "웹툰 만드는 문화상품 법인인데")
+    assert not case_of(rule, "반도체 장비 만드는 법인인데")  # 법인 alone is not the case
