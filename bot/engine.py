@@ -225,6 +225,8 @@ class AnswerEngine:
         if fixes:  # "창진원", "콜쎈타": words the corpus never uses, mended towards its own
             analysed = self.queries.analyse(question, today, text=mended, language=language)
             analysed.typo_fixes = [*analysed.typo_fixes, *fixes]
+        if rewrite.query == question:  # a follow-up's subject comes from the turn before
+            analysed = self.queries.without_story_names(analysed, doc_freq)
         result = self.retrieve(analysed.text, category)
         support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
                                          n_docs, chunk_terms=index.terms)

@@ -10,6 +10,7 @@ text for its own two indexes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -316,6 +317,23 @@ class QueryAnalyzer:
             if common:
                 return topic
         return named or topic
+
+    def without_story_names(self, query: AnalysedQuery,
+                            doc_freq: Mapping[str, int]) -> AnalysedQuery:
+        """`query` with its subject taken from the asked clause when every subject word is a
+        name the corpus never uses, told only in the founder's story ("웹툰 만드는 문화상품
+        법인인데 … 벤처투자유형 될까요?": the subject is 벤처투자유형, not 웹툰)."""
+        asked = asked_clause(query.question)
+        if asked == query.question or not query.subject_terms:
+            return query
+        plain = re.sub(r"\s+", "", asked).lower()
+        told = re.sub(r"\s+", "", query.question[: len(query.question) - len(asked)]).lower()
+        if not all(not doc_freq.get(t) and t in told and t not in plain
+                   for t in query.subject_terms):
+            return query
+        topic = [t for t in query.key_terms if t in plain and t not in ATTRIBUTE_TERMS
+                 and not _plain_number(t) and doc_freq.get(t)]
+        return replace(query, subject_terms=topic) if topic else query
 
     def names_subject(self, tagged: dict[str, str]) -> bool:
         """Whether the key terms name a programme or organisation of their own: a proper noun,
