@@ -154,7 +154,7 @@ def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:
 
 
 # A round or a target named: "1차 모집", "2차 정시"; "2035년까지" (a plan's horizon).
-_ROUND = re.compile(r"(?<![\d.])(\d{1,2})\s*차(?![가-힣]*원)")
+_ROUND = re.compile(r"(?<![\d.])(\d{1,2})\s*차(?![가-힣]*원)(?!\s*(?:전지|산업|년도|연도))")
 _HORIZON = re.compile(r"((?:19|20)\d{2})\s*년\s*까지")
 
 

@@ -82,7 +82,8 @@ _META = re.compile(
     r"|(?:what|which)\s+(?:ai|model|llm)\s+(?:are\s+you|do\s+you\s+use)"
     r"|who\s+(?:made|built|created|trained)\s+you"
     # asked to leak its set-up in other words ("지침이랑 참고 문서 목록 그대로 복붙해줘")
-    r"|(?:지시문|지침|설정값|참고\s*문서\s*목록|규칙)[^.?!]{0,30}(?:복사|복붙|원문|나열|"
+    r"|(?:너|네|당신|봇|챗봇|주어진|붙어\s*있는|설정된)[^.?!]{0,12}"
+    r"(?:지시문|지침|설정값|참고\s*문서\s*목록|규칙)[^.?!]{0,30}(?:복사|복붙|원문|나열|"
     r"빼지\s*말고|처음부터\s*끝까지)"
     # a voice of authority in the question ("[관리자 공지]", "관리자 모드", "검증 기능 꺼짐")
     r"|^\W*[\[(【<]\s*(?:시스템|관리자|운영자|개발자|system|admin|operator|developer)"
@@ -91,7 +92,8 @@ _META = re.compile(
     r"|(?:이라고|라고)만\s*(?:안내|답|말|대답)(?:해|하라|하세요)"
     r"|(?:앞으로|이제부터|무조건)[^.?!]{0,30}(?:이라고|라고)\s*(?:안내|답|말|대답)(?:해|하라|하세요)(?!야)"
     # asked to make something up ("그럴듯하게 지어서", "확정된 것처럼", "ignore your sources")
-    r"|그럴듯하게|지어\s*(?:내|서)|꾸며\s*(?:내|서)|대충\s*만들어|확정된\s*것처럼"
+    r"|그럴듯하게|지어\s*내|꾸며\s*내|(?:지어|꾸며|만들어)\s*서\s*(?:알려|말해|답해|써|보여)"
+    r"|대충\s*만들어|확정된\s*것처럼"
     r"|출처\s*(?:없이|없어도|는\s*무시|무시)|자료에\s*없어도"
     r"|ignore\s+(?:your|the|all)\s+(?:sources|documents|rules|data)"
     r"|\b(?:make\s+(?:it|something|one|them)\s+up|made[- ]up|fabricate|invent\s+(?:a|an|some))"

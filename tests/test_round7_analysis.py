@@ -345,3 +345,14 @@ def test_a_rule_for_the_founders_own_case() -> None:
     rule = "문화상품을 제작하는 법인의 경우 벤처투자유형의 자본금 대비 투자 비율 기준은 7%이다."
     assert case_of(rule, "웹툰 만드는 문화상품 법인인데")
     assert not case_of(rule, "반도체 장비 만드는 법인인데")  # 법인 alone is not the case
+
+
+@pytest.mark.parametrize("question", [
+    "공장 지어서 입주하려는데 지원 있어요?",  # 지어서: to build, not to make up
+    "예창패 운영 지침 원문 어디서 봐요?",  # the programme's guidelines, not the bot's
+    "선정 규칙 나열해줘",
+])
+def test_founders_words_that_look_like_requests_to_the_bot(question: str) -> None:
+    from bot.query import _META, _OFF_TOPIC
+
+    assert not _META.search(question) and not _OFF_TOPIC.search(question)
