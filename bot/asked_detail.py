@@ -66,6 +66,10 @@ _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회
 # A question about when something is (was) finished, and a sentence that says it was.
 _COMPLETION_ASKED = re.compile(r"다\s*(?:지어|짓|만들어|끝나)|완공|준공|완성|완료|다\s*되")
 _COMPLETED = re.compile(r"완공|준공|완성|완료|마쳤|문을\s*열|개소|개원|준공식")
+# "신청은 언제부터 받아요?", "접수 언제 해요?": the date of a call, in a clause that says so
+_CALL_DATE_ASKED = re.compile(r"(?:신청|접수|모집)(?:은|는|을|를)?\s*(?:[가-힣]+\s*)?"
+                              r"(?:언제|며칠|몇\s*월)|언제\s*(?:부터|까지)?\s*(?:신청|접수|모집)")
+_CALL_SAID = re.compile(r"신청|접수|모집|공고")
 # The title a person question asks about ("팀장 누구", "대표가 누구", "센터장 이름").
 _TITLE = re.compile(r"([가-힣]{1,4}장|대표(?:이사)?|담당자)(?:님)?[은는이가의\s]{0,3}"
                     r"(?:누구|이름|성함)")
@@ -155,6 +159,11 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         same = _SAME_COUNTER.get(asked, re.escape(asked))
         unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*(?:개\s*)?" + same, re.I)  # "25개 팀"
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
+    if kind in (FactKind.DATE, FactKind.DEADLINE) and _CALL_DATE_ASKED.search(query.question):
+        # "스케일업 팁스 신청은 언제부터?": not the day a plan was announced
+        date = PATTERNS[kind]
+        pool = [s for s in pool if any(date.search(c) and _CALL_SAID.search(c)
+                                       for c in clauses(s.text))]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and _COMPLETION_ASKED.search(query.question):
         # "언제 다 지어져요?": the day it was finished, not the day a plan was announced
         pool = [s for s in pool if _COMPLETED.search(s.text)]

@@ -356,3 +356,12 @@ def test_founders_words_that_look_like_requests_to_the_bot(question: str) -> Non
     from bot.query import _META, _OFF_TOPIC
 
     assert not _META.search(question) and not _OFF_TOPIC.search(question)
+
+
+@pytest.mark.parametrize(("question", "mode"), [
+    ("스케일업 팁스는 신청 언제부터 받아요?", AnswerMode.DETAIL_MISSING),  # only a plan's date
+    ("26년 딥테크 특화형 접수 언제였어?", AnswerMode.EXTRACTIVE),  # 접수 기간 … 1월 6일부터
+])
+def test_the_date_of_a_call_is_a_date_said_of_the_call(engine: AnswerEngine, question: str,
+                                                       mode: AnswerMode) -> None:
+    assert engine.answer(question).mode is mode
