@@ -84,7 +84,9 @@ _AFTER = (r"(?:\s*(?P<district>[가-힣]{1,4}(?:구|동|읍|면)))?\s*(?:"
           r"|(?:로|으로)\s*(?:이전|옮))")
 _PLACE_AFTER = re.compile(r"(?<![가-힣])(" + "|".join(_NAMES) + r")" + _SUFFIX + _AFTER)
 _PLACE_BEFORE = re.compile(r"(?:본사|회사|사업장|주소|소재지|사무실|공장|법인)"
-                           r"(?:가|는|은|이|도)?\s*(" + "|".join(_NAMES) + r")" + _SUFFIX)
+                           r"(?:가|는|은|이|도)?\s*(" + "|".join(_NAMES) + r")" + _SUFFIX
+                           # "공장 오창 말고 또 있어?": a place set aside, not the founder's
+                           + r"(?!\s*(?:말고|빼고|외에|이외|말곤))")
 # the founder's own place in English: "we're based in Cheongju", "my company is in Okcheon",
 # not "companies based in Jeolla" (what the question asks about)
 _EN_PLACE = re.compile(r"\b(?:we|we're|we are|i|i'm|i am|my|our)\b[^.?!]{0,40}?\b(?:in|at)\s+(" +

@@ -365,3 +365,10 @@ def test_founders_words_that_look_like_requests_to_the_bot(question: str) -> Non
 def test_the_date_of_a_call_is_a_date_said_of_the_call(engine: AnswerEngine, question: str,
                                                        mode: AnswerMode) -> None:
     assert engine.answer(question).mode is mode
+
+
+def test_a_place_set_aside_is_not_the_founders() -> None:
+    from bot.regions import founder_place
+
+    assert founder_place("엔솔 국내 공장 오창 말고 또 있어요?") is None
+    assert founder_place("공장 오창인데 지원돼요?") == "오창"
