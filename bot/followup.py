@@ -71,10 +71,30 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         if topic is None or terms & topic or named \
                 or any(t in clean for t in topic if len(t) >= 2):
             words.append(clean)
+    if candidates is inherited and _POINTS_BACK.match(question):
+        # "그거 어느 부처 거야?" after "선도연구개발지원단엔 언제 뽑혔어?" (itself inheriting
+        # 충북과학기술혁신원): "그거" is the new name the turn before brought in
+        words += [w for w in _new_names(previous.question, korean) if w not in words]
     then = _then_phrase(rest, previous)
     if then:
         words.append(then)
     return " ".join([*words, rest]) if words else rest
+
+
+# a follow-up that points back at the last thing named ("그거", "그건", "거기", "그곳은")
+_POINTS_BACK = re.compile(r"^\s*(?:그거|그건|그것|거기|그곳|걔)")
+
+
+def _new_names(question: str, korean) -> list[str]:
+    """The long nouns a question names of its own (4+ syllables: "선도연구개발지원단"), as
+    written without their particle."""
+    out = []
+    for word in question.split():
+        clean = _PARTICLE.sub("", word.strip("?!.,;:'\""))
+        if len(clean) >= 4 and re.fullmatch(r"[가-힣A-Za-z0-9·]+", clean) \
+                and clean not in ATTRIBUTE_TERMS and set(korean.terms(clean)):
+            out.append(clean)
+    return out
 
 
 # "그땐 얼마까지 줬어?" after "첫해엔 몇 명 뽑았어?": "then" is the time the turn before asked

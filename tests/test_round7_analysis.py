@@ -372,3 +372,12 @@ def test_a_place_set_aside_is_not_the_founders() -> None:
 
     assert founder_place("엔솔 국내 공장 오창 말고 또 있어요?") is None
     assert founder_place("공장 오창인데 지원돼요?") == "오창"
+
+
+def test_that_one_is_the_new_name_of_the_turn_before(engine: AnswerEngine) -> None:
+    """"그거 어느 부처 거야?" after a turn that brought in a new name asks about that name."""
+    engine.answer("충북과학기술혁신원은 본부가 어떻게 돼?", conversation_id="that-one")
+    engine.answer("선도연구개발지원단엔 언제 처음 뽑혔어?", conversation_id="that-one")
+    answer = engine.answer("그거 어느 부처 거야?", conversation_id="that-one")
+    assert "선도연구개발지원단" in answer.query
+    assert "과학기술정보통신부" in answer.answer
