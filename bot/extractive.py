@@ -43,13 +43,11 @@ from bot.cues import (
     GENERIC_DETAIL,
     ONLINE,
     PARTICLE,
-    RULE_PRIORITY,
     TOTAL_ASKED,
     TOTAL_SAID,
     flat,
     fuzzy_has,
 )
-from bot.eligibility import in_scope, judge
 from bot.facts import (
     BOUND_KINDS,
     LABELS,
@@ -61,34 +59,17 @@ from bot.facts import (
 )
 from bot.held_terms import HeldTerms
 from bot.kinds import FactKind
-from bot.membership import (
-    case_of,
-    founder_items,
-    membership,
-    mended,
-    told_case,
-    told_only,
-    told_words,
-)
+from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
-from bot.timeframe import years_mentioned
+from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import SearchHit
 
-# what a sentence stating who may apply says
-_RULE_LIKE = re.compile(r"대상|요건|자격|조건|이하|이상|이내|미만|초과|한도|제외|신청할\s*수|"
-                        r"지원할\s*수|받을\s*수|체납|지나지\s*않|졸업한|참여한|해당|인정|가능")
-_RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
 # Support weight of a word used only in the founder's told case ("…폐업했고 …창업하려는데")
 TOLD_WEIGHT = 0.5
-
-
-def _of_year(sentence: ScoredSentence, year: int | None) -> bool:
-    """Whether a sentence is about the year asked: its fact's year, or a year it names."""
-    return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
 
 
 # kinds whose answer is a name, not a figure that changes by year
@@ -202,10 +183,10 @@ class ExtractiveAnswerer:
                 # nothing about the subject says how to apply, and a word of what was asked is
                 # nowhere ("공유공장 입주 신청은 어떻게?")
                 return self._missing(query, hits, about, query.kind)
-            if query.year is not None and not any(_of_year(s, query.year) for s in pool):
+            if query.year is not None and not any(of_year(s, query.year) for s in pool):
                 # "19년 기준으로 3년까지 지원받을 수 있었어요?": that year's sentence, though it
                 # words the rule without 대상/요건
-                pool = [s for s in about if _of_year(s, query.year) and s.own_about >= 0.5
+                pool = [s for s in about if of_year(s, query.year) and s.own_about >= 0.5
                         and not UNKNOWN.search(s.text)] or pool
             pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
@@ -227,9 +208,9 @@ class ExtractiveAnswerer:
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                      detail=part_label(part, label))
         if query.year is not None:
-            same = [s for s in pool if _of_year(s, query.year)]
+            same = [s for s in pool if of_year(s, query.year)]
             if not same and query.kind in _NAME_KINDS and any(
-                    _of_year(s, query.year) for s in about):
+                    of_year(s, query.year) for s in about):
                 # "24년 라이콘 펀드는 어느 운용사가?": the year is there, the name is not
                 return self._missing(query, hits, about, query.kind)
             if not same:
@@ -285,67 +266,36 @@ class ExtractiveAnswerer:
 
     def _verdict(self, query: AnalysedQuery, hits: list[SearchHit],
                  about: list[ScoredSentence]) -> Reply:
-        rulings = [(s, judge(s.text, query.founder)) for s in about]
-        ruled = [(s, r) for s, r in rulings if r is not None]
-        if not ruled:
-            # a rule this module cannot read ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
-            # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
-            stated = [s for s in about if s.own_about >= 0.5 and s.has_detail
-                      and _RULE_LIKE.search(s.text) and s.score >= 0.5 * about[0].score]
-            dated = [s for s in about if s.own_about >= 0.5 and s.has_detail
-                     and _of_year(s, query.year) and s.score >= 0.5 * about[0].score]
-            if stated and dated and not any(_of_year(s, query.year) for s in stated):
-                stated = dated  # the asked year's sentence, though it reads less like a rule
-            if stated and query.year is not None and not any(
-                    _of_year(s, query.year) for s in stated):
-                reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
-            elif stated:
-                reply = self._compose(query, hits, stated[:1],
-                                      lead=prompts.UNJUDGED_RULE[query.language])
-            else:
-                reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
-            reply.no_rule = True
-            return reply
-        top = max(s.score for s, _ in ruled)
-        # a rule on the founder's own date (a founding window, a birth-date limit) decides
-        # more precisely than the years counted from it, even a little further down
-        near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
-                or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
-        # a rule meant for founders like this one ("비수도권 기업은 …") beats the general one
-        # a year asked ("23년에 … 가능했어요?") is judged by that year's rule
-        told = told_case(mended(query))
-        sentence, ruling = max(near, key=lambda p: (_of_year(p[0], query.year),
-                                                    case_of(p[0].text, told),
-                                                    in_scope(p[0].text, query.founder) is True,
-                                                    RULE_PRIORITY.get(p[1].rule, 1),
-                                                    p[1].checked,  # the fuller rule
-                                                    # a sentence stating the rule itself ("지원
-                                                    # 대상은 …") over one describing the programme
-                                                    _RULE_STATEMENT.search(p[0].text) is not None,
-                                                    p[0].year or 0, p[0].score))
-        word = prompts.VERDICT[ruling.verdict][query.language]
-        return self._compose(query, hits, [sentence], lead=word)
+        ruled = rulings(query, about)
+        if ruled:
+            sentence, ruling = best_ruling(query, ruled)
+            return self._compose(query, hits, [sentence],
+                                 lead=prompts.VERDICT[ruling.verdict][query.language])
+        # a rule the readers cannot judge ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
+        # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
+        stated = unjudged_rules(query, about)
+        if stated and query.year is not None and not any(
+                of_year(s, query.year) for s in stated):
+            reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
+        elif stated:
+            reply = self._compose(query, hits, stated[:1],
+                                  lead=prompts.UNJUDGED_RULE[query.language])
+        else:
+            reply = self._missing(query, hits, about, FactKind.ELIGIBILITY)
+        reply.no_rule = True
+        return reply
 
     def _listed(self, query: AnalysedQuery, hits: list[SearchHit],
                 about: list[ScoredSentence], doc_freq: dict[str, int], n_docs: int,
                 *, plainly: bool = True) -> Reply | None:
-        """A verdict from a rule that lists (or leaves out) the founder's own case, the
-        asked year's rule first (bot/membership.py); `plainly` off asks for a rule that
-        requires, leaves out or closes a list, not one that only says it applies."""
-        items = founder_items(query, doc_freq, n_docs)
-        words = told_words(query, doc_freq, n_docs)
-        if not items and not words:
+        """A verdict from a rule that lists, leaves out or requires the founder's own case
+        (`bot/verdicts.listed_verdict`)."""
+        found = listed_verdict(query, about, doc_freq, n_docs, plainly=plainly)
+        if found is None:
             return None
-        top = about[0].score
-        rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
-        rules.sort(key=lambda s: _of_year(s, query.year), reverse=True)
-        for sentence in rules:
-            verdict = membership(sentence.text, items, told_case(mended(query)), words,
-                                 plainly=plainly)
-            if verdict is not None:
-                return self._compose(query, hits, [sentence],
-                                     lead=prompts.VERDICT[verdict][query.language])
-        return None
+        sentence, verdict = found
+        return self._compose(query, hits, [sentence],
+                             lead=prompts.VERDICT[verdict][query.language])
 
     def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
                  about: list[ScoredSentence], kind: FactKind, detail: str | None = None

@@ -70,7 +70,10 @@ class VocabularyRepair:
         self._lock = threading.Lock()
         self._by_length: dict[int, list[tuple[str, str]]] = {}
         self._full: dict[str, str] = {}  # a name without its prefix -> the corpus's name
-        self._pairs: list[tuple[str, str]] = []  # two-syllable corpus words, with their jamo
+        self._short_names: dict[str, set[str]] = {}  # "무협" -> {한국무역협회}
+        # two-syllable corpus words with their jamo, by first ("0" + syllable) and second
+        # ("1" + syllable) syllable
+        self._pairs: dict[str, list[tuple[str, str]]] = {}
 
     def _load(self, index: KeywordIndex) -> None:
         """The corpus's words (from the keyword index's stored terms), once per index: names
@@ -98,9 +101,20 @@ class VocabularyRepair:
         by_length: dict[int, list[tuple[str, str]]] = {}
         for word in [*words, *full]:
             by_length.setdefault(len(word), []).append((word, jamo(word)))
+        # the organisation names a two-syllable abbreviation may stand for, by abbreviation
+        short_names: dict[str, set[str]] = {}
+        for name in [*full, *written]:
+            if 4 <= len(name) <= 6 and _ORG_END.search(name):
+                short_names.setdefault(name[0] + name[2], set()).add(full.get(name, name))
+        # one close jamo apart means one syllable the same: looked up by either syllable
+        by_syllable: dict[str, list[tuple[str, str]]] = {}
+        for word in sorted(pairs):
+            entry = (word, jamo(word))
+            by_syllable.setdefault(f"0{word[0]}", []).append(entry)
+            by_syllable.setdefault(f"1{word[1]}", []).append(entry)
         # replaced whole, so a question answered meanwhile reads one index's words or the other's
         self._written, self._by_length, self._full = written, by_length, full
-        self._pairs = [(w, jamo(w)) for w in sorted(pairs)]
+        self._short_names, self._pairs = short_names, by_syllable
         self._long = sorted(written | {n for n in self.analyzer.typos.names
                                        if len(n) >= 4 and _HANGUL_WORD.fullmatch(n)})
         self._source = index  # kept, so the next question's index is compared by identity
@@ -133,16 +147,18 @@ class VocabularyRepair:
                  and not doc_freq.get(t) and not self.analyzer.synonyms(t)]
         for term in short:  # "무협" -> 한국무역협회: only a name that abbreviates the usual way
             self._load(index)
-            names = {self._full.get(n, n) for n in [*self._full, *self._written]
-                     if 4 <= len(n) <= 6 and n[0] == term[0] and n[2] == term[1]
-                     and _ORG_END.search(n)}
+            names = self._short_names.get(term, set())
             if len(names) == 1 and term in text:
                 (name,) = names
                 text = text.replace(term, f" {name} ", 1)
                 fixes.append((term, name))
                 continue
             # one close vowel or tensed consonant swapped ("벤처기엽" -> 기업): one word only
-            near = [w for w, parts in self._pairs if chat_distance(jamo(term), parts) <= 0.5]
+            typed = jamo(term)
+            near = list(dict.fromkeys(
+                w for w, parts in [*self._pairs.get(f"0{term[0]}", ()),
+                                   *self._pairs.get(f"1{term[1]}", ())]
+                if chat_distance(typed, parts) <= 0.5))
             if len(near) == 1 and term in text:
                 text = text.replace(term, near[0], 1)
                 fixes.append((term, near[0]))

@@ -1,0 +1,93 @@
+"""Which rule sentence gives an eligibility verdict, and which verdict (issue 11).
+
+`bot/eligibility.py` reads rules that compare the founder's numbers, `bot/membership.py` rules
+that list, leave out or require the founder's told case; this module chooses among the
+candidate sentences: the asked year's rule, the rule for the founder's own case or group, the
+more precise rule (a date before the years counted from it), the fuller one. The extractive
+answerer composes the reply (`bot/extractive.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.asked_detail import ScoredSentence
+from bot.cues import RULE_PRIORITY
+from bot.eligibility import Ruling, in_scope, judge
+from bot.membership import case_of, founder_items, membership, mended, told_case, told_words
+from bot.query import AnalysedQuery
+from bot.timeframe import years_mentioned
+
+# what a sentence stating who may apply says
+_RULE_LIKE = re.compile(r"대상|요건|자격|조건|이하|이상|이내|미만|초과|한도|제외|신청할\s*수|"
+                        r"지원할\s*수|받을\s*수|체납|지나지\s*않|졸업한|참여한|해당|인정|가능")
+_RULE_STATEMENT = re.compile(r"(?:대상|요건|자격|조건)(?:은|는|이|가)\s")
+
+
+def of_year(sentence: ScoredSentence, year: int | None) -> bool:
+    """Whether a sentence is about the year asked: its fact's year, or a year it names."""
+    return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
+
+
+def rulings(query: AnalysedQuery, about: list[ScoredSentence]
+            ) -> list[tuple[ScoredSentence, Ruling]]:
+    """The sentences whose rules this module reads for the founder's numbers, with the verdict
+    each gives."""
+    judged = ((s, judge(s.text, query.founder)) for s in about)
+    return [(s, r) for s, r in judged if r is not None]
+
+
+def unjudged_rules(query: AnalysedQuery, about: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Sentences that state a rule the readers cannot judge ("국세·지방세를 체납한 기업은 …"),
+    to quote without a verdict: the asked year's sentence first, though it reads less like a
+    rule."""
+    floor = 0.5 * about[0].score
+    stated = [s for s in about if s.own_about >= 0.5 and s.has_detail
+              and _RULE_LIKE.search(s.text) and s.score >= floor]
+    dated = [s for s in about if s.own_about >= 0.5 and s.has_detail
+             and of_year(s, query.year) and s.score >= floor]
+    if stated and dated and not any(of_year(s, query.year) for s in stated):
+        return dated
+    return stated
+
+
+def best_ruling(query: AnalysedQuery, ruled: list[tuple[ScoredSentence, Ruling]]
+                ) -> tuple[ScoredSentence, Ruling]:
+    """The rule that decides: among those scoring near the best (a rule on the founder's own
+    date even a little further down, since it decides more precisely than the years counted
+    from it), the asked year's, then the one written for the founder's own case
+    ("문화상품을 제작하는 법인의 경우 …") or group ("비수도권 기업은 …"), then the more precise
+    and fuller rule, a sentence stating the rule itself ("지원 대상은 …"), the latest."""
+    top = max(s.score for s, _ in ruled)
+    near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
+            or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
+    told = told_case(mended(query))
+    return max(near, key=lambda p: (of_year(p[0], query.year),
+                                    case_of(p[0].text, told),
+                                    in_scope(p[0].text, query.founder) is True,
+                                    RULE_PRIORITY.get(p[1].rule, 1),
+                                    p[1].checked,
+                                    _RULE_STATEMENT.search(p[0].text) is not None,
+                                    p[0].year or 0, p[0].score))
+
+
+def listed_verdict(query: AnalysedQuery, about: list[ScoredSentence],
+                   doc_freq: Mapping[str, int], n_docs: int, *, plainly: bool = True
+                   ) -> tuple[ScoredSentence, str] | None:
+    """The first rule (the asked year's first) that lists, leaves out or requires the
+    founder's told case, with its verdict; `plainly` off asks for a rule that requires,
+    leaves out or closes a list, not one that only says it applies."""
+    items = founder_items(query, doc_freq, n_docs)
+    words = told_words(query, doc_freq, n_docs)
+    if not items and not words:
+        return None
+    told = told_case(mended(query))
+    top = about[0].score
+    rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
+    rules.sort(key=lambda s: of_year(s, query.year), reverse=True)
+    for sentence in rules:
+        verdict = membership(sentence.text, items, told, words, plainly=plainly)
+        if verdict is not None:
+            return sentence, verdict
+    return None
