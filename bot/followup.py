@@ -13,6 +13,7 @@ import re
 
 from bot.conversation import Turn
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, QueryAnalyzer
+from knowledge.korean import KoreanAnalyzer
 
 LEAD = re.compile(
     r"^\s*(그렇다면|그러면|그럼|그건|그거는|그거|그것은|그것|거기는|거기|이건|이거는|이거|그리고|또"
@@ -85,7 +86,7 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
 _POINTS_BACK = re.compile(r"^\s*(?:그거|그건|그것|거기|그곳|걔)")
 
 
-def _new_names(question: str, korean) -> list[str]:
+def _new_names(question: str, korean: KoreanAnalyzer) -> list[str]:
     """The long nouns a question names of its own (4+ syllables: "선도연구개발지원단"), as
     written without their particle."""
     out = []
