@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import sys
 import threading
 from pathlib import Path
@@ -20,8 +19,10 @@ from rich.console import Console
 
 from bot.app import App, AppError, current_app, use_app
 from bot.catalogue.cli import register as register_catalogue
+from bot.eval_cli import register as register_eval
+from bot.front_end_cli import register as register_front_ends
 from bot.review.cli import review_app
-from bot.settings import Settings, TelegramMode
+from bot.settings import Settings
 
 app = typer.Typer(
     name="startupbot",
@@ -290,48 +291,6 @@ def build_engine(kb):
 
 
 @app.command()
-def chat(
-    conversation: Annotated[str | None, typer.Option(
-        "--conversation", help="Conversation id (default: a new one); /reset forgets it.")] = None,
-) -> None:
-    """Interactive console: ask questions one after another (empty line or Ctrl-D to quit)."""
-    import uuid
-
-    from bot.models import QuestionError
-    from bot.render import render_text
-
-    conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
-
-    kb = build_kb()
-    kb.prefetch()
-    notice = ensure_index(kb)
-    if notice:
-        err.print(f"[yellow]{notice}[/]")
-    engine = build_engine(kb)
-    answer_log = build_answer_log()
-    out.print("[bold]충북 창업 지원 안내[/] — 질문을 입력하세요 (끝내려면 빈 줄 또는 Ctrl-D).")
-    while True:
-        try:
-            question = out.input("[bold cyan]질문> [/]")
-        except (EOFError, KeyboardInterrupt):
-            out.print()
-            break
-        if not question.strip():
-            break
-        if question.strip() == "/reset":
-            engine.forget(conversation_id)
-            continue
-        try:
-            answer = engine.answer(question, conversation_id=conversation_id)
-        except QuestionError as exc:
-            out.print(f"[yellow]{exc.message}[/]")
-            continue
-        answer_log.record(answer, channel="cli")
-        out.print(render_text(answer), markup=False, highlight=False)
-        out.print(f"[dim]({answer.mode.value}, {answer.timings.get('total', 0) * 1000:.0f} ms)[/]")
-
-
-@app.command()
 def doctor() -> None:
     """Check settings, index and model reachability; say what to fix (exit 1 if anything is)."""
     from bot.doctor import run_doctor
@@ -395,207 +354,10 @@ def search(
         out.print(f"   {c.text[:160]}", markup=False, highlight=False)
 
 
-@app.command("eval")
-def eval_command(
-    target: Annotated[str | None, typer.Argument(
-        help="`answers`: the answer evaluation (same as --answers).")] = None,
-    dataset: Annotated[Path | None, typer.Option(
-        "--dataset", help="Retrieval dataset folder (passages.jsonl + questions.jsonl).")] = None,
-    answers: Annotated[bool, typer.Option(
-        "--answers", help="Evaluate answers on the shipped corpus instead.")] = False,
-    retrievers: Annotated[list[str] | None, typer.Option(
-        "--retrievers", help="Comma-separated: hybrid, dense, kiwi-bm25, hybrid-rrf, "
-        "bigram-bm25, whitespace-bm25, minilm-chroma (default: all).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1,
-                                              help="Only the first N questions.")] = None,
-    questions: Annotated[Path | None, typer.Option(
-        "--questions", help="Answer-eval question file instead of the shipped parts.")] = None,
-    part: Annotated[list[str] | None, typer.Option(
-        "--part", help="Answer-eval part(s): old, tuning, heldout, heldout2, tuning2, tuning3, "
-        "heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9 (default: old, "
-        "tuning, heldout; the others only when named).")] = None,
-    today: Annotated[str | None, typer.Option(
-        "--today", help="Pin today's date for the answer eval (default: 2026-12-01).")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Do not read or write data/eval-cache (embeddings).")] = False,
-    no_titles: Annotated[bool, typer.Option(
-        "--no-titles", help="Index passage text without its title.")] = False,
-) -> None:
-    """Measure retrieval (recall@k, MRR, nDCG vs baselines) or answers, in throwaway indexes."""
-    from bot import prompts
-
-    if target is not None:
-        if target != "answers":
-            raise fail(prompts.EVAL_NEEDS_TARGET, 2)
-        answers = True
-    if (dataset is not None) == answers:  # exactly one of the two
-        raise fail(prompts.EVAL_NEEDS_TARGET, 2)
-    settings = get_settings()
-    import bm25s  # noqa: F401  (it sets its logger to DEBUG on import: quiet it after that)
-
-    logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
-    if answers:
-        _eval_answers(settings, questions, parts=part, today=today, limit=limit,
-                      as_json=as_json)
-        return
-    from knowledge.evaluation.datasets import DatasetError
-    from knowledge.evaluation.report import retrieval_notes, retrieval_table
-    from knowledge.evaluation.runner import evaluate_retrieval
-
-    kb = build_kb()
-    say = None if as_json else (lambda message: err.print(f"[dim]{message}[/]"))
-    try:
-        report = evaluate_retrieval(
-            dataset, settings, kb.analyzer, retrievers=retrievers, limit=limit,
-            cache_dir=None if no_cache else settings.data_dir / "eval-cache",
-            titles=not no_titles, progress=say)
-    except DatasetError as exc:
-        raise fail(str(exc), 2) from None
-    for skipped in report.skipped:
-        err.print(prompts.EVAL_BASELINE_NOT_RUN.format(name=skipped.name, reason=skipped.reason,
-                                                       install=skipped.install), markup=False)
-    if as_json:
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
-        return
-    console = out if out.is_terminal else Console(width=140)  # piped to a file: do not wrap
-    console.print(retrieval_table(report))
-    for line in retrieval_notes(report):
-        console.print(line)
-
-
-def _eval_answers(settings: Settings, questions: Path | None, *, parts: list[str] | None,
-                  today: str | None, limit: int | None, as_json: bool) -> None:
-    """Answer eval on a throwaway index of the knowledge folder, part by part: extractive, then
-    generative when a model is configured (each mode gets settings with or without the model).
-    The date is pinned (settings and STARTUPBOT_TODAY) so "올해" means the same in every run."""
-    import os
-    import shutil
-    import tempfile
-    from datetime import date
-
-    from bot import prompts
-    from bot.answer_eval import (
-        DEFAULT_PARTS,
-        EVAL_TODAY,
-        PARTS,
-        AnswerEvalError,
-        load_questions,
-        run_items,
-    )
-    from bot.answer_eval_report import AnswerEvalReport, ModeRun, answers_table, part_report
-    from ingest.pipeline import Ingestor
-    from knowledge.base import KnowledgeBase
-
-    try:
-        pinned = date.fromisoformat(today or EVAL_TODAY)
-    except ValueError:
-        raise fail(prompts.EVAL_BAD_TODAY.format(value=today), 2) from None
-    if questions is not None:
-        files = {questions.stem: questions}
-    else:
-        for name in parts or []:
-            if name not in PARTS:
-                raise fail(prompts.EVAL_UNKNOWN_PART.format(part=name, parts=", ".join(PARTS)),
-                           2)
-        files = {name: PARTS[name] for name in (parts or DEFAULT_PARTS)}
-    try:
-        loaded = {name: load_questions(path)[:limit] for name, path in files.items()}
-    except AnswerEvalError as exc:
-        raise fail(str(exc), 2) from None
-    tmp = Path(tempfile.mkdtemp(prefix="startupbot-answer-eval-"))
-    previous_today = os.environ.get("STARTUPBOT_TODAY")
-    os.environ["STARTUPBOT_TODAY"] = pinned.isoformat()
-    try:
-        if not as_json:
-            err.print(f"[dim]{prompts.EVAL_INDEXING_CORPUS.format(path=settings.documents_dir)}[/]")
-        local = settings.model_copy(update={"data_dir": tmp / "data", "collection_name": "eval",
-                                            "today": pinned})
-        kb = KnowledgeBase(local)
-        report = Ingestor(kb).run()
-        if not report.ok:
-            raise fail(report.summary_ko(), 1)
-        offline = local.model_copy(update={"openai_api_key": None, "openai_base_url": None})
-        engines = [("extractive", KnowledgeBase(offline, analyzer=kb.analyzer,
-                                                embeddings=kb.embeddings))]
-        skipped = []
-        if settings.generation_enabled:
-            engines.append(("generative", kb))
-        else:
-            skipped.append({"mode": "generative", "reason": "no model configured"})
-            if not as_json:
-                err.print(prompts.EVAL_GENERATIVE_NOT_RUN, markup=False)
-        runs = []
-        for mode, mode_kb in engines:
-            engine = build_engine(mode_kb)
-            part_reports = []
-            for name, items in loaded.items():
-                if not as_json:
-                    note = prompts.EVAL_ANSWERING_PART.format(mode=mode, part=name,
-                                                              items=len(items))
-                    err.print(f"[dim]{note}[/]")
-                outcomes = run_items(engine, items, part=name)
-                part_reports.append(part_report(name, str(files[name]), len(items), outcomes))
-            runs.append(ModeRun(mode=mode, parts=part_reports))
-        result = AnswerEvalReport(today=pinned.isoformat(), modes=runs, skipped=skipped)
-    finally:
-        if previous_today is None:
-            os.environ.pop("STARTUPBOT_TODAY", None)
-        else:
-            os.environ["STARTUPBOT_TODAY"] = previous_today
-        shutil.rmtree(tmp, ignore_errors=True)
-    if as_json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        console = out if out.is_terminal else Console(width=160)  # piped: do not wrap
-        for table in answers_table(result):
-            console.print(table)
-
-
 app.add_typer(review_app, name="review")
 register_catalogue(app)  # issue 14: `startupbot sync`, `startupbot programs list|show`
-
-
-@app.command()
-def serve(
-    mode: Annotated[TelegramMode | None, typer.Option(
-        help="polling | webhook (default: STARTUPBOT_TELEGRAM_MODE, else polling).")] = None,
-    webhook_url: Annotated[str | None, typer.Option(
-        help="Public HTTPS URL Telegram posts updates to (webhook mode).")] = None,
-    webhook_secret: Annotated[str | None, typer.Option(
-        help="Secret token Telegram sends with every update (webhook mode).")] = None,
-    listen: Annotated[str | None, typer.Option(help="Webhook server address.")] = None,
-    port: Annotated[int | None, typer.Option(help="Webhook server port.")] = None,
-) -> None:
-    """Run the Telegram bot (long polling by default; webhook mode for production)."""
-    from bot.catalogue.cli import attach_sync as attach_catalogue_sync
-    from bot.logging_setup import configure_logging
-    from bot.telegram import serve as bot_serve
-
-    settings = get_settings()
-    configure_logging(settings.log_level, json_format=settings.log_json)
-
-    def reingest():
-        from bot.reingest import reingest_in_child
-
-        return reingest_in_child()
-
-    try:
-        webhook = bot_serve.preflight(settings, mode, url=webhook_url, secret=webhook_secret,
-                                      listen=listen, port=port)
-        kb = build_kb()
-        kb.prefetch()  # Kiwi loads while Chroma opens
-        for warning in bot_serve.check_index(kb):
-            err.print(f"[yellow]{warning}[/]")
-        engine = build_engine(kb)
-        answer_log = build_answer_log(warm=True)
-        alerts = build_alerts(answer_log)  # issue 16: subscriptions and the outbox sender
-        attach_catalogue_sync(engine, kb, alerts)  # issue 14: scheduled sync inside serve
-        bot_serve.serve(settings, engine, answer_log, reingest, webhook,
-                        announce=lambda line: err.print(line, markup=False, highlight=False),
-                        alerts=alerts)
-    except bot_serve.ServeError as exc:
-        raise fail(exc.message, exc.code) from None
+register_eval(app)  # `startupbot eval` (bot/eval_cli.py)
+register_front_ends(app)  # `startupbot chat`, `startupbot serve` (bot/front_end_cli.py)
 
 
 def main() -> None:
