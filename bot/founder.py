@@ -172,8 +172,8 @@ def won(text: str) -> float | None:
         if not number:
             continue
         value = float(number)
-        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e7 if total >= 1e8
-                 else 1e3, "만": 1e4, "": 1.0}[unit or ""]
+        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e3, "만": 1e4,
+                 "": 1.0}[unit or ""]
         if unit == "천" and (total >= 1e8 or not re.search(r"천\s*원", text)):
             scale = 1e7  # "1억 5천" = 1억 5천만; "투자 8천 받았어요" = 8천만원 (not 8천 원)
         total += value * scale
@@ -254,11 +254,11 @@ def founder_from_question(question: str, year: int | None = None,
     invested = _Q_INVESTED.search(question)
     if invested:
         extra["invested"] = won(invested.group(1) or invested.group(2))
+    elif _Q_NOT_INVESTED.search(question):
+        extra["invested"] = 0.0
     capital = _Q_CAPITAL.search(question)
     if capital:
         extra["capital"] = won(capital.group(1))
-    elif _Q_NOT_INVESTED.search(question):
-        extra["invested"] = 0.0
     sales = _Q_SALES.search(question)
     if sales:
         extra["sales"] = won(sales.group(1))
