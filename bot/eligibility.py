@@ -105,7 +105,7 @@ def _own_ceiling(sentence: str, asked_of: str) -> re.Match[str] | None:
     found = list(_AT_MOST.finditer(sentence))
     if len(found) <= 1:
         return found[0] if found else None
-    words = {w for w in re.findall(r"[가-힣A-Za-z]{2,}", asked_of.lower())}
+    words = set(re.findall(r"[가-힣A-Za-z]{2,}", asked_of.lower()))
     for match in found:
         near = sentence[max(0, match.start() - 20):match.start()].lower()
         if any(w in near for w in words):

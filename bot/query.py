@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from bot.cues import flat
 from bot.founder import (
     EN_FOUNDED,
     FOUNDED_BEFORE,
@@ -328,8 +329,8 @@ class QueryAnalyzer:
         asked = asked_clause(query.question)
         if asked == query.question or not query.subject_terms:
             return query
-        plain = re.sub(r"\s+", "", asked).lower()
-        told = re.sub(r"\s+", "", query.question[: len(query.question) - len(asked)]).lower()
+        plain = flat(asked)
+        told = flat(query.question[: len(query.question) - len(asked)])
         if not all(not doc_freq.get(t) and t in told and t not in plain
                    for t in query.subject_terms):
             return query

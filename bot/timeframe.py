@@ -31,7 +31,7 @@ _RELATIVE = [
 ]
 
 # the base of a comparison ("작년보다", "전년 대비", "지난해에 비해", "compared to last year")
-_COMPARED_WITH = re.compile(r"(?:재작년|작년|지난해|전년|((?:19|20)\d{2})\s*년)\s*(?:도\s*)?"
+_COMPARED_WITH = re.compile(r"(?:재작년|작년|지난해|전년|(?:19|20)\d{2}\s*년)\s*(?:도\s*)?"
                             r"(?:보다|대비|에\s*비해|과\s*비교|이랑\s*비교|하고\s*비교)"
                             r"|(?:than|compared\s+(?:to|with))\s+last\s+year", re.I)
 

@@ -1,4 +1,5 @@
-"""Small helpers the test modules share: a free loopback port and an in-process CLI runner."""
+"""Small helpers the test modules share: a free loopback port, an in-process CLI runner, and
+the check that an answer leads with its verdict."""
 
 from __future__ import annotations
 
@@ -65,3 +66,13 @@ def serving(app: Any, timeout: float = 20) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def assert_verdict(engine: Any, question: str, lead: str, *facts: str) -> None:
+    """The engine's answer to `question` opens with the verdict `lead` ("네.", "아니요.",
+    "No.") and quotes each of `facts` (the rule behind it)."""
+    text = engine.answer(question).answer
+    assert text.startswith(lead), text
+    for fact in facts:
+        assert fact in text, text
+

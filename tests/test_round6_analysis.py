@@ -13,6 +13,7 @@ from bot.asked_part import asked_part, asked_places, holds_part, holds_places
 from bot.engine import AnswerEngine
 from bot.kinds import FactKind
 from bot.models import AnswerMode
+from tests.helpers import assert_verdict
 
 TODAY = date(2026, 12, 1)
 
@@ -121,9 +122,7 @@ def test_the_founders_told_case_and_a_rule_that_lists_it() -> None:
 ])
 def test_verdicts_from_the_rule_of_the_asked_case_and_year(engine: AnswerEngine, question: str,
                                                            lead: str, fact: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
-    assert fact in answer.answer
+    assert_verdict(engine, question, lead, fact)
 
 
 def test_a_question_without_a_told_case_gets_no_listed_verdict(engine: AnswerEngine) -> None:

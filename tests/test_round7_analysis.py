@@ -21,6 +21,7 @@ import pytest
 from bot.engine import AnswerEngine
 from bot.models import AnswerMode
 from bot.timeframe import asked_year
+from tests.helpers import assert_verdict
 
 TODAY = date(2026, 12, 1)
 
@@ -79,9 +80,7 @@ def test_a_changed_year_limit_answers_the_amount_with_the_year(engine: AnswerEng
 ])
 def test_a_rule_requiring_what_the_founder_lacks_or_has(engine: AnswerEngine, question: str,
                                                        lead: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
-    assert "사업성 평가" in answer.answer
+    assert_verdict(engine, question, lead, "사업성 평가")
 
 
 def test_the_told_case_in_a_sentence_of_its_own() -> None:
@@ -104,9 +103,7 @@ def test_the_told_case_in_a_sentence_of_its_own() -> None:
 ])
 def test_a_sum_asked_against_the_ceiling_of_what_was_asked(engine: AnswerEngine, question: str,
                                                            lead: str, fact: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
-    assert fact in answer.answer
+    assert_verdict(engine, question, lead, fact)
 
 
 @pytest.mark.parametrize("question", [
@@ -225,8 +222,7 @@ def test_a_list_closed_by_its_count_and_the_founders_field() -> None:
 ])
 def test_a_field_in_a_closed_list_is_a_yes(engine: AnswerEngine, question: str,
                                            lead: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
+    assert_verdict(engine, question, lead)
 
 
 def test_where_an_event_was_held_is_a_place() -> None:
@@ -314,9 +310,7 @@ def test_so_far_asks_the_running_total(engine: AnswerEngine) -> None:
 ])
 def test_a_certificate_still_valid_against_today(engine: AnswerEngine, question: str,
                                                  lead: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
-    assert "3년" in answer.answer
+    assert_verdict(engine, question, lead, "3년")
 
 
 def test_a_bare_thousand_is_ten_million_won() -> None:
@@ -334,9 +328,7 @@ def test_a_bare_thousand_is_ten_million_won() -> None:
 ])
 def test_investment_against_capital(engine: AnswerEngine, question: str, lead: str,
                                     fact: str) -> None:
-    answer = engine.answer(question)
-    assert answer.answer.startswith(lead), answer.answer
-    assert fact in answer.answer
+    assert_verdict(engine, question, lead, fact)
 
 
 def test_a_rule_for_the_founders_own_case() -> None:
@@ -381,3 +373,12 @@ def test_that_one_is_the_new_name_of_the_turn_before(engine: AnswerEngine) -> No
     answer = engine.answer("그거 어느 부처 거야?", conversation_id="that-one")
     assert "선도연구개발지원단" in answer.query
     assert "과학기술정보통신부" in answer.answer
+
+
+def test_capital_told_beside_no_investment_yet() -> None:
+    """"투자는 아직 못 받았어요" still means no investment when the capital is told too."""
+    from bot.founder import founder_from_question
+
+    founder = founder_from_question("투자는 아직 한 푼도 못 받았고 자본금은 1억이에요. 돼요?",
+                                    2026, 12)
+    assert founder.invested == 0.0 and founder.capital == 100_000_000
