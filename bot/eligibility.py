@@ -95,22 +95,38 @@ _INVESTED_ONLY = re.compile(r"투자\s*(?:실적|유치\s*실적)이\s*있는|"
 # Excluded: "… 최대주주인 사람, … 폐업한 사람 등을 제외", "체납한 기업은 신청할 수 없다".
 _EXCLUDED = re.compile(r"제외|신청할\s*수\s*없|지원(?:받을|할)\s*수\s*없|대상이\s*아니|안\s*된다")
 _CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
+# when applications were taken: "접수 마감일은 2월 21일", "2월 15일부터 2월 29일까지 접수",
+# "접수 기간은 2026년 1월 6일부터 1월 27일까지"
+_DAY = r"(?:((?:19|20)\d{2})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일"
+_INTAKE_WINDOW = re.compile(_DAY + r"\s*(?:부터|~|–|-)\s*" + _DAY + r"\s*까지\s*(?:접수|신청|모집)|"
+                            r"(?:접수|신청|모집)\s*기간(?:은|이)?\s*" + _DAY + r"\s*(?:부터|~|–|-)\s*"
+                            + _DAY + r"\s*까지")
+_INTAKE_CLOSES = re.compile(r"(?:접수|신청|모집)\s*마감(?:일)?(?:은|이)?\s*" + _DAY)
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 
 
 def _own_ceiling(sentence: str, asked_of: str) -> re.Match[str] | None:
     """The ceiling of what the founder asks about, when a sentence gives several ("스케일업
-    팁스는 최대 30억원, 글로벌 팁스는 최대 60억원" to "글로벌 팁스로 50억까지"): the one whose
-    words just before it share a word with the founder's; else the first."""
-    found = list(_AT_MOST.finditer(sentence))
+    팁스는 최대 30억원, 글로벌 팁스는 최대 60억원" to "글로벌 팁스로 50억까지"): the one that a
+    word of the founder's, found before it and not before the others, is nearest to; else the
+    first. A ceiling it changed from ("최대 5억원에서 최대 8억원으로") is not the ceiling now."""
+    found = [m for m in _AT_MOST.finditer(sentence)
+             if not re.match(r"\s*(?:에서|→)", sentence[m.end():])]
     if len(found) <= 1:
         return found[0] if found else None
-    words = set(re.findall(r"[가-힣A-Za-z]{2,}", asked_of.lower()))
-    for match in found:
-        near = sentence[max(0, match.start() - 20):match.start()].lower()
-        if any(w in near for w in words):
-            return match
-    return found[0]
+    words = {re.sub(r"(?:으로|에서|로|은|는|이|가|을|를|에|의|도)$", "", w)
+             for w in re.findall(r"[가-힣A-Za-z]{2,}", asked_of.lower())}
+    words = {w for w in words if len(w) >= 2}
+    starts = [0] + [m.end() for m in found[:-1]]
+    segments = [sentence[start:m.start()].lower() for start, m in zip(starts, found, strict=True)]
+    best, nearest = None, None
+    for match, segment in zip(found, segments, strict=True):
+        own = [w for w in words if w in segment and sum(w in other for other in segments) == 1]
+        if own:
+            distance = min(len(segment) - segment.rindex(w) for w in own)
+            if nearest is None or distance < nearest:
+                best, nearest = match, distance
+    return best or found[0]
 
 
 def _compare(value: float, limit: float, how: str) -> bool:
@@ -202,6 +218,8 @@ def _rulings(sentence: str, founder: Founder):
         limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
         if limit is not None:
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
+    if founder.submitted is not None:
+        yield _submission(sentence, founder.submitted)
     if founder.invested and founder.capital:
         ratio = _CAPITAL_RATIO.search(sentence)
         if ratio:  # "자본금 대비 투자 비율이 10% 이상", "… 비율 기준은 7%이다"
@@ -237,6 +255,27 @@ def _rulings(sentence: str, founder: Founder):
         yield Ruling("no", "registration")
     if founder.registered is True and _UNREGISTERED.search(sentence):
         yield Ruling("no", "registration")
+
+
+def _submission(sentence: str, told: tuple[int, int, int]) -> Ruling | None:
+    """Whether the day the founder applied falls in the intake the sentence states ("2월 25일에
+    냈으면 접수 됐어요?" against "접수 마감일은 2월 21일"). Days compare by month and day unless
+    both name a year."""
+    window = _INTAKE_WINDOW.search(sentence)
+    closes = None if window else _INTAKE_CLOSES.search(sentence)
+    if window is None and closes is None:
+        return None
+    groups = [g for g in (window or closes).groups()]
+    days = [tuple(int(x) if x else 0 for x in groups[i:i + 3]) for i in range(0, len(groups), 3)]
+    days = [d for d in days if d[1]]
+    year = next((d[0] for d in days if d[0]), 0)
+    days = [(d[0] or year, d[1], d[2]) for d in days]
+    by_year = bool(told[0] and year)
+    key = (lambda d: d) if by_year else (lambda d: d[1:])
+    day = key(told)
+    start, end = (days[0], days[-1]) if window else (None, days[-1])
+    inside = day <= key(end) and (start is None or key(start) <= day)
+    return Ruling("yes" if inside else "no", "submitted")
 
 
 def _age(sentence: str, founder: Founder) -> Ruling | None:

@@ -42,6 +42,8 @@ class Founder:
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
     closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
+    # the day the founder applied or would apply ("2월 25일에 냈으면"): (year or 0, month, day)
+    submitted: tuple[int, int, int] | None = None
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
 
@@ -51,7 +53,7 @@ class Founder:
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
             self.size, self.times, self.foreign, self.requested, self.closed_months,
-            self.held_years, self.capital)
+            self.held_years, self.capital, self.submitted)
         ) and not self.values and not self.statuses
 
 
@@ -135,8 +137,9 @@ _Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|�
 _Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean)"
                         r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
 # The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
-_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만)"
+_Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만|천)"
                           r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*"
+                          r"(?:어치(?:\s*[가-힣]{1,4}(?:를|을)?)?|전액|모두|전부|다)?\s*"
                           r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*"
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
 _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
@@ -145,6 +148,10 @@ _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s
 _Q_GRANTED = re.compile(r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월에?\s*(?:[가-힣A-Za-z]+\s*){0,3}?"
                         r"(?:확인|인증|지정|등록|승인)(?:을|를|서)?\s*(?:받았|받은|받고|났|됐)"
                         r"(?=[^?]*(?:유효|아직|지금도|만료|살아))")
+# the day the founder applied: "2월 25일에 냈으면", "3월 5일에 접수해도", "2월 10일에 넣었는데"
+_Q_SUBMITTED = re.compile(r"(?:((?:20)?\d{2})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*(?:에|날|쯤)?\s*"
+                          r"(?:[가-힣]+\s*){0,2}?(?:냈|내(?:도|면|려)|넣(?:었|으면|어도|으려)|"
+                          r"접수(?:했|하면|해도|하려)|신청(?:했|하면|해도|하려)|제출(?:했|하면|해도))")
 # "투자는 아직 한 푼도 못 받았어요": no investment yet
 _Q_NOT_INVESTED = re.compile(r"투자(?:는|를|도)?\s*(?:아직|한\s*푼도|전혀|하나도)\s*"
                              r"(?:[가-힣]+\s*){0,2}(?:못|안)\s*받")
@@ -298,6 +305,11 @@ def founder_from_question(question: str, year: int | None = None,
         word = (times.group(1) or times.group(2)).lower()
         extra["times"] = (int(word) if word.isdigit() else _NATIVE_COUNT.get(word)
                           or {"twice": 2, "two times": 2, "three times": 3}.get(word))
+    submitted = _Q_SUBMITTED.search(question)
+    if submitted:
+        told_year = int(submitted.group(1) or 0)
+        told_year += 2000 if 0 < told_year < 100 else 0
+        extra["submitted"] = (told_year, int(submitted.group(2)), int(submitted.group(3)))
     values = own_values(question)
     if values:
         extra["values"] = values
