@@ -98,9 +98,10 @@ _CLOSED_WINDOW = re.compile(r"(\d+)\s*개월\s*(?:안|이내)에\s*폐업한")
 # when applications were taken: "접수 마감일은 2월 21일", "2월 15일부터 2월 29일까지 접수",
 # "접수 기간은 2026년 1월 6일부터 1월 27일까지"
 _DAY = r"(?:((?:19|20)\d{2})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일"
-_INTAKE_WINDOW = re.compile(_DAY + r"\s*(?:부터|~|–|-)\s*" + _DAY + r"\s*까지\s*(?:접수|신청|모집)|"
-                            r"(?:접수|신청|모집)\s*기간(?:은|이)?\s*" + _DAY + r"\s*(?:부터|~|–|-)\s*"
-                            + _DAY + r"\s*까지")
+_FROM = r"\s*(?:부터|~|–|-)\s*"
+_INTAKE_WINDOW = re.compile(_DAY + _FROM + _DAY + r"\s*까지\s*(?:접수|신청|모집)|"
+                            r"(?:접수|신청|모집)\s*기간(?:은|이)?\s*" + _DAY + _FROM + _DAY
+                            + r"\s*까지")
 _INTAKE_CLOSES = re.compile(r"(?:접수|신청|모집)\s*마감(?:일)?(?:은|이)?\s*" + _DAY)
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
 

@@ -358,6 +358,7 @@ def _plain_number(term: str) -> bool:
 _FIGURE_ASKED = frozenset({FactKind.AMOUNT, FactKind.PERCENT, FactKind.COUNT, FactKind.DATE,
                            FactKind.DEADLINE, FactKind.PLACE, FactKind.PHONE, FactKind.URL,
                            FactKind.PERSON, FactKind.HOURS})
-_VERDICT_CUE = re.compile(r"가능|돼요|되나|될까|되요|돼\?|되는지|됐(?:어|나|을까|는지|었)|할\s*수\s*있|받을\s*수|대상|자격|"
-                          r"해당|eligible|can i|can we|could we|could i", re.I)
+_VERDICT_CUE = re.compile(r"가능|돼요|되나|될까|되요|돼\?|되는지|됐(?:어|나|을까|는지|었)|"
+                          r"할\s*수\s*있|받을\s*수|대상|자격|해당|"
+                          r"eligible|can i|can we|could we|could i", re.I)
 _COUNTED = re.compile(r"몇\s*(?:개\s*)?(회사|기업|업체|기관|군데|나라|국가)")
