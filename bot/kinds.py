@@ -93,7 +93,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"
                                       r"될까)|"
-                                      r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
+                                      r"받을\s*수\s*있|할\s*수\s*있(?:나|어|을까)|도\s[^?]{0,15}?(?:쓸|사용할)\s*수\s*있(?:나|어|을까)|돼요|되나요|되나\?|"
                                       r"될\s*수\s*있(?:나|어|을까)|해당(?:돼|되나|될까|하나요)|"
                                       r"인정(?:돼|되나|될까)|포함(?:돼|되나|될까)|"
                                       r"(?:에|로)\s*들어가(?:요|나요|나|는지)|"

@@ -35,8 +35,11 @@ _REQUIRES = re.compile(r"(?:해야|받아야|있어야|갖춰야|거쳐야|이�
 # the founder says they lack it ("평가는 안 받았어요", "인증은 없는데", "아직 못 했어요")
 _LACKS = re.compile(r"(?:안|못)(?:받|했|해|거쳤|갖췄|통과|됐|돼)|없(?:어|는데|고|습|음)|않았|아직")
 # a list the documents close with its count ("딥테크 특화형의 5대 분야는 …이다", "4가지 유형은")
-_CLOSED_LIST = re.compile(r"\d+\s*(?:대|개|가지)\s*(?:분야|유형|업종|산업|트랙|리그)"
-                          r"(?:는|은|로|으로)")
+_CLOSED_LIST = re.compile(r"\d+\s*(?:대|개|가지)\s*(?:분야|유형|업종|산업|트랙|리그|세부사업)"
+                          r"(?:는|은|로|으로|가\s*있)")
+# what a programme gives, said of a founder's "…도" word the sentence lists ("지사화, 무역사절단,
+# 시장조사 대행을 지원한다" to "무역사절단 지원도 받을 수 있어요?")
+_GIVES = re.compile(r"지원한다|지원하며|지원했다|제공한다|제공하며|운영한다|운영하며")
 # a time window that narrows the founder's word to some cases ("1개월 안에 폐업한")
 _WITHIN = re.compile(r"\d+(?:개월|년|일)(?:안에|이내에?|내에|이전에?|전에?)$")
 _AFTER = 25  # characters (spaces removed) after the founder's word in which a rule leaves it out
@@ -58,6 +61,12 @@ def told_only(question: str, terms: list[str]) -> set[str]:
         return set()
     asked = flat(asked_clause(question))
     return {t for t in terms if t in told and t not in asked}
+
+
+def also_said(query: AnalysedQuery) -> str:
+    """The words the question says with "도" ("TV홈쇼핑 입점도 …?"), lower-cased, one per
+    space: the founder's case even inside what is asked."""
+    return " ".join(_ALSO.findall(asked_clause(mended(query)))).lower()
 
 
 def told_case(question: str) -> str:
@@ -84,11 +93,16 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
     if not told:
         return []
     asked = flat(asked_clause(mended(query)))
+    also = flat(also_said(query))
+    lead = flat((asked_clause(mended(query)).split() or [""])[0])
     out = []
     for term, tag in query.key_terms.items():
         # a name the founder tells of ("개인투자조합 통해서 출자했는데") is their case, even
         # when it is also a subject word; one the question asks about is not
-        subject = term in query.subject_terms and term in asked
+        # a word said with "도" is the founder's case, unless the asked clause opens with it
+        # (the programme asked about: "벤처지식산업지원자금 운전자금으로도 …?")
+        subject = term in query.subject_terms and term in asked and (
+            term not in also or term in lead)
         if not tag.startswith("NN") or len(term) < 2 or subject \
                 or term in KIND_WORDS or term in GENERIC_DETAIL or term in ATTRIBUTE_TERMS:
             continue
@@ -108,7 +122,8 @@ def told_words(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int) -
 
 
 def membership(sentence: str, items: list[str], told: str = "",
-               words: list[str] | None = None, *, plainly: bool = True) -> str | None:
+               words: list[str] | None = None, *, plainly: bool = True,
+               also: str = "") -> str | None:
     """"yes" when the rule names one of the founder's words and includes it, "no" when it
     leaves it out right after naming it, None when it does not name them or says neither.
     A rule that requires the word ("… 평가를 통과해야 한다") gives "no" when the founder's
@@ -139,6 +154,9 @@ def membership(sentence: str, items: list[str], told: str = "",
         return None
     if _CLOSED_LIST.search(sentence):
         return "yes"
+    whole = [w for w in also.split() if any(i.lower() in w for i, _at in named) and w in plain]
+    if plainly and whole and _GIVES.search(sentence):
+        return "yes"  # "무역사절단 지원도 돼요?" and the sentence lists it among what it gives
     # `plainly` off: a rule that only says it applies ("… 신청할 수 있다") is not enough
     return "yes" if plainly and _INCLUDES.search(sentence) else None
 

@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from bot.asked_detail import ScoredSentence
 from bot.cues import RULE_PRIORITY
 from bot.eligibility import Ruling, in_scope, judge
-from bot.membership import case_of, founder_items, membership, mended, told_case, told_words
+from bot.membership import (
+    also_said,
+    case_of,
+    founder_items,
+    membership,
+    mended,
+    told_case,
+    told_words,
+)
 from bot.query import AnalysedQuery
 from bot.timeframe import years_mentioned
 
@@ -87,7 +95,8 @@ def listed_verdict(query: AnalysedQuery, about: list[ScoredSentence],
     rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
     rules.sort(key=lambda s: of_year(s, query.year), reverse=True)
     for sentence in rules:
-        verdict = membership(sentence.text, items, told, words, plainly=plainly)
+        verdict = membership(sentence.text, items, told, words, plainly=plainly,
+                             also=also_said(query))
         if verdict is not None:
             return sentence, verdict
     return None
