@@ -62,6 +62,7 @@ from bot.kinds import FactKind
 from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+from bot.restated import restates_only
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
@@ -81,6 +82,11 @@ _VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
                         r"(?:어|나|니|지|음|요|나요|어요|는지|습니까)?"
                         r"|하나요|해요|되나요|하니|되니|하면|되면|하려면|하려는데)$")
 
+
+# kinds whose answer is a figure, and questions that ask whether the quoted figure is right
+_FIGURE_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT})
+_CONFIRMING = re.compile(r"맞(?:아|나|죠|지|는지|습니까)|진짜|정말|사실이|is it (?:true|right)",
+                         re.I)
 
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
@@ -169,6 +175,11 @@ class ExtractiveAnswerer:
             detail = detail_terms(query) if kind in BOUND_KINDS else []
             pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
+                return self._missing(query, hits, about, kind)
+            # "300개쯤 있다던데 그중에 청주에 있는 데는 몇 개?": when the best sentence's only
+            # figure is the one the founder quoted, the part asked is not there
+            if kind in _FIGURE_KINDS and not _CONFIRMING.search(query.question) \
+                    and restates_only(query.question, pool[0].text):
                 return self._missing(query, hits, about, kind)
         elif query.kind is not None and any(says_unknown(query, s) for s in about[:4]
                                             if s.score >= 0.7 * about[0].score):

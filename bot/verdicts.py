@@ -60,6 +60,14 @@ def unjudged_rules(query: AnalysedQuery, about: list[ScoredSentence]) -> list[Sc
     return stated
 
 
+def _topic_fit(sentence: str, subject: list[str]) -> int:
+    """How many of the question's key words the sentence's topic (what comes before its
+    first 은/는) names: "TIPS 일반트랙의 R&D 지원 한도는 …" is about 일반트랙, "TIPS 딥테크트랙은
+    일반트랙을 졸업한 기업에게 …" is not, though it names it later."""
+    topic = re.split(r"(?<=[가-힣A-Za-z)])(?:은|는)\s", sentence, maxsplit=1)[0].lower()
+    return sum(t.lower() in topic for t in subject)
+
+
 def best_ruling(query: AnalysedQuery, ruled: list[tuple[ScoredSentence, Ruling]]
                 ) -> tuple[ScoredSentence, Ruling]:
     """The rule that decides: among those scoring near the best (a rule on the founder's own
@@ -71,9 +79,11 @@ def best_ruling(query: AnalysedQuery, ruled: list[tuple[ScoredSentence, Ruling]]
     near = [(s, r) for s, r in ruled if s.score >= 0.6 * top
             or (RULE_PRIORITY.get(r.rule, 1) >= 3 and s.score >= 0.3 * top)]
     told = told_case(mended(query))
+    words = [t for t in query.key_terms if not t.isdigit()]
     return max(near, key=lambda p: (of_year(p[0], query.year),
                                     case_of(p[0].text, told),
                                     in_scope(p[0].text, query.founder) is True,
+                                    _topic_fit(p[0].text, words),
                                     RULE_PRIORITY.get(p[1].rule, 1),
                                     p[1].checked,
                                     _RULE_STATEMENT.search(p[0].text) is not None,

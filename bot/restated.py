@@ -1,0 +1,37 @@
+"""Sentences that only say back the figure the founder already quoted (issue 11).
+
+"22년에 충북에 배터리 소재기업 300개쯤 있다던데 그중에 청주에 있는 데는 몇 개예요?" quotes the
+300 from the documents and asks for a part of it. The sentence holding "약 300개" matches every
+word and the asked kind (a count), yet it answers nothing: its only figure is the one the question
+already gave. A figure is a number with a scale or unit after it ("300개", "1,500억", "1,233만㎡",
+"2,500명"); years, months and days are not figures here. Hand-written: the corpus writes figures in
+a few fixed shapes, and no library reads Korean quantities.
+"""
+
+from __future__ import annotations
+
+import re
+
+# a number and what follows it: a scale (조/억/만/천) and/or a unit word
+_FIGURE = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(조|억|천만|백만|만|천)?\s*"
+                     r"(원|명|개사|개국|개|곳|팀|건|㎡|평|%|배|달러|불|대|회)?")
+_NOT_A_FIGURE = re.compile(r"\s*(?:년|월|일|차|세|살|시|분|호|기|층|위|번째)")
+
+
+def figures(text: str) -> set[str]:
+    """Each figure of the text, as its number and scale without separators ("1,500억원" ->
+    "1500억"), so the question's and the sentence's wording of it compare equal."""
+    out = set()
+    for match in _FIGURE.finditer(text):
+        number, scale, unit = match.groups()
+        if not (scale or unit) or _NOT_A_FIGURE.match(text, match.end(1)):
+            continue
+        out.add(number.replace(",", "") + (scale or ""))
+    return out
+
+
+def restates_only(question: str, sentence: str) -> bool:
+    """Whether every figure of the sentence is one the question quotes (and it has one)."""
+    quoted = figures(question)
+    said = figures(sentence)
+    return bool(quoted) and bool(said) and said <= quoted

@@ -1,0 +1,102 @@
+"""Issue 11, eighth round: causes found on the spent held-out sets (heldout4-9), each a general
+rule rather than one question's fix.
+
+- the day the founder applied, against the intake the documents state (a closing day, or a
+  window "A부터 B까지 접수");
+- the sum the founder asks for, in more wordings ("5천", "7천만원어치", "800만원 전액"), against
+  the ceiling now (not the one it changed from) of the part they name, from the sentence whose
+  topic is what they asked about (일반트랙, not a 딥테크트랙 sentence naming 일반트랙 later);
+- "X도 받을 수 있어요?" against a sentence that lists X among what a programme gives, or in a
+  list closed by its count;
+- a sentence whose only figure is the one the founder quoted ("300개쯤 있다던데 그중에 …")
+  does not answer a part of it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import AnswerEngine
+from bot.founder import founder_from_question
+from bot.models import AnswerMode
+from bot.restated import figures, restates_only
+from tests.helpers import assert_verdict
+
+
+@pytest.fixture
+def engine(dated_engine: AnswerEngine) -> AnswerEngine:
+    return dated_engine
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    ("2월 25일에 냈으면 접수 된 거예요?", (0, 2, 25)),
+    ("24년 3월 5일에 신청하면 돼요?", (2024, 3, 5)),
+    ("1월 20일에 넣었는데요", (0, 1, 20)),
+    ("2월 25일에 마감이에요?", None),  # a day asked about, not the founder's application
+])
+def test_the_day_the_founder_applied_is_read(question: str,
+                                            told: tuple[int, int, int] | None) -> None:
+    assert founder_from_question(question, 2026, 12).submitted == told
+
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    ("2024년 예비창업패키지 2월 19일에 접수했으면 마감 전이에요?", "네.", "2월 21일"),
+    ("24년 예창패 2월 28일에 냈는데 접수됐을까요?", "아니요.", "2월 21일"),
+    ("재도전성공패키지 24년에 2월 20일 접수해도 됐어요?", "네.", "2월 29일"),
+    ("26년 딥테크 특화형 창업패키지 2월 3일에 신청했으면 됐나요?", "아니요.", "1월 27일"),
+])
+def test_an_application_day_against_the_intake(engine: AnswerEngine, question: str, lead: str,
+                                               fact: str) -> None:
+    assert_verdict(engine, question, lead, fact)
+
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    # the ceiling now, not the one it was raised from ("최대 5억원에서 … 최대 8억원으로")
+    ("2026년 팁스 일반트랙으로 R&D 6억 받을 수 있어요?", "네.", "최대 8억원"),
+    # of two ceilings, the one of the part the founder names (도약 단계, not 초기 단계)
+    ("2026년 딥테크 특화형 도약 단계면 2억 받을 수 있나요?", "네.", "최대 3억원"),
+    ("2026년 딥테크 특화형 초기 단계면 2억 받을 수 있나요?", "아니요.", "최대 1.5억원"),
+    ("2020년 혁신바우처로 6천만원어치 받을 수 있었어요?", "아니요.", "최대 5,000만원"),
+    ("23년 해외전시회 개별참가 지원으로 600만원 전액 받을 수 있었나요?", "아니요.",
+     "최대 500만원"),
+])
+def test_a_requested_sum_against_the_ceiling_now(engine: AnswerEngine, question: str,
+                                                 lead: str, fact: str) -> None:
+    assert_verdict(engine, question, lead, fact)
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("전시회 참가비도 수출바우처로 쓸 수 있어요?", "전시회"),  # "14개 분야가 있으며"
+    ("충북 KOTRA 지원단에서 시장조사 대행도 받을 수 있어요?", "시장조사 대행"),
+])
+def test_an_item_said_with_do_and_listed_is_a_yes(engine: AnswerEngine, question: str,
+                                                   fact: str) -> None:
+    assert_verdict(engine, question, "네.", fact)
+
+
+def test_what_to_spend_on_is_not_a_verdict(engine: AnswerEngine) -> None:
+    """"어디에 쓸 수 있어?" asks a list, not whether one item may be paid for."""
+    text = engine.answer("초창패 사업화 자금 어디에 쓸 수 있어?").answer
+    assert not text.startswith(("네.", "아니요.")), text
+
+
+def test_figures_compare_across_wordings() -> None:
+    assert figures("1,500억원 규모의 펀드, 약 300개, 1,233만㎡") == {"1500억", "300", "1233만"}
+    assert figures("2022년 3월 5일, 2차 공모, 39세") == set()  # dates, rounds, ages
+
+
+@pytest.mark.parametrize(("question", "sentence", "only"), [
+    ("300개쯤 있다던데 그중에 청주는 몇 개?", "도내에 소재기업이 약 300개 모여 있다.", True),
+    ("8조 중에 국비는?", "국비 1조, 지방비 2조, 민자 5조를 합쳐 8조이다.", False),
+    ("청주에 몇 개 있어요?", "도내에 소재기업이 약 300개 모여 있다.", False),  # none quoted
+])
+def test_a_sentence_that_only_says_back_the_quoted_figure(question: str, sentence: str,
+                                                          only: bool) -> None:
+    assert restates_only(question, sentence) is only
+
+
+def test_a_part_of_a_quoted_whole_is_missing(engine: AnswerEngine) -> None:
+    answer = engine.answer("충북에 이차전지 소재기업이 300개 있다는데 그중에 오창에는 몇 개 있어요?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
+    confirm = engine.answer("충북에 이차전지 소재기업이 300개 있다는 게 맞아요?")
+    assert confirm.mode is not AnswerMode.DETAIL_MISSING, confirm.answer
