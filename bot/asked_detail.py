@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.cues import (
     CEILING,
@@ -95,11 +96,24 @@ def detail_terms(query: AnalysedQuery) -> list[str]:
     if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
         return []
     context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
+    named = _name_modifiers(query.question, query.subject_terms)
     return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
-            and not any(c.startswith(t) for c in context)
+            and not any(c.startswith(t) for c in context) and t not in named
             and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
             and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
             and t not in RULE_WORDS]
+
+
+def _name_modifiers(question: str, subject: list[str]) -> set[str]:
+    """Bare nouns written right before a subject word, part of its full name ("중소기업
+    혁신바우처"): sentences that shorten the name ("혁신바우처 예산은 …") still hold the detail."""
+    words = [w.strip("?!.,\"'").lower() for w in question.split()]
+    out = set()
+    for before, word in pairwise(words):
+        if before.isalpha() and any(t.lower() in word and len(t) >= 2 for t in subject) \
+                and not PARTICLE.search(before) and not any(t.lower() in before for t in subject):
+            out.add(before)
+    return out
 
 
 def compounds_asked(query: AnalysedQuery, subject: list[str], flats: Iterable[str]

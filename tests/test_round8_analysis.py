@@ -9,7 +9,9 @@ rule rather than one question's fix.
 - "X도 받을 수 있어요?" against a sentence that lists X among what a programme gives, or in a
   list closed by its count;
 - a sentence whose only figure is the one the founder quoted ("300개쯤 있다던데 그중에 …")
-  does not answer a part of it.
+  does not answer a part of it;
+- a bare noun written before the programme's name ("중소기업 혁신바우처") is part of the name, not
+  an asked detail a sentence must repeat.
 """
 
 from __future__ import annotations
@@ -100,3 +102,10 @@ def test_a_part_of_a_quoted_whole_is_missing(engine: AnswerEngine) -> None:
     assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
     confirm = engine.answer("충북에 이차전지 소재기업이 300개 있다는 게 맞아요?")
     assert confirm.mode is not AnswerMode.DETAIL_MISSING, confirm.answer
+
+
+def test_a_noun_written_before_the_name_is_part_of_it(engine: AnswerEngine) -> None:
+    """"중소기업 혁신바우처": a sentence saying only "혁신바우처 예산은 …" holds the detail."""
+    answer = engine.answer("중소기업 혁신바우처 2025년 예산은 얼마예요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert "614억원" in answer.answer
