@@ -62,6 +62,7 @@ from bot.kinds import FactKind
 from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
+from bot.regions import CHUNGBUK_PLACES, PROVINCE_OF
 from bot.restated import restates_only
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
@@ -87,6 +88,28 @@ _VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
 _FIGURE_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT})
 _CONFIRMING = re.compile(r"맞(?:아|나|죠|지|는지|습니까)|진짜|정말|사실이|is it (?:true|right)",
                          re.I)
+
+# English words that carry no subject of their own
+_EN_FUNCTION = frozenset({"what", "which", "where", "when", "who", "whom", "whose", "how", "why",
+                          "does", "did", "have", "has", "there", "their", "they", "this", "that",
+                          "with", "from", "into", "about", "your", "yours", "could", "would",
+                          "should", "will", "shall", "much", "many", "some", "any", "please",
+                          "tell", "know", "want", "need", "like", "also", "still", "just"})
+
+
+def _only_places(query: AnalysedQuery, key_terms: list[str], missing: list[str],
+                 doc_freq: Mapping[str, int]) -> bool:
+    """Whether the only words of the question the documents hold are place names, while it
+    also asks about something they never mention ("오송역 근처 맛집", "a good Chinese
+    restaurant near Osong station"): the place alone makes no subject."""
+    found = [t for t in key_terms if t not in missing]
+    if not found or not all(t in PROVINCE_OF or t in CHUNGBUK_PLACES for t in found):
+        return False
+    if query.language == "ko" and not all(t in query.question for t in found):
+        return False  # a follow-up: its subject came from the turn before
+    unknown_english = [t for t, tag in query.key_terms.items() if tag == "SL" and len(t) >= 4
+                       and not doc_freq.get(t) and t.lower() not in _EN_FUNCTION]
+    return bool(missing) or (query.language == "en" and bool(unknown_english))
 
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
@@ -135,6 +158,8 @@ class ExtractiveAnswerer:
                 best = coverage
                 best_missing = [t for t in key_terms if not self.analyzer.has_term(terms, t)]
         supported = best >= self.min_coverage and (dense >= self.min_dense or best >= 0.8)
+        if supported and _only_places(query, key_terms, best_missing, doc_freq):
+            supported = False  # "오창에 괜찮은 카페 있어?": a town the documents name is no subject
         return Support(coverage=round(best, 4), dense=round(dense, 4), key_terms=key_terms,
                        missing_terms=best_missing, supported=supported)
 

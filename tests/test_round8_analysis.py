@@ -11,7 +11,9 @@ rule rather than one question's fix.
 - a sentence whose only figure is the one the founder quoted ("300개쯤 있다던데 그중에 …")
   does not answer a part of it;
 - a bare noun written before the programme's name ("중소기업 혁신바우처") is part of the name, not
-  an asked detail a sentence must repeat.
+  an asked detail a sentence must repeat;
+- a question whose only words the documents hold are town names ("오창에 괜찮은 카페", "a
+  restaurant near Osong station") is refused.
 """
 
 from __future__ import annotations
@@ -109,3 +111,19 @@ def test_a_noun_written_before_the_name_is_part_of_it(engine: AnswerEngine) -> N
     answer = engine.answer("중소기업 혁신바우처 2025년 예산은 얼마예요?")
     assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
     assert "614억원" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "청주 오창에 괜찮은 카페 있어?",
+    "진천 쪽에 맛집 좀 알려줘",
+    "Can you recommend a good pizza place near Ochang?",
+])
+def test_a_town_alone_makes_no_subject(engine: AnswerEngine, question: str) -> None:
+    """Only a place the documents name, with something they never mention: refused."""
+    assert engine.answer(question).mode is AnswerMode.REFUSED
+
+
+def test_a_town_with_a_subject_of_the_documents_is_answered(engine: AnswerEngine) -> None:
+    answer = engine.answer("오창에 있는 배터리 시험평가센터 언제 문 열었어요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert "2024년 2월 2일" in answer.answer
