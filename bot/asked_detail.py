@@ -96,7 +96,8 @@ def detail_terms(query: AnalysedQuery) -> list[str]:
     if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
         return []
     context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
-    named = _name_modifiers(query.question, query.subject_terms)
+    named = _name_modifiers(query.question, query.subject_terms) | _name_modifiers(
+        query.text, query.subject_terms)  # the mended text too ("중진공 혁신바우쳐")
     return [t for t, tag in query.key_terms.items() if t not in query.subject_terms
             and not any(c.startswith(t) for c in context) and t not in named
             and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2

@@ -71,9 +71,12 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                   r"percent|ratio|share of|what share|\brate\b|how many times",
                                   re.I)),
     (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
-    (FactKind.DEADLINE, re.compile(r"마감|언제까지|기한|deadline|due\b|until when|closing",
+    (FactKind.DEADLINE, re.compile(r"마감|언제까지|며칠\s*까지|기한|deadline|due\b|until when|"
+                                   r"closing",
                                    re.I)),
-    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|며칠|몇\s*(?:년|개월|달)(?!\s*도)|"
+    # "며칠 걸려요?" asks how long; "며칠까지였어요?", "며칠에 열려?" ask a day
+    (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|"
+                                   r"며칠(?!\s*(?:까지|에|날|이었|였|이야|이에요|인지))|몇\s*(?:년|개월|달)(?!\s*도)|"
                                    r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교|점|㎡|평(?!가)|"
@@ -89,6 +92,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"(?<!in )\bcharge(?!\s+of)|\brent\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
+                               r"며칠\s*(?:에|날|이었|였|이야|이에요|인지)|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
     (FactKind.ELIGIBILITY, re.compile(r"대상|자격|조건|요건|신청\s*(?:할\s*수|가능|돼|되나|되요|"

@@ -100,7 +100,7 @@ def test_a_sentence_that_only_says_back_the_quoted_figure(question: str, sentenc
 
 
 def test_a_part_of_a_quoted_whole_is_missing(engine: AnswerEngine) -> None:
-    answer = engine.answer("충북에 이차전지 소재기업이 300개 있다는데 그중에 오창에는 몇 개 있어요?")
+    answer = engine.answer("충북에 이차전지 소재기업이 300개 있다는데 그중 오창엔 몇 개 있어요?")
     assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
     confirm = engine.answer("충북에 이차전지 소재기업이 300개 있다는 게 맞아요?")
     assert confirm.mode is not AnswerMode.DETAIL_MISSING, confirm.answer
@@ -127,3 +127,19 @@ def test_a_town_with_a_subject_of_the_documents_is_answered(engine: AnswerEngine
     answer = engine.answer("오창에 있는 배터리 시험평가센터 언제 문 열었어요?")
     assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
     assert "2024년 2월 2일" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("접수 며칠까지였어요?", "deadline"),
+    ("입교식 며칠에 했어요?", "date"),
+    ("처리하는 데 며칠 걸려요?", "duration"),
+])
+def test_myeochil_asks_a_day_or_a_length(question: str, kind: str) -> None:
+    from bot.kinds import detect_kinds
+    assert detect_kinds(question)[0].value == kind
+
+
+def test_a_closing_day_asked_with_myeochil_is_answered(engine: AnswerEngine) -> None:
+    answer = engine.answer("2026년 딥테크 특화형 창업패키지 며칠까지 받았어요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert "1월 27일" in answer.answer
