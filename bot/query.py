@@ -57,6 +57,8 @@ _OFF_TOPIC = re.compile(r"날씨|우산|로또|주가|주식\s*(?:전망|시세)
                         r"관련주|(?:주식|종목|코인)[^.?!]{0,20}(?:사도|사야|살까|사두|들어가도|매수|"
                         r"매도|팔아야|팔까|오를까)|지분[^.?!]{0,20}(?:몇\s*배|오를)|"
                         r"(?:주식|채권)(?:이|가)\s*(?:나아|낫|좋아)|"
+                        # traders' slang: averaging down, stop-loss, holding on (round 8)
+                        r"물타기|물타도|손절|익절|존버|떡상|떡락|상한가|하한가|"
                         r"should\s+(?:I|we)\s+(?:buy|sell|invest\s+in)\s+(?:\w+\s+){0,3}"
                         r"(?:shares?|stocks?)",
                         re.I)

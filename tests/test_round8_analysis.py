@@ -143,3 +143,9 @@ def test_a_closing_day_asked_with_myeochil_is_answered(engine: AnswerEngine) -> 
     answer = engine.answer("2026년 딥테크 특화형 창업패키지 며칠까지 받았어요?")
     assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
     assert "1월 27일" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["에코프로 주식 물렸는데 물타기 할까요?",
+                                      "배터리주 손절해야 돼요?"])
+def test_traders_slang_is_refused(engine: AnswerEngine, question: str) -> None:
+    assert engine.answer(question).mode is AnswerMode.REFUSED
