@@ -44,7 +44,9 @@ from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.regions import CHUNGBUK_PLACES
 
 # "스타트업에 엔젤투자하면 …": a word placed with 에/에서/한테 sets the scene.
-_SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)")
+_SETTING = re.compile(r"([가-힣A-Za-z]+?)(?:에서|에게|한테|에다|께|에)(?=\s|$)|"
+                      # "개소 때 첫 모집은": the time it is set in, not the detail asked
+                      r"([가-힣]{2,})\s+(?:때|당시|무렵|즈음)(?:에|엔|는|에는)?(?=\s|$)")
 _LIMIT = re.compile(r"한도|상한|최대")
 # Figures asked "in Chungbuk" ("충북에서 몇 명", "도내에선 얼마"): the province's own figure.
 _FIGURE_KINDS = (FactKind.COUNT, FactKind.AMOUNT, FactKind.PERCENT)
@@ -95,7 +97,7 @@ def detail_terms(query: AnalysedQuery) -> list[str]:
     착공은 언제?"), in question order; a sentence quoting a value must hold one of them."""
     if not query.wants(*EVENT_KINDS, *BOUND_KINDS):
         return []
-    context = {m.group(1).lower() for m in _SETTING.finditer(query.question)}
+    context = {(m.group(1) or m.group(2)).lower() for m in _SETTING.finditer(query.question)}
     named = _name_modifiers(query.question, query.subject_terms) | _name_modifiers(
         query.text, query.subject_terms)  # the mended text too ("중진공 혁신바우쳐")
     return [t for t, tag in query.key_terms.items() if t not in query.subject_terms

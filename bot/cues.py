@@ -18,7 +18,8 @@ KIND_WORDS = frozenset({
 # Detail words too vague to require in a sentence.
 GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
-                            "창업", "정부", "우리", "사람", "대강", "얘기", "이야기"})
+                            "창업", "정부", "우리", "사람", "대강", "얘기", "이야기", "당시",
+                            "무렵", "즈음"})
 
 # Words that restate that a rule is asked ("나이 제한", "투자 요건"), not which detail.
 RULE_WORDS = frozenset({"제한", "요건", "조건", "자격", "상한", "하한", "최소", "기준"})

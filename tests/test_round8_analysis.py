@@ -149,3 +149,17 @@ def test_a_closing_day_asked_with_myeochil_is_answered(engine: AnswerEngine) -> 
                                       "배터리주 손절해야 돼요?"])
 def test_traders_slang_is_refused(engine: AnswerEngine, question: str) -> None:
     assert engine.answer(question).mode is AnswerMode.REFUSED
+
+
+def test_the_time_a_question_is_set_in_is_no_detail(engine: AnswerEngine) -> None:
+    """"개소 때 첫 모집은 몇 명?": 개소 sets the time; the sentence need not say 개소."""
+    answer = engine.answer("충북청년창업사관학교 문 열 당시 첫 모집 인원 몇 명이었어요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert "30명" in answer.answer
+
+
+def test_a_story_word_names_no_detail(engine: AnswerEngine) -> None:
+    """"몇 년도 얘기야?": 얘기 is the story told, not a detail the sentence must hold."""
+    answer = engine.answer("공영홈쇼핑이 창업기업 판로 지원한 거 몇 년도 얘기예요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert "2022년" in answer.answer
