@@ -62,10 +62,15 @@ _WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기�
 _WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
 _CHUNGBUK = re.compile("|".join([*CHUNGBUK_PLACES, "도내"]))
 # The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
-_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개교|점|개\s*(?:회사|기업)|"
+_COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개\s*(?:나라|국가)|나라|개교|점|"
+                      r"개\s*(?:회사|기업)|"
                       r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")
 _SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
-                 "곳": "(?:곳|개사|개)", "개": "(?:개|곳|社)"}
+                 "곳": "(?:곳|개사|개)", "개": "(?:개|곳|社)",
+                 # "몇 개 나라에서": a count of countries
+                 "개나라": "(?:개국|개\\s*나라|개\\s*국가|나라)",
+                 "나라": "(?:개국|개\\s*나라|나라)",
+                 "개국가": "(?:개국|개\\s*나라|개\\s*국가)"}
 # A question about when something is (was) finished, and a sentence that says it was.
 _COMPLETION_ASKED = re.compile(r"다\s*(?:지어|짓|만들어|끝나)|완공|준공|완성|완료|다\s*되")
 _COMPLETED = re.compile(r"완공|준공|완성|완료|마쳤|문을\s*열|개소|개원|준공식")

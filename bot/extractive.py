@@ -245,7 +245,7 @@ class ExtractiveAnswerer:
                                      detail=part_label(part, label))
         if query.year is not None:
             same = [s for s in pool if of_year(s, query.year)]
-            if not same and query.kind in _NAME_KINDS and any(
+            if not same and (query.kind in _NAME_KINDS or strict) and any(
                     of_year(s, query.year) for s in about):
                 # "24년 라이콘 펀드는 어느 운용사가?": the year is there, the name is not
                 return self._missing(query, hits, about, query.kind)

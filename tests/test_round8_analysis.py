@@ -163,3 +163,11 @@ def test_a_story_word_names_no_detail(engine: AnswerEngine) -> None:
     answer = engine.answer("공영홈쇼핑이 창업기업 판로 지원한 거 몇 년도 얘기예요?")
     assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
     assert "2022년" in answer.answer
+
+
+def test_a_count_of_countries_needs_a_count_of_countries(engine: AnswerEngine) -> None:
+    """"몇 개 나라에서?" is not answered by a count of teams; and the year asked is there, so
+    the reply says the detail is missing, not the year."""
+    answer = engine.answer("2025년 K-스타트업 그랜드챌린지 몇 개 나라에서 지원했어요?")
+    assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
+    assert "2025년 정보가 없습니다" not in answer.answer
