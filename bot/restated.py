@@ -35,3 +35,25 @@ def restates_only(question: str, sentence: str) -> bool:
     quoted = figures(question)
     said = figures(sentence)
     return bool(quoted) and bool(said) and said <= quoted
+
+
+# asks for the members of a counted whole: "그 4개 이름이 뭐예요?", "16개 전부 뭐뭐 있어?"
+_MEMBERS_ASKED = re.compile(r"뭐뭐|어디어디|이름|목록|리스트|명단|전부\s*(?:뭐|어디|알려)|"
+                            r"다\s*알려")
+_COUNT_QUOTED = re.compile(r"(?<![\d.,])(\d{1,2})\s*(?:개|곳|대|가지|개사|개국)")
+
+
+def names_fewer(question: str, sentence: str) -> bool:
+    """Whether the question quotes a count ("산단 4개로 돼있다던데") and asks for its members,
+    while the sentence states that count but names fewer of them (items it separates with
+    commas, or one when it separates none)."""
+    if not _MEMBERS_ASKED.search(question):
+        return False
+    quoted = _COUNT_QUOTED.search(question)
+    if quoted is None or int(quoted.group(1)) < 2:
+        return False
+    count = quoted.group(1)
+    if not re.search(rf"(?<![\d.,]){count}\s*(?:개|곳|대|가지|개사|개국)", sentence):
+        return False
+    named = sentence.count(",") + 1
+    return named < int(count)

@@ -9,7 +9,8 @@ rule rather than one question's fix.
 - "X도 받을 수 있어요?" against a sentence that lists X among what a programme gives, or in a
   list closed by its count;
 - a sentence whose only figure is the one the founder quoted ("300개쯤 있다던데 그중에 …")
-  does not answer a part of it;
+  does not answer a part of it, nor does one that counts the members asked for without naming
+  them ("4개 산업단지로 이루어지며" to "그 4개 이름이 뭐예요?");
 - a bare noun written before the programme's name ("중소기업 혁신바우처") is part of the name, not
   an asked detail a sentence must repeat;
 - a question whose only words the documents hold are town names ("오창에 괜찮은 카페", "a
@@ -23,7 +24,7 @@ import pytest
 from bot.engine import AnswerEngine
 from bot.founder import founder_from_question
 from bot.models import AnswerMode
-from bot.restated import figures, restates_only
+from bot.restated import figures, names_fewer, restates_only
 from tests.helpers import assert_verdict
 
 
@@ -171,3 +172,13 @@ def test_a_count_of_countries_needs_a_count_of_countries(engine: AnswerEngine) -
     answer = engine.answer("2025년 K-스타트업 그랜드챌린지 몇 개 나라에서 지원했어요?")
     assert answer.mode is AnswerMode.DETAIL_MISSING, answer.answer
     assert "2025년 정보가 없습니다" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "sentence", "fewer"), [
+    ("4개로 돼있다던데 그 4개 이름이 뭐예요?", "특화단지는 4개 산업단지로 이루어진다.", True),
+    ("3대 전략이 뭐뭐야?", "3대 전략은 A 조성, B 강화, C 조성이다.", False),  # all three named
+    ("5개 분야 뭐뭐예요?", "5개 분야는 AI, 바이오 등이다.", True),  # two of five
+    ("분야 뭐뭐예요?", "5개 분야는 AI, 바이오 등이다.", False),  # no count quoted
+])
+def test_members_of_a_quoted_count(question: str, sentence: str, fewer: bool) -> None:
+    assert names_fewer(question, sentence) is fewer
