@@ -36,7 +36,9 @@ _REQUIRES = re.compile(r"(?:해야|받아야|있어야|갖춰야|거쳐야|이�
 _LACKS = re.compile(r"(?:안|못)(?:받|했|해|거쳤|갖췄|통과|됐|돼)|없(?:어|는데|고|습|음)|않았|아직")
 # a list the documents close with its count ("딥테크 특화형의 5대 분야는 …이다", "4가지 유형은")
 _CLOSED_LIST = re.compile(r"\d+\s*(?:대|개|가지)\s*(?:분야|유형|업종|산업|트랙|리그|세부사업)"
-                          r"(?:는|은|로|으로|가\s*있)")
+                          r"(?:는|은|로|으로|가\s*있)|"
+                          # "지원 항목은 부스 임차료, 장치·집기, 전시품 운송비 …이다"
+                          r"(?:지원|대상|인정)\s*(?:항목|범위|비용)(?:은|는)\s")
 # what a programme gives, said of a founder's "…도" word the sentence lists ("지사화, 무역사절단,
 # 시장조사 대행을 지원한다" to "무역사절단 지원도 받을 수 있어요?")
 _GIVES = re.compile(r"지원한다|지원하며|지원했다|제공한다|제공하며|운영한다|운영하며")

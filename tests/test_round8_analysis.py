@@ -182,3 +182,9 @@ def test_a_count_of_countries_needs_a_count_of_countries(engine: AnswerEngine) -
 ])
 def test_members_of_a_quoted_count(question: str, sentence: str, fewer: bool) -> None:
     assert names_fewer(question, sentence) is fewer
+
+
+def test_an_item_in_the_stated_items_of_support_is_a_yes(engine: AnswerEngine) -> None:
+    """"지원 항목은 A, B, C이다" names what is paid for: C asked with 도 is a yes."""
+    assert_verdict(engine, "해외전시회 개별참가 지원으로 장치·집기 비용도 받을 수 있어요?", "네.",
+                   "장치·집기")
