@@ -111,8 +111,15 @@ def own_values(question: str) -> tuple[tuple[tuple[str, ...], Measure], ...]:
     return tuple(out)
 
 
+# what founders call a measured thing, in the documents' word
+_ALIASES = {"포스트밸류": "기업가치", "밸류": "기업가치", "밸류에이션": "기업가치",
+            "벨류": "기업가치", "기업벨류": "기업가치", "알앤디비": "연구개발비"}
+
+
 def _stems(word: str) -> list[str]:
-    """A measured noun and its shorter stems ("수출액" -> 수출액, 수출; "연구개발비" -> ...)."""
+    """A measured noun and its shorter stems ("수출액" -> 수출액, 수출; "연구개발비" -> ...),
+    with the documents' word for it ("포스트밸류" -> 기업가치)."""
+    word = _ALIASES.get(word, word)
     short = re.sub(r"(?:액|율|금|비|량|수)$", "", word)
     return [word, short] if len(short) >= 2 else [word]
 

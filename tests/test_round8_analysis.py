@@ -188,3 +188,8 @@ def test_an_item_in_the_stated_items_of_support_is_a_yes(engine: AnswerEngine) -
     """"지원 항목은 A, B, C이다" names what is paid for: C asked with 도 is a yes."""
     assert_verdict(engine, "해외전시회 개별참가 지원으로 장치·집기 비용도 받을 수 있어요?", "네.",
                    "장치·집기")
+
+
+def test_what_founders_call_a_valuation_is_the_documents_valuation(engine: AnswerEngine) -> None:
+    assert_verdict(engine, "투자 받고 밸류가 90억이에요. 2020년 엔젤 매칭펀드 받을 수 있었나요?",
+                   "아니요.", "70억원 이하")
