@@ -44,8 +44,8 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
     (FactKind.EMAIL, re.compile(r"이메일|메일\s*주소|e-?mail", re.I)),
     (FactKind.PHONE, re.compile(r"전화|(?<!비밀)번호(?!\s*(?:가|는)?\s*(?:어디|뭐))|연락처|phone|"
                                 r"number to|call them", re.I)),
-    (FactKind.URL, re.compile(r"홈페이지|누리집|웹\s*사이트|사이트|링크|url|website|web\s*site|"
-                              r"homepage", re.I)),
+    (FactKind.URL, re.compile(r"홈페이지|홈피|누리집|웹\s*사이트|사이트|링크|url|website|"
+                              r"web\s*site|homepage", re.I)),
     (FactKind.HOURS, re.compile(r"몇\s*시|운영\s*시간|영업\s*시간|토요일|주말에|opening hours|"
                                 r"what time", re.I)),
     (FactKind.PERSON, re.compile(r"성함|(?:센터장|원장|이사장|기관장|대표자?|담당자|"
