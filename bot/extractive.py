@@ -63,7 +63,7 @@ from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.regions import CHUNGBUK_PLACES, PROVINCE_OF
-from bot.restated import names_fewer, restates_only
+from bot.restated import names_fewer, names_only_the_one_set_aside, restates_only
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
@@ -261,8 +261,11 @@ class ExtractiveAnswerer:
                 label = LABELS[query.kind][query.language] if query.kind else None
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                      detail=part_label(named.split(), label))
-        if query.language == "ko" and names_fewer(query.question, pool[0].text):
-            # "산단 4개로 돼있다던데 그 4개 이름이 뭐예요?" and the sentence only counts them
+        if query.language == "ko" and (names_fewer(query.question, pool[0].text)
+                                       or names_only_the_one_set_aside(query.question,
+                                                                       pool[0].text)):
+            # "산단 4개로 돼있다던데 그 4개 이름이 뭐예요?" and the sentence only counts them;
+            # "괴산군 말고 또 어디?" and it names only 괴산군
             return self._missing(query, hits, about, FactKind.LIST)
         chosen = self._choose(query, pool)
         for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked

@@ -10,7 +10,8 @@ rule rather than one question's fix.
   list closed by its count;
 - a sentence whose only figure is the one the founder quoted ("300개쯤 있다던데 그중에 …")
   does not answer a part of it, nor does one that counts the members asked for without naming
-  them ("4개 산업단지로 이루어지며" to "그 4개 이름이 뭐예요?");
+  them ("4개 산업단지로 이루어지며" to "그 4개 이름이 뭐예요?"), nor one that names only the
+  thing set aside ("괴산군 말고 또 어디?") unless it says that it is the only one;
 - a bare noun written before the programme's name ("중소기업 혁신바우처") is part of the name, not
   an asked detail a sentence must repeat;
 - a question whose only words the documents hold are town names ("오창에 괜찮은 카페", "a
@@ -24,7 +25,7 @@ import pytest
 from bot.engine import AnswerEngine
 from bot.founder import founder_from_question
 from bot.models import AnswerMode
-from bot.restated import figures, names_fewer, restates_only
+from bot.restated import figures, names_fewer, names_only_the_one_set_aside, restates_only
 from tests.helpers import assert_verdict
 
 
@@ -193,3 +194,13 @@ def test_an_item_in_the_stated_items_of_support_is_a_yes(engine: AnswerEngine) -
 def test_what_founders_call_a_valuation_is_the_documents_valuation(engine: AnswerEngine) -> None:
     assert_verdict(engine, "투자 받고 밸류가 90억이에요. 2020년 엔젤 매칭펀드 받을 수 있었나요?",
                    "아니요.", "70억원 이하")
+
+
+@pytest.mark.parametrize(("question", "sentence", "only"), [
+    ("괴산군 말고 또 어디 뽑혔어요?", "우수기관으로 충북 괴산군이 선정되었다.", True),
+    ("괴산군 말고 또 어디 뽑혔어요?", "우수기관으로 괴산군, 음성군이 선정되었다.", False),
+    ("충북말고 또 있음?", "충북은 둘 다 지정받은 유일한 지자체가 되었다.", False),  # none other
+    ("괴산군은 언제 뽑혔어요?", "우수기관으로 충북 괴산군이 선정되었다.", False),
+])
+def test_others_than_the_one_named(question: str, sentence: str, only: bool) -> None:
+    assert names_only_the_one_set_aside(question, sentence) is only
