@@ -245,8 +245,10 @@ class ExtractiveAnswerer:
                                      detail=part_label(part, label))
         if query.year is not None:
             same = [s for s in pool if of_year(s, query.year)]
-            if not same and (query.kind in _NAME_KINDS or strict) and any(
-                    of_year(s, query.year) for s in about):
+            if not same and (
+                    (query.kind in _NAME_KINDS and any(of_year(s, query.year) for s in about))
+                    or (strict and any(s.year == query.year and s.own_about >= 0.5
+                                       and s.score >= 0.6 * about[0].score for s in about))):
                 # "24년 라이콘 펀드는 어느 운용사가?": the year is there, the name is not
                 return self._missing(query, hits, about, query.kind)
             if not same:
