@@ -141,7 +141,7 @@ class KnowledgeSettings(BaseSettings):
         None, description="Extra Kiwi user dictionary (TSV: word, tag, score)."
     )
 
-    # --- publishing (knowledge/writer.py) ---------------------------------------------------
+    # --- publishing (knowledge/writer.py, knowledge/writer_publish.py) ----------------------
     keep_snapshots: int = Field(
         2, ge=1, le=20, description="Published snapshots kept on disk (the newest is served).")
     snapshot_grace_seconds: float = Field(
