@@ -63,7 +63,12 @@ from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.regions import CHUNGBUK_PLACES, PROVINCE_OF
-from bot.restated import names_fewer, names_only_the_one_set_aside, restates_only
+from bot.restated import (
+    members_unnamed,
+    names_fewer,
+    names_only_the_one_set_aside,
+    restates_only,
+)
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
@@ -264,6 +269,8 @@ class ExtractiveAnswerer:
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                      detail=part_label(named.split(), label))
         if query.language == "ko" and (names_fewer(query.question, pool[0].text)
+                                       or members_unnamed(query.question,
+                                                          [s.text for s in about])
                                        or names_only_the_one_set_aside(query.question,
                                                                        pool[0].text)):
             # "산단 4개로 돼있다던데 그 4개 이름이 뭐예요?" and the sentence only counts them;

@@ -78,3 +78,17 @@ def names_only_the_one_set_aside(question: str, sentence: str) -> bool:
     if _ONLY_ONE.search(sentence):
         return False  # "… 유일한 지자체": that there is no other is the answer
     return named in plain and "," not in sentence
+
+
+def members_unnamed(question: str, sentences: list[str]) -> bool:
+    """Whether the question asks the members of a count it quotes and every sentence that
+    states that count names fewer of them: then no sentence answers, whichever ranks first
+    ("14개라던데 14개 전부 이름" against "… 등 14개 분야가 있으며")."""
+    counted = [s for s in sentences if _states_count(question, s)]
+    return bool(counted) and all(names_fewer(question, s) for s in counted)
+
+
+def _states_count(question: str, sentence: str) -> bool:
+    quoted = _COUNT_QUOTED.search(question)
+    return quoted is not None and bool(re.search(
+        rf"(?<![\d.,]){quoted.group(1)}\s*(?:개|곳|대|가지|개사|개국)", sentence))

@@ -25,7 +25,13 @@ import pytest
 from bot.engine import AnswerEngine
 from bot.founder import founder_from_question
 from bot.models import AnswerMode
-from bot.restated import figures, names_fewer, names_only_the_one_set_aside, restates_only
+from bot.restated import (
+    figures,
+    members_unnamed,
+    names_fewer,
+    names_only_the_one_set_aside,
+    restates_only,
+)
 from tests.helpers import assert_verdict
 
 
@@ -204,3 +210,12 @@ def test_what_founders_call_a_valuation_is_the_documents_valuation(engine: Answe
 ])
 def test_others_than_the_one_named(question: str, sentence: str, only: bool) -> None:
     assert names_only_the_one_set_aside(question, sentence) is only
+
+
+def test_members_of_a_quoted_count_whichever_sentence_ranks_first() -> None:
+    """Found after the round-8 freeze (heldout11): the sentence stating the count need not rank
+    first; if every sentence stating it names fewer, none answers."""
+    question = "수출바우처 서비스 분야 14개라던데 14개 전부 이름 좀 알려줘요"
+    assert members_unnamed(question, ["2026년 예산은 1,502억원이다.",
+                                      "서비스 분야에는 디자인, 홍보, 전시회 등 14개 분야가 있다."])
+    assert not members_unnamed(question, ["2026년 예산은 1,502억원이다."])  # no count stated
