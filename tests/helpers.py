@@ -76,3 +76,11 @@ def assert_verdict(engine: Any, question: str, lead: str, *facts: str) -> None:
     for fact in facts:
         assert fact in text, text
 
+
+
+def assert_answered(engine: Any, question: str, fact: str) -> None:
+    """The engine answers `question` from the documents (extractive mode) and quotes `fact`."""
+    from bot.models import AnswerMode
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE, answer.answer
+    assert fact in answer.answer
