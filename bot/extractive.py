@@ -62,15 +62,10 @@ from bot.kinds import FactKind
 from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
-from bot.regions import CHUNGBUK_PLACES, PROVINCE_OF
-from bot.restated import (
-    members_unnamed,
-    names_fewer,
-    names_only_the_one_set_aside,
-    restates_only,
-)
+from bot.restated import no_member_named, only_the_quoted_figure
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
+from bot.town_only import only_places
 from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
 from knowledge.korean import KoreanAnalyzer
 from knowledge.models import SearchHit
@@ -88,33 +83,6 @@ _VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
                         r"(?:어|나|니|지|음|요|나요|어요|는지|습니까)?"
                         r"|하나요|해요|되나요|하니|되니|하면|되면|하려면|하려는데)$")
 
-
-# kinds whose answer is a figure, and questions that ask whether the quoted figure is right
-_FIGURE_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT})
-_CONFIRMING = re.compile(r"맞(?:아|나|죠|지|는지|습니까)|진짜|정말|사실이|is it (?:true|right)",
-                         re.I)
-
-# English words that carry no subject of their own
-_EN_FUNCTION = frozenset({"what", "which", "where", "when", "who", "whom", "whose", "how", "why",
-                          "does", "did", "have", "has", "there", "their", "they", "this", "that",
-                          "with", "from", "into", "about", "your", "yours", "could", "would",
-                          "should", "will", "shall", "much", "many", "some", "any", "please",
-                          "tell", "know", "want", "need", "like", "also", "still", "just"})
-
-
-def _only_places(query: AnalysedQuery, key_terms: list[str], missing: list[str],
-                 doc_freq: Mapping[str, int]) -> bool:
-    """Whether the only words of the question the documents hold are place names, while it
-    also asks about something they never mention ("오송역 근처 맛집", "a good Chinese
-    restaurant near Osong station"): the place alone makes no subject."""
-    found = [t for t in key_terms if t not in missing]
-    if not found or not all(t in PROVINCE_OF or t in CHUNGBUK_PLACES for t in found):
-        return False
-    if query.language == "ko" and not all(t in query.question for t in found):
-        return False  # a follow-up: its subject came from the turn before
-    unknown_english = [t for t, tag in query.key_terms.items() if tag == "SL" and len(t) >= 4
-                       and not doc_freq.get(t) and t.lower() not in _EN_FUNCTION]
-    return bool(missing) or (query.language == "en" and bool(unknown_english))
 
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
@@ -163,7 +131,7 @@ class ExtractiveAnswerer:
                 best = coverage
                 best_missing = [t for t in key_terms if not self.analyzer.has_term(terms, t)]
         supported = best >= self.min_coverage and (dense >= self.min_dense or best >= 0.8)
-        if supported and _only_places(query, key_terms, best_missing, doc_freq):
+        if supported and only_places(query, key_terms, best_missing, doc_freq):
             supported = False  # "오창에 괜찮은 카페 있어?": a town the documents name is no subject
         return Support(coverage=round(best, 4), dense=round(dense, 4), key_terms=key_terms,
                        missing_terms=best_missing, supported=supported)
@@ -206,11 +174,8 @@ class ExtractiveAnswerer:
             pool, unknown = strict_pool(query, kind, about, detail)
             if not pool or unknown:
                 return self._missing(query, hits, about, kind)
-            # "300개쯤 있다던데 그중에 청주에 있는 데는 몇 개?": when the best sentence's only
-            # figure is the one the founder quoted, the part asked is not there
-            if kind in _FIGURE_KINDS and not _CONFIRMING.search(query.question) \
-                    and restates_only(query.question, pool[0].text):
-                return self._missing(query, hits, about, kind)
+            if only_the_quoted_figure(query.question, kind, pool[0].text):
+                return self._missing(query, hits, about, kind)  # "300개쯤 있다던데 그중에 …"
         elif query.kind is not None and any(says_unknown(query, s) for s in about[:4]
                                             if s.score >= 0.7 * about[0].score):
             return self._missing(query, hits, about, query.kind)
@@ -268,14 +233,9 @@ class ExtractiveAnswerer:
                 label = LABELS[query.kind][query.language] if query.kind else None
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                      detail=part_label(named.split(), label))
-        if query.language == "ko" and (names_fewer(query.question, pool[0].text)
-                                       or members_unnamed(query.question,
-                                                          [s.text for s in about])
-                                       or names_only_the_one_set_aside(query.question,
-                                                                       pool[0].text)):
-            # "산단 4개로 돼있다던데 그 4개 이름이 뭐예요?" and the sentence only counts them;
-            # "괴산군 말고 또 어디?" and it names only 괴산군
-            return self._missing(query, hits, about, FactKind.LIST)
+        if query.language == "ko" and no_member_named(query.question, pool[0].text,
+                                                      [s.text for s in about]):
+            return self._missing(query, hits, about, FactKind.LIST)  # "그 4개 이름이 뭐예요?"
         chosen = self._choose(query, pool)
         for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
             if not any(holds(other, s.text) for s in chosen):

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 import re
 
+from bot.kinds import FactKind
+
+# kinds whose answer is a figure, and questions that ask whether the quoted figure is right
+_FIGURE_KINDS = frozenset({FactKind.AMOUNT, FactKind.COUNT, FactKind.PERCENT})
+_CONFIRMING = re.compile(r"맞(?:아|나|죠|지|는지|습니까)|진짜|정말|사실이|is it (?:true|right)",
+                         re.I)
+
 # a number and what follows it: a scale (조/억/만/천) and/or a unit word
 _FIGURE = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(조|억|천만|백만|만|천)?\s*"
                      r"(원|명|개사|개국|개|곳|팀|건|㎡|평|%|배|달러|불|대|회)?")
@@ -92,3 +99,18 @@ def _states_count(question: str, sentence: str) -> bool:
     quoted = _COUNT_QUOTED.search(question)
     return quoted is not None and bool(re.search(
         rf"(?<![\d.,]){quoted.group(1)}\s*(?:개|곳|대|가지|개사|개국)", sentence))
+
+
+def only_the_quoted_figure(question: str, kind: FactKind, sentence: str) -> bool:
+    """A figure asked ("그중에 청주에 있는 데는 몇 개?"), the best sentence's only figure is the
+    one the question quotes, and the question does not ask whether that figure is right."""
+    return kind in _FIGURE_KINDS and not _CONFIRMING.search(question) \
+        and restates_only(question, sentence)
+
+
+def no_member_named(question: str, first: str, sentences: list[str]) -> bool:
+    """The members asked are not named: the first sentence counts them and names fewer ("그 4개
+    이름이 뭐예요?"), no sentence stating the count names them all, or the first names only the
+    one the question sets aside ("괴산군 말고 또 어디?")."""
+    return names_fewer(question, first) or members_unnamed(question, sentences) \
+        or names_only_the_one_set_aside(question, first)
