@@ -266,7 +266,7 @@ def _submission(sentence: str, told: tuple[int, int, int]) -> Ruling | None:
     closes = None if window else _INTAKE_CLOSES.search(sentence)
     if window is None and closes is None:
         return None
-    groups = [g for g in (window or closes).groups()]
+    groups = list((window or closes).groups())
     days = [tuple(int(x) if x else 0 for x in groups[i:i + 3]) for i in range(0, len(groups), 3)]
     days = [d for d in days if d[1]]
     year = next((d[0] for d in days if d[0]), 0)

@@ -68,7 +68,11 @@ def told_only(question: str, terms: list[str]) -> set[str]:
 def also_said(query: AnalysedQuery) -> str:
     """The words the question says with "도" ("TV홈쇼핑 입점도 …?"), lower-cased, one per
     space: the founder's case even inside what is asked."""
-    return " ".join(_ALSO.findall(asked_clause(mended(query)))).lower()
+    return _said_with_do(asked_clause(mended(query)))
+
+
+def _said_with_do(clause: str) -> str:
+    return " ".join(_ALSO.findall(clause)).lower()
 
 
 def told_case(question: str) -> str:
@@ -94,9 +98,10 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
     told = flat(told_case(mended(query)))
     if not told:
         return []
-    asked = flat(asked_clause(mended(query)))
-    also = flat(also_said(query))
-    lead = flat((asked_clause(mended(query)).split() or [""])[0])
+    clause = asked_clause(mended(query))
+    asked = flat(clause)
+    also = flat(_said_with_do(clause))
+    lead = flat((clause.split() or [""])[0])
     out = []
     for term, tag in query.key_terms.items():
         # a name the founder tells of ("개인투자조합 통해서 출자했는데") is their case, even

@@ -59,18 +59,15 @@ def names_fewer(question: str, sentence: str) -> bool:
     quoted = _COUNT_QUOTED.search(question)
     if quoted is None or int(quoted.group(1)) < 2:
         return False
-    count = quoted.group(1)
-    if not re.search(rf"(?<![\d.,]){count}\s*(?:개|곳|대|가지|개사|개국)", sentence):
+    if not _states_count(question, sentence):
         return False
     named = sentence.count(",") + 1
-    return named < int(count)
+    return named < int(quoted.group(1))
 
 
 # "괴산군 말고 또 어디 뽑혔어요?", "A 외에 다른 곳은?": others than the one the founder names
 _OTHERS = re.compile(r"([가-힣A-Za-z0-9]{2,})\s*(?:말고|빼고|외에(?:도)?|이외에(?:도)?)\s*"
                      r"(?:또|다른|더)")
-
-
 _ONLY_ONE = re.compile(r"유일|뿐이|밖에\s*없|\bonly\b")
 
 
@@ -78,12 +75,10 @@ def names_only_the_one_set_aside(question: str, sentence: str) -> bool:
     """Whether the question asks for others than something it names, and the sentence names
     that one and lists nothing else (no comma-separated names)."""
     found = _OTHERS.search(question)
-    if found is None:
-        return False
+    if found is None or _ONLY_ONE.search(sentence):
+        return False  # "… 유일한 지자체": that there is no other is the answer
     named = re.sub(r"(?:은|는|이|가|을|를|도)$", "", found.group(1)).lower()
     plain = re.sub(r"\s+", "", sentence).lower()
-    if _ONLY_ONE.search(sentence):
-        return False  # "… 유일한 지자체": that there is no other is the answer
     return named in plain and "," not in sentence
 
 

@@ -60,12 +60,12 @@ def unjudged_rules(query: AnalysedQuery, about: list[ScoredSentence]) -> list[Sc
     return stated
 
 
-def _topic_fit(sentence: str, subject: list[str]) -> int:
+def _topic_fit(sentence: str, words: list[str]) -> int:
     """How many of the question's key words the sentence's topic (what comes before its
     first 은/는) names: "TIPS 일반트랙의 R&D 지원 한도는 …" is about 일반트랙, "TIPS 딥테크트랙은
     일반트랙을 졸업한 기업에게 …" is not, though it names it later."""
     topic = re.split(r"(?<=[가-힣A-Za-z)])(?:은|는)\s", sentence, maxsplit=1)[0].lower()
-    return sum(t.lower() in topic for t in subject)
+    return sum(t.lower() in topic for t in words)
 
 
 def best_ruling(query: AnalysedQuery, ruled: list[tuple[ScoredSentence, Ruling]]
@@ -104,9 +104,9 @@ def listed_verdict(query: AnalysedQuery, about: list[ScoredSentence],
     top = about[0].score
     rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
     rules.sort(key=lambda s: of_year(s, query.year), reverse=True)
+    also = also_said(query)
     for sentence in rules:
-        verdict = membership(sentence.text, items, told, words, plainly=plainly,
-                             also=also_said(query))
+        verdict = membership(sentence.text, items, told, words, plainly=plainly, also=also)
         if verdict is not None:
             return sentence, verdict
     return None
