@@ -110,17 +110,24 @@ def site(corpus_copy):
 
 
 def _click_and_load(driver, element) -> None:
-    """Click something that loads a new page, and wait until the new page is there (the old
-    page's elements go stale first; finding them too early is a flaky test)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click something that loads a new page, and wait until the new page is there.
+
+    The old page is marked with a window property that the new page does not have. Chromium
+    can answer any command sent while it swaps pages with a transient "unhandled inspector
+    error" (it broke a CI run inside `staleness_of`), so errors while waiting are retried
+    until the new, fully loaded page answers.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__oldPage = true;")
     element.click()
-    wait = WebDriverWait(driver, 60)
-    wait.until(expected_conditions.staleness_of(old_page))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+    wait.until(
+        lambda d: d.execute_script(
+            "return window.__oldPage === undefined && document.readyState === 'complete';"
+        )
+    )
 
 
 def _sign_in(driver, token: str) -> None:
