@@ -68,11 +68,16 @@ def told_only(question: str, terms: list[str]) -> set[str]:
 def also_said(query: AnalysedQuery) -> str:
     """The words the question says with "도" ("TV홈쇼핑 입점도 …?"), lower-cased, one per
     space: the founder's case even inside what is asked."""
-    return _said_with_do(asked_clause(mended(query)))
+    return said_with_do(asked_clause(mended(query)))
 
 
-def _said_with_do(clause: str) -> str:
-    return " ".join(_ALSO.findall(clause)).lower()
+def said_with_do(clause: str) -> str:
+    return " ".join(phrases_with_do(clause))
+
+
+def phrases_with_do(clause: str) -> list[str]:
+    """Each phrase a clause says with "도", lower-cased ("직매입 상담회도" -> "직매입 상담회")."""
+    return [phrase.lower() for phrase in _ALSO.findall(clause)]
 
 
 def told_case(question: str) -> str:
@@ -100,7 +105,7 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
         return []
     clause = asked_clause(mended(query))
     asked = flat(clause)
-    also = flat(_said_with_do(clause))
+    also = flat(said_with_do(clause))
     lead = flat((clause.split() or [""])[0])
     out = []
     for term, tag in query.key_terms.items():

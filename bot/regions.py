@@ -144,3 +144,24 @@ def in_chungbuk(place: str | None) -> bool:
 def provinces_named(text: str) -> set[str]:
     """Every province a text names by a place in it ("강원을 제외한" -> {"강원"})."""
     return {PROVINCE_OF[m.group(0)] for m in re.finditer("|".join(_NAMES), text)}
+
+
+def places_said(text: str) -> set[str]:
+    """Every place a text names, as the documents would write it: Korean names as written
+    ("창원", "경남") and English ones in Korean ("Busan" -> 부산, "Osong" -> 오송)."""
+    found = {m.group(0) for m in re.finditer("|".join(_NAMES), text)}
+    for word in re.findall(r"[A-Za-z]+", text):
+        korean = _ENGLISH.get(word.lower())
+        if korean is not None:
+            found.add(_ENGLISH_CITIES.get(word.lower(), korean))
+    return found
+
+
+# English names of places inside a province, in Korean ("Osong" -> 오송)
+_ENGLISH_CITIES = {"gangnam": "강남", "pangyo": "판교", "suwon": "수원", "seongnam": "성남",
+                   "songdo": "송도", "chuncheon": "춘천", "wonju": "원주", "gangneung": "강릉",
+                   "cheongju": "청주", "chungju": "충주", "jecheon": "제천", "ochang": "오창",
+                   "osong": "오송", "jincheon": "진천", "eumseong": "음성", "okcheon": "옥천",
+                   "boeun": "보은", "yeongdong": "영동", "jeungpyeong": "증평", "goesan": "괴산",
+                   "danyang": "단양", "cheonan": "천안", "asan": "아산", "jeonju": "전주",
+                   "pohang": "포항", "gumi": "구미", "changwon": "창원", "gimhae": "김해"}

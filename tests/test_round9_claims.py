@@ -1,0 +1,123 @@
+"""Issue 11, ninth round: a yes/no question's own claim against the sentence that decides it
+(`bot/claims.py`). The answerer used to quote the right sentence with no verdict: the
+founder's date against a start or an end, the sum they would receive against a cap or the one
+figure given for what they name, a count, "안 내도 되죠?" against an obligation, and a case said
+with "도" against a list (a closed list of places for a place). Anything less plain gives no
+verdict: those cases are here too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.claims import claim_verdict, yes_no_question
+from bot.engine import AnswerEngine
+from bot.regions import places_said
+from tests.helpers import assert_verdict
+
+START = "이 제도는 2020년 3월 법 개정으로 만들어져 2021년 1월부터 시행되었다."
+END = "대상은 '2025년 12월 31일까지 투자한 분'으로 되어 있다."
+CAP = "2026년 일반형의 지원 한도는 최대 0.8억원으로, 2020~2024년의 최대 1억원보다 낮다."
+PARTS = "창업팀은 여기에 사업화 1억원, 엔젤매칭 2억원, 마케팅 1억원을 추가로 연계받아 최대 10억원에 이른다."
+LIMIT = "운영자는 3개월 이상 연체된 채무가 1,000만원을 넘으면 안 된다."
+ONCE = "선정 기업은 50분 생방송 1회를 지원받는다."
+OBLIGED = "창업팀은 R&D에 성공하면 정부 출연금의 10%를 기술료로 납부한다."
+LISTED = "이 사업은 쇼핑몰 판매 지원, 교육·글로벌 진출, 직매입 상담회, TV홈쇼핑 입점 등 16개 세부사업으로 이루어져 있다."
+PLACES = "처음 조성된 지역은 강원, 경북, 부산, 충남 4곳이며 충북은 이 첫 조성 지역에 포함되지 않았다."
+
+
+@pytest.mark.parametrize(("question", "language", "expected"), [
+    ("2020년에 납품했는데 그때도 적용됐어요?", "ko", True),
+    ("1억 꽉 채워서 받을 수 있죠?", "ko", True),
+    ("창업 1년 차인데 신청해도 돼요?", "ko", True),
+    ("지원 한도 얼마예요?", "ko", False),
+    ("언제부터 시행됐어?", "ko", False),
+    ("Did we make it in time?", "en", True),
+    ("We applied on May 2. Can we still get it?", "en", True),
+    ("How much can we get?", "en", False),
+])
+def test_yes_no_questions_are_told_from_others(question: str, language: str,
+                                               expected: bool) -> None:
+    assert yes_no_question(question, language) is expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    # a time against a start, and against an end
+    ("2020년 가을에 납품했는데 그때도 우선구매 적용됐어요?", START, "no"),
+    ("22년에 납품하면 우선구매 적용됐던 거죠?", START, "yes"),
+    ("2021년에 납품했으면 적용됐어요?", START, "yes"),  # a start in January: the whole year
+    ("25년 9월에 투자했는데 공제 대상 맞아요?", END, "yes"),
+    ("26년 2월에 투자했는데 공제 대상 맞아요?", END, "no"),
+    # the sum against the asked year's cap, not another year's
+    ("26년 일반형 붙으면 1억 꽉 채워서 받을 수 있죠?", CAP, "no"),
+    ("26년 일반형 붙으면 7천만원 받을 수 있죠?", CAP, "yes"),
+    # the figure given for what the founder names, not the total's cap
+    ("엔젤매칭 3억까지 연계받을 수 있었어요?", PARTS, "no"),
+    ("엔젤매칭 1억 5천 연계받을 수 있었어요?", PARTS, "yes"),
+    # a limit on what the founder tells of themselves
+    ("연체된 카드값이 800만원인데 기준 통과해요?", LIMIT, "yes"),
+    ("연체된 카드값이 1,500만원인데 기준 통과해요?", LIMIT, "no"),
+    # a count
+    ("뽑히면 생방송 두 번 해줘요?", ONCE, "no"),
+    ("do we get two live broadcasts?", ONCE, "no"),
+    # a claim the founder negates, against an obligation and against a start
+    ("R&D 성공하면 기술료는 안 내도 되는 거죠?", OBLIGED, "no"),
+    ("24년에 만들었으면 요건은 안 따져도 됐죠?",
+     "이 요건은 2023년 3월 21일부터 적용되었다.", "no"),
+    # a case said with 도, in a list; a place against a closed list of places
+    ("직매입 상담회도 참여할 수 있었어요?", LISTED, "yes"),
+    ("창원에 본사 있는데 첫 조성 지역에 경남도 있었어요?", PLACES, "no"),
+    ("Our startup is based in Busan. Was Busan one of the first regions?", PLACES, "yes"),
+    ("첫 조성 지역에 충북도 들어갔어요?", PLACES, "no"),  # named, and left out
+])
+def test_a_claim_against_the_sentence(question: str, sentence: str, verdict: str) -> None:
+    language = "en" if question.isascii() else "ko"
+    asked_year = 2026 if question.startswith("26년") else None
+    assert claim_verdict(question, sentence, language, asked_year) == verdict
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    # not a yes/no question
+    ("엔젤매칭은 얼마까지 연계받을 수 있었어요?", PARTS),
+    # two caps that disagree and no year to choose between them
+    ("일반형 붙으면 1억 받을 수 있죠?", CAP),
+    # a minimum is no cap: "요건 돼요?" with a figure the sentence does not state as a cap
+    ("운영사 투자 1억 5천이면 투자 요건 돼요?",
+     "비수도권 기업은 운영사 투자 요건이 2억원으로 오르지 않고 1억원으로 유지된다."),
+    # "신청해도 돼요?" asks for leave, it names no case with 도
+    ("창업 1년차인데 창업도약패키지 신청해도 돼요?",
+     "체납한 기업, 창업지원 제외 업종 기업, 휴업 중인 기업은 창업도약패키지에 신청할 수 없다."),
+    # a year alone against a start later in that year
+    ("2021년에 납품했으면 적용됐어요?", "이 제도는 2021년 7월부터 시행되었다."),
+    # two places, one in the list and one not
+    ("Our plant is in Osong. Is that inside the Ochang complex?",
+     "이차전지 분야는 청주 오창, 경북 포항, 전북 새만금, 울산의 4곳이었다."),
+    # a place is not decided by a sentence that lists no places
+    ("충북도 들어갔어요?", "추가 펀드는 문화·관광, 첨단산업 소부장, 글로벌 AI로 구성된다."),
+])
+def test_no_verdict_unless_the_sentence_plainly_settles_it(question: str,
+                                                           sentence: str) -> None:
+    language = "en" if question.isascii() else "ko"
+    assert claim_verdict(question, sentence, language) is None
+
+
+def test_english_places_are_read_in_korean() -> None:
+    assert places_said("We're in Busan, near Osong?") == {"부산", "오송"}
+
+
+@pytest.fixture
+def engine(dated_engine: AnswerEngine) -> AnswerEngine:
+    return dated_engine
+
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    ("19년에 공공기관에 납품했는데 그때 창업기업제품 우선구매 적용받을 수 있었어요?", "아니요.",
+     "2021년 1월부터"),
+    ("2017년 팁스 창업팀은 해외마케팅 2억까지 연계받을 수 있었어요?", "아니요.", "해외마케팅 1억원"),
+    ("26년 일반형 예비창업패키지 합격하면 1억 전부 받을 수 있죠?", "아니요.", "0.8억원"),
+    ("카드 연체가 5개월째 700만원인데 개인투자조합 GP 연체 기준 괜찮아요?", "네.", "1,000만원"),
+    ("팁스 R&D 성공했으면 기술료는 안 내도 되죠?", "아니요.", "기술료"),
+])
+def test_the_engine_leads_with_the_claims_verdict(engine: AnswerEngine, question: str,
+                                                  lead: str, fact: str) -> None:
+    assert_verdict(engine, question, lead, fact)
