@@ -80,6 +80,11 @@ _START = re.compile(r"(20\d{2})년(?:\s*(\d{1,2})월)?(?:\s*(\d{1,2})일)?\s*(?:
 _END = re.compile(r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일\s*까지")
 
 
+# a window: "2023년 1월 23일부터 2026년 1월 22일 사이에 창업한"
+_DAY = r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일"
+_WINDOW = re.compile(_DAY + r"\s*부터\s*" + _DAY + r"\s*(?:까지|사이)")
+
+
 def _year(text: str) -> int:
     year = int(text)
     return year if year >= 100 else 2000 + year
@@ -121,6 +126,11 @@ def _time_verdict(question: str, sentence: str, year_asked: int | None) -> str |
         told = _When(year_asked, told.month, told.day)
     starts = [_When(int(y), int(m or 0), int(d or 0)) for y, m, d in _START.findall(sentence)]
     ends = [_When(int(y), int(m), int(d)) for y, m, d in _END.findall(sentence)]
+    windows = _WINDOW.findall(sentence)
+    if len(windows) == 1 and not starts:
+        numbers = [int(n) for n in windows[0]]
+        starts = [_When(*numbers[:3])]
+        ends = [_When(*numbers[3:])]
     if len(starts) > 1 or len(ends) > 1 or not (starts or ends):
         return None
     verdicts = set()
