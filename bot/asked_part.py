@@ -158,9 +158,27 @@ _ROUND = re.compile(r"(?<![\d.])(\d{1,2})\s*차(?![가-힣]*원)(?!\s*(?:전지|
 _HORIZON = re.compile(r"((?:19|20)\d{2})\s*년\s*까지")
 
 
+# An item named by its place in a list: "두 번째 방향", "셋째", "3번째"
+_ORDINAL = re.compile(r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|\d{1,2})\s*번\s*째|(첫|둘|셋|넷)째")
+_ORDINAL_NUMBER = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5,
+                   "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+
+
+def _ordinals(text: str) -> set[str]:
+    """The places in a list a text names, as "N번째" ("두 번째" -> "2번째")."""
+    out = set()
+    for spelled, short in _ORDINAL.findall(text):
+        word = spelled or short
+        number = int(word) if word.isdigit() else _ORDINAL_NUMBER[word]
+        out.add(f"{number}번째")
+    return out
+
+
 def asked_marks(question: str) -> tuple[set[str], set[str]]:
-    """The rounds ("1차") and the target years ("2035년까지") a question names."""
-    return set(_ROUND.findall(question)), set(_HORIZON.findall(question))
+    """The rounds ("1차", and items by their place: "2번째") and the target years
+    ("2035년까지") a question names."""
+    rounds = {f"{r}차" for r in _ROUND.findall(question)} | _ordinals(question)
+    return rounds, set(_HORIZON.findall(question))
 
 
 def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
@@ -168,7 +186,7 @@ def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
     other rounds only ("2차 모집에는 … 652개사") is about another round, one that names other
     target years only ("2030년까지 매출 196조원") about another horizon. A sentence naming
     none may still answer (it gives the programme's whole)."""
-    named_rounds = set(_ROUND.findall(text))
+    named_rounds = {f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)
     named_horizons = set(_HORIZON.findall(text))
     return (not rounds or not named_rounds or bool(rounds & named_rounds)) and (
         not horizons or not named_horizons or bool(horizons & named_horizons))

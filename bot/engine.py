@@ -25,7 +25,7 @@ from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
 from bot.eligibility import rule_words
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import CHECKED_KINDS, holds
-from bot.followup import inherit_subject, is_follow_up
+from bot.followup import inherit_subject, is_follow_up, then_phrase
 from bot.generation import (
     Completion,
     GenerationError,
@@ -215,6 +215,11 @@ class AnswerEngine:
         if follow_up and rewrite.method == "heuristic":
             # no model (or it failed): the previous turn's subject, not its attribute words
             rewrite.query = inherit_subject(question, history[-1], self.queries)
+        elif history and rewrite.query == question:
+            # a subject of its own but the turn before's time: "그해 초창패는 몇 개사?"
+            then = then_phrase(question, history[-1])
+            if then:
+                rewrite.query = f"{then} {question}"
         if rewrite.query != question:
             analysed = self.queries.analyse(question, today, text=rewrite.query,
                                             language=language)

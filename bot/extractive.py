@@ -234,7 +234,7 @@ class ExtractiveAnswerer:
         if rounds or horizons:  # "1차 모집은 몇 개사?" is not answered by the 2차 figure
             pool = [s for s in pool if holds_marks(s.text, rounds, horizons)]
             if not pool:
-                named = " ".join([*(f"{r}차" for r in sorted(rounds)),
+                named = " ".join([*sorted(rounds),
                                   *(f"{y}년까지" for y in sorted(horizons))])
                 label = LABELS[query.kind][query.language] if query.kind else None
                 return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,

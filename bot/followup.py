@@ -47,7 +47,10 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
     own = set(korean.key_terms_tagged(rest))
     asked = set(previous.question.split())
     inherited = [w for w in previous.query.split() if w not in asked]
-    if previous.query != previous.question and inherited:
+    # a turn that inherited only a time ("그해 초창패는 …?" -> "2022년 그해 초창패는 …?") has
+    # its own subject: read it from its query like any other
+    if previous.query != previous.question and inherited and not all(
+            _YEAR_WORD.match(w) for w in inherited):
         candidates, topic = inherited, None
     else:
         candidates = previous.query.split()
@@ -76,7 +79,7 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         # "그거 어느 부처 거야?" after "선도연구개발지원단엔 언제 뽑혔어?" (itself inheriting
         # 충북과학기술혁신원): "그거" is the new name the turn before brought in
         words += [w for w in _new_names(previous.question, korean) if w not in words]
-    then = _then_phrase(rest, previous)
+    then = then_phrase(rest, previous)
     if then:
         words.append(then)
     return " ".join([*words, rest]) if words else rest
@@ -108,7 +111,7 @@ _TIME_PHRASE = re.compile(r"(?:19|20)?\d{2}년(?:도)?|재작년|작년|올해|�
 _YEAR = re.compile(r"((?:19|20)\d{2})년")
 
 
-def _then_phrase(question: str, previous: Turn) -> str | None:
+def then_phrase(question: str, previous: Turn) -> str | None:
     """The time of the turn before when this one says only "then" and names no time of its
     own: the first year its answer's first line gives ("2015년 첫 재도전성공패키지는 …"),
     else the time phrase its question named ("처음 생겼을 때", "2019년")."""

@@ -179,12 +179,17 @@ def test_a_round_or_a_horizon_asked_is_the_one_answered(engine: AnswerEngine, qu
 def test_rounds_and_horizons_read_from_text() -> None:
     from bot.asked_part import asked_marks, holds_marks
 
-    assert asked_marks("24년 1차 정시 얼마?") == ({"1"}, set())
+    assert asked_marks("24년 1차 정시 얼마?") == ({"1차"}, set())
     assert asked_marks("2035년까지 매출은?") == (set(), {"2035"})
     assert asked_marks("창업 7년 차인데") == (set(), set())
-    assert not holds_marks("2차 모집에는 652개사가 선정", {"1"}, set())
-    assert holds_marks("수출바우처 예산은 1,502억원", {"1"}, set())  # names no round
-    assert holds_marks("1차·2차 합쳐 2,000개사", {"1"}, set())
+    assert not holds_marks("2차 모집에는 652개사가 선정", {"1차"}, set())
+    assert holds_marks("수출바우처 예산은 1,502억원", {"1차"}, set())  # names no round
+    assert holds_marks("1차·2차 합쳐 2,000개사", {"1차"}, set())
+    # round 9: an item by its place in a list
+    assert asked_marks("두 번째 방향은?") == ({"2번째"}, set())
+    assert asked_marks("셋째 과제는 뭐야?") == ({"3번째"}, set())
+    assert not holds_marks("첫 번째 방향은 컨트롤타워 역량을 갖추는 것이다.", {"2번째"}, set())
+    assert holds_marks("두 번째 방향은 전주기 가치사슬의 경쟁력을 키우는 것이다.", {"2번째"}, set())
 
 
 @pytest.mark.parametrize(("question", "mode", "fact"), [
