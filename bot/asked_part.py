@@ -190,3 +190,9 @@ def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
     named_horizons = set(_HORIZON.findall(text))
     return (not rounds or not named_rounds or bool(rounds & named_rounds)) and (
         not horizons or not named_horizons or bool(horizons & named_horizons))
+
+
+def names_marks(text: str, rounds: set[str]) -> bool:
+    """Whether a sentence names one of the asked rounds or places in a list ("두 번째 전략인
+    …" for "두 번째 전략 취지는?")."""
+    return bool(rounds & ({f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)))

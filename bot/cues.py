@@ -14,12 +14,13 @@ KIND_WORDS = frozenset({
     "시간", "처리", "얼마", "최대", "정도", "모집", "선발", "대상", "기관", "주관", "운영", "트랙",
     "올해", "작년", "내년", "금년", "상금", "투자", "출자", "결과", "선정", "실적", "등록",
     "이사", "이전",  # "어디로 이사/이전했어?" asks the new place (bot/facts.py: 옮겼, 이전했)
+    "장소", "위치", "개최지",  # "장소는 어디였어?" asks the place, which no sentence calls 장소
 })
 # Detail words too vague to require in a sentence.
 GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
                             "창업", "정부", "우리", "사람", "대강", "얘기", "이야기", "당시",
-                            "무렵", "즈음"})
+                            "무렵", "즈음", "개최"})  # "개최 장소": the sentence says 열었다
 
 # Words that restate that a rule is asked ("나이 제한", "투자 요건"), not which detail.
 RULE_WORDS = frozenset({"제한", "요건", "조건", "자격", "상한", "하한", "최소", "기준"})

@@ -37,6 +37,7 @@ from bot.asked_part import (
     holds_marks,
     holds_part,
     holds_places,
+    names_marks,
     part_label,
 )
 from bot.claims import claim_verdict
@@ -233,6 +234,8 @@ class ExtractiveAnswerer:
         rounds, horizons = asked_marks(query.question)
         if rounds or horizons:  # "1차 모집은 몇 개사?" is not answered by the 2차 figure
             pool = [s for s in pool if holds_marks(s.text, rounds, horizons)]
+            # the sentence that names the asked place in the list first ("두 번째 전략인 …")
+            pool.sort(key=lambda s: not names_marks(s.text, rounds))
             if not pool:
                 named = " ".join([*sorted(rounds),
                                   *(f"{y}년까지" for y in sorted(horizons))])

@@ -130,3 +130,33 @@ def engine(dated_engine: AnswerEngine) -> AnswerEngine:
 def test_the_engine_leads_with_the_claims_verdict(engine: AnswerEngine, question: str,
                                                   lead: str, fact: str) -> None:
     assert_verdict(engine, question, lead, fact)
+
+
+# --- follow-ups and places in a list (same round) ------------------------------------------
+def _chat(engine: AnswerEngine, *questions: str) -> str:
+    answer = None
+    for question in questions:
+        answer = engine.answer(question, conversation_id="round9")
+    assert answer is not None
+    return answer.answer
+
+
+def test_a_turn_with_its_own_subject_takes_then_from_the_turn_before(
+        engine: AnswerEngine) -> None:
+    text = _chat(engine, "2022년 성장단계별 창업패키지 최대 지원액은 얼마였어요?",
+                 "그해 초기창업패키지 선발 규모는?")
+    assert "700개사" in text.split("\n")[0], text
+    # and the next bare follow-up keeps that turn's subject and year
+    assert "7,000만원" in _chat(engine, "평균 지원액은?").split("\n")[0]
+
+
+def test_an_item_by_its_place_in_a_list(engine: AnswerEngine) -> None:
+    first = _chat(engine, "충북 이차전지 육성 전략 방향 중 첫 번째는?").split("\n")[0]
+    assert "컨트롤타워" in first, first
+    second = _chat(engine, "두 번째 방향은 뭐예요?").split("\n")[0]
+    assert "가치사슬" in second and "첫 번째" not in second, second
+
+
+def test_the_place_asked_as_jangso(engine: AnswerEngine) -> None:
+    text = engine.answer("이차전지 데모데이 개최 장소가 어디였나요?").answer
+    assert "SB플라자" in text.split("\n")[0], text
