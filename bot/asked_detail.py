@@ -265,8 +265,18 @@ _ASKED_BEFORE = re.compile(r"([가-힣]{2,}(?:은|는|이|가))\s*(?:지금\s*|�
                            r"(?:언제|어디|얼마|몇|누구|뭐|무엇|어떻게|무슨)")
 
 
+# "수수료 따로 있어요?", "운용사 어디예요?": the noun right before the question word or an
+# asking-if-there-is ending, without a particle
+_ASKED_BARE = re.compile(r"(?<![가-힣])(?!아직|지금|혹시|따로|정말|진짜|요즘|여전히|계속|그럼|"
+                         r"그거|이거|저거|거기|여기)"
+                         r"([가-힣]{1,}[^\s가어아해고서게지도])\s+(?:따로\s+)?"
+                         r"(?:(?:있어요|있나요|있어|있음|있습니까)\s*\?|"
+                         r"(?:어디|누구|얼마)(?:예요|에요|야|임|인가요|죠)?\s*\?)")
+
+
 def asked_word(question: str) -> str | None:
     """The word (with its particle) naming what a Korean question asks for, if it says so
     that plainly."""
-    found = _ASKED_AFTER.search(question) or _ASKED_BEFORE.search(question)
+    found = _ASKED_AFTER.search(question) or _ASKED_BEFORE.search(question) \
+        or _ASKED_BARE.search(question)
     return found.group(1) if found else None

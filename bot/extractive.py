@@ -359,7 +359,11 @@ class ExtractiveAnswerer:
         subject = self.subject_label(query, hits)
         # not "도전 K-스타트업 최우수상 상금의 최우수상 금액": words the subject already says go
         named = subject.split()
-        detail = " ".join(w for w in detail.split() if w not in named) or detail
+        if detail in named and len(named) > 1:
+            # "공공기관 창업기업 제품 불이익의 불이익": the asked noun is no part of the subject
+            subject = " ".join(w for w in named if w != detail)
+        else:
+            detail = " ".join(w for w in detail.split() if w not in named) or detail
         text = prompts.DETAIL_MISSING[query.language].format(subject=subject, detail=detail)
         return self._with_nearest(query, hits, about, text)
 

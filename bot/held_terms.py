@@ -73,14 +73,17 @@ class HeldTerms:
         whole = re.sub(r"(?:은|는|이|가)$", "", word)
         if len(whole) > len(noun) and whole.startswith(noun) and _AGENT.search(whole):
             noun = whole  # Kiwi splits "운영사" into 운영 + 사: the asked noun is the whole word
+        prefixed = len(whole) == len(noun) + 1 and whole.endswith(noun) and whole[0] in "불미무"
+        if prefixed:
+            noun = whole  # "불이익" is not 이익 (Kiwi reads 불 + 이익): asked whole, held whole
         if noun in GENERIC_DETAIL or noun in KIND_WORDS or noun in _WHEN_WORDS \
                 or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
-                or noun in query.subject_terms:
+                or (noun in query.subject_terms and not prefixed):
             return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
         # said of the subject itself: a sentence naming it, or under a heading naming it
         # ("운용사" is not held by another fund's "GP로 운용한다"); an agent noun only whole
         own = [s for s in about if s.own_about >= 0.75 or s.about >= 0.99]
-        if _AGENT.search(noun):
+        if _AGENT.search(noun) or prefixed:
             held = any(self.analyzer.has_term(s.terms, noun) or noun in flat(s.text)
                        for s in own)
         else:

@@ -160,3 +160,22 @@ def test_an_item_by_its_place_in_a_list(engine: AnswerEngine) -> None:
 def test_the_place_asked_as_jangso(engine: AnswerEngine) -> None:
     text = engine.answer("이차전지 데모데이 개최 장소가 어디였나요?").answer
     assert "SB플라자" in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("전문개인투자자 등록할 때 수수료 따로 있어요? 얼마예요?", "수수료"),
+    ("그 펀드 운용사 어디예요?", "운용사"),
+    ("1층엔 뭐가 들어가 있어요?", None),  # a verb, not the asked noun
+    ("TIPS 아직 있어요?", None),  # an adverb
+])
+def test_the_asked_noun_without_a_particle(question: str, word: str | None) -> None:
+    from bot.asked_detail import asked_word
+
+    assert asked_word(question) == word
+
+
+def test_a_noun_with_a_negating_prefix_is_asked_whole(engine: AnswerEngine) -> None:
+    """"불이익" is not 이익: Kiwi splits it, and no sentence about the rule names a penalty."""
+    answer = engine.answer("공공기관이 창업기업 제품 8% 못 채우면 무슨 불이익 있어요?")
+    assert answer.answer.startswith("자료에는 공공기관 창업기업 제품의 불이익 정보가 없습니다"), \
+        answer.answer
