@@ -164,9 +164,15 @@ _ORDINAL_NUMBER = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "
                    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
 
 
+# "the third of the four focus tasks", not "the first round" (a round is 1차)
+_EN_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth)\b(?!\s+(?:round|application|call|"
+                         r"half|year|time|phase|stage))", re.I)
+_EN_ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
 def _ordinals(text: str) -> set[str]:
-    """The places in a list a text names, as "N번째" ("두 번째" -> "2번째")."""
-    out = set()
+    """The places in a list a text names, as "N번째" ("두 번째", "the third" -> "3번째")."""
+    out = {f"{_EN_ORDINAL_NUMBER[w.lower()]}번째" for w in _EN_ORDINAL.findall(text)}
     for spelled, short in _ORDINAL.findall(text):
         word = spelled or short
         number = int(word) if word.isdigit() else _ORDINAL_NUMBER[word]

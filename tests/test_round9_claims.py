@@ -179,3 +179,16 @@ def test_a_noun_with_a_negating_prefix_is_asked_whole(engine: AnswerEngine) -> N
     answer = engine.answer("공공기관이 창업기업 제품 8% 못 채우면 무슨 불이익 있어요?")
     assert answer.answer.startswith("자료에는 공공기관 창업기업 제품의 불이익 정보가 없습니다"), \
         answer.answer
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("In the 2021 battery plan, what was the second of the four focus tasks?",
+     "두 번째 주목 과제"),
+    ("Was Chungbuk thinking about a dedicated team for the battery industry in 2021?", "전담팀"),
+    ("For the 2024 re-challenge success package, in which months did the commercialization "
+     "phase run?", "5~12월"),
+])
+def test_english_domain_words_and_ordinals(engine: AnswerEngine, question: str,
+                                           fact: str) -> None:
+    text = engine.answer(question).answer
+    assert fact in text, text
