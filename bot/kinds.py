@@ -147,7 +147,9 @@ _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디�
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
-_WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|gp|참여|대상|manag|operat|run by", re.I)
+_WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|만드|gp|참여|대상|manag|operat|run by|"
+                      # a partner: "누구랑 같이 만드는 거임?", "협약 누구랑 맺었음?"
+                      r"맺|협약|함께|같이|누구\s*(?:랑|와|하고)", re.I)
 # Whether a charge is waived, not what it costs.
 _WAIVED = re.compile(r"면제|무료|공짜|감면|waive|free of charge|for free", re.I)
 # "얼마" about a measure that is not money.

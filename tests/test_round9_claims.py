@@ -192,3 +192,13 @@ def test_english_domain_words_and_ordinals(engine: AnswerEngine, question: str,
                                            fact: str) -> None:
     text = engine.answer(question).answer
     assert fact in text, text
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("모태펀드 지방시대 펀드는 누구랑 같이 조성해요?", "지자체와 지방은행"),
+    ("LG에너지솔루션 오창 투자협약은 누구랑 맺었어요?", "충북도·청주시"),
+])
+def test_who_with_asks_for_a_partner_not_a_person(engine: AnswerEngine, question: str,
+                                                  fact: str) -> None:
+    text = engine.answer(question).answer
+    assert fact in text.split("\n")[0], text
