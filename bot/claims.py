@@ -80,9 +80,15 @@ _START = re.compile(r"(20\d{2})년(?:\s*(\d{1,2})월)?(?:\s*(\d{1,2})일)?\s*(?:
 _END = re.compile(r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일\s*까지")
 
 
+# a closing day: "접수 마감일은 2월 22일이었다", "마감은 2024년 3월 5일"
+_CLOSING = re.compile(r"마감(?:일)?(?:은|는|이)?\s*(?:(20\d{2})년\s*)?(\d{1,2})월\s*(\d{1,2})일")
 # a window: "2023년 1월 23일부터 2026년 1월 22일 사이에 창업한"
 _DAY = r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일"
 _WINDOW = re.compile(_DAY + r"\s*부터\s*" + _DAY + r"\s*(?:까지|사이)")
+
+
+# the founder's time is the day they applied
+_SUBMITS = re.compile(r"냈|넣|신청|접수|제출|지원했|submit|appl|sent|filed", re.I)
 
 
 def _year(text: str) -> int:
@@ -90,9 +96,17 @@ def _year(text: str) -> int:
     return year if year >= 100 else 2000 + year
 
 
-def _founder_time(question: str) -> _When | None:
-    """The one time the founder tells ("25년 9월에 투자했는데", "on January 29"), or None
-    when there is none or more than one."""
+# a day without its year: "2월 20일에 냈는데" (the year, if any, is the programme's: "24년 초창패")
+_KO_DAY = re.compile(r"(?<![년\d])(?<!년\s)(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+
+
+def _founder_time(question: str, year_asked: int | None = None) -> _When | None:
+    """The one time the founder tells ("25년 9월에 투자했는데", "on January 29", "24년 초창패
+    2월 20일에 냈는데"), or None when there is none or more than one."""
+    days = _KO_DAY.findall(question)
+    if len(days) == 1:
+        month, day = (int(n) for n in days[0])
+        return _When(year_asked or 0, month, day)
     found = [_When(_year(y), int(m or 0), int(d or 0)) for y, m, d in _KO_TIME.findall(question)
              if len(y) == 4 or 10 <= int(y) <= 40]
     for m in _EN_TIME.finditer(question):
@@ -101,6 +115,14 @@ def _founder_time(question: str) -> _When | None:
         year = m.group(3) or m.group(5) or m.group(6)
         found.append(_When(int(year) if year else 0, month, int(m.group(2) or 0)))
     return found[0] if len(found) == 1 else None
+
+
+def _years_said(question: str, year_asked: int | None) -> set[int]:
+    """Every year the question names, in Korean or English, and the asked year."""
+    years = {_year(y) for y, _m, _d in _KO_TIME.findall(question)
+             if len(y) == 4 or 10 <= int(y) <= 40}
+    years |= {int(y) for y in re.findall(r"\b(20\d{2})\b", question)}
+    return years | ({year_asked} if year_asked else set())
 
 
 def _before(told: _When, mark: _When) -> bool | None:
@@ -118,20 +140,30 @@ def _before(told: _When, mark: _When) -> bool | None:
     return told.day < mark.day
 
 
-def _time_verdict(question: str, sentence: str, year_asked: int | None) -> str | None:
-    told = _founder_time(question)
+def _time_verdict(question: str, sentence: str, year_asked: int | None,
+                  sentence_year: int | None = None) -> str | None:
+    told = _founder_time(question, year_asked)
     if told is None:
         return None
     if not told.year and year_asked:
         told = _When(year_asked, told.month, told.day)
     starts = [_When(int(y), int(m or 0), int(d or 0)) for y, m, d in _START.findall(sentence)]
     ends = [_When(int(y), int(m), int(d)) for y, m, d in _END.findall(sentence)]
+    if not ends and told.month and told.day and _SUBMITS.search(question):
+        # the founder's application day against the closing day (of the sentence's year)
+        ends = [_When(int(y) if y else told.year, int(m), int(d))
+                for y, m, d in _CLOSING.findall(sentence)]
     windows = _WINDOW.findall(sentence)
     if len(windows) == 1 and not starts:
         numbers = [int(n) for n in windows[0]]
         starts = [_When(*numbers[:3])]
         ends = [_When(*numbers[3:])]
     if len(starts) > 1 or len(ends) > 1 or not (starts or ends):
+        return None
+    if ends and sentence_year is not None and sentence_year not in _years_said(question,
+                                                                               year_asked):
+        # an end or a window is one call's: a 2024 application is not judged by the 2026
+        # call's founding-date window (a start is the programme's history, any year's)
         return None
     verdicts = set()
     if starts:
@@ -318,7 +350,8 @@ def _listed_verdict(question: str, sentence: str, language: str) -> str | None:
 
 
 def claim_verdict(question: str, sentence: str, language: str,
-                  year_asked: int | None = None, *, only: str | None = None) -> str | None:
+                  year_asked: int | None = None, *, only: str | None = None,
+                  sentence_year: int | None = None) -> str | None:
     """"yes" when the sentence confirms the yes/no question's claim, "no" when it contradicts
     it, None when it does not plainly do either. `only="lists"`: only a list naming or
     leaving out the founder's case decides; `only="times"`: only the founder's time."""
@@ -328,10 +361,10 @@ def claim_verdict(question: str, sentence: str, language: str,
         return _listed_verdict(question, sentence, language)
     negated = bool(_NOT_NEEDED.search(asked_clause(question)))
     if only == "times":
-        verdict = _time_verdict(question, sentence, year_asked)
+        verdict = _time_verdict(question, sentence, year_asked, sentence_year)
         return None if verdict is None else (
             ("no" if verdict == "yes" else "yes") if negated else verdict)
-    verdict = (_time_verdict(question, sentence, year_asked)
+    verdict = (_time_verdict(question, sentence, year_asked, sentence_year)
                or _amount_verdict(question, sentence, year_asked)
                or _count_verdict(question, sentence, language)
                or (_obligation_verdict(question, sentence) if negated else None)

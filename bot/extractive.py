@@ -274,7 +274,7 @@ class ExtractiveAnswerer:
         if sentence.own_about < 0.5:
             return ""  # a sentence on a neighbouring programme settles nothing of this one
         verdict = claim_verdict(query.question, sentence.text, query.language, query.year,
-                                only=only)
+                                only=only, sentence_year=sentence.year)
         return prompts.VERDICT[verdict][query.language] if verdict else ""
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -56,6 +56,10 @@ def test_yes_no_questions_are_told_from_others(question: str, language: str,
      "업력 기준은 2023년 1월 23일부터 2026년 1월 22일 사이에 창업한 기업이다.", "yes"),
     ("26년 1월 28일에 법인 세웠는데 업력 기준 들어가요?",
      "업력 기준은 2023년 1월 23일부터 2026년 1월 22일 사이에 창업한 기업이다.", "no"),
+    # an application day against the closing day, the year from the question
+    ("We applied on February 23. Was that before the deadline?",
+     "2024년 초기창업패키지 접수 마감일은 2월 22일이었다.", "no"),
+    ("2월 20일에 신청했는데 마감 전이었죠?", "접수 마감일은 2월 22일이었다.", "yes"),
     # the sum against the asked year's cap, not another year's
     ("26년 일반형 붙으면 1억 꽉 채워서 받을 수 있죠?", CAP, "no"),
     ("26년 일반형 붙으면 7천만원 받을 수 있죠?", CAP, "yes"),
@@ -80,7 +84,8 @@ def test_yes_no_questions_are_told_from_others(question: str, language: str,
 ])
 def test_a_claim_against_the_sentence(question: str, sentence: str, verdict: str) -> None:
     language = "en" if question.isascii() else "ko"
-    asked_year = 2026 if question.startswith("26년") else None
+    asked_year = 2026 if question.startswith("26년") else 2024 if "deadline" in question \
+        or "마감" in question else None
     assert claim_verdict(question, sentence, language, asked_year) == verdict
 
 
@@ -202,3 +207,12 @@ def test_who_with_asks_for_a_partner_not_a_person(engine: AnswerEngine, question
                                                   fact: str) -> None:
     text = engine.answer(question).answer
     assert fact in text.split("\n")[0], text
+
+
+def test_no_verdict_from_another_years_rule(engine: AnswerEngine) -> None:
+    """A 2024 application is not judged by the 2026 call's founding-date window (round 9,
+    found on heldout13 after the freeze)."""
+    text = engine.answer("We applied to the 2024 early-stage startup package on February "
+                         "25. Was that still before the deadline?").answer
+    assert text.startswith("No."), text
+    assert "2월 22일" in text, text
