@@ -13,7 +13,7 @@ set of 100 items, written independently of heldout4, which the tuners will later
 documents; heldout6 is read once and then tuned on, heldout7 is read once after tuning is
 frozen), and `heldout8` / `heldout9` (round 7: two more fresh sets over another split of the
 documents, both read once after tuning is frozen), and `heldout10` / `heldout11` (round 8: the
-same again over a third split). Only
+same again over a third split), and `heldout12` / `heldout13` (round 9: a fourth split). Only
 `DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
@@ -64,6 +64,8 @@ PARTS: dict[str, Path] = {
     "heldout9": QUESTIONS_DIR / "questions_heldout9.jsonl",
     "heldout10": QUESTIONS_DIR / "questions_heldout10.jsonl",
     "heldout11": QUESTIONS_DIR / "questions_heldout11.jsonl",
+    "heldout12": QUESTIONS_DIR / "questions_heldout12.jsonl",
+    "heldout13": QUESTIONS_DIR / "questions_heldout13.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

@@ -54,13 +54,21 @@ DOCS_HELDOUT10 = {"battery-industry-infrastructure.md", "battery-strategy-2021.m
                   "chungbuk-support-organizations.md", "investment-funds.md", "tips.md",
                   "sales-channels-and-procurement.md", "angel-investment-tax.md"}
 DOCS_HELDOUT11 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT10
+# heldout12 / heldout13: round 9, a fourth split, written independently of each other
+HELDOUT12_MIX = HELDOUT13_MIX = HELDOUT4_MIX
+DOCS_HELDOUT12 = {"angel-investment-tax.md", "chungbuk-startup-policy.md",
+                  "export-marketing-support.md", "investment-funds.md",
+                  "national-startup-system.md", "youth-and-restart-programs.md",
+                  "battery-strategy-2021.md"}
+DOCS_HELDOUT13 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT12
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
 WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "h5"),
                   ("heldout6", HELDOUT6_MIX, "h6"), ("heldout7", HELDOUT7_MIX, "h7"),
                   ("heldout8", HELDOUT8_MIX, "h8"), ("heldout9", HELDOUT9_MIX, "h9"),
-                  ("heldout10", HELDOUT10_MIX, "h10"), ("heldout11", HELDOUT11_MIX, "h11")]
+                  ("heldout10", HELDOUT10_MIX, "h10"), ("heldout11", HELDOUT11_MIX, "h11"),
+                  ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -240,7 +248,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout8", DOCS_HELDOUT8),
                                                   ("heldout9", DOCS_HELDOUT9),
                                                   ("heldout10", DOCS_HELDOUT10),
-                                                  ("heldout11", DOCS_HELDOUT11)])
+                                                  ("heldout11", DOCS_HELDOUT11),
+                                                  ("heldout12", DOCS_HELDOUT12),
+                                                  ("heldout13", DOCS_HELDOUT13)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -248,6 +258,9 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     assert len(DOCS_HELDOUT6) == len(DOCS_HELDOUT7) == len(DOCS_HELDOUT8) == 7
     assert len(DOCS_HELDOUT9) == len(DOCS_HELDOUT10) == len(DOCS_HELDOUT11) == 7
     assert DOCS_HELDOUT10 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9)
+    assert len(DOCS_HELDOUT12) == len(DOCS_HELDOUT13) == 7
+    assert DOCS_HELDOUT12 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
+                                  DOCS_HELDOUT10, DOCS_HELDOUT11)
     for item in parts[name]:
         for turn in item.turns:
             assert set(turn.source_docs) <= documents, (item.id, turn.source_docs)
