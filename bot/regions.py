@@ -49,19 +49,24 @@ _FULL = {"서울특별시": "서울", "경기도": "경기", "인천광역시": 
          "세종특별자치시": "세종", "전라북도": "전북", "전북특별자치도": "전북", "전라남도": "전남",
          "광주광역시": "광주", "경상북도": "경북", "대구광역시": "대구", "경상남도": "경남",
          "부산광역시": "부산", "울산광역시": "울산", "제주특별자치도": "제주", "제주도": "제주"}
+
+# English names of places inside a province, in Korean ("Osong" -> 오송); _ENGLISH maps them
+# to their province
+_ENGLISH_CITIES = {"gangnam": "강남", "pangyo": "판교", "suwon": "수원", "seongnam": "성남",
+                   "songdo": "송도", "chuncheon": "춘천", "wonju": "원주", "gangneung": "강릉",
+                   "cheongju": "청주", "chungju": "충주", "jecheon": "제천", "ochang": "오창",
+                   "osong": "오송", "jincheon": "진천", "eumseong": "음성", "okcheon": "옥천",
+                   "boeun": "보은", "yeongdong": "영동", "jeungpyeong": "증평", "goesan": "괴산",
+                   "danyang": "단양", "cheonan": "천안", "asan": "아산", "jeonju": "전주",
+                   "pohang": "포항", "gumi": "구미", "changwon": "창원", "gimhae": "김해"}
 _ENGLISH = {"seoul": "서울", "gyeonggi": "경기", "incheon": "인천", "gangwon": "강원",
             "chungbuk": "충북", "north chungcheong": "충북", "chungnam": "충남",
             "south chungcheong": "충남", "daejeon": "대전", "sejong": "세종", "jeonbuk": "전북",
             "north jeolla": "전북", "jeonnam": "전남", "south jeolla": "전남", "gwangju": "광주",
             "gyeongbuk": "경북", "north gyeongsang": "경북", "daegu": "대구", "gyeongnam": "경남",
-            "south gyeongsang": "경남", "busan": "부산", "ulsan": "울산", "jeju": "제주",
-            "gangnam": "서울", "pangyo": "경기", "suwon": "경기", "seongnam": "경기",
-            "songdo": "인천", "chuncheon": "강원", "wonju": "강원", "gangneung": "강원",
-            "cheongju": "충북", "chungju": "충북", "jecheon": "충북", "ochang": "충북",
-            "osong": "충북", "jincheon": "충북", "eumseong": "충북", "okcheon": "충북",
-            "boeun": "충북", "yeongdong": "충북", "jeungpyeong": "충북", "goesan": "충북",
-            "danyang": "충북", "cheonan": "충남", "asan": "충남", "jeonju": "전북",
-            "pohang": "경북", "gumi": "경북", "changwon": "경남", "gimhae": "경남"}
+            "south gyeongsang": "경남", "busan": "부산", "ulsan": "울산", "jeju": "제주"}
+_ENGLISH.update({english: province for english, place in _ENGLISH_CITIES.items()
+                 for province, places in _PLACES.items() if place in places})
 
 PROVINCE_OF: dict[str, str] = {
     **{place: province for province, places in _PLACES.items() for place in places},
@@ -156,12 +161,3 @@ def places_said(text: str) -> set[str]:
             found.add(_ENGLISH_CITIES.get(word.lower(), korean))
     return found
 
-
-# English names of places inside a province, in Korean ("Osong" -> 오송)
-_ENGLISH_CITIES = {"gangnam": "강남", "pangyo": "판교", "suwon": "수원", "seongnam": "성남",
-                   "songdo": "송도", "chuncheon": "춘천", "wonju": "원주", "gangneung": "강릉",
-                   "cheongju": "청주", "chungju": "충주", "jecheon": "제천", "ochang": "오창",
-                   "osong": "오송", "jincheon": "진천", "eumseong": "음성", "okcheon": "옥천",
-                   "boeun": "보은", "yeongdong": "영동", "jeungpyeong": "증평", "goesan": "괴산",
-                   "danyang": "단양", "cheonan": "천안", "asan": "아산", "jeonju": "전주",
-                   "pohang": "포항", "gumi": "구미", "changwon": "창원", "gimhae": "김해"}
