@@ -40,7 +40,7 @@ from bot.asked_part import (
     names_marks,
     part_label,
 )
-from bot.claims import claim_verdict
+from bot.claim_leads import claim_lead, first_claimed
 from bot.cues import (
     GENERIC_DETAIL,
     ONLINE,
@@ -169,7 +169,7 @@ class ExtractiveAnswerer:
         if noun is not None:  # "무슨 서류 내야 돼요?" and nothing about the subject says 서류
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                  detail=noun)
-        claimed = self._claimed(query, about, only="times") if query.year is not None else None
+        claimed = first_claimed(query, about, only="times") if query.year is not None else None
         if claimed is not None:
             # "19년에 납품했는데 적용받을 수 있었어요?": the year is the founder's, and the
             # programme's start decides it, not a sentence of that year on another programme
@@ -251,31 +251,7 @@ class ExtractiveAnswerer:
                 extra = [s for s in about if holds(other, s.text)]
                 if extra:
                     chosen.append(extra[0])
-        return self._compose(query, hits, chosen, lead=self._claim_lead(query, chosen[0]))
-
-    def _claimed(self, query: AnalysedQuery, about: list[ScoredSentence], *,
-                 only: str | None = None) -> tuple[ScoredSentence, str] | None:
-        """The first of the best sentences about the subject that settles the question's own
-        claim, with its verdict lead (`bot/claims.py`)."""
-        top = about[0].score
-        for sentence in about[:3]:
-            if sentence.score < 0.6 * top or sentence.own_about < 0.5:
-                continue
-            lead = self._claim_lead(query, sentence, only=only)
-            if lead:
-                return sentence, lead
-        return None
-
-    @staticmethod
-    def _claim_lead(query: AnalysedQuery, sentence: ScoredSentence, *,
-                    only: str | None = None) -> str:
-        """"네."/"아니요." when the sentence plainly settles the yes/no question's own claim
-        (`bot/claims.py`: "엔젤매칭 3억까지 …?" against "엔젤매칭 2억원"), else nothing."""
-        if sentence.own_about < 0.5:
-            return ""  # a sentence on a neighbouring programme settles nothing of this one
-        verdict = claim_verdict(query.question, sentence.text, query.language, query.year,
-                                only=only, sentence_year=sentence.year)
-        return prompts.VERDICT[verdict][query.language] if verdict else ""
+        return self._compose(query, hits, chosen, lead=claim_lead(query, chosen[0]))
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most
@@ -313,14 +289,14 @@ class ExtractiveAnswerer:
         ruled = rulings(query, about)
         if ruled:
             sentence, ruling = best_ruling(query, ruled)
-            claimed = self._claimed(query, about, only="lists")
+            claimed = first_claimed(query, about, only="lists")
             if claimed is not None and claimed[0].score > sentence.score:
                 # the founder's place against the programme's own closed list of places,
                 # not a rule of another programme on where companies must be
                 return self._compose(query, hits, [claimed[0]], lead=claimed[1])
             return self._compose(query, hits, [sentence],
                                  lead=prompts.VERDICT[ruling.verdict][query.language])
-        claimed = self._claimed(query, about)
+        claimed = first_claimed(query, about)
         if claimed is not None:
             return self._compose(query, hits, [claimed[0]], lead=claimed[1])
         # a rule the readers cannot judge ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
@@ -330,7 +306,7 @@ class ExtractiveAnswerer:
                 of_year(s, query.year) for s in stated):
             reply = self._year_missing(query, hits, stated)  # "2027년에도 …?"
         elif stated:
-            claimed = self._claim_lead(query, stated[0])
+            claimed = claim_lead(query, stated[0])
             reply = self._compose(query, hits, stated[:1],
                                   lead=claimed or prompts.UNJUDGED_RULE[query.language])
             if claimed:
