@@ -180,11 +180,15 @@ def _ordinals(text: str) -> set[str]:
     return out
 
 
+def _rounds(text: str) -> set[str]:
+    """The rounds ("1차") and the places in a list ("2번째") a text names."""
+    return {f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)
+
+
 def asked_marks(question: str) -> tuple[set[str], set[str]]:
     """The rounds ("1차", and items by their place: "2번째") and the target years
     ("2035년까지") a question names."""
-    rounds = {f"{r}차" for r in _ROUND.findall(question)} | _ordinals(question)
-    return rounds, set(_HORIZON.findall(question))
+    return _rounds(question), set(_HORIZON.findall(question))
 
 
 def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
@@ -192,7 +196,7 @@ def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
     other rounds only ("2차 모집에는 … 652개사") is about another round, one that names other
     target years only ("2030년까지 매출 196조원") about another horizon. A sentence naming
     none may still answer (it gives the programme's whole)."""
-    named_rounds = {f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)
+    named_rounds = _rounds(text)
     named_horizons = set(_HORIZON.findall(text))
     return (not rounds or not named_rounds or bool(rounds & named_rounds)) and (
         not horizons or not named_horizons or bool(horizons & named_horizons))
@@ -201,4 +205,4 @@ def holds_marks(text: str, rounds: set[str], horizons: set[str]) -> bool:
 def names_marks(text: str, rounds: set[str]) -> bool:
     """Whether a sentence names one of the asked rounds or places in a list ("두 번째 전략인
     …" for "두 번째 전략 취지는?")."""
-    return bool(rounds & ({f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)))
+    return bool(rounds & _rounds(text))

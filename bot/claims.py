@@ -6,14 +6,16 @@ Founders ask yes/no questions that carry their own claim: "17년 팁스였으면
 decides it ("엔젤매칭 2억원", "2021년 1월부터 시행", "최대 0.8억원", "10%를 기술료로 납부한다")
 but, without a rule on the founder's own profile (`bot/eligibility.py`) or a list naming their
 case (`bot/membership.py`), it quoted the sentence with no verdict. This module compares the
-claim with the sentence on four plain axes and says "yes", "no" or nothing:
+claim with the sentence on five plain axes and says "yes", "no" or nothing:
 
 - a time: the founder's date or year against a start ("2021년 1월부터 시행") or an end ("2025년
   12월 31일까지 투자한") the sentence states;
 - an amount: the sum the founder would receive against the sentence's cap ("최대 0.8억원",
   "1,000만원을 넘으면 안 된다") or the one figure it gives for the same words ("엔젤매칭 2억원");
 - a count: "두 번", "two" against "1회";
-- an obligation: "안 내도 되죠?" against "… 납부한다".
+- an obligation: "안 내도 되죠?" against "… 납부한다";
+- a list: a case said with 도 that a list names ("직매입 상담회도 …?"), a place against a
+  closed list of places ("경남도 있었어요?" against "강원, 경북, 부산, 충남 4곳").
 
 A claim the founder negates ("요건은 안 따져도 됐죠?") turns the verdict round. Anything less
 plain (two caps that disagree, a year without the month a start needs) gives no verdict: the
@@ -100,27 +102,33 @@ def _year(text: str) -> int:
 _KO_DAY = re.compile(r"(?<![년\d])(?<!년\s)(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 
 
+def _korean_times(question: str) -> list[_When]:
+    """The times a Korean question names with their year ("25년 9월", "2021년")."""
+    return [_When(_year(y), int(m or 0), int(d or 0)) for y, m, d in _KO_TIME.findall(question)
+            if len(y) == 4 or 10 <= int(y) <= 40]
+
+
 def _founder_time(question: str, year_asked: int | None = None) -> _When | None:
     """The one time the founder tells ("25년 9월에 투자했는데", "on January 29", "24년 초창패
-    2월 20일에 냈는데"), or None when there is none or more than one."""
+    2월 20일에 냈는데"), a day without its year taken to be in the asked year; None when there
+    is none or more than one."""
     days = _KO_DAY.findall(question)
     if len(days) == 1:
         month, day = (int(n) for n in days[0])
         return _When(year_asked or 0, month, day)
-    found = [_When(_year(y), int(m or 0), int(d or 0)) for y, m, d in _KO_TIME.findall(question)
-             if len(y) == 4 or 10 <= int(y) <= 40]
+    found = _korean_times(question)
     for m in _EN_TIME.finditer(question):
         month_name = (m.group(1) or m.group(4) or "").lower()
         month = _EN_MONTHS.index(month_name) + 1 if month_name else 0
         year = m.group(3) or m.group(5) or m.group(6)
-        found.append(_When(int(year) if year else 0, month, int(m.group(2) or 0)))
+        found.append(_When(int(year) if year else (year_asked or 0), month,
+                           int(m.group(2) or 0)))
     return found[0] if len(found) == 1 else None
 
 
 def _years_said(question: str, year_asked: int | None) -> set[int]:
     """Every year the question names, in Korean or English, and the asked year."""
-    years = {_year(y) for y, _m, _d in _KO_TIME.findall(question)
-             if len(y) == 4 or 10 <= int(y) <= 40}
+    years = {when.year for when in _korean_times(question)}
     years |= {int(y) for y in re.findall(r"\b(20\d{2})\b", question)}
     return years | ({year_asked} if year_asked else set())
 
@@ -145,8 +153,6 @@ def _time_verdict(question: str, sentence: str, year_asked: int | None,
     told = _founder_time(question, year_asked)
     if told is None:
         return None
-    if not told.year and year_asked:
-        told = _When(year_asked, told.month, told.day)
     starts = [_When(int(y), int(m or 0), int(d or 0)) for y, m, d in _START.findall(sentence)]
     ends = [_When(int(y), int(m), int(d)) for y, m, d in _END.findall(sentence)]
     if not ends and told.month and told.day and _SUBMITS.search(question):
@@ -202,7 +208,7 @@ def _won(text: str) -> float | None:
 _YEARS_BEFORE = re.compile(r"(20\d{2})(?:\s*[~∼-]\s*(20\d{2}|\d{2}))?년")
 
 
-def _of_year(sentence: str, at: int, year_asked: int | None) -> bool:
+def _figure_of_year(sentence: str, at: int, year_asked: int | None) -> bool:
     """Whether a figure is not another year's: the nearest year said before it in the same
     clause is the asked one, or there is none ("…0.8억원으로, 2020~2024년의 최대 1억원보다")."""
     if year_asked is None:
@@ -212,9 +218,7 @@ def _of_year(sentence: str, at: int, year_asked: int | None) -> bool:
     if not years:
         return True
     first, last = years[-1]
-    end = _year(last[-2:]) if last else int(first)
-    if last and len(last) == 4:
-        end = int(last)
+    end = _year(last) if last else int(first)  # "2020~2024년", "2020~24년", "2024년"
     return int(first) <= year_asked <= end
 
 
@@ -235,11 +239,11 @@ def _amount_verdict(question: str, sentence: str, year_asked: int | None) -> str
     # first the figure the sentence gives right after a word of what is asked ("엔젤매칭
     # 2억원" to "엔젤매칭 3억까지 연계받을 수 있었어요?"), not the total's cap ("최대 10억원")
     caps = [v for at, figure in _named_figures(sentence, _nouns(asked) if strong else set())
-            if (v := _won(figure)) and _of_year(sentence, at, year_asked)]
+            if (v := _won(figure)) and _figure_of_year(sentence, at, year_asked)]
     if not caps:
         caps = [v for m in _CAP.finditer(sentence)
                 if (v := _won(m.group(1) or m.group(2)))
-                and _of_year(sentence, m.start(), year_asked)]
+                and _figure_of_year(sentence, m.start(), year_asked)]
     verdicts = {"yes" if want <= cap else "no" for cap in caps}
     return verdicts.pop() if len(verdicts) == 1 else None
 
@@ -314,7 +318,7 @@ _LEFT_OUT = re.compile(r"제외|포함되지\s*않|해당하지\s*않|빠졌|빠
 _GENERIC = frozenset({"분야", "사업", "지원", "기업", "펀드", "프로그램", "지역", "항목", "서비스",
                       "비용", "이것", "그것", "저것", "여기", "거기", "저희", "우리"})
 _AFTER = 25  # characters after a named item in which a list leaves it out
-_VERB_BEFORE_DO = re.compile(r"(?:해|돼|되|어|아|워|와|여|봐|써|줘|내|가|와|져|러)$")
+_VERB_BEFORE_DO = re.compile(r"(?:해|돼|되|어|아|워|와|여|봐|써|줘|내|가|져|러)$")
 
 
 def _left_out(sentence: str, word: str) -> bool:
@@ -360,17 +364,13 @@ def claim_verdict(question: str, sentence: str, language: str,
     if only == "lists":
         return _listed_verdict(question, sentence, language)
     negated = bool(_NOT_NEEDED.search(asked_clause(question)))
-    if only == "times":
-        verdict = _time_verdict(question, sentence, year_asked, sentence_year)
-        return None if verdict is None else (
-            ("no" if verdict == "yes" else "yes") if negated else verdict)
-    verdict = (_time_verdict(question, sentence, year_asked, sentence_year)
-               or _amount_verdict(question, sentence, year_asked)
-               or _count_verdict(question, sentence, language)
-               or (_obligation_verdict(question, sentence) if negated else None)
-               or _listed_verdict(question, sentence, language))
-    if verdict is None:
-        return None
-    if negated:
-        return "no" if verdict == "yes" else "yes"
-    return verdict
+    verdict = _time_verdict(question, sentence, year_asked, sentence_year)
+    if only != "times":
+        verdict = (verdict
+                   or _amount_verdict(question, sentence, year_asked)
+                   or _count_verdict(question, sentence, language)
+                   or (_obligation_verdict(question, sentence) if negated else None)
+                   or _listed_verdict(question, sentence, language))
+    if verdict is None or not negated:
+        return verdict
+    return "no" if verdict == "yes" else "yes"

@@ -68,10 +68,10 @@ def told_only(question: str, terms: list[str]) -> set[str]:
 def also_said(query: AnalysedQuery) -> str:
     """The words the question says with "도" ("TV홈쇼핑 입점도 …?"), lower-cased, one per
     space: the founder's case even inside what is asked."""
-    return said_with_do(asked_clause(mended(query)))
+    return _said_with_do(asked_clause(mended(query)))
 
 
-def said_with_do(clause: str) -> str:
+def _said_with_do(clause: str) -> str:
     return " ".join(phrases_with_do(clause))
 
 
@@ -105,7 +105,7 @@ def founder_items(query: AnalysedQuery, doc_freq: Mapping[str, int], n_docs: int
         return []
     clause = asked_clause(mended(query))
     asked = flat(clause)
-    also = flat(said_with_do(clause))
+    also = flat(_said_with_do(clause))
     lead = flat((clause.split() or [""])[0])
     out = []
     for term, tag in query.key_terms.items():
