@@ -25,7 +25,7 @@ from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
 from bot.eligibility import rule_words
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import CHECKED_KINDS, holds
-from bot.followup import inherit_subject, is_follow_up, then_phrase
+from bot.followup import asked_again, inherit_subject, is_follow_up, then_phrase, turn_year
 from bot.generation import (
     Completion,
     GenerationError,
@@ -220,6 +220,10 @@ class AnswerEngine:
             then = then_phrase(question, history[-1])
             if then:
                 rewrite.query = f"{then} {question}"
+            else:  # "중진공은?": the turn before's question, about this name
+                again = asked_again(question, history[-1])
+                if again:
+                    rewrite.query = f"{question} {again}"
         if rewrite.query != question:
             analysed = self.queries.analyse(question, today, text=rewrite.query,
                                             language=language)
@@ -232,6 +236,8 @@ class AnswerEngine:
             analysed.typo_fixes = [*analysed.typo_fixes, *fixes]
         if rewrite.query == question:  # a follow-up's subject comes from the turn before
             analysed = self.queries.without_story_names(analysed, doc_freq)
+        if follow_up and analysed.year is None:
+            analysed.context_year = turn_year(history[-1], today)
         result = self.retrieve(analysed.text, category)
         support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
                                          n_docs, chunk_terms=index.terms)

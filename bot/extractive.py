@@ -267,6 +267,12 @@ class ExtractiveAnswerer:
             near = total
         first = max(near, key=lambda s: (s.year or 0, s.score)) if recent \
             else (total[0] if total else pool[0])
+        context = query.context_year if query.year is None and query.kind in STRICT_KINDS \
+            else None
+        if context is not None and first.year not in (None, context):
+            # "몇 개 뽑았어?" after "24년 글로벌창업사관학교는 …?": that year's sentence, if one
+            # scores near the best, before another year's
+            first = next((s for s in near if s.year == context), first)
         chosen = [first]
         covered = set(first.terms)
         wide = query.wants(FactKind.LIST, FactKind.DIFFERENCE) or query.kind not in STRICT_KINDS

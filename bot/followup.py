@@ -10,9 +10,11 @@ inside a conversation with history are ever treated as follow-ups.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.conversation import Turn
-from bot.query import ATTRIBUTE_TERMS, AnalysedQuery, QueryAnalyzer
+from bot.kinds import detect_kinds
+from bot.query import ATTRIBUTE_TERMS, REGIONS, AnalysedQuery, QueryAnalyzer
 from knowledge.korean import KoreanAnalyzer
 
 LEAD = re.compile(
@@ -26,8 +28,9 @@ SHORT_QUESTION = 25  # characters
 def is_follow_up(query: AnalysedQuery, analyzer: QueryAnalyzer) -> bool:
     if LEAD.match(query.question):
         return True
-    if analyzer.names_subject(query.key_terms):
-        return False
+    if analyzer.names_subject({t: tag for t, tag in query.key_terms.items()
+                               if not REGIONS.fullmatch(t)}):
+        return False  # a region alone ("충북 쪽 핵심 입주기업은?") names no programme
     return len(query.subject_terms) <= 1 or len(query.question.strip()) <= SHORT_QUESTION
 
 
@@ -47,6 +50,9 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
     own = set(korean.key_terms_tagged(rest))
     asked = set(previous.question.split())
     inherited = [w for w in previous.query.split() if w not in asked]
+    ask = next((i for i, w in enumerate(inherited) if _QUESTION_WORD.match(w)), None)
+    if ask is not None:  # what the turn before asked again ("판로는? 어디 담당이야?") stays there
+        inherited = inherited[:ask]
     # a turn that inherited only a time ("그해 초창패는 …?" -> "2022년 그해 초창패는 …?") has
     # its own subject: read it from its query like any other
     if previous.query != previous.question and inherited and not all(
@@ -56,8 +62,9 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         candidates = previous.query.split()
         # its subject (the names it gives, else its topic words), not the event it asked
         # about: "2019년엔 몇 팀 지원했어?" after "그랜드챌린지 언제 시작했어?" is not about 시작
+        # a region alone ("충북 청년 소상공인 창업응원금") sets the scene: its topic words stay
         topic = set(analyzer.subject_terms(korean.key_terms_tagged(previous.query),
-                                           question=previous.query))
+                                           scene=True, question=previous.query))
     words = []
     phrase = _leading_phrase(candidates) if topic is not None else []
     if len(phrase) > 1 and _NAME_END.search(phrase[-1]) and any(
@@ -79,10 +86,59 @@ def inherit_subject(question: str, previous: Turn, analyzer: QueryAnalyzer) -> s
         # "그거 어느 부처 거야?" after "선도연구개발지원단엔 언제 뽑혔어?" (itself inheriting
         # 충북과학기술혁신원): "그거" is the new name the turn before brought in
         words += [w for w in _new_names(previous.question, korean) if w not in words]
+    again = asked_again(rest, previous)
     then = then_phrase(rest, previous)
     if then:
         words.append(then)
+    if again:
+        rest = f"{rest} {again}"
     return " ".join([*words, rest]) if words else rest
+
+
+# the year a question names ("24년", "2024년", "올해"); a range ("23~24년") names none
+_ASKED_YEAR = re.compile(r"(?<![\d~])((?:19|20)?\d{2})년(?![\d~])|재작년|작년|올해")
+_RELATIVE = {"올해": 0, "작년": -1, "재작년": -2}
+
+
+def turn_year(previous: Turn, today: date) -> int | None:
+    """The year the turn before asked about ("24년 글로벌창업사관학교는 …?" -> 2024), which an
+    elliptical follow-up ("몇 개 뽑았어?") leans towards without being held to it."""
+    found = _ASKED_YEAR.search(previous.query)
+    if found is None:
+        return None
+    if found.group(1) is None:
+        return today.year + _RELATIVE[found.group(0)]
+    year = int(found.group(1))
+    return year if year >= 100 else 2000 + year
+
+
+# "벤처투자유형이면?", "중진공은?": a name and nothing else, after a question about another one
+_SUBSTITUTE = re.compile(r"^\s*(?:그럼\s*|그러면\s*)?([^\s?]+?(?:\s+[^\s?]+?)?)\s*"
+                         r"(?:이면|면|은|는|이라면|라면|의\s*경우(?:는|엔)?|인\s*경우(?:는|엔)?)"
+                         r"\s*[?？]+\s*$")
+
+
+def asked_again(question: str, previous: Turn) -> str | None:
+    """What the turn before asked, for a question that gives only a name ("벤처투자유형이면?"
+    after "벤처확인 연구개발유형은 처리 기간 며칠 걸려요?" -> "처리 기간 며칠 걸려요?"): its words
+    from its question word on, with the attribute words just before it. None when the question
+    is more than a bare name, names a kind of fact itself ("한도는?": a new question about the
+    same subject), is not named in the answer before (so not a sibling of its subject: "면적은?"
+    after "언제 지정됐어?"), or the turn before has no question word."""
+    found = _SUBSTITUTE.match(question)
+    if found is None or _QUESTION_WORD.match(found.group(1)) or detect_kinds(question):
+        return None
+    if re.sub(r"\s+", "", found.group(1)) not in re.sub(r"\s+", "", previous.answer):
+        return None  # not one of the things the answer before named alongside its subject
+    words = [w.strip("?!.,;:'\"") for w in previous.query.split()]
+    at = next((i for i, w in enumerate(words) if _QUESTION_WORD.match(w) and i > 0), None)
+    if at is None:
+        return None
+    start = at
+    while start > 0 and start > at - 2 and (_PARTICLE.sub("", words[start - 1]) in ATTRIBUTE_TERMS
+                                           or detect_kinds(words[start - 1])):
+        start -= 1
+    return " ".join(previous.query.split()[start:])
 
 
 # a follow-up that points back at the last thing named ("그거", "그건", "거기", "그곳은")
@@ -125,8 +181,8 @@ def then_phrase(question: str, previous: Turn) -> str | None:
 
 
 # where a question's opening name ends: its question word or what it asks happened
-_QUESTION_WORD = re.compile(r"^(?:언제|어디|얼마|뭐|뭔|무엇|무슨|몇|누구|누가|어떻|어떤|어느|왜|"
-                            r"어때|what|when|where|who|how|which|is|are|does|do|can)", re.I)
+_QUESTION_WORD = re.compile(r"^(?:언제|어디|얼마|뭐|뭔|무엇|무슨|몇|며칠|누구|누가|어떻|어떤|어느|"
+                            r"왜|어때|what|when|where|who|how|which|is|are|does|do|can)", re.I)
 # how names of organisations, programmes and places end ("… 지원센터", "… 혁신 펀드"), unlike
 # a programme's attribute ("초창패 사업화 자금")
 _NAME_END = re.compile(r"(?:센터|원|청|공단|재단|협회|협의회|펀드|패키지|학교|단지|플라자|포럼|"

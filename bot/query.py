@@ -111,7 +111,8 @@ ATTRIBUTE_TERMS = frozenset([
     "기관", "장소", "주소", "전화", "모집", "시기", "날짜", "제출", "평가", "결과", "발표",
     "사업", "프로그램", "트랙", "주관", "운영", "번호", "전화번호", "나이", "연령", "인원",
     "위치", "홈페이지", "사이트", "누리집", "팩스", "이메일", "메일", "방법", "담당", "담당자",
-    "올해", "작년", "내년", "금년", "차이", "비율", "예산", "자금", "돈", "연도", "마감일",
+    "올해", "작년", "내년", "금년", "차이", "비율", "예산", "자금", "돈", "연도", "마감일", "이름",
+    "명칭",
     "application", "apply", "period", "amount", "deadline", "eligibility", "eligible",
     "requirement", "requirements", "documents", "contact", "support", "much", "many", "does", "do",
     "can", "get", "give", "it", "that", "this", "program", "programme", "then", "year",
@@ -133,6 +134,9 @@ class AnalysedQuery:
     subject_terms: list[str]  # key terms naming what the question is about
     year: int | None = None
     relative_year: int | None = None  # 0 = 올해, -1 = 작년, 1 = 내년
+    # the year the conversation's turn before asked about: a follow-up that names none prefers
+    # that year's sentence among those scoring alike, but is not held to it
+    context_year: int | None = None
     founder: Founder = field(default_factory=Founder)
     region: str | None = None
     meta: bool = False
@@ -173,7 +177,7 @@ _FOUNDER_YEARS = re.compile(FOUNDED_BEFORE + r"(?:19|20)?\d{2}\s*년|"
                             r"(?=\d[\d.,]*\s*(?:(?:조|억|천만|백만|만|천)\s*(?:원|달러|불)?|원|달러|"
                             r"불|%))")
 
-_REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
+REGIONS = re.compile(r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충남|충청남도|전북|전남|"
                       r"경북|경남|제주|충북|충청북도|청주|충주|제천|오창|오송|음성|진천|괴산|보은|"
                       r"옥천|영동|증평|단양)")
 
@@ -258,7 +262,7 @@ class QueryAnalyzer:
         # what a count is counted in ("몇 개 회사가", "몇 개 기관"): the unit, not a topic
         units = {m.group(1) for m in _COUNTED.finditer(question)}
         tagged = {t: tag for t, tag in tagged.items() if t not in units}
-        region = _REGIONS.search(asked)
+        region = REGIONS.search(asked)
         if english:
             # "for startups", "the company": a glossary word in an English question is an
             # everyday word, not the name of what is asked about
@@ -294,7 +298,7 @@ class QueryAnalyzer:
         written = {t.lower() for t in re.findall(r"[가-힣A-Za-z]{2,}", english.own)
                    if re.search(r"[가-힣]", t) or t.isupper()}
         kept = {t: tag for t, tag in own_tagged.items() if t not in tagged
-                and not _REGIONS.fullmatch(t) and t not in _SIZE_WORDS
+                and not REGIONS.fullmatch(t) and t not in _SIZE_WORDS
                 and (t in self._names or any(t in w for w in written))}
         if kept:
             fixed = f"{fixed} {' '.join(kept)}"
@@ -316,7 +320,7 @@ class QueryAnalyzer:
         named = [t for t in topic if t in self._names or (tagged[t] in ("NNP", "SH")
                                                           and len(t) >= 2)
                  or (tagged[t] == "SL" and t in proper)]  # "the Start-Up Invest Challenge"
-        if scene and named and all(_REGIONS.fullmatch(t) for t in named):
+        if scene and named and all(REGIONS.fullmatch(t) for t in named):
             # "충북 공유공장 입주 신청은?": the region sets the scene; the subject is 공유공장
             common = [t for t in topic if t not in named and tagged[t] == "NNG" and len(t) >= 2]
             if common:

@@ -1,0 +1,82 @@
+"""Issue 11, tenth round: elliptical follow-ups keep the conversation's subject, year and
+question. A region alone ("충북 …") names no programme; a bare name the answer before listed
+("벤처투자유형이면?") asks the turn before's question about that name; a follow-up that names no
+year prefers the year the turn before asked about among sentences that score alike."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.conversation import Turn
+from bot.engine import AnswerEngine
+from bot.followup import asked_again, turn_year
+
+TODAY = date(2026, 12, 1)
+TYPES = "벤처확인 연구개발유형은 처리 기간 며칠 걸려요?"
+TYPES_ANSWER = ("벤처기업 확인 처리 기간은 접수 완료일부터 벤처투자유형 30일, 연구개발유형과 "
+                "혁신성장유형 45일이다(2025년 기준). [1]")
+
+
+@pytest.fixture
+def engine(dated_engine: AnswerEngine) -> AnswerEngine:
+    return dated_engine
+
+
+@pytest.mark.parametrize(("question", "again"), [
+    ("벤처투자유형이면?", "기간 며칠 걸려요?"),  # named in the answer before: the same question
+    ("그럼 혁신성장유형은?", "기간 며칠 걸려요?"),
+    ("면적은?", None),  # not named in the answer before: a new question about the subject
+    ("한도는?", None),  # names a kind of fact of its own
+    ("벤처투자유형은 언제 생겼어?", None),  # more than a bare name
+])
+def test_a_bare_name_from_the_answer_before_asks_its_question_again(
+        question: str, again: str | None) -> None:
+    assert asked_again(question, Turn(TYPES, TYPES, TYPES_ANSWER)) == again
+
+
+@pytest.mark.parametrize(("query", "year"), [
+    ("24년 글로벌창업사관학교는 어떤 기업 대상이었어?", 2024),
+    ("2021년 충북 배터리 전략 비전이 뭐였어?", 2021),
+    ("작년 수출바우처 한도는?", 2025),
+    ("충북 청년 소상공인 창업응원금 23~24년에 몇 명 받았어?", None),  # a range names no year
+    ("팁스가 뭐야?", None),
+])
+def test_the_year_the_turn_before_asked_about(query: str, year: int | None) -> None:
+    assert turn_year(Turn(query, query, ""), TODAY) == year
+
+
+def test_a_region_alone_does_not_replace_the_conversations_subject(
+        engine: AnswerEngine) -> None:
+    """"충북 청년 소상공인 창업응원금" names 충북, but the subject is the 창업응원금: the follow-up
+    keeps it and answers with its per-person amount, not another programme's."""
+    engine.answer("충북 청년 소상공인 창업응원금 23~24년에 몇 명 받았어?", conversation_id="r10a")
+    answer = engine.answer("한 사람당 얼마였어?", conversation_id="r10a")
+    assert "창업응원금" in answer.query
+    assert "30만원" in answer.answer
+
+
+def test_a_region_alone_makes_no_subject_of_its_own(engine: AnswerEngine) -> None:
+    engine.answer("21년에 소부장 특화단지 충북 말고 또 어디 지정됐어?", conversation_id="r10b")
+    engine.answer("충북 쪽 핵심 입주기업은?", conversation_id="r10b")
+    answer = engine.answer("지정되면 뭐 지원받아?", conversation_id="r10b")
+    assert "특화단지" in answer.query
+    assert "소부장특별법" in answer.answer
+
+
+def test_a_bare_name_gets_the_turn_befores_question(engine: AnswerEngine) -> None:
+    engine.answer(TYPES, conversation_id="r10c")
+    answer = engine.answer("벤처투자유형이면?", conversation_id="r10c")
+    assert "며칠" in answer.query
+    assert "30일" in answer.answer.split("\n")[0]
+
+
+def test_a_follow_up_leans_towards_the_year_asked_before(engine: AnswerEngine) -> None:
+    """The 2024 intake (60 companies), not the 2025 one (60 people), answers "몇 개 뽑았어?"
+    after a question about 2024; the follow-up is not held to 2024 either (no year is asked)."""
+    engine.answer("24년 글로벌창업사관학교는 어떤 기업 대상이었어?", conversation_id="r10d")
+    answer = engine.answer("몇 개 뽑았어?", conversation_id="r10d")
+    first = answer.answer.split("\n")[0]
+    assert "2024년" in first and "60개" in first
+    assert "24년" not in answer.query
