@@ -54,6 +54,20 @@ def yes_no_question(question: str, language: str) -> bool:
     return not _WH_KO.search(asked) and bool(_YES_NO_END_KO.search(asked))
 
 
+def asks_a_figure(question: str, language: str) -> bool:
+    """Whether what is asked is a figure, whatever the founder told before it ("2억 투자받으면
+    지분은 보통 몇 % 넘겨줘야 돼요?"): a question word for a number in the asked clause. Such a
+    question wants the figure, not a yes or a no."""
+    if language == "en":
+        return bool(re.search(r"\bhow (?:much|many|long)\b|\bwhat (?:percent|share)\b",
+                              question, re.I))
+    return bool(_FIGURE_ASKED_KO.search(asked_clause(question)))
+
+
+_FIGURE_ASKED_KO = re.compile(r"몇\s*(?:%|프로|퍼센트|명|개|곳|팀|개사|건|번|회|년|개월|달|주|일|"
+                              r"억|천|만)|얼마|며칠")
+
+
 # --- the claim turned round ---------------------------------------------------------------
 # "안 내도", "안 따져도", "없어도", "안 해도", "필요 없": the founder claims it is not needed
 _NOT_NEEDED = re.compile(r"안\s*[가-힣]{1,3}도\s*(?:되|돼|됐)|없어도\s*(?:되|돼|됐)|필요\s*없|"

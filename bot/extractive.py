@@ -41,6 +41,7 @@ from bot.asked_part import (
     part_label,
 )
 from bot.claim_leads import claim_lead, first_claimed
+from bot.claims import asks_a_figure
 from bot.cues import (
     GENERIC_DETAIL,
     ONLINE,
@@ -151,7 +152,17 @@ class ExtractiveAnswerer:
         about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
-        if not query.founder.empty and query.wants(FactKind.ELIGIBILITY):
+        told = not query.founder.empty and query.wants(FactKind.ELIGIBILITY)
+        if told and query.kind in STRICT_KINDS \
+                and asks_a_figure(query.question, query.language):
+            # "매출 3억 안 되면 보조율이 몇 %야?": the figure of the founder's band, with no
+            # yes or no; "2억 투자받으면 지분은 몇 %?" and the rule holds no such figure: it is
+            # answered (or found missing) like any question for a figure
+            ruled = rulings(query, about)
+            sentence = best_ruling(query, ruled)[0] if ruled else None
+            if sentence is not None and holds(query.kind, sentence.text):
+                return self._compose(query, hits, [sentence])
+        elif told:
             reply = self._verdict(query, hits, about)
             if reply.no_rule:  # no rule on the founder's numbers: one that lists their case
                 listed = self._listed(query, hits, about, doc_freq, n_docs, plainly=False)

@@ -9,9 +9,11 @@ from datetime import date
 
 import pytest
 
+from bot.claims import asks_a_figure
 from bot.conversation import Turn
 from bot.engine import AnswerEngine
 from bot.followup import asked_again, turn_year
+from bot.models import AnswerMode
 
 TODAY = date(2026, 12, 1)
 TYPES = "벤처확인 연구개발유형은 처리 기간 며칠 걸려요?"
@@ -80,3 +82,31 @@ def test_a_follow_up_leans_towards_the_year_asked_before(engine: AnswerEngine) -
     first = answer.answer.split("\n")[0]
     assert "2024년" in first and "60개" in first
     assert "24년" not in answer.query
+
+
+def test_a_figure_asked_after_the_founders_numbers_gets_no_yes_or_no(
+        engine: AnswerEngine) -> None:
+    """"2억 투자받으면 지분은 몇 %?" asks a share; the rule on the founder's 2억 (the operator's
+    minimum investment) holds none, so the share is missing, not "네."."""
+    answer = engine.answer("팁스 운영사한테 2억 투자받으면 지분은 보통 몇 % 넘겨줘야 돼요?")
+    assert not answer.answer.startswith(("네", "아니요"))
+    assert answer.mode == AnswerMode.DETAIL_MISSING
+
+
+def test_the_figure_of_the_founders_band_is_answered_without_a_verdict(
+        engine: AnswerEngine) -> None:
+    answer = engine.answer("매출 3억 안 되는 제조 소기업이면 혁신바우처 정부 보조율이 몇 %야?")
+    assert "90%" in answer.answer.split("\n")[0]
+    assert not answer.answer.startswith(("네", "아니요"))
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("팁스 운영사한테 2억 투자받으면 지분은 보통 몇 % 넘겨줘야 돼요?", True),
+    ("45살인데 청창사 지원금 얼마까지 받아요?", True),
+    ("45살인데 청창사 신청 돼요?", False),
+    ("We got 200 million won. How much equity do we give?", True),
+    ("We got 200 million won. Can we apply?", False),
+])
+def test_whether_the_asked_clause_wants_a_figure(question: str, asked: bool) -> None:
+    language = "en" if question.isascii() else "ko"
+    assert asks_a_figure(question, language) is asked
