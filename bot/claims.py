@@ -290,6 +290,45 @@ def _nouns(text: str) -> set[str]:
     return out
 
 
+# --- bounds on a length or a number of people ------------------------------------------------
+# "12주짜리 프로그램" against "10주 이상", "30 members" against "49인 이하": one value the
+# founder tells in a unit, one bound the sentence states in the same unit
+_UNITS_KO = {"주": "week", "일": "day", "개월": "month", "달": "month", "명": "people",
+             "인": "people"}
+_UNITS_EN = {"week": "week", "day": "day", "month": "month", "member": "people",
+             "people": "people", "person": "people", "partner": "people"}
+_TOLD_KO = re.compile(r"(?<![\d.,월])(\d{1,4})\s*(주|일|개월|달|명|인)(?![가-힣]*째)"
+                      r"(?=\s*(?:짜리|인데|이고|으로|로|이면|면|정도|쯤|지났|넘었|됐|밖에|만\s|"
+                      r"이에요|예요|이야|이라|라서|인|의|[,.?]))")
+_TOLD_EN = re.compile(r"\b(\d{1,4})[- ](weeks?|days?|months?|members?|people|persons?|"
+                      r"partners?)\b", re.I)
+_BOUND = re.compile(r"(?<![\d.,월])(\d{1,4})\s*(주|일|개월|달|명|인)\s*(이상|이하|이내|미만|초과|"
+                    r"까지)")
+_WITHIN = {"이상": lambda v, n: v >= n, "초과": lambda v, n: v > n, "이하": lambda v, n: v <= n,
+           "이내": lambda v, n: v <= n, "까지": lambda v, n: v <= n, "미만": lambda v, n: v < n}
+
+
+def _bound_verdict(question: str, sentence: str, language: str) -> str | None:
+    """The founder's one length or head count against the sentence's bounds in that unit."""
+    if language == "en":
+        told = [(int(n), _UNITS_EN[u.lower().rstrip("s")] if u.lower() != "people"
+                 else "people") for n, u in _TOLD_EN.findall(question)]
+    else:
+        told = [(int(n), _UNITS_KO[u]) for n, u in _TOLD_KO.findall(question)]
+    if len(told) != 1:
+        return None
+    value, unit = told[0]
+    bounds = [m for m in _BOUND.finditer(sentence) if _UNITS_KO[m.group(2)] == unit]
+    # the bounds on a word the founder names ("조합원 50명" against "조합원은 49인 이하"), else
+    # all of them, which must agree ("49인 이하 … 1인 이상의 업무집행조합원")
+    named = _nouns(question)
+    own = [m for m in bounds if any(w in sentence[max(0, m.start() - 12):m.start()]
+                                    for w in named)]
+    verdicts = {"yes" if _WITHIN[m.group(3)](value, int(m.group(1))) else "no"
+                for m in own or bounds}
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
 # --- counts ------------------------------------------------------------------------------
 _KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6}
 _EN_NUMBERS = {"one": 1, "once": 1, "two": 2, "twice": 2, "three": 3, "four": 4, "five": 5}
@@ -383,6 +422,7 @@ def claim_verdict(question: str, sentence: str, language: str,
         verdict = (verdict
                    or _amount_verdict(question, sentence, year_asked)
                    or _count_verdict(question, sentence, language)
+                   or _bound_verdict(question, sentence, language)
                    or (_obligation_verdict(question, sentence) if negated else None)
                    or _listed_verdict(question, sentence, language))
     if verdict is None or not negated:

@@ -41,7 +41,7 @@ from bot.asked_part import (
     part_label,
 )
 from bot.claim_leads import claim_lead, first_claimed
-from bot.claims import asks_a_figure
+from bot.claims import asks_a_figure, yes_no_question
 from bot.cues import (
     GENERIC_DETAIL,
     ONLINE,
@@ -181,6 +181,9 @@ class ExtractiveAnswerer:
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                  detail=noun)
         claimed = first_claimed(query, about, only="times") if query.year is not None else None
+        if claimed is None and strict and yes_no_question(query.question, query.language):
+            # "딱 49명으로 만들려는데 인원 괜찮죠?": 인원 names what is judged, not a count asked
+            claimed = first_claimed(query, about)
         if claimed is not None:
             # "19년에 납품했는데 적용받을 수 있었어요?": the year is the founder's, and the
             # programme's start decides it, not a sentence of that year on another programme
@@ -262,7 +265,12 @@ class ExtractiveAnswerer:
                 extra = [s for s in about if holds(other, s.text)]
                 if extra:
                     chosen.append(extra[0])
-        return self._compose(query, hits, chosen, lead=claim_lead(query, chosen[0]))
+        lead = claim_lead(query, chosen[0])
+        settles = next((s for s in chosen[1:] if not lead and claim_lead(query, s)), None)
+        if settles is not None:  # "30 members. Is that allowed?" and the 49인 rule is second
+            chosen = [settles, *(s for s in chosen if s is not settles)]
+            lead = claim_lead(query, settles)
+        return self._compose(query, hits, chosen, lead=lead)
 
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most

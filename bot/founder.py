@@ -121,8 +121,10 @@ _Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*" + _MONTH_DAY + _BORN
 # the month and day of a birth date, when given ("1984년 3월 2일생")
 _Q_BIRTH_DAY = re.compile(r"(?:19|20)?\d{2}\s*년\s*(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일\s*)?" + _BORN)
 _Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
-                        r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:법인|사업자|회사)?\s*"
-                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)")
+                        r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:(?:법인|사업자|회사)?\s*"
+                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)|"
+                        # "2019년 9월에 개인사업자로 시작했는데": started as a business
+                        r"(?:개인\s*)?(?:법인|사업자|회사)(?:로|으로)\s*(?:시작|출발))")
 # The company's own size class: "중견기업인데", "We're a mid-sized company", "저희는 대기업".
 _Q_SIZE = re.compile(r"(?:저희|우리|we\s*(?:'re|are)|our company is|i run)[^.?!]{0,30}?"
                      r"(중견\s*기업|대기업|중소\s*기업|mid-?sized|midsize|large company|sme\b)"

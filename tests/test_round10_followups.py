@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.claims import asks_a_figure
+from bot.claims import asks_a_figure, claim_verdict
 from bot.conversation import Turn
 from bot.engine import AnswerEngine
 from bot.followup import asked_again, turn_year
@@ -110,3 +110,41 @@ def test_the_figure_of_the_founders_band_is_answered_without_a_verdict(
 def test_whether_the_asked_clause_wants_a_figure(question: str, asked: bool) -> None:
     language = "en" if question.isascii() else "ko"
     assert asks_a_figure(question, language) is asked
+
+
+ACCELERATING = ("글로벌 액셀러레이팅 지원사업은 2023년부터 여러 부처가 협업해 운영하는 사업으로, "
+                "창업기업이 해외 액셀러레이터의 프로그램에 10주 이상 참여하도록 지원한다.")
+MEMBERS = ("개인투자조합의 조합원은 49인 이하이며, 1인 이상의 업무집행조합원(GP)과 "
+           "유한책임조합원으로 구성된다.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("해외 액셀러레이터 12주짜리 프로그램 들어가는데 기준에 맞아요?", ACCELERATING, "yes"),
+    ("6주짜리 프로그램 들어가는 걸로 받을 수 있어요?", ACCELERATING, "no"),
+    ("GP 포함해서 딱 49명으로 개인투자조합 만들려는데 인원 괜찮죠?", MEMBERS, "yes"),
+    ("조합원 50명으로 만들어도 돼요?", MEMBERS, "no"),
+    ("We want to set up an association with 30 members. Is that allowed?", MEMBERS, "yes"),
+    ("12주짜리 프로그램인데 몇 주까지 지원돼요?", ACCELERATING, None),  # not a yes/no question
+    ("12주짜리 프로그램인데 돼요?", MEMBERS, None),  # no bound in weeks
+])
+def test_a_length_or_head_count_against_the_rules_bound(question: str, sentence: str,
+                                                         verdict: str | None) -> None:
+    language = "en" if question.isascii() else "ko"
+    assert claim_verdict(question, sentence, language) == verdict
+
+
+def test_a_business_started_as_a_sole_trader_counts_its_years(engine: AnswerEngine) -> None:
+    """"2019년 9월에 개인사업자로 시작했는데" is 7.25 years on 2026-12-01: past the 7 years."""
+    answer = engine.answer("2019년 9월에 개인사업자로 시작했는데 지금도 법적으로 창업기업이에요?")
+    assert answer.answer.startswith("아니요")
+    assert "7년" in answer.answer.split("\n")[0]
+
+
+def test_the_sentence_that_settles_the_claim_comes_first(engine: AnswerEngine) -> None:
+    """The best sentence is the association's legal basis; the second states 49인 이하, which
+    settles "30 members": it leads, with the verdict."""
+    answer = engine.answer(
+        "We want to set up an individual investment association with 30 members. Is that "
+        "allowed?")
+    assert answer.answer.startswith("Yes")
+    assert "49인" in answer.answer.split("\n")[0]
