@@ -29,7 +29,12 @@ _WORD = r"[가-힣A-Za-z0-9&]{2,}?"
 _PART = re.compile(
     r"(?:(?:^|\s)(?:그\s?)?(?:중에서?|중|가운데)|(?:^|\s)(?:말고|빼고|제외하고|외에))\s+"
     rf"((?:{_WORD}\s+){{0,3}}{_WORD})(?:은|는|이|가|만|쪽은|으로|로)(?=[\s?.,!]|$)"
-    r"|(?:^|\s)([가-힣]{2,})\s*쪽(?:은|는|에서는|엔)(?=[\s?.,!]|$)")
+    r"|(?:^|\s)([가-힣]{2,})\s*쪽(?:은|는|에서는|엔)(?=[\s?.,!]|$)"
+    # "2,328억 중에 허브 구축 쪽에 들어가는 예산은": the part, then what of it is asked
+    r"|(?:^|\s)(?:그\s?)?(?:중에서?|중|가운데)\s+"
+    rf"((?:{_WORD}\s+){{0,3}}{_WORD})\s*(?:쪽)?(?:에|에서|에게|한테|으로|로)\s+"
+    r"(?:들어가는|들어간|쓰이는|쓰는|쓴|배정된|돌아가는|가는|나가는)\s+[가-힣]{1,4}"
+    r"(?:은|는|이|가)(?=[\s?.,!]|$)")
 # a place in a ranking: "2등은 얼마?", "최우수상은?"
 _RANK = re.compile(r"(?:^|\s)(\d+등|\d+위|준우승|최우수상?|우수상|장려상)(?:팀|상)?"
                    r"(?:은|는|이|가|도)?(?=[\s?.,!]|$)")
@@ -69,7 +74,7 @@ def asked_part(question: str) -> list[str] | None:
         return [ALL_MEMBERS]
     found = _PART.search(question)
     if found:
-        phrase = found.group(1) or found.group(2)
+        phrase = found.group(1) or found.group(2) or found.group(3)
         # "6개 기관 중에 중진공 말고 나머지는": the part is what follows the last marker
         phrase = re.split(r"(?:^|\s)(?:말고|빼고|제외하고|외에)\s", phrase)[-1]
         if _QUESTION_WORD.search(phrase):

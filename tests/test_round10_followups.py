@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from bot.asked_part import asked_part
 from bot.claims import asks_a_figure, claim_verdict
 from bot.conversation import Turn
 from bot.engine import AnswerEngine
@@ -148,3 +149,13 @@ def test_the_sentence_that_settles_the_claim_comes_first(engine: AnswerEngine) -
         "allowed?")
     assert answer.answer.startswith("Yes")
     assert "49인" in answer.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("시행계획 2,328억 중에 지역 혁신창업 허브 구축 쪽에 들어가는 예산은 얼마예요?",
+     ["지역", "혁신창업", "허브", "구축"]),
+    ("그중에 충북 기업한테 배정된 돈은 얼마예요?", ["충북"]),
+    ("8조 중에 국비는?", ["국비"]),
+])
+def test_a_part_named_before_what_of_it_is_asked(question: str, part: list[str]) -> None:
+    assert asked_part(question) == part
