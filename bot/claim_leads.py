@@ -17,7 +17,7 @@ def claim_lead(query: AnalysedQuery, sentence: ScoredSentence, *, only: str | No
     if sentence.own_about < 0.5:
         return ""  # a sentence on a neighbouring programme settles nothing of this one
     verdict = claim_verdict(query.question, sentence.text, query.language, query.year,
-                            only=only, sentence_year=sentence.year)
+                            only=only, sentence_year=sentence.year, terms=query.key_terms)
     return prompts.VERDICT[verdict][query.language] if verdict else ""
 
 

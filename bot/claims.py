@@ -26,6 +26,7 @@ of rules; judged on the spent answer-eval parts (benchmarks/README.md, round 9).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.kinds import asked_clause
@@ -379,7 +380,28 @@ def _left_out(sentence: str, word: str) -> bool:
     return bool(_LEFT_OUT.search(sentence[at:at + len(word) + _AFTER]))
 
 
-def _listed_verdict(question: str, sentence: str, language: str) -> str | None:
+_AROUND = 15  # characters either side of a list's first and last separator that it spans
+
+
+def _listed_in_english(sentence: str, terms: Iterable[str]) -> str | None:
+    """"Can we use the export voucher to pay for finding overseas buyers?" read in Korean words
+    (바이어, …) against a list naming "바이어 발굴": yes. Never no: a case missing from the
+    list may be a word the English reading did not find."""
+    seps = [m.start() for m in re.finditer(",", sentence)]
+    if len(seps) < 2:  # "벤처·창업기업" joins two words; a list has commas
+        return None
+    listed = sentence[max(0, seps[0] - _AROUND):seps[-1] + _AROUND]
+    # an item's own words, whole: the words either side of each separator ("바이어 발굴,",
+    # "장치·집기"), not a word inside another ("창업비자" is no 창업)
+    pieces = [p.split() for p in _LIST_SEP.split(listed)]
+    items = {_PARTICLE_END.sub("", w) for words in pieces if words for w in (words[0], words[-1])}
+    named = [t for t in terms if re.fullmatch(r"[가-힣]{2,}", t) and t not in _GENERIC
+             and t in items and not _left_out(sentence, t)]
+    return "yes" if named else None
+
+
+def _listed_verdict(question: str, sentence: str, language: str,
+                    terms: Iterable[str] = ()) -> str | None:
     """"AI 분야도 있었어요?" against a list naming "글로벌 AI": yes. "경남도 있었어요?" against a
     closed list of places ("강원, 경북, 부산, 충남 4곳"): no."""
     if len(_LIST_SEP.findall(sentence)) < 2:
@@ -393,7 +415,7 @@ def _listed_verdict(question: str, sentence: str, language: str) -> str | None:
         inside = {p in sentence for p in places}
         return None if len(inside) > 1 else ("yes" if inside.pop() else "no")
     if language == "en":
-        return None
+        return _listed_in_english(sentence, terms)
     low = sentence.lower()
     # "신청해도 돼요?" asks for leave, not about a case said with 도
     phrases = [p for p in phrases_with_do(asked) if not _VERB_BEFORE_DO.search(p)]
@@ -408,14 +430,15 @@ def _listed_verdict(question: str, sentence: str, language: str) -> str | None:
 
 def claim_verdict(question: str, sentence: str, language: str,
                   year_asked: int | None = None, *, only: str | None = None,
-                  sentence_year: int | None = None) -> str | None:
+                  sentence_year: int | None = None, terms: Iterable[str] = ()) -> str | None:
     """"yes" when the sentence confirms the yes/no question's claim, "no" when it contradicts
     it, None when it does not plainly do either. `only="lists"`: only a list naming or
-    leaving out the founder's case decides; `only="times"`: only the founder's time."""
+    leaving out the founder's case decides; `only="times"`: only the founder's time. `terms`:
+    the question's key terms, which for an English question are its Korean reading."""
     if not yes_no_question(question, language):
         return None
     if only == "lists":
-        return _listed_verdict(question, sentence, language)
+        return _listed_verdict(question, sentence, language, terms)
     negated = bool(_NOT_NEEDED.search(asked_clause(question)))
     verdict = _time_verdict(question, sentence, year_asked, sentence_year)
     if only != "times":
@@ -424,7 +447,7 @@ def claim_verdict(question: str, sentence: str, language: str,
                    or _count_verdict(question, sentence, language)
                    or _bound_verdict(question, sentence, language)
                    or (_obligation_verdict(question, sentence) if negated else None)
-                   or _listed_verdict(question, sentence, language))
+                   or _listed_verdict(question, sentence, language, terms))
     if verdict is None or not negated:
         return verdict
     return "no" if verdict == "yes" else "yes"

@@ -153,8 +153,9 @@ class ExtractiveAnswerer:
         if not about:
             return None
         told = not query.founder.empty and query.wants(FactKind.ELIGIBILITY)
-        if told and query.kind in STRICT_KINDS \
-                and asks_a_figure(query.question, query.language):
+        figure = told and query.kind in STRICT_KINDS \
+            and asks_a_figure(query.question, query.language)
+        if figure:
             # "매출 3억 안 되면 보조율이 몇 %야?": the figure of the founder's band, with no
             # yes or no; "2억 투자받으면 지분은 몇 %?" and the rule holds no such figure: it is
             # answered (or found missing) like any question for a figure
@@ -169,7 +170,7 @@ class ExtractiveAnswerer:
                 if listed is not None:
                     return listed
             return reply
-        if query.wants(FactKind.ELIGIBILITY):
+        if query.wants(FactKind.ELIGIBILITY) and not figure:
             listed = self._listed(query, hits, about, doc_freq, n_docs)
             if listed is not None:  # "크라우드펀딩도 소득공제 돼요?" and the rule lists it
                 return listed

@@ -159,3 +159,28 @@ def test_the_sentence_that_settles_the_claim_comes_first(engine: AnswerEngine) -
 ])
 def test_a_part_named_before_what_of_it_is_asked(question: str, part: list[str]) -> None:
     assert asked_part(question) == part
+
+
+VOUCHER = ("수출바우처의 서비스 분야에는 디자인, 홍보, 바이어 발굴, 해외인증, 국제운송, 전시회 등 "
+           "14개 분야가 있으며, 2025년에는 약 8,000개의 서비스가 등록되어 있었다.")
+FUND_OF_FUNDS = ("모태펀드는 벤처·창업기업에 투자할 재원을 공급하기 위해 2005년에 도입된 "
+                 "'펀드 오브 펀드(fund of funds)'이며, 한국벤처투자가 운용한다.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "terms", "verdict"), [
+    ("Can we use the export voucher to pay for finding overseas buyers?", VOUCHER,
+     ["수출바우처", "해외", "바이어"], "yes"),
+    # a word inside another item ("창업" in "창업비자") and a word the list does not name
+    ("Is there an application fee for the voucher?", VOUCHER, ["수수료", "창업"], None),
+    # "벤처·창업기업" joins two words: no list, so no verdict
+    ("Can our startup apply directly to the fund of funds?", FUND_OF_FUNDS, ["창업기업"], None),
+])
+def test_an_english_case_against_a_list_in_korean(question: str, sentence: str,
+                                                  terms: list[str], verdict: str | None) -> None:
+    assert claim_verdict(question, sentence, "en", terms=terms) == verdict
+
+
+def test_a_count_asked_after_a_told_figure_gets_no_yes(engine: AnswerEngine) -> None:
+    answer = engine.answer("청년 창업응원금 23~24년에 2,500명 받았다는데 23년 한 해만 보면 "
+                           "몇 명이에요?")
+    assert not answer.answer.startswith(("네", "아니요"))
