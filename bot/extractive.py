@@ -65,7 +65,7 @@ from bot.kinds import FactKind
 from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
-from bot.restated import no_member_named, only_the_quoted_figure
+from bot.restated import heard_only, no_member_named, only_the_quoted_figure
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
 from bot.town_only import only_places
@@ -260,6 +260,9 @@ class ExtractiveAnswerer:
         if query.language == "ko" and no_member_named(query.question, pool[0].text,
                                                       [s.text for s in about]):
             return self._missing(query, hits, about, FactKind.LIST)  # "그 4개 이름이 뭐예요?"
+        if query.language == "ko" and heard_only(query.question, pool[0].text):
+            # "… 민간주도형으로 바뀌었다던데 운영사가 어디예요?" and the sentence says only that
+            return self._missing(query, hits, about, query.kind or FactKind.DEFINITION)
         chosen = self._choose(query, pool)
         for other in strict[1:2]:  # "언제 개소했고 어디로 옮겼어?": one sentence per kind asked
             if not any(holds(other, s.text) for s in chosen):

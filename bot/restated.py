@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.cues import GENERIC_DETAIL
 from bot.kinds import FactKind
 
 # kinds whose answer is a figure, and questions that ask whether the quoted figure is right
@@ -109,3 +110,41 @@ def no_member_named(question: str, first: str, sentences: list[str]) -> bool:
     one the question sets aside ("괴산군 말고 또 어디?")."""
     return names_fewer(question, first) or members_unnamed(question, sentences) \
         or names_only_the_one_set_aside(question, first)
+
+
+# what the founder heard, before what they ask: "… 민간주도형으로 바뀌었다던데 운영사가 어디예요?"
+_HEARD = re.compile(r"(?:다|라|이라)?던데(?:요)?[,.]?\s+|(?:다|라)는데(?:요)?[,.]?\s+|"
+                    r"(?:다|라)며[,.]?\s+|(?:다|라)고\s*(?:들었|하던)[가-힣]*[,.]?\s+")
+_ASKED_NOUN = re.compile(r"[가-힣A-Za-z]{2,}")
+_WHEN_WORDS = frozenset({"원래", "올해", "작년", "내년", "예전", "옛날", "정확히", "구체적"})
+_NOT_ASKED = frozenset({"어디", "어디예요", "얼마", "얼마예요", "누구", "누가", "언제", "뭐예요",
+                        "무엇", "정도", "보통", "혹시", "그거", "그건", "거기", "그럼", "그중",
+                        "그중에", "있어요", "있나요", "되나요", "돼요", "해요", "하나요", "건가요",
+                        "거예요", "이에요", "인가요", "알려", "주세요", "궁금", "궁금해요"})
+_ENDING = re.compile(r"(?:은|는|이|가|을|를|도|만|에|에서|으로|로|의|이에요|예요|인가요|인지|"
+                     r"이요|요)$")
+# question words ("언제부터임", "머머임") and verbs ("들어가요", "받아요"): no asked content
+_QUESTION_OR_VERB = re.compile(r"^(?:언제|어디|얼마|뭐|머|무엇|누구|누가|몇|무슨|어떤|어떻|어느|왜|"
+                               r"며칠|진짜|정말|맞)|(?:요|죠|까|나|니|냐|임|음|함|어|아|해|돼|"
+                               r"줘|지)$")
+
+
+def heard_only(question: str, sentence: str) -> bool:
+    """Whether the question tells what the founder heard and asks something else about it,
+    and the sentence says only what they heard: it holds a word or figure of the told part
+    but none of the asked part's own words ("… 민간주도형으로 바뀌었다던데 운영사가 어디예요?"
+    against "… 액셀러레이터가 책임지는 '민간주도형' 5곳으로 구성되었다")."""
+    parts = _HEARD.split(question, maxsplit=1)
+    if len(parts) != 2:
+        return False
+    told, asked = parts
+    told_words = {_ENDING.sub("", w) for w in _ASKED_NOUN.findall(told)}
+    own = {bare for w in _ASKED_NOUN.findall(asked)
+           if len(bare := _ENDING.sub("", w)) >= 2 and bare not in _NOT_ASKED
+           and bare not in GENERIC_DETAIL and bare not in _WHEN_WORDS
+           and bare not in told_words and not _QUESTION_OR_VERB.search(w)}
+    plain = re.sub(r"\s+", "", sentence)
+    if not own or any(w in plain for w in own):
+        return False
+    return any(w in plain for w in told_words if len(w) >= 2) or bool(figures(told)
+                                                                     & figures(sentence))

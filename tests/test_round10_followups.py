@@ -15,6 +15,7 @@ from bot.conversation import Turn
 from bot.engine import AnswerEngine
 from bot.followup import asked_again, turn_year
 from bot.models import AnswerMode
+from bot.restated import heard_only
 
 TODAY = date(2026, 12, 1)
 TYPES = "벤처확인 연구개발유형은 처리 기간 며칠 걸려요?"
@@ -184,3 +185,32 @@ def test_a_count_asked_after_a_told_figure_gets_no_yes(engine: AnswerEngine) -> 
     answer = engine.answer("청년 창업응원금 23~24년에 2,500명 받았다는데 23년 한 해만 보면 "
                            "몇 명이에요?")
     assert not answer.answer.startswith(("네", "아니요"))
+
+
+ACADEMY_SCHOOLS = ("2024년 청년창업사관학교 18개 교는 중진공이 직접 운영하는 5곳, 민간에 위탁한 "
+                   "특성화 8곳, 액셀러레이터가 책임지는 '민간주도형' 5곳으로 구성되었다.")
+RENAMED = ("중소기업유통센터는 2024년 11월 1일부터 기관 이름을 '한국중소벤처기업유통원'으로 "
+           "바꾸었다.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "only"), [
+    # the sentence says what the founder heard, and nothing of the operator asked
+    ("24년 충북청창사 민간주도형으로 바뀌었다던데 운영사가 어디예요?", ACADEMY_SCHOOLS, True),
+    ("청년 창업응원금 2,500명 받았다는데 23년 한 해만 보면 몇 명이에요?",
+     "청년 소상공인 창업응원금은 2023년부터 2024년까지 2,500명을 지원했다.", True),
+    # what is asked has no words of its own beyond the question word: the sentence answers
+    ("중기유통센터 이름 바꼇다던데 언제부터임?", RENAMED, False),
+    ("중소기업유통센터가 이름 바뀌었다던데 지금 이름이 뭐야?", RENAMED, False),
+    ("26년 창업패키지 3가지 유형으로 쪼개졌다던데 머머임?",
+     "2026년부터 정부 창업패키지는 딥테크 특화형, 일반형, 투자연계형의 3가지 유형으로 "
+     "세분화되었다.", False),
+    ("운영사가 어디예요?", ACADEMY_SCHOOLS, False),  # nothing heard
+])
+def test_a_sentence_that_only_says_what_the_founder_heard(question: str, sentence: str,
+                                                          only: bool) -> None:
+    assert heard_only(question, sentence) is only
+
+
+def test_what_was_heard_is_not_the_answer(engine: AnswerEngine) -> None:
+    answer = engine.answer("24년 충북청창사 민간주도형으로 바뀌었다던데 운영사가 어디예요?")
+    assert answer.mode == AnswerMode.DETAIL_MISSING
