@@ -1,6 +1,6 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Thirteen parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Nineteen parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
@@ -13,7 +13,8 @@ set of 100 items, written independently of heldout4, which the tuners will later
 documents; heldout6 is read once and then tuned on, heldout7 is read once after tuning is
 frozen), and `heldout8` / `heldout9` (round 7: two more fresh sets over another split of the
 documents, both read once after tuning is frozen), and `heldout10` / `heldout11` (round 8: the
-same again over a third split), and `heldout12` / `heldout13` (round 9: a fourth split). Only
+same again over a third split), `heldout12` / `heldout13` (round 9: a fourth split) and
+`heldout14` / `heldout15` (round 10: a fifth split). Only
 `DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
@@ -66,6 +67,8 @@ PARTS: dict[str, Path] = {
     "heldout11": QUESTIONS_DIR / "questions_heldout11.jsonl",
     "heldout12": QUESTIONS_DIR / "questions_heldout12.jsonl",
     "heldout13": QUESTIONS_DIR / "questions_heldout13.jsonl",
+    "heldout14": QUESTIONS_DIR / "questions_heldout14.jsonl",
+    "heldout15": QUESTIONS_DIR / "questions_heldout15.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

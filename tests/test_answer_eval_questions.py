@@ -7,6 +7,7 @@ and every gold key fact is really in its source document."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -61,6 +62,12 @@ DOCS_HELDOUT12 = {"angel-investment-tax.md", "chungbuk-startup-policy.md",
                   "national-startup-system.md", "youth-and-restart-programs.md",
                   "battery-strategy-2021.md"}
 DOCS_HELDOUT13 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT12
+# heldout14 / heldout15: round 10, a fifth split, written independently of each other
+HELDOUT14_MIX = HELDOUT15_MIX = HELDOUT4_MIX
+DOCS_HELDOUT14 = {"tips.md", "startup-packages.md", "venture-certification.md",
+                  "ir-and-competitions.md", "battery-strategy-2021.md", "investment-funds.md",
+                  "export-marketing-support.md"}
+DOCS_HELDOUT15 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT14
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -68,7 +75,8 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout6", HELDOUT6_MIX, "h6"), ("heldout7", HELDOUT7_MIX, "h7"),
                   ("heldout8", HELDOUT8_MIX, "h8"), ("heldout9", HELDOUT9_MIX, "h9"),
                   ("heldout10", HELDOUT10_MIX, "h10"), ("heldout11", HELDOUT11_MIX, "h11"),
-                  ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13")]
+                  ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13"),
+                  ("heldout14", HELDOUT14_MIX, "h14"), ("heldout15", HELDOUT15_MIX, "h15")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -250,7 +258,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout10", DOCS_HELDOUT10),
                                                   ("heldout11", DOCS_HELDOUT11),
                                                   ("heldout12", DOCS_HELDOUT12),
-                                                  ("heldout13", DOCS_HELDOUT13)])
+                                                  ("heldout13", DOCS_HELDOUT13),
+                                                  ("heldout14", DOCS_HELDOUT14),
+                                                  ("heldout15", DOCS_HELDOUT15)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -261,6 +271,9 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     assert len(DOCS_HELDOUT12) == len(DOCS_HELDOUT13) == 7
     assert DOCS_HELDOUT12 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11)
+    assert len(DOCS_HELDOUT14) == len(DOCS_HELDOUT15) == 7
+    assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
+                                  DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
     for item in parts[name]:
         for turn in item.turns:
             assert set(turn.source_docs) <= documents, (item.id, turn.source_docs)
@@ -312,3 +325,30 @@ def test_gold_facts_are_in_their_source_documents(parts: dict[str, list[EvalItem
                 for group in turn.key_facts:
                     assert any(_norm(fact) in texts[doc] for fact in group
                                for doc in turn.source_docs), (where, group)
+
+
+def test_the_writers_checker_passes_a_wired_set_and_catches_a_wrong_key_fact(
+        tmp_path: Path) -> None:
+    """`scripts/check_heldout_set.py`, which set writers run before handing a set over, passes a
+    shipped set and fails the same set with one key fact that is not in its documents."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "check_heldout_set", Path(__file__).resolve().parents[1] / "scripts" /
+        "check_heldout_set.py")
+    assert spec is not None and spec.loader is not None
+    checker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checker)
+    shipped = PARTS["heldout15"]
+    assert checker.check(shipped, "h15", DOCS_HELDOUT15) == []
+    rows = shipped.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(rows) if '"verdict_yes"' in line
+                 and '"turns"' not in line)
+    row = json.loads(rows[first])
+    row["key_facts"] = [["이 문구는 어느 문서에도 없다"]]
+    rows[first] = json.dumps(row, ensure_ascii=False)
+    copy = tmp_path / "questions_probe.jsonl"
+    copy.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    problems = checker.check(copy, "h15", DOCS_HELDOUT15)
+    # the copy lives outside the eval folder, so its own questions count as earlier ones too
+    assert any("word for word" in p for p in problems), problems
