@@ -182,8 +182,10 @@ class ExtractiveAnswerer:
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                  detail=noun)
         claimed = first_claimed(query, about, only="times") if query.year is not None else None
-        if claimed is None and strict and yes_no_question(query.question, query.language):
+        if claimed is None and FactKind.COUNT in strict \
+                and yes_no_question(query.question, query.language):
             # "딱 49명으로 만들려는데 인원 괜찮죠?": 인원 names what is judged, not a count asked
+            # (only a count: "지금도 … 맞아요?" asks a status, which a start date does not settle)
             claimed = first_claimed(query, about)
         if claimed is not None:
             # "19년에 납품했는데 적용받을 수 있었어요?": the year is the founder's, and the
