@@ -37,7 +37,11 @@ RULE_PRIORITY = {"founded": 3, "born": 3, "registration": 0}
 STREET_ASKED = re.compile(r"주소|도로명|우편|address", re.I)
 DAY_ASKED = re.compile(r"날짜|며칠|몇\s*일|정확히|정확한|what date|exact", re.I)
 FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
-ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|online|website|where", re.I)
+ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|어디로|online|website|where",
+                    re.I)
+# a sentence that says where applications go: a site, online, an office that takes them
+CHANNEL = re.compile(r"누리집|온라인|홈페이지|www\.|https?://|(?:에서|으로|로|통해)\s*(?:신청|접수)|"
+                     r"(?:신청|접수)[을를]?\s*받(?:는다|으며|아)|에서\s*받는다|접수처|창구", re.I)
 CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit|the most", re.I)
 GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
 AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from bot import prompts
 from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
+from bot.cues import CHANNEL, ONLINE
 from bot.eligibility import rule_words
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import CHECKED_KINDS, holds
@@ -37,6 +38,7 @@ from bot.generation import (
     number_sources,
     retry_messages,
 )
+from bot.kinds import FactKind
 from bot.language import detect_language
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
@@ -50,6 +52,9 @@ from knowledge.models import SearchHit
 from knowledge.search import SearchResult
 
 log = logging.getLogger(__name__)
+
+# the words an application channel is written in, searched for with the programme's name
+_CHANNEL_WORDS = ("신청", "접수", "누리집", "온라인")
 
 # A generated reply that starts by saying the documents lack the asked detail.
 _SAYS_MISSING = re.compile(r"^\s*(자료에는\s[^\n]{0,80}(정보|내용)(가|이)\s*없|"
@@ -253,6 +258,8 @@ class AnswerEngine:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
             if run.reply is not None and run.reply.no_rule:
                 self._find_rule(run, category)
+            elif run.reply is not None and self._wants_channel(run):
+                self._find_channel(run, category)
         elif self._subject_found(analysed, support):
             # the subject is there but a word of the asked detail is not ("창업진흥원 건물"):
             # only a "자료에는 … 정보가 없습니다" reply may come of it, never an answer
@@ -280,6 +287,33 @@ class AnswerEngine:
         if reply is not None and not reply.no_rule:
             run.reply, run.hits = reply, merged
             log.info("eligibility.rule_search", extra={"found": True})
+
+    @staticmethod
+    def _wants_channel(run: _Run) -> bool:
+        """"예창패 어디서 신청함?" was answered, but no line says where applications go."""
+        reply, analysed = run.reply, run.analysed
+        return (reply is not None and not reply.missing
+                and analysed.kind is FactKind.HOW_TO_APPLY
+                and bool(ONLINE.search(analysed.question)) and bool(analysed.subject_terms)
+                and not any(CHANNEL.search(line) for line in reply.lines))
+
+    def _find_channel(self, run: _Run, category: str | None) -> None:
+        """Where to apply was asked and the passages found say only who may apply: search once
+        more for the programme's name with the words an application channel is written in, and
+        keep the new reply only when it says where applications go."""
+        analysed = run.analysed
+        query = " ".join([*analysed.subject_terms[:3], *_CHANNEL_WORDS])
+        extra = self.retrieve(query, category).hits
+        seen = {h.chunk.id for h in run.hits}
+        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
+        if len(merged) == len(run.hits):
+            return
+        reply = self.extractive.respond(analysed, merged, run.doc_freq, run.n_docs,
+                                        max_hits=len(merged))
+        if reply is not None and not reply.missing \
+                and any(CHANNEL.search(line) for line in reply.lines):
+            run.reply, run.hits = reply, merged
+            log.info("how_to_apply.channel_search", extra={"found": True})
 
     def _subject_found(self, analysed: AnalysedQuery, support: Support) -> bool:
         """Whether the best passages hold every word naming the question's subject (a

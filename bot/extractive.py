@@ -43,6 +43,7 @@ from bot.asked_part import (
 from bot.claim_leads import claim_lead, first_claimed
 from bot.claims import asks_a_figure, yes_no_question
 from bot.cues import (
+    CHANNEL,
     GENERIC_DETAIL,
     ONLINE,
     PARTICLE,
@@ -181,6 +182,12 @@ class ExtractiveAnswerer:
         if noun is not None:  # "무슨 서류 내야 돼요?" and nothing about the subject says 서류
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                  detail=noun)
+        # after the plainly asked noun, which names the detail better ("세무서에 무슨 서류")
+        unused = [] if strict or query.language != "ko" else \
+            self.held_terms.unheld(query, scored, doc_freq, unused_only=True)
+        if unused:  # "K-Startup 모바일 앱도 있어요?" and the documents never say 모바일 or 앱
+            return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                 detail=unused[0])
         claimed = first_claimed(query, about, only="times") if query.year is not None else None
         if claimed is None and FactKind.COUNT in strict \
                 and yes_no_question(query.question, query.language):
@@ -220,7 +227,7 @@ class ExtractiveAnswerer:
                         and not UNKNOWN.search(s.text)] or pool
             pool = pool or about
             if query.kind is FactKind.HOW_TO_APPLY and ONLINE.search(query.question):
-                online = [s for s in pool if holds(FactKind.URL, s.text)]
+                online = [s for s in pool if holds(FactKind.URL, s.text) or CHANNEL.search(s.text)]
                 pool = online + [s for s in pool if s not in online]
         part = asked_part(query.question) if query.language == "ko" else None
         places = [] if query.wants(FactKind.ELIGIBILITY) else asked_places(

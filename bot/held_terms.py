@@ -12,6 +12,7 @@ import re
 
 from bot.asked_detail import ScoredSentence, asked_word
 from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat, fuzzy_has
+from bot.kinds import asked_clause
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 
@@ -19,7 +20,11 @@ from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 _WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
                          "이번", "다음", "지난"})
 # a noun used as a verb ("연결되는", "이사감", "채용해"): what happens, not a detail asked
-_DONE = r"(?:하|해|했|되|돼|됐|됨|시키|감|갔|왔)"  # not 가/와: particles too
+_DONE = r"(?:하|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"  # not 가/와: particles too (햇, 됬: chat)
+# nouns that relate or qualify ("나머지", "나중", "예전", "진짜"), never the detail asked; a
+# corpus that does not use them says nothing by that about what is asked
+_RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
+                         "자체", "실제"})
 # nouns naming who does something ("운영사", "운용사", "투자자"): "운영" does not hold them
 _AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
 # a class asked ("어느 부처 사업이야?") and how the documents name its members
@@ -33,20 +38,28 @@ class HeldTerms:
         self.analyzer = analyzer
 
     def unheld(self, query: AnalysedQuery, scored: list[ScoredSentence],
-               doc_freq: dict[str, int]) -> list[str]:
+               doc_freq: dict[str, int], *, unused_only: bool = False) -> list[str]:
         """Nouns of the question that the corpus never uses and no passage found holds, in a
         sentence or a heading ("주말" in "콜센터 주말에도 돼요?"), or that name a kind of the
-        asked detail other than the one written ("운전자금" where only 시설자금 is written)."""
+        asked detail other than the one written ("운전자금" where only 시설자금 is written).
+        With `unused_only`, only the first kind, asked in the question's last clause and not
+        its subject ("K-Startup 모바일 앱도 있어요?")."""
         text = re.sub(r"\s+", " ", query.question)
+        asked = flat(asked_clause(query.question))
         out = []
         for t, tag in query.key_terms.items():
+            if unused_only and (t in query.subject_terms or t not in asked
+                                or t in _RELATIONAL
+                                or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text)):
+                continue  # "현금으로 주는 거예요?": a means, which a sentence may name otherwise
             if not tag.startswith("NN") or len(t) < 2 or t in ATTRIBUTE_TERMS \
                     or t in GENERIC_DETAIL or t in _WHEN_WORDS or t in KIND_WORDS \
                     or re.search(re.escape(t) + _DONE, text):
                 continue  # the kind asked, the time it is set in, or an action ("이사감")
             unused = doc_freq.get(t, 0) == 0 and not any(
                 doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
-            glued = re.search(re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
+            glued = not unused_only and re.search(
+                re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
             if (unused or glued) and not self.held(t, scored):
                 out.append(t)
         return out
@@ -76,9 +89,12 @@ class HeldTerms:
         prefixed = len(whole) == len(noun) + 1 and whole.endswith(noun) and whole[0] in "불미무"
         if prefixed:
             noun = whole  # "불이익" is not 이익 (Kiwi reads 불 + 이익): asked whole, held whole
+        # a noun after 어느/어떤/무슨 is the class asked ("어느 부처 사업이에요?"), even when
+        # the topic words count it: it is never the subject itself
+        determined = re.search(r"(?:무슨|어떤|어느)\s+" + re.escape(word), query.question)
         if noun in GENERIC_DETAIL or noun in KIND_WORDS or noun in _WHEN_WORDS \
                 or noun in ATTRIBUTE_TERMS - {"서류", "장소", "절차"} or noun in GENERIC_TERMS \
-                or (noun in query.subject_terms and not prefixed):
+                or (noun in query.subject_terms and not prefixed and not determined):
             return None  # a kind of value, a time, or the subject itself ("예창패는 언제?")
         # said of the subject itself: a sentence naming it, or under a heading naming it
         # ("운용사" is not held by another fund's "GP로 운용한다"); an agent noun only whole
@@ -87,5 +103,8 @@ class HeldTerms:
             held = any(self.analyzer.has_term(s.terms, noun) or noun in flat(s.text)
                        for s in own)
         else:
-            held = self.held(noun, own)
+            # a class the topic words also count is looked for in every sentence about the
+            # subject (a follow-up's inherited words lower how much one sentence is about it)
+            loose = determined is not None and noun in query.subject_terms
+            held = self.held(noun, about if loose else own)
         return None if held else noun

@@ -269,6 +269,14 @@ class QueryAnalyzer:
             tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
                           else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
+        offered = {t for m in _OFFERED.finditer(question) for t in tagged
+                   if t in m.group(1) or t in m.group(2)}
+        if offered and any(t in offered for t in subject):
+            # "어느 부처 사업이에요? 산업부인지 중기부인지": names offered as possible answers
+            # are what is checked, not what the question is about
+            rest = self.subject_terms({t: g for t, g in tagged.items() if t not in offered},
+                                      scene=founder.empty, question=asked)
+            subject = rest or subject
         if english and english.locators and not english.refers_back \
                 and any(t not in english.locators for t in subject):
             # "the battery center in Ochang": the place locates the named thing; the sentence
@@ -367,4 +375,7 @@ _FIGURE_ASKED = frozenset({FactKind.AMOUNT, FactKind.PERCENT, FactKind.COUNT, Fa
 _VERDICT_CUE = re.compile(r"가능|돼요|되나|될까|되요|돼\?|되는지|됐(?:어|나|을까|는지|었)|"
                           r"할\s*수\s*있|받을\s*수|대상|자격|해당|"
                           r"eligible|can i|can we|could we|could i", re.I)
+# possible answers the founder offers after the question: "산업부인지 중기부인지", "A야 B야?"
+_OFFERED = re.compile(r"([가-힣A-Za-z]{2,})(?:인지|이야|야|예요|이에요)\s*(?:아니면\s*)?"
+                      r"([가-힣A-Za-z]{2,})(?:인지|이야|야|예요|이에요)\s*[?？.]*\s*$")
 _COUNTED = re.compile(r"몇\s*(?:개\s*)?(회사|기업|업체|기관|군데|나라|국가)")

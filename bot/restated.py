@@ -114,7 +114,9 @@ def no_member_named(question: str, first: str, sentences: list[str]) -> bool:
 
 # what the founder heard, before what they ask: "… 민간주도형으로 바뀌었다던데 운영사가 어디예요?"
 _HEARD = re.compile(r"(?:다|라|이라)?던데(?:요)?[,.]?\s+|(?:다|라)는데(?:요)?[,.]?\s+|"
-                    r"(?:다|라)며[,.]?\s+|(?:다|라)고\s*(?:들었|하던)[가-힣]*[,.]?\s+")
+                    r"(?:다|라)며[,.]?\s+|(?:다|라)고\s*(?:들었|하던)[가-힣]*[,.]?\s+|"
+                    # what they know already: "충북도가 만든 건 아는데 운영은 어느 기관이?"
+                    r"(?:건|것은|거는|줄은)\s*(?:아는데|알고\s*있는데|알겠는데)(?:요)?[,.]?\s+")
 _ASKED_NOUN = re.compile(r"[가-힣A-Za-z]{2,}")
 _WHEN_WORDS = frozenset({"원래", "올해", "작년", "내년", "예전", "옛날", "정확히", "구체적"})
 _NOT_ASKED = frozenset({"어디", "어디예요", "얼마", "얼마예요", "누구", "누가", "언제", "뭐예요",
