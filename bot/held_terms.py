@@ -25,6 +25,8 @@ _DONE = r"(?:하|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"  # not 가
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
                          "자체", "실제"})
+# who the founder is with ("친구들 10명이랑 …"): part of their story, not the detail asked
+_WITH = r"들?\s*(?:\d+\s*명\s*)?(?:이랑|랑|하고|끼리)"
 # nouns naming who does something ("운영사", "운용사", "투자자"): "운영" does not hold them
 _AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
 # a class asked ("어느 부처 사업이야?") and how the documents name its members
@@ -50,8 +52,11 @@ class HeldTerms:
         for t, tag in query.key_terms.items():
             if unused_only and (t in query.subject_terms or t not in asked
                                 or t in _RELATIONAL
-                                or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text)):
-                continue  # "현금으로 주는 거예요?": a means, which a sentence may name otherwise
+                                or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text)
+                                or re.search(re.escape(t) + _WITH, text)):
+                # "현금으로 주는 거예요?": a means, which a sentence may name otherwise;
+                # "친구들이랑 …": who the founder is with, their story, not the detail asked
+                continue
             if not tag.startswith("NN") or len(t) < 2 or t in ATTRIBUTE_TERMS \
                     or t in GENERIC_DETAIL or t in _WHEN_WORDS or t in KIND_WORDS \
                     or re.search(re.escape(t) + _DONE, text):

@@ -92,3 +92,11 @@ def test_who_may_apply_is_not_searched_for_a_channel(engine: AnswerEngine) -> No
     answer = engine.answer("예창패 신청 자격이 어떻게 돼요?")
     assert answer.mode == AnswerMode.EXTRACTIVE
     assert "K-Startup 누리집" not in answer.answer.splitlines()[0]
+
+
+def test_who_the_founder_is_with_is_not_an_asked_detail(engine: AnswerEngine) -> None:
+    """"친구" is nowhere in the documents, but "친구들 10명이랑" is the founder's story: the
+    registration rule still answers."""
+    answer = engine.answer("친구들 10명이랑 돈 모아서 중기부 등록 없이 개인투자조합으로 그냥 "
+                           "운영해도 돼요?")
+    assert answer.mode == AnswerMode.EXTRACTIVE
