@@ -25,6 +25,8 @@ _DONE = r"(?:하|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"  # not 가
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
                          "자체", "실제"})
+# a bound asked of a figure ("기업가치 상한은?"): the documents write it as "… 이하"
+_BOUNDS = frozenset({"상한", "하한", "상한선", "하한선", "상한액", "최대치", "최소치"})
 # who the founder is with ("친구들 10명이랑 …"): part of their story, not the detail asked
 _WITH = r"들?\s*(?:\d+\s*명\s*)?(?:이랑|랑|하고|끼리)"
 # nouns naming who does something ("운영사", "운용사", "투자자"): "운영" does not hold them
@@ -51,7 +53,7 @@ class HeldTerms:
         out = []
         for t, tag in query.key_terms.items():
             if unused_only and (t in query.subject_terms or t not in asked
-                                or t in _RELATIONAL
+                                or t in _RELATIONAL or t in _BOUNDS
                                 or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text)
                                 or re.search(re.escape(t) + _WITH, text)):
                 # "현금으로 주는 거예요?": a means, which a sentence may name otherwise;
@@ -63,6 +65,9 @@ class HeldTerms:
                 continue  # the kind asked, the time it is set in, or an action ("이사감")
             unused = doc_freq.get(t, 0) == 0 and not any(
                 doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
+            if unused and unused_only and any(
+                    re.search(r"(?<![가-힣])" + re.escape(t) + r"[가-힣]", s.text) for s in scored):
+                continue  # "생방 몇 번?": a clipped chat form of a word a found sentence uses
             glued = not unused_only and re.search(
                 re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
             if (unused or glued) and not self.held(t, scored):
