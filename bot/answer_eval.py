@@ -14,8 +14,8 @@ documents; heldout6 is read once and then tuned on, heldout7 is read once after 
 frozen), and `heldout8` / `heldout9` (round 7: two more fresh sets over another split of the
 documents, both read once after tuning is frozen), and `heldout10` / `heldout11` (round 8: the
 same again over a third split), `heldout12` / `heldout13` (round 9: a fourth split) and
-`heldout14` / `heldout15` (round 10: a fifth split) and `heldout17` (round 11: a sixth
-split; its twin was not delivered). Only
+`heldout14` / `heldout15` (round 10: a fifth split) and `heldout16` / `heldout17` (round 11: a
+sixth split). Only
 `DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
@@ -70,6 +70,7 @@ PARTS: dict[str, Path] = {
     "heldout13": QUESTIONS_DIR / "questions_heldout13.jsonl",
     "heldout14": QUESTIONS_DIR / "questions_heldout14.jsonl",
     "heldout15": QUESTIONS_DIR / "questions_heldout15.jsonl",
+    "heldout16": QUESTIONS_DIR / "questions_heldout16.jsonl",
     "heldout17": QUESTIONS_DIR / "questions_heldout17.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named

@@ -68,11 +68,12 @@ DOCS_HELDOUT14 = {"tips.md", "startup-packages.md", "venture-certification.md",
                   "ir-and-competitions.md", "battery-strategy-2021.md", "investment-funds.md",
                   "export-marketing-support.md"}
 DOCS_HELDOUT15 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT14
-# heldout17: round 11, a sixth split (its twin, heldout16, was not delivered in time)
-HELDOUT17_MIX = HELDOUT4_MIX
+# heldout16 / heldout17: round 11, a sixth split, written independently of each other
+HELDOUT16_MIX = HELDOUT17_MIX = HELDOUT4_MIX
 DOCS_HELDOUT17 = {"battery-strategy-2021.md", "chungbuk-startup-policy.md", "investment-funds.md",
                   "sales-channels-and-procurement.md", "tips.md", "venture-certification.md",
                   "youth-and-restart-programs.md"}
+DOCS_HELDOUT16 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT17
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -82,7 +83,7 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout10", HELDOUT10_MIX, "h10"), ("heldout11", HELDOUT11_MIX, "h11"),
                   ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13"),
                   ("heldout14", HELDOUT14_MIX, "h14"), ("heldout15", HELDOUT15_MIX, "h15"),
-                  ("heldout17", HELDOUT17_MIX, "h17")]
+                  ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -267,6 +268,7 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout13", DOCS_HELDOUT13),
                                                   ("heldout14", DOCS_HELDOUT14),
                                                   ("heldout15", DOCS_HELDOUT15),
+                                                  ("heldout16", DOCS_HELDOUT16),
                                                   ("heldout17", DOCS_HELDOUT17)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
@@ -278,7 +280,8 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     assert len(DOCS_HELDOUT12) == len(DOCS_HELDOUT13) == 7
     assert DOCS_HELDOUT12 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11)
-    assert len(DOCS_HELDOUT14) == len(DOCS_HELDOUT15) == len(DOCS_HELDOUT17) == 7
+    assert len(DOCS_HELDOUT14) == len(DOCS_HELDOUT15) == len(DOCS_HELDOUT16) == 7
+    assert len(DOCS_HELDOUT17) == 7
     assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
     for item in parts[name]:
