@@ -56,6 +56,11 @@ log = logging.getLogger(__name__)
 # the words an application channel is written in, searched for with the programme's name
 _CHANNEL_WORDS = ("신청", "접수", "누리집", "온라인")
 
+def _names_channel(reply: Reply) -> bool:
+    """Whether a line of the reply says where applications go (a site, an office)."""
+    return any(CHANNEL.search(line) for line in reply.lines)
+
+
 # A generated reply that starts by saying the documents lack the asked detail.
 _SAYS_MISSING = re.compile(r"^\s*(자료에는\s[^\n]{0,80}(정보|내용)(가|이)\s*없|"
                            r"the documents do not)",
@@ -258,7 +263,7 @@ class AnswerEngine:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
             if run.reply is not None and run.reply.no_rule:
                 self._find_rule(run, category)
-            elif run.reply is not None and self._wants_channel(run):
+            elif self._wants_channel(run):
                 self._find_channel(run, category)
         elif self._subject_found(analysed, support):
             # the subject is there but a word of the asked detail is not ("창업진흥원 건물"):
@@ -268,6 +273,19 @@ class AnswerEngine:
                 run.reply = reply
         return run
 
+    def _search_again(self, run: _Run, query: str,
+                      category: str | None) -> tuple[Reply, list[SearchHit]] | None:
+        """One more search, its new passages added after the first ones, and the reply over
+        both; None when it finds no new passage or the reply finds nothing."""
+        extra = self.retrieve(query, category).hits
+        seen = {h.chunk.id for h in run.hits}
+        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
+        if len(merged) == len(run.hits):
+            return None
+        reply = self.extractive.respond(run.analysed, merged, run.doc_freq, run.n_docs,
+                                        max_hits=len(merged))
+        return None if reply is None else (reply, merged)
+
     def _find_rule(self, run: _Run, category: str | None) -> None:
         """A verdict was asked but the passages found state no rule: search once more for the
         programme's rule itself (its name + the words rules are written in for what the founder
@@ -276,16 +294,10 @@ class AnswerEngine:
         words = rule_words(analysed.founder)
         if not words or not analysed.subject_terms:
             return
-        query = " ".join([*analysed.subject_terms[:3], *words])
-        extra = self.retrieve(query, category).hits
-        seen = {h.chunk.id for h in run.hits}
-        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
-        if len(merged) == len(run.hits):
-            return
-        reply = self.extractive.respond(analysed, merged, run.doc_freq, run.n_docs,
-                                        max_hits=len(merged))
-        if reply is not None and not reply.no_rule:
-            run.reply, run.hits = reply, merged
+        found = self._search_again(run, " ".join([*analysed.subject_terms[:3], *words]),
+                                   category)
+        if found is not None and not found[0].no_rule:
+            run.reply, run.hits = found
             log.info("eligibility.rule_search", extra={"found": True})
 
     @staticmethod
@@ -295,24 +307,16 @@ class AnswerEngine:
         return (reply is not None and not reply.missing
                 and analysed.kind is FactKind.HOW_TO_APPLY
                 and bool(ONLINE.search(analysed.question)) and bool(analysed.subject_terms)
-                and not any(CHANNEL.search(line) for line in reply.lines))
+                and not _names_channel(reply))
 
     def _find_channel(self, run: _Run, category: str | None) -> None:
         """Where to apply was asked and the passages found say only who may apply: search once
         more for the programme's name with the words an application channel is written in, and
         keep the new reply only when it says where applications go."""
-        analysed = run.analysed
-        query = " ".join([*analysed.subject_terms[:3], *_CHANNEL_WORDS])
-        extra = self.retrieve(query, category).hits
-        seen = {h.chunk.id for h in run.hits}
-        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
-        if len(merged) == len(run.hits):
-            return
-        reply = self.extractive.respond(analysed, merged, run.doc_freq, run.n_docs,
-                                        max_hits=len(merged))
-        if reply is not None and not reply.missing \
-                and any(CHANNEL.search(line) for line in reply.lines):
-            run.reply, run.hits = reply, merged
+        query = " ".join([*run.analysed.subject_terms[:3], *_CHANNEL_WORDS])
+        found = self._search_again(run, query, category)
+        if found is not None and not found[0].missing and _names_channel(found[0]):
+            run.reply, run.hits = found
             log.info("how_to_apply.channel_search", extra={"found": True})
 
     def _subject_found(self, analysed: AnalysedQuery, support: Support) -> bool:

@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
                                  detail=noun)
         # after the plainly asked noun, which names the detail better ("세무서에 무슨 서류")
         unused = [] if strict or query.language != "ko" else \
-            self.held_terms.unheld(query, scored, doc_freq, unused_only=True)
+            self.held_terms.unused_asked(query, scored, doc_freq)
         if unused:  # "K-Startup 모바일 앱도 있어요?" and the documents never say 모바일 or 앱
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
                                  detail=unused[0])

@@ -42,37 +42,50 @@ class HeldTerms:
         self.analyzer = analyzer
 
     def unheld(self, query: AnalysedQuery, scored: list[ScoredSentence],
-               doc_freq: dict[str, int], *, unused_only: bool = False) -> list[str]:
+               doc_freq: dict[str, int]) -> list[str]:
         """Nouns of the question that the corpus never uses and no passage found holds, in a
         sentence or a heading ("주말" in "콜센터 주말에도 돼요?"), or that name a kind of the
-        asked detail other than the one written ("운전자금" where only 시설자금 is written).
-        With `unused_only`, only the first kind, asked in the question's last clause and not
-        its subject ("K-Startup 모바일 앱도 있어요?")."""
+        asked detail other than the one written ("운전자금" where only 시설자금 is written)."""
+        text = re.sub(r"\s+", " ", query.question)
+        glued = r"(?:" + "|".join(KIND_WORDS) + r")"
+        return [t for t in self._detail_nouns(query, text)
+                if (self._unused(t, doc_freq) or re.search(re.escape(t) + glued, text))
+                and not self.held(t, scored)]
+
+    def unused_asked(self, query: AnalysedQuery, scored: list[ScoredSentence],
+                     doc_freq: dict[str, int]) -> list[str]:
+        """Nouns of the question's last (asked) clause, not its subject, that the corpus never
+        uses and no passage found holds ("K-Startup 모바일 앱도 있어요?")."""
         text = re.sub(r"\s+", " ", query.question)
         asked = flat(asked_clause(query.question))
         out = []
-        for t, tag in query.key_terms.items():
-            if unused_only and (t in query.subject_terms or t not in asked
-                                or t in _RELATIONAL or t in _BOUNDS
-                                or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text)
-                                or re.search(re.escape(t) + _WITH, text)):
+        for t in self._detail_nouns(query, text):
+            if t in query.subject_terms or t not in asked or t in _RELATIONAL or t in _BOUNDS \
+                    or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text) \
+                    or re.search(re.escape(t) + _WITH, text):
                 # "현금으로 주는 거예요?": a means, which a sentence may name otherwise;
                 # "친구들이랑 …": who the founder is with, their story, not the detail asked
                 continue
-            if not tag.startswith("NN") or len(t) < 2 or t in ATTRIBUTE_TERMS \
-                    or t in GENERIC_DETAIL or t in _WHEN_WORDS or t in KIND_WORDS \
-                    or re.search(re.escape(t) + _DONE, text):
-                continue  # the kind asked, the time it is set in, or an action ("이사감")
-            unused = doc_freq.get(t, 0) == 0 and not any(
-                doc_freq.get(w, 0) for group in self.analyzer.synonyms(t) for w in group)
-            if unused and unused_only and any(
+            if not self._unused(t, doc_freq) or any(
                     re.search(r"(?<![가-힣])" + re.escape(t) + r"[가-힣]", s.text) for s in scored):
                 continue  # "생방 몇 번?": a clipped chat form of a word a found sentence uses
-            glued = not unused_only and re.search(
-                re.escape(t) + r"(?:" + "|".join(KIND_WORDS) + r")", text)
-            if (unused or glued) and not self.held(t, scored):
+            if not self.held(t, scored):
                 out.append(t)
         return out
+
+    @staticmethod
+    def _detail_nouns(query: AnalysedQuery, text: str) -> list[str]:
+        """The question's nouns that could name a detail: not the kind asked, the time it is
+        set in, or an action ("이사감")."""
+        return [t for t, tag in query.key_terms.items()
+                if tag.startswith("NN") and len(t) >= 2 and t not in ATTRIBUTE_TERMS
+                and t not in GENERIC_DETAIL and t not in _WHEN_WORDS and t not in KIND_WORDS
+                and not re.search(re.escape(t) + _DONE, text)]
+
+    def _unused(self, term: str, doc_freq: dict[str, int]) -> bool:
+        """Whether the corpus never uses the term nor any of its synonyms."""
+        return doc_freq.get(term, 0) == 0 and not any(
+            doc_freq.get(w, 0) for group in self.analyzer.synonyms(term) for w in group)
 
     def held(self, term: str, sentences: list[ScoredSentence]) -> bool:
         """Whether a sentence holds `term` (or a synonym, or a word sharing its start), or its
