@@ -40,8 +40,12 @@ FULL_DAY = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일")
 ONLINE = re.compile(r"온라인|사이트|누리집|홈페이지|어디서|어디에서|어디로|online|website|where",
                     re.I)
 # a sentence that says where applications go: a site, online, an office that takes them
-CHANNEL = re.compile(r"누리집|온라인|홈페이지|www\.|https?://|(?:에서|으로|로|통해)\s*(?:신청|접수)|"
+CHANNEL = re.compile(r"누리집|온라인|홈페이지|www\.|https?://|[a-z0-9-]+\.(?:go|or|co)\.kr|"
+                     r"에서\s*(?:이루어진다|진행된다)|(?:에서|으로|로)\s*(?:신청|접수)|"
+                     r"통해[^.,]{0,12}(?:신청|접수)|"
                      r"(?:신청|접수)[을를]?\s*받(?:는다|으며|아)|에서\s*받는다|접수처|창구", re.I)
+# the founder asks where to send an application (not where an event is, or who runs it)
+APPLYING = re.compile(r"신청|접수|지원\s*(?:하|해)|넣|apply|application", re.I)
 CEILING = re.compile(r"최대|한도|까지|maximum|up to|limit|the most", re.I)
 GRANT = re.compile(r"줘|주나|받|지원금|한도|최대|give|get|receive|grant", re.I)
 AGGREGATE = re.compile(r"누적|매출|고용|총사업비|재원은")

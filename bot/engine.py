@@ -20,9 +20,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot import prompts
+from bot.answer_judge import AnswerJudge
 from bot.citations import CitationCheck, check_citations, is_refusal, may_be_sentinel
 from bot.conversation import ConversationStore, QueryRewriter, Rewrite, Turn
-from bot.cues import CHANNEL, ONLINE
+from bot.cues import APPLYING, CHANNEL, ONLINE
 from bot.eligibility import rule_words
 from bot.extractive import ExtractiveAnswerer, Reply, needs_call_reminder
 from bot.facts import CHECKED_KINDS, holds
@@ -109,6 +110,7 @@ class AnswerEngine:
             min_coverage=self.settings.min_term_coverage,
             min_dense=self.settings.min_dense_score,
             max_sentences=self.settings.max_answer_sentences,
+            judge=AnswerJudge.load() if self.settings.answer_judge else None,
         )
         self.conversations = conversations or ConversationStore(
             self.settings.history_turns, self.settings.max_conversations)
@@ -318,6 +320,15 @@ class AnswerEngine:
         if found is not None and not found[0].missing and _names_channel(found[0]):
             run.reply, run.hits = found
             log.info("how_to_apply.channel_search", extra={"found": True})
+            return
+        # neither search says where applications go: saying so beats quoting who may apply
+        if not APPLYING.search(run.analysed.question):
+            return  # "어디어디서 해?", "운영은 어디서 해?": a place or a body, not a channel
+        missing = self.extractive.channel_missing(run.analysed, run.hits, run.doc_freq,
+                                                  run.n_docs)
+        if missing is not None:
+            run.reply = missing
+            log.info("how_to_apply.channel_search", extra={"found": False})
 
     def _subject_found(self, analysed: AnalysedQuery, support: Support) -> bool:
         """Whether the best passages hold every word naming the question's subject (a
@@ -491,6 +502,8 @@ class AnswerEngine:
             "kind": run.analysed.kind.value if run.analysed.kind else None,
             "year": run.analysed.year, "typo_fixes": len(run.analysed.typo_fixes),
             "meta": run.analysed.meta,
+            "judge": run.reply.judge_probability if run.reply is not None else None,
+            "judged_out": run.reply.judged_out if run.reply is not None else False,
             "invalid_citations": run.invalid_citations, "model": answer.model,
             "usage": answer.usage, "timings": answer.timings,
         })

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import prompts
+from bot.answer_judge import AnswerJudge, missing_noun
+from bot.answer_judge import features as judge_features
 from bot.asked_detail import (
     ScoredSentence,
     detail_terms,
@@ -90,8 +92,9 @@ _VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
 
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
-                 max_sentences: int = 3) -> None:
+                 max_sentences: int = 3, judge: AnswerJudge | None = None) -> None:
         self.analyzer = analyzer
+        self.judge = judge or AnswerJudge()  # an untrained judge keeps every answer
         self.scorer = SentenceScorer(analyzer)
         self.held_terms = HeldTerms(analyzer)
         self.min_coverage = min_coverage
@@ -148,11 +151,40 @@ class ExtractiveAnswerer:
 
     def respond(self, query: AnalysedQuery, hits: list[SearchHit], doc_freq: dict[str, int],
                 n_docs: int, max_hits: int = 5) -> Reply | None:
-        """The extractive reply, or None when nothing in the passages is about the question."""
+        """The extractive reply, or None when nothing in the passages is about the question.
+        An answer the judge (bot/answer_judge.py) finds unlikely to answer what was asked
+        becomes "자료에는 … 정보가 없습니다"."""
         scored = self.candidates(query, hits, doc_freq, n_docs, max_hits=max_hits)
         about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
+        reply = self._respond(query, hits, scored, about, doc_freq, n_docs)
+        if reply.missing or not reply.chosen:
+            return reply
+        inputs = judge_features(query, reply.chosen, about, doc_freq, n_docs, path=reply.path,
+                                lead=bool(reply.lead))
+        probability = self.judge.probability(inputs) if self.judge.active else None
+        if self.judge.keeps(inputs):
+            reply.judge_inputs, reply.judge_probability = inputs, probability
+            return reply
+        # named after the passage of the sentence it would have quoted, not the first hit
+        own = [hits[reply.chosen[0].hit_index]]
+        noun = missing_noun(query, reply.chosen[0], about, doc_freq, n_docs)
+        if noun is not None:
+            missing = self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                    detail=noun, named_by=own)
+        else:
+            text = prompts.NOT_ANSWERED[query.language].format(
+                subject=self.subject_label(query, own))
+            missing = self._with_nearest(query, hits, about, text)
+        missing.no_rule = reply.no_rule
+        missing.judge_inputs, missing.judge_probability = inputs, probability
+        missing.judged_out = True
+        return missing
+
+    def _respond(self, query: AnalysedQuery, hits: list[SearchHit],
+                 scored: list[ScoredSentence], about: list[ScoredSentence],
+                 doc_freq: dict[str, int], n_docs: int) -> Reply:
         told = not query.founder.empty and query.wants(FactKind.ELIGIBILITY)
         figure = told and query.kind in STRICT_KINDS \
             and asks_a_figure(query.question, query.language)
@@ -163,7 +195,7 @@ class ExtractiveAnswerer:
             ruled = rulings(query, about)
             sentence = best_ruling(query, ruled)[0] if ruled else None
             if sentence is not None and holds(query.kind, sentence.text):
-                return self._compose(query, hits, [sentence])
+                return self._compose(query, hits, [sentence], path="figure")
         elif told:
             reply = self._verdict(query, hits, about)
             if reply.no_rule:  # no rule on the founder's numbers: one that lists their case
@@ -174,7 +206,7 @@ class ExtractiveAnswerer:
         if query.wants(FactKind.ELIGIBILITY) and not figure:
             listed = self._listed(query, hits, about, doc_freq, n_docs)
             if listed is not None:  # "크라우드펀딩도 소득공제 돼요?" and the rule lists it
-                return listed
+                return listed  # path "listed"
         strict = [k for k in query.kinds if k in STRICT_KINDS]
         if strict and self.held_terms.unheld(query, scored, doc_freq):
             return self._missing(query, hits, about, strict[0])
@@ -197,7 +229,7 @@ class ExtractiveAnswerer:
         if claimed is not None:
             # "19년에 납품했는데 적용받을 수 있었어요?": the year is the founder's, and the
             # programme's start decides it, not a sentence of that year on another programme
-            return self._compose(query, hits, [claimed[0]], lead=claimed[1])
+            return self._compose(query, hits, [claimed[0]], lead=claimed[1], path="claimed")
         pool = about
         if strict:
             kind = strict[0]
@@ -285,6 +317,16 @@ class ExtractiveAnswerer:
             lead = claim_lead(query, settles)
         return self._compose(query, hits, chosen, lead=lead)
 
+    def channel_missing(self, query: AnalysedQuery, hits: list[SearchHit],
+                        doc_freq: dict[str, int], n_docs: int) -> Reply | None:
+        """"어디서 신청해요?" and no passage found says where applications go: the channel is
+        missing, with the nearest facts as 참고 (None when nothing is about the subject)."""
+        about = [s for s in self.candidates(query, hits, doc_freq, n_docs) if s.about >= 0.5]
+        if not about:
+            return None
+        return self._missing(query, hits, about, FactKind.HOW_TO_APPLY,
+                             detail=prompts.CHANNEL_DETAIL[query.language])
+
     def _choose(self, query: AnalysedQuery, pool: list[ScoredSentence]) -> list[ScoredSentence]:
         """The first line: the best sentence, or for figures that change every year the most
         recent among those scoring near the best. Then up to `max_sentences` in all that add a
@@ -331,12 +373,14 @@ class ExtractiveAnswerer:
             if claimed is not None and claimed[0].score > sentence.score:
                 # the founder's place against the programme's own closed list of places,
                 # not a rule of another programme on where companies must be
-                return self._compose(query, hits, [claimed[0]], lead=claimed[1])
+                return self._compose(query, hits, [claimed[0]], lead=claimed[1],
+                                     path="claimed")
             return self._compose(query, hits, [sentence],
-                                 lead=prompts.VERDICT[ruling.verdict][query.language])
+                                 lead=prompts.VERDICT[ruling.verdict][query.language],
+                                 path="verdict")
         claimed = first_claimed(query, about)
         if claimed is not None:
-            return self._compose(query, hits, [claimed[0]], lead=claimed[1])
+            return self._compose(query, hits, [claimed[0]], lead=claimed[1], path="claimed")
         # a rule the readers cannot judge ("국세·지방세를 체납한 기업은 …", "재창업한 뒤 7년이
         # 지나지 않은 기업"): quoted as the rule, without a verdict, never "no rule"
         stated = unjudged_rules(query, about)
@@ -346,7 +390,8 @@ class ExtractiveAnswerer:
         elif stated:
             claimed = claim_lead(query, stated[0])
             reply = self._compose(query, hits, stated[:1],
-                                  lead=claimed or prompts.UNJUDGED_RULE[query.language])
+                                  lead=claimed or prompts.UNJUDGED_RULE[query.language],
+                                  path="claimed" if claimed else "unjudged")
             if claimed:
                 return reply  # the rule decides the founder's own claim ("800만원인데 …?")
         else:
@@ -364,13 +409,13 @@ class ExtractiveAnswerer:
             return None
         sentence, verdict = found
         return self._compose(query, hits, [sentence],
-                             lead=prompts.VERDICT[verdict][query.language])
+                             lead=prompts.VERDICT[verdict][query.language], path="listed")
 
     def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
-                 about: list[ScoredSentence], kind: FactKind, detail: str | None = None
-                 ) -> Reply:
+                 about: list[ScoredSentence], kind: FactKind, detail: str | None = None,
+                 named_by: list[SearchHit] | None = None) -> Reply:
         detail = detail or LABELS[kind][query.language]
-        subject = self.subject_label(query, hits)
+        subject = self.subject_label(query, named_by or hits)
         # not "도전 K-스타트업 최우수상 상금의 최우수상 금액": words the subject already says go
         named = subject.split()
         if detail in named and len(named) > 1:
@@ -410,12 +455,16 @@ class ExtractiveAnswerer:
         title."""
         words: list[str] = []
         heading = flat(hits[0].chunk.section) if hits else ""
+        title = flat(hits[0].chunk.title) if hits else ""
         growing = False
         for word in query.text.split():
             clean = _VERB_FORM.sub("", PARTICLE.sub("", word.strip("?!.,\"'")))
             lowered = clean.lower()
             named = bool(clean) and any(
                 t in lowered or lowered in t for t in query.subject_terms if len(t) >= 2)
+            if named and query.language == "en" and not re.search(r"[가-힣]", clean) \
+                    and flat(clean) not in heading and flat(clean) not in title:
+                named = False  # "Korean", "English": the founder's words, not the name
             if clean and clean not in words and (
                     named or (growing and len(clean) >= 2 and flat(clean) in heading)):
                 words.append(clean)
@@ -426,7 +475,7 @@ class ExtractiveAnswerer:
 
     def _compose(self, query: AnalysedQuery, hits: list[SearchHit],
                  chosen: list[ScoredSentence], *, lead: str = "",
-                 reminder: bool = True) -> Reply:
+                 reminder: bool = True, path: str = "plain") -> Reply:
         """Answer text with [n] markers, and the numbered sources it cites."""
         language = query.language
         numbers: dict[tuple[str, str, str], int] = {}
@@ -453,7 +502,8 @@ class ExtractiveAnswerer:
         text = f"{head}\n{body}" if head else body
         if reminder and any(needs_call_reminder(s.category) for s in sources):
             text += "\n\n" + prompts.CHECK_CURRENT_CALL[language]
-        return Reply(text=text, sources=sources, lines=lines)
+        return Reply(text=text, sources=sources, lines=lines, chosen=list(chosen), lead=lead,
+                     path=path)
 
 
 @dataclass
@@ -465,5 +515,11 @@ class Reply:
     lines: list[str]
     missing: bool = False
     no_rule: bool = False  # a verdict was asked but no passage states a rule it can read
+    chosen: list[ScoredSentence] = field(default_factory=list)  # the sentences quoted
+    lead: str = ""  # the verdict or claim said before the first sentence
+    path: str = "plain"  # which part of the answerer chose them (bot/answer_judge.PATHS)
+    judge_inputs: dict[str, float] | None = None
+    judge_probability: float | None = None  # the judge's belief that the answer is right
+    judged_out: bool = False  # the judge turned the answer into "detail missing"
 
 

@@ -39,6 +39,14 @@ DETAIL_MISSING = {
     "ko": "자료에는 {subject}의 {detail} 정보가 없습니다.",
     "en": "The documents do not give the {detail} of {subject}.",
 }
+# "어디서 신청해요?" and no passage says where applications go
+CHANNEL_DETAIL = {"ko": "신청 창구", "en": "application channel"}
+# the answer judge (bot/answer_judge.py) found the nearest sentence does not answer, and no
+# single word names what is missing
+NOT_ANSWERED = {
+    "ko": "자료에는 {subject}에 대해 물으신 내용이 나와 있지 않습니다.",
+    "en": "The documents on {subject} do not say what you asked.",
+}
 YEAR_MISSING = {
     "ko": "자료에는 {subject}의 {year}년 정보가 없습니다.",
     "en": "The documents have no {year} information on {subject}.",

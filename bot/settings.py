@@ -42,6 +42,9 @@ class Settings(KnowledgeSettings):
         0.80, ge=0.0, le=1.0, description="Cosine similarity below which dense evidence is weak."
     )
     max_answer_sentences: int = Field(3, ge=1, le=10)
+    answer_judge: bool = Field(
+        True, description="Let the trained answer judge (bot/answer_judge.json) turn an answer "
+        "unlikely to answer what was asked into 'detail missing'.")
     max_question_chars: int = Field(1000, ge=50, le=10000)
     human_contact: str = Field(
         "충북창조경제혁신센터 또는 중소기업 통합콜센터(국번 없이 1357)",
