@@ -65,6 +65,7 @@ from bot.facts import (
 )
 from bot.held_terms import HeldTerms
 from bot.kinds import FactKind
+from bot.lacking import lacks_requirement
 from bot.membership import told_only
 from bot.models import Source, Support
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
@@ -161,6 +162,7 @@ class ExtractiveAnswerer:
         reply = self._respond(query, hits, scored, about, doc_freq, n_docs)
         if reply.missing or not reply.chosen:
             return reply
+        reply = self._unless_lacking(query, hits, reply)
         inputs = judge_features(query, reply.chosen, about, doc_freq, n_docs, path=reply.path,
                                 lead=bool(reply.lead))
         probability = self.judge.probability(inputs) if self.judge.active else None
@@ -181,6 +183,18 @@ class ExtractiveAnswerer:
         missing.judge_inputs, missing.judge_probability = inputs, probability
         missing.judged_out = True
         return missing
+
+    def _unless_lacking(self, query: AnalysedQuery, hits: list[SearchHit], reply: Reply
+                        ) -> Reply:
+        """A yes, or a rule quoted without a verdict, becomes a no when the founder says they
+        lack a requirement the quoted rule states (bot/lacking.py)."""
+        yes, unjudged = prompts.VERDICT["yes"][query.language], \
+            prompts.UNJUDGED_RULE[query.language]
+        if query.language != "ko" or reply.lead not in (yes, unjudged) \
+                or not lacks_requirement(query.question, reply.chosen[0].text):
+            return reply
+        return self._compose(query, hits, reply.chosen[:1],
+                             lead=prompts.VERDICT["no"][query.language], path="lacking")
 
     def _respond(self, query: AnalysedQuery, hits: list[SearchHit],
                  scored: list[ScoredSentence], about: list[ScoredSentence],

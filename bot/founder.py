@@ -37,6 +37,7 @@ class Founder:
     foreign: bool | None = None  # a foreign national (False: a Korean national)
     requested: float | None = None  # the sum the founder wants to receive, in won
     requested_of: str = ""  # the words just before that sum ("글로벌 팁스로 R&D")
+    budget: float | None = None  # the project's total budget, in won ("총사업비 1억 2천 잡으면")
     held_years: float | None = None  # years since a certificate was granted ("24년 3월에 받았")
     capital: float | None = None  # the company's paid-in capital, in won ("자본금 10억")
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
@@ -144,6 +145,8 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:어치(?:\s*[가-힣]{1,4}(?:를|을)?)?|전액|모두|전부|다)?\s*"
                           r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*"
                           r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
+_Q_BUDGET = re.compile(r"사업비(?:를|는|은|가|을|로)?\s*([\d.,]+\s*(?:억|천만|백만|만|천)"
+                       r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)")
 _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
                              r"(\d[\d.,]*)\s*(million|billion)\s*won\b", re.I)
 # a certificate granted on a month, asked whether it still holds
@@ -173,6 +176,12 @@ _Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s
 _Q_CAPITAL = re.compile(r"자본금(?:은|이|는)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
+
+def budget_of(question: str) -> float | None:
+    """The project budget the founder states ("사업비를 1억 8천으로 잡았어요"), in won."""
+    found = _Q_BUDGET.search(question)
+    return won(found.group(1)) if found else None
+
 
 def won(text: str) -> float | None:
     """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
@@ -287,7 +296,10 @@ def founder_from_question(question: str, year: int | None = None,
     if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
         extra["requested"] = won(requested.group(1))
         extra["requested_of"] = question[max(0, requested.start() - 16):requested.start()]
-    elif english:  # "could a team get 600 million won of government R&D?"
+    budget = budget_of(question)
+    if budget and "requested" in extra:  # only with a sum asked: a share of it may cap that sum
+        extra["budget"] = budget
+    if english and "requested" not in extra:  # "could a team get 600 million won of R&D?"
         scale = {"million": 1e6, "billion": 1e9}[english.group(2).lower()]
         extra["requested"] = float(english.group(1).replace(",", "")) * scale
         extra["requested_of"] = question[english.end():english.end() + 24]
