@@ -42,7 +42,7 @@ from bot.sentence_scoring import term_weights
 WEIGHTS = Path(__file__).with_name("answer_judge.json")
 
 # which part of the answerer chose the sentence
-PATHS = ("plain", "claimed", "unjudged", "verdict", "listed", "figure", "lacking")
+PATHS = ("plain", "claimed", "verdict", "listed", "figure")  # "unjudged", "lacking": not judged
 _KIND_GROUPS = {
     "strict": lambda k: k in STRICT_KINDS,
     "how": lambda k: k is FactKind.HOW_TO_APPLY,

@@ -81,6 +81,10 @@ from knowledge.models import SearchHit
 TOLD_WEIGHT = 0.5
 
 
+# replies the answer judge leaves alone: a rule quoted without a verdict, and a no from a
+# requirement the founder says they lack (both quote the rule itself)
+_UNJUDGED_PATHS = frozenset({"unjudged", "lacking"})
+
 # kinds whose answer is a name, not a figure that changes by year
 _NAME_KINDS = frozenset({FactKind.ORGANISATION, FactKind.PERSON, FactKind.PLACE,
                          FactKind.PHONE, FactKind.FAX, FactKind.EMAIL, FactKind.URL})
@@ -163,6 +167,8 @@ class ExtractiveAnswerer:
         if reply.missing or not reply.chosen:
             return reply
         reply = self._unless_lacking(query, hits, reply)
+        if reply.path in _UNJUDGED_PATHS:
+            return reply  # a rule quoted as the rule ("자료에 있는 기준은 …"): the founder reads it
         inputs = judge_features(query, reply.chosen, about, doc_freq, n_docs, path=reply.path,
                                 lead=bool(reply.lead))
         probability = self.judge.probability(inputs) if self.judge.active else None

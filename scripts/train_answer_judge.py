@@ -1,13 +1,14 @@
 """Train the answer judge (bot/answer_judge.py) on spent answer-eval parts.
 
-    .venv/bin/pip install scikit-learn   # only this script needs it
+    .venv/bin/pip install -e '.[train]'   # scikit-learn: only this script needs it
     .venv/bin/python scripts/train_answer_judge.py [--part NAME ...] [--out bot/answer_judge.json]
 
 It indexes the shipped corpus in a throwaway folder (like `startupbot eval --answers`), asks
 every turn of the named parts (default: every part in bot.answer_eval.PARTS, all of them spent)
 with an untrained judge, and keeps the turns where the answerer quoted an answer. The label is
-whether that answer was right by the eval's own rule (the key fact held, the verdict right);
-a turn whose expected outcome is "detail missing" or "refuse" is a wrong answer.
+whether that answer should stand: it holds the key fact and gives no wrong verdict (a rule
+quoted without a verdict stands); a turn whose expected outcome is "detail missing" or
+"refuse" is a wrong answer.
 
 It reports leave-one-part-out cross-validation (each part scored by a model that never saw
 it), picks the threshold that gains the most on those held-out probabilities (a turn that
@@ -52,13 +53,16 @@ class _Recording(AnswerEngine):
 
 
 def _right(outcome) -> bool:
+    """Whether the quoted answer should stand: it holds the key fact, and a verdict it gives is
+    the expected one. A rule quoted without a verdict stands (the founder can read it); a wrong
+    verdict, a missing key fact or any answer where "detail missing" or a refusal was expected
+    does not."""
     expected = outcome.expected.value
-    if expected == "answer":
-        return outcome.outcome.value == "answered" and outcome.key_fact
+    if outcome.outcome.value != "answered" or not outcome.key_fact:
+        return False
     if expected.startswith("verdict"):
-        return (outcome.outcome.value == "answered" and outcome.key_fact
-                and outcome.verdict == expected.split("_")[1])
-    return False
+        return outcome.verdict in (None, expected.split("_")[1])
+    return expected == "answer"
 
 
 def collect(parts: list[str]) -> list[dict]:
@@ -114,8 +118,8 @@ def main() -> None:
     parser.add_argument("--part", action="append", help="a spent part (default: all)")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--rows", type=Path, help="read/write the collected rows here")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength")
-    parser.add_argument("--precision", type=float, default=0.95,
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    parser.add_argument("--precision", type=float, default=0.9,
                         help="share of the answers turned round that must be wrong ones")
     args = parser.parse_args()
     import numpy as np

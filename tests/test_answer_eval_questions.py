@@ -74,6 +74,12 @@ DOCS_HELDOUT17 = {"battery-strategy-2021.md", "chungbuk-startup-policy.md", "inv
                   "sales-channels-and-procurement.md", "tips.md", "venture-certification.md",
                   "youth-and-restart-programs.md"}
 DOCS_HELDOUT16 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT17
+# heldout18 / heldout19: round 12, a seventh split, written independently of each other
+HELDOUT18_MIX = HELDOUT19_MIX = HELDOUT4_MIX
+DOCS_HELDOUT18 = {"angel-investment-tax.md", "battery-strategy-2021.md",
+                  "chungbuk-startup-policy.md", "export-marketing-support.md",
+                  "national-startup-system.md", "tips.md", "youth-and-restart-programs.md"}
+DOCS_HELDOUT19 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT18
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -83,7 +89,8 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout10", HELDOUT10_MIX, "h10"), ("heldout11", HELDOUT11_MIX, "h11"),
                   ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13"),
                   ("heldout14", HELDOUT14_MIX, "h14"), ("heldout15", HELDOUT15_MIX, "h15"),
-                  ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17")]
+                  ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17"),
+                  ("heldout18", HELDOUT18_MIX, "h18"), ("heldout19", HELDOUT19_MIX, "h19")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -249,9 +256,11 @@ def test_wholly_heldout_part_is_wired_opt_in(name: str) -> None:
 
 
 def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]) -> None:
-    """The wholly held-out sets stay independent: no turn's question text appears in two."""
+    """The wholly held-out sets stay independent: no question (nor a conversation's opening
+    turn) appears in two. Elliptical follow-ups are generic by design: two writers working apart
+    both wrote "한도는 얼마야?" (heldout18 / heldout19), about different programmes."""
     def texts(name: str) -> set[str]:
-        return {_norm(t.question) for item in parts[name] for t in item.turns}
+        return {_norm(item.turns[0].question) for item in parts[name]}
     names = [name for name, _mix, _tag in WHOLLY_HELDOUT]
     for i, first in enumerate(names):
         for second in names[i + 1:]:
@@ -269,7 +278,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout14", DOCS_HELDOUT14),
                                                   ("heldout15", DOCS_HELDOUT15),
                                                   ("heldout16", DOCS_HELDOUT16),
-                                                  ("heldout17", DOCS_HELDOUT17)])
+                                                  ("heldout17", DOCS_HELDOUT17),
+                                                  ("heldout18", DOCS_HELDOUT18),
+                                                  ("heldout19", DOCS_HELDOUT19)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -281,7 +292,10 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     assert DOCS_HELDOUT12 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11)
     assert len(DOCS_HELDOUT14) == len(DOCS_HELDOUT15) == len(DOCS_HELDOUT16) == 7
-    assert len(DOCS_HELDOUT17) == 7
+    assert len(DOCS_HELDOUT17) == len(DOCS_HELDOUT18) == len(DOCS_HELDOUT19) == 7
+    assert DOCS_HELDOUT18 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
+                                  DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13,
+                                  DOCS_HELDOUT14, DOCS_HELDOUT15, DOCS_HELDOUT16, DOCS_HELDOUT17)
     assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
     for item in parts[name]:

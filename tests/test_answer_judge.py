@@ -12,9 +12,10 @@ from bot.answer_judge import WEIGHTS, AnswerJudge
 from bot.engine import AnswerEngine
 from bot.models import AnswerMode
 
-# a near miss of a spent part (heldout15): the documents give the grant's amount and who may
-# apply, nothing on what it may be spent on or on receipts
-RECEIPTS = "청년 창업응원금 30만원 받으면 아무 데나 써도 돼요? 어디 썼는지 영수증 내야 하나요"
+# a near miss of a spent part (heldout14): the documents say teams join TIPS through an
+# operator's investment and recommendation, nothing on how the selection is evaluated; the
+# rules let through a sentence about TIPS's yearly calls
+RECEIPTS = "운영사 추천 받고 나면 팁스 선정평가는 어떻게 진행돼요? 발표평가도 있어요?"
 
 
 @pytest.fixture
