@@ -169,10 +169,15 @@ class ExtractiveAnswerer:
         reply = self._unless_lacking(query, hits, reply)
         if reply.path in _UNJUDGED_PATHS:
             return reply  # a rule quoted as the rule ("자료에 있는 기준은 …"): the founder reads it
+        return self._judged(query, hits, about, reply, doc_freq, n_docs)
+
+    def _judged(self, query: AnalysedQuery, hits: list[SearchHit], about: list[ScoredSentence],
+                reply: Reply, doc_freq: dict[str, int], n_docs: int) -> Reply:
+        """The reply, or "detail missing" when the judge finds it unlikely to answer."""
         inputs = judge_features(query, reply.chosen, about, doc_freq, n_docs, path=reply.path,
                                 lead=bool(reply.lead))
         probability = self.judge.probability(inputs) if self.judge.active else None
-        if self.judge.keeps(inputs):
+        if probability is None or probability >= self.judge.threshold:
             reply.judge_inputs, reply.judge_probability = inputs, probability
             return reply
         # named after the passage of the sentence it would have quoted, not the first hit
