@@ -15,11 +15,14 @@ signals together:
   answerer chose the sentence.
 
 The model is a logistic regression trained by `scripts/train_answer_judge.py` on the spent
-answer-eval parts (labels: the quoted answer held the key fact, or it should not have been
-given), its weights in `bot/answer_judge.json`. When its probability that the answer is right
-falls below the threshold stored with the weights, the answerer says "자료에는 … 정보가
-없습니다" instead. Features are plain Python on what the answerer already computed: no model
-call, no extra search.
+answer-eval parts (right: the key fact quoted and no wrong verdict; wrong: any answer where
+"detail missing" or a refusal was expected, or one without the key fact), its weights in
+`bot/answer_judge.json`. When its probability that the answer is right falls below the
+threshold stored with the weights, the answerer says "자료에는 … 정보가 없습니다" instead.
+Features are plain Python on what the answerer already computed: no model call, no extra
+search. On questions nobody had tuned on it changed 4 of 240 turns (benchmarks/README.md,
+round 12): the signals are lexical, so a sentence about the subject that answers something else
+still passes. A model that reads both texts could replace `AnswerJudge.probability`.
 """
 
 from __future__ import annotations
