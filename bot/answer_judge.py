@@ -136,7 +136,7 @@ def features(query: AnalysedQuery, chosen: list[ScoredSentence], about: list[Sco
     else:
         out["unit_asked"] = out["unit_held"] = 0.0
     word = asked_word(query.question) if query.language == "ko" else None
-    nouns = [t for t in re.findall(r"[가-힣A-Za-z]{2,}", word or "")]
+    nouns = re.findall(r"[가-힣A-Za-z]{2,}", word or "")
     out["asked_word"] = float(bool(nouns))
     out["asked_word_held"] = float(bool(nouns) and any(
         n[:2] in flat(first.text) or fuzzy_has(first.head_terms, n[:2]) for n in nouns))
@@ -166,7 +166,8 @@ def missing_noun(query: AnalysedQuery, sentence: ScoredSentence, about: list[Sco
 
 @dataclass
 class AnswerJudge:
-    """The trained weights and threshold; `verdict` says whether to keep the answer."""
+    """The trained weights and threshold: `probability` that an answer is right, `keeps`
+    whether it clears the threshold (an untrained judge keeps every answer)."""
 
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.0

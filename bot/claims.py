@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.eligibility import SHARE_CAP
+from bot.eligibility import capped_by_budget
 from bot.founder import budget_of
 from bot.kinds import asked_clause
 from bot.measures import measure
@@ -261,10 +261,9 @@ def _amount_verdict(question: str, sentence: str, year_asked: int | None) -> str
         caps = [v for m in _CAP.finditer(sentence)
                 if (v := _won(m.group(1) or m.group(2)))
                 and _figure_of_year(sentence, m.start(), year_asked)]
-    share, budget = SHARE_CAP.search(sentence), budget_of(question)
-    if share is not None and budget is not None and budget != want:
-        # "사업비의 70% 이내에서 최대 1.5억원" and a budget of 1억 8천: 1억 2,600만원 at most
-        caps = [min(cap, float(share.group(1)) / 100 * budget) for cap in caps]
+    budget = budget_of(question)
+    if budget != want:  # the sum claimed is no budget ("사업비 2억 … 1.5억 다 받을 수")
+        caps = [capped_by_budget(cap, sentence, budget) for cap in caps]
     verdicts = {"yes" if want <= cap else "no" for cap in caps}
     return verdicts.pop() if len(verdicts) == 1 else None
 

@@ -107,7 +107,16 @@ _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|�
 
 
 # "총사업비의 70% 이내에서": the sum given is also capped by a share of the founder's budget
-SHARE_CAP = re.compile(r"사업비의\s*(\d{1,3})\s*%\s*(?:이내|이하|까지)")
+_SHARE_CAP = re.compile(r"사업비의\s*(\d{1,3})\s*%\s*(?:이내|이하|까지)")
+
+
+def capped_by_budget(limit: float, sentence: str, budget: float | None) -> float:
+    """The sum a rule gives at most, also capped by the share of the founder's budget it
+    allows ("총사업비의 70% 이내에서 최대 1억원" and a budget of 1억 2천: 8,400만원)."""
+    share = _SHARE_CAP.search(sentence) if budget else None
+    if share is None or not budget:
+        return limit
+    return min(limit, float(share.group(1)) / 100 * budget)
 
 
 def _own_ceiling(sentence: str, asked_of: str) -> re.Match[str] | None:
@@ -221,11 +230,8 @@ def _rulings(sentence: str, founder: Founder):
         # "업체당 최대 …", else a sum the programme gives at most ("연 최대 2억원", "5억원 한도")
         ceiling = _CEILING_RULE.search(sentence) or _own_ceiling(sentence, founder.requested_of)
         limit = won(next(g for g in ceiling.groups() if g)) if ceiling else None
-        share = SHARE_CAP.search(sentence) if founder.budget else None
-        if limit is not None and share is not None and founder.budget:
-            # "총사업비의 70% 이내에서 최대 1억원" and a budget of 1억 2천: 8,400만원 at most
-            limit = min(limit, float(share.group(1)) / 100 * founder.budget)
         if limit is not None:
+            limit = capped_by_budget(limit, sentence, founder.budget)
             yield Ruling("yes" if founder.requested <= limit else "no", "ceiling")
     if founder.submitted is not None:
         yield _submission(sentence, founder.submitted)

@@ -177,7 +177,7 @@ class ExtractiveAnswerer:
         inputs = judge_features(query, reply.chosen, about, doc_freq, n_docs, path=reply.path,
                                 lead=bool(reply.lead))
         probability = self.judge.probability(inputs) if self.judge.active else None
-        if probability is None or probability >= self.judge.threshold:
+        if probability is None or probability >= self.judge.threshold:  # AnswerJudge.keeps
             reply.judge_inputs, reply.judge_probability = inputs, probability
             return reply
         # named after the passage of the sentence it would have quoted, not the first hit
