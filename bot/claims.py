@@ -67,8 +67,8 @@ def asks_a_figure(question: str, language: str) -> bool:
     return bool(_FIGURE_ASKED_KO.search(asked_clause(question)))
 
 
-_FIGURE_ASKED_KO = re.compile(r"몇\s*(?:%|프로|퍼센트|명|개|곳|팀|개사|건|번|회|년|개월|달|주|일|"
-                              r"억|천|만)|얼마|며칠")
+_FIGURE_ASKED_KO = re.compile(r"몇\s*(?:%|프로|퍼센트|퍼|명|개|곳|팀|개사|건|번|회|년|개월|달|"
+                              r"주|일|억|천|만)|얼마|며칠")
 
 
 # --- the claim turned round ---------------------------------------------------------------

@@ -44,6 +44,11 @@ _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설�
 
 
 
+# rules that read two of the founder's figures together (a rate and the sum it applies to,
+# a part and its whole, a sum and what it is a multiple of)
+SPECIFIC_RULES = frozenset({"band", "share", "multiple", "ratio"})
+
+
 @dataclass(frozen=True)
 class Ruling:
     verdict: Verdict
@@ -104,6 +109,85 @@ _INTAKE_WINDOW = re.compile(_DAY + _FROM + _DAY + r"\s*까지\s*(?:접수|신청
                             + r"\s*까지")
 _INTAKE_CLOSES = re.compile(r"(?:접수|신청|모집)\s*마감(?:일)?(?:은|이)?\s*" + _DAY)
 _COUNT_RULE = re.compile(r"(\d+)\s*(?:인|명)\s*(이하|이상|미만|이내|초과)")
+
+
+# a share of a whole a rule sets: "총구매액의 8% 이상", "전체 매출의 50% 이상"
+_SHARE_RULE = re.compile(r"(?:총\s*[가-힣]*액|전체\s*[가-힣]*)의\s*(\d+(?:\.\d+)?)\s*%\s*"
+                         r"(이상|이하|미만|초과|이내)")
+# a multiple of what was invested: "매칭 비율은 엔젤투자금의 1~2.5배", "투자금의 최대 2배"
+_MULTIPLE_SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*[~–-]\s*(\d+(?:\.\d+)?)\s*배")
+_MULTIPLE_MAX = re.compile(r"(?:최대|까지)\s*(\d+(?:\.\d+)?)\s*배|(\d+(?:\.\d+)?)\s*배\s*"
+                           r"(?:까지|이내|이하|한도)")
+
+
+# one band of a table of rates: "3억원 이하인 기업은 …90%를", "3억~10억원인 기업은 80%를",
+# "3,000만원 초과 5,000만원 이하 부분은 70%", "5,000만원 초과 부분은 30%"
+_WON = r"[\d.,]+\s*(?:조|억|천만|백만|만)\s*원?"
+_BAND_RANGE = re.compile(r"(" + _WON + r")\s*[~–-]\s*(" + _WON + r")")
+_BAND_BETWEEN = re.compile(r"(" + _WON + r")\s*초과\s*(" + _WON + r")\s*(?:이하|까지)")
+_BAND_TOP = re.compile(r"(" + _WON + r")\s*(이하|미만|까지)")
+_BAND_FLOOR = re.compile(r"(" + _WON + r")\s*(초과|이상)")
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+@dataclass(frozen=True)
+class _Band:
+    low: float  # exclusive
+    high: float  # inclusive
+    rate: float
+
+
+def rate_bands(sentence: str) -> list[_Band]:
+    """A table of rates by sum the sentence states, band by band (at least two), or []: each
+    rate's band is read from the words between it and the rate before."""
+    bands, start = [], 0
+    for rate in _RATE.finditer(sentence):
+        words = sentence[start:rate.start()]
+        start = rate.end()
+        between = _BAND_BETWEEN.search(words)
+        span = None if between else _BAND_RANGE.search(words)
+        top = None if between or span else _BAND_TOP.search(words)
+        floor = None if between or span or top else _BAND_FLOOR.search(words)
+        if between or span:
+            found = between or span
+            assert found is not None
+            low, high = won(found.group(1)), won(found.group(2))
+        elif top:
+            low, high = 0.0, won(top.group(1))
+        elif floor:
+            low, high = won(floor.group(1)), float("inf")
+        else:
+            continue
+        if low is not None and high is not None and low < high:
+            bands.append(_Band(low, high, float(rate.group(1))))
+    return bands if len(bands) >= 2 else []
+
+
+def _band_of(sentence: str, value: float) -> _Band | None:
+    """The band of a table of rates the founder's sum falls in (for a table of parts, the
+    band of its top part)."""
+    return next((b for b in rate_bands(sentence) if b.low < value <= b.high), None)
+
+
+def _band_ruling(sentence: str, value: float, claimed: float, above: float | None
+                 ) -> Ruling | None:
+    """The founder's claimed rate against the band their sum falls in ("매출 30억인데 70%
+    내줬어요?" and "10억~50억원인 기업은 70%"). For a table of parts ("… 이하 부분은 100%,
+    … 초과 부분은 30%"), every part of the sum asked about must have the claimed rate: the
+    whole sum, or the part above the line the founder names ("5천 넘는 3천만원도 70%?")."""
+    bands = rate_bands(sentence)
+    if not bands:
+        return None
+    if "부분" in sentence:
+        lower = above if above is not None and above < value else 0.0
+        parts = [b for b in bands if b.low < value and b.high > lower]
+        if not parts:
+            return None
+        return Ruling("yes" if all(b.rate == claimed for b in parts) else "no", "band")
+    band = _band_of(sentence, value)
+    if band is None:
+        return None
+    return Ruling("yes" if band.rate == claimed else "no", "band")
 
 
 # "총사업비의 70% 이내에서": the sum given is also capped by a share of the founder's budget
@@ -206,7 +290,8 @@ def _rulings(sentence: str, founder: Founder):
         yield Ruling("yes" if ok else "no", "measure")
     if founder.degree is False and _DEGREE_RULE.search(sentence):
         yield Ruling("no", "degree")
-    money = _MONEY_RULE.findall(sentence)
+    # a table of rates by sales ("매출액이 3억원 이하인 기업은 … 90%를, …") sets no minimum
+    money = [] if rate_bands(sentence) else _MONEY_RULE.findall(sentence)
     for what, amount, how in money:
         value = founder.invested if what == "투자" else founder.sales
         limit = won(amount)
@@ -240,6 +325,27 @@ def _rulings(sentence: str, founder: Founder):
         if ratio:  # "자본금 대비 투자 비율이 10% 이상", "… 비율 기준은 7%이다"
             share = 100 * founder.invested / founder.capital
             yield Ruling("yes" if share >= float(ratio.group(1)) else "no", "ratio")
+    value = founder.sales if "매출" in sentence else founder.invested
+    if value is not None and founder.percent is not None:
+        yield _band_ruling(sentence, value, founder.percent, founder.above)
+    elif value is not None and _band_of(sentence, value) is not None:
+        # no rate claimed ("매출 3억 안 되면 보조율 몇 %?"): the table fits the founder's sum
+        yield Ruling("yes", "band")
+    if founder.share is not None:
+        rule = _SHARE_RULE.search(sentence)
+        if rule:  # "총구매 200억 중에 16억" against "총구매액의 8% 이상"
+            ok = _compare(founder.share, float(rule.group(1)), rule.group(2))
+            yield Ruling("yes" if ok else "no", "share")
+    if founder.invested and founder.requested is not None:
+        multiple = founder.requested / founder.invested  # "엔젤 3천에 매칭 7천5백": 2.5배
+        span = _MULTIPLE_SPAN.search(sentence)
+        top = None if span else _MULTIPLE_MAX.search(sentence)
+        if span:
+            ok = float(span.group(1)) <= round(multiple, 3) <= float(span.group(2))
+            yield Ruling("yes" if ok else "no", "multiple")
+        elif top:
+            ok = round(multiple, 3) <= float(top.group(1) or top.group(2))
+            yield Ruling("yes" if ok else "no", "multiple")
     if founder.held_years is not None:
         valid = _VALID_FOR.search(sentence)
         if valid:  # "유효기간은 2년에서 3년으로 늘었다": the last number is the period now
@@ -358,7 +464,7 @@ def states_rule(sentence: str) -> bool:
         _AGE_MAX, _AGE_MIN, _AGE_NONE, _AGE_RANGE, _YEARS_WINDOW, _YEARS_AFTER, _YEARS_MAX,
         _UNREGISTERED, _BORN_AFTER, _DATE_WINDOW, _RESIDENT, _CLOSED_RULE, _DEGREE_RULE,
         _MONEY_RULE, _COUNT_RULE, _YEARS_SPAN, _MONEY_FLOOR, _SME_ONLY, _TIMES_RULE,
-        _FOREIGN_ONLY, _CEILING_RULE, _CLOSED_WINDOW))
+        _FOREIGN_ONLY, _CEILING_RULE, _CLOSED_WINDOW, _SHARE_RULE, _MULTIPLE_SPAN))
 
 
 def rule_words(founder: Founder) -> list[str]:
@@ -389,6 +495,8 @@ def rule_words(founder: Founder) -> list[str]:
         words += ["외국인", "대상"]
     if founder.requested is not None:
         words += ["업체당", "지원", "한도"]
+    if founder.share is not None:
+        words += ["총구매액", "이상", "구매"]
     if founder.statuses or founder.closed_months is not None:
         words += [*founder.statuses, "제외", "폐업"]
     return list(dict.fromkeys(words))

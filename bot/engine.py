@@ -41,6 +41,7 @@ from bot.generation import (
 )
 from bot.kinds import FactKind
 from bot.language import detect_language
+from bot.membership import told_case
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from bot.query import AnalysedQuery, QueryAnalyzer
@@ -253,6 +254,8 @@ class AnswerEngine:
         result = self.retrieve(analysed.text, category)
         support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
                                          n_docs, chunk_terms=index.terms)
+        if not support.supported:
+            support = self._told_support(analysed, result.hits, doc_freq, n_docs) or support
         run = _Run(question=question, language=language, query=analysed.text,
                    analysed=analysed, rewrite=rewrite, hits=result.hits, support=support,
                    doc_freq=doc_freq, n_docs=n_docs, started=started)
@@ -263,6 +266,12 @@ class AnswerEngine:
             add_usage(run.usage, rewrite.usage)
         if support.supported:
             run.reply = self.extractive.respond(analysed, result.hits, doc_freq, n_docs)
+        if run.reply is None and (again := self._story_search(run, category)):
+            run.hits, run.support = again
+            support = run.support
+            run.reply = self.extractive.respond(analysed, run.hits, doc_freq, n_docs,
+                                                max_hits=len(run.hits))
+        if support.supported:
             if run.reply is not None and run.reply.no_rule:
                 self._find_rule(run, category)
             elif self._wants_channel(run):
@@ -287,6 +296,29 @@ class AnswerEngine:
         reply = self.extractive.respond(run.analysed, merged, run.doc_freq, run.n_docs,
                                         max_hits=len(merged))
         return None if reply is None else (reply, merged)
+
+    def _story_search(self, run: _Run, category: str | None
+                      ) -> tuple[list[SearchHit], Support] | None:
+        """A verdict was asked with the founder's story ("20년 12월에 개업했어요. 24년 2월에
+        청창사 넣었으면 …") and the passages found do not support an answer: the story's words
+        may have drowned the programme's. Search once more for the programme's name with the
+        words its rule is written in, and keep both result lists when they support one."""
+        analysed = run.analysed
+        if analysed.founder.empty or not analysed.subject_terms \
+                or not analysed.wants(FactKind.ELIGIBILITY):
+            return None
+        words = rule_words(analysed.founder)
+        extra = self.retrieve(" ".join([*analysed.subject_terms[:3], *words]), category).hits
+        seen = {h.chunk.id for h in run.hits}
+        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
+        if len(merged) == len(run.hits):
+            return None
+        support = self.extractive.assess(self._support_query(analysed), merged, run.doc_freq,
+                                         run.n_docs, chunk_terms=self.kb.keyword_index().terms)
+        if not support.supported:
+            return None
+        log.info("eligibility.story_search", extra={"found": True})
+        return merged, support
 
     def _find_rule(self, run: _Run, category: str | None) -> None:
         """A verdict was asked but the passages found state no rule: search once more for the
@@ -349,6 +381,23 @@ class AnswerEngine:
             return analysed
         names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
         return dataclasses.replace(analysed, key_terms=names or analysed.key_terms)
+
+    def _told_support(self, analysed: AnalysedQuery, hits: list[SearchHit],
+                      doc_freq: dict[str, int], n_docs: int) -> Support | None:
+        """Support judged on the programme's name alone when an eligibility question tells
+        the founder's case in words the documents never use ("AI는 안 쓰는 결제 핀테크예요.
+        딥테크 특화형 분야에 해당돼요?"): those words are the founder's, like their numbers."""
+        if not analysed.founder.empty or not analysed.wants(FactKind.ELIGIBILITY) \
+                or not told_case(analysed.question) \
+                or not self.queries.names_subject(analysed.key_terms):
+            return None
+        names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
+        if not names or names == analysed.key_terms:
+            return None
+        support = self.extractive.assess(dataclasses.replace(analysed, key_terms=names), hits,
+                                         doc_freq, n_docs,
+                                         chunk_terms=self.kb.keyword_index().terms)
+        return support if support.supported else None
 
     def _model_question(self, run: _Run) -> str:
         """The question as the model sees it: with today's date when it names a relative year

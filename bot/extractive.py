@@ -54,6 +54,7 @@ from bot.cues import (
     flat,
     fuzzy_has,
 )
+from bot.eligibility import SPECIFIC_RULES, judge
 from bot.facts import (
     BOUND_KINDS,
     LABELS,
@@ -163,6 +164,7 @@ class ExtractiveAnswerer:
         about = [s for s in scored if s.about >= 0.5]
         if not about:
             return None
+        about += self._specific_rules(query, scored, about)
         reply = self._respond(query, hits, scored, about, doc_freq, n_docs)
         if reply.missing or not reply.chosen:
             return reply
@@ -170,6 +172,24 @@ class ExtractiveAnswerer:
         if reply.path in _UNJUDGED_PATHS:
             return reply  # a rule quoted as the rule ("자료에 있는 기준은 …"): the founder reads it
         return self._judged(query, hits, about, reply, doc_freq, n_docs)
+
+    @staticmethod
+    def _specific_rules(query: AnalysedQuery, scored: list[ScoredSentence],
+                        about: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Sentences that name less of the subject but whose rule reads two of the founder's
+        own figures together ("3천 넣었는데 전부 100% 공제돼요?" against a table of rates by
+        sum): such a fit is itself the sign that the sentence is the one asked about."""
+        if query.founder.empty or not query.wants(FactKind.ELIGIBILITY):
+            return []
+        floor = 0.5 * scored[0].score
+        found = []
+        for sentence in scored:
+            if sentence in about or sentence.about < 0.2 or sentence.score < floor:
+                continue
+            ruling = judge(sentence.text, query.founder)
+            if ruling is not None and ruling.rule in SPECIFIC_RULES:
+                found.append(sentence)
+        return found
 
     def _judged(self, query: AnalysedQuery, hits: list[SearchHit], about: list[ScoredSentence],
                 reply: Reply, doc_freq: dict[str, int], n_docs: int) -> Reply:
@@ -219,7 +239,11 @@ class ExtractiveAnswerer:
             # answered (or found missing) like any question for a figure
             ruled = rulings(query, about)
             sentence = best_ruling(query, ruled)[0] if ruled else None
-            if sentence is not None and holds(query.kind, sentence.text):
+            # a figure of another year than the one asked is answered (or found missing) like
+            # any figure asked for a year ("올해 … 몇 % 내줘요?" and only 2020's table)
+            other_year = query.year is not None and sentence is not None \
+                and sentence.year != query.year
+            if sentence is not None and holds(query.kind, sentence.text) and not other_year:
                 return self._compose(query, hits, [sentence], path="figure")
         elif told:
             reply = self._verdict(query, hits, about)

@@ -8,7 +8,7 @@ English) patterns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.measures import Measure, own_values
 from bot.regions import founder_place
@@ -40,6 +40,11 @@ class Founder:
     budget: float | None = None  # the project's total budget, in won ("총사업비 1억 2천 잡으면")
     held_years: float | None = None  # years since a certificate was granted ("24년 3월에 받았")
     capital: float | None = None  # the company's paid-in capital, in won ("자본금 10억")
+    share: float | None = None  # a part of a whole the founder tells, in % ("200억 중에 16억")
+    # a rate the founder claims ("70% 정부가 내줬어요?") and the sum above which it is asked
+    # ("5천 넘는 3천만원도 70%로"): checked against a table of bands, never alone
+    percent: float | None = None
+    above: float | None = None
     statuses: tuple[str, ...] = ()  # what the founder is that rules exclude (최대주주, 체납, ...)
     closed_months: float | None = None  # months between closing a business and the call
     times: int | None = None  # how many times the founder would use a programme ("두 번 받을")
@@ -47,6 +52,9 @@ class Founder:
     submitted: tuple[int, int, int] | None = None
     # other measured values with what they measure ("연구개발비가 3천만원", bot/measures.py)
     values: tuple[tuple[tuple[str, ...], Measure], ...] = ()
+    # `years` (and `age`) were counted from a date the founder told, up to today: `as_of`
+    # counts them again up to a past call's date
+    counted: bool = False
 
     @property
     def empty(self) -> bool:
@@ -54,7 +62,7 @@ class Founder:
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
             self.size, self.times, self.foreign, self.requested, self.closed_months,
-            self.held_years, self.capital, self.submitted)
+            self.held_years, self.capital, self.submitted, self.share)
         ) and not self.values and not self.statuses
 
 
@@ -80,10 +88,12 @@ _Q_BARE_AGE = re.compile(r"(?:나이(?:가|는)?|올해|만)\s*(\d{2})\s*"
 _Q_PART_YEAR = re.compile(r"\s*(?:(\d{1,2})\s*개월|반)")
 # "개업일이 2023년 5월인데", "설립일 2022년 3월"
 # The founding named before its date: "개업일이", "설립한 게", "창업한 날이", "사업자 낸 건"
-FOUNDED_BEFORE = (r"(?:개업일|설립일|창업일|등록일|개업|설립|창업|사업자\s*(?:등록|낸))"
+FOUNDED_BEFORE = (r"(?:(?:법인\s*)?(?:설립\s*)?등기일|개업\s*연월일|개업일|설립일|창업일|등록일|"
+                  r"개업|설립|창업|사업자\s*(?:등록|낸))"
                   r"(?:이|은|는|도|(?:한|된|했던|낸)\s*(?:게|건|것은|날(?:이|은)?|날짜(?:가|는)?|"
                   r"때(?:가|는)?|시점(?:이|은)?))?\s*")
-_Q_FOUNDED_DATE = re.compile(FOUNDED_BEFORE + r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월")
+_Q_FOUNDED_DATE = re.compile(FOUNDED_BEFORE + r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월"
+                             r"(?:\s*(\d{1,2})\s*일)?")
 # "설립한 게 2021년이면", "창업 연도가 2020년": the year alone, the verb before it
 _Q_FOUNDED_YEAR_AFTER = re.compile(r"(?:개업|설립|창업|사업자\s*(?:등록|낸))\s*(?:연도|년도|일)?"
                                    r"(?:이|은|는|가|도|(?:한|된|했던|낸)\s*(?:게|건|것은|해(?:가|는)?|"
@@ -122,8 +132,12 @@ _Q_BIRTH = re.compile(r"((?:19|20)\d{2})\s*년\s*" + _MONTH_DAY + _BORN
 # the month and day of a birth date, when given ("1984년 3월 2일생")
 _Q_BIRTH_DAY = re.compile(r"(?:19|20)?\d{2}\s*년\s*(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일\s*)?" + _BORN)
 _Q_FOUNDED = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월\s*"
-                        r"(?:(\d{1,2})\s*일\s*)?(?:에|쯤)?\s*(?:(?:법인|사업자|회사)?\s*"
-                        r"(?:을|를|등록)?\s*(?:세웠|설립|창업|개업|등록|냈|차렸|만들)|"
+                        r"(?:(\d{1,2})\s*일\s*)?"
+                        # "1월 말에", "11월 초에", "4월에 다시 차렸어요", "개인사업자 냈어요"
+                        r"(?:(?:초순|중순|하순|초|말|말경|께)\s*)?(?:에|쯤)?\s*"
+                        r"(?:(?:다시|새로|처음)\s*)?(?:(?:(?:개인\s*)?(?:법인|사업자|회사)\s*)?"
+                        r"(?:을|를|등록|등기)?\s*(?:을|를)?\s*(?:세웠|설립|창업|개업|등록|등기|냈|"
+                        r"차렸|만들|재창업)|"
                         # "2019년 9월에 개인사업자로 시작했는데": started as a business
                         r"(?:개인\s*)?(?:법인|사업자|회사)(?:로|으로)\s*(?:시작|출발))")
 # The company's own size class: "중견기업인데", "We're a mid-sized company", "저희는 대기업".
@@ -141,10 +155,10 @@ _Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|
                         r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
 # The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
 _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만|천)"
-                          r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)\s*"
+                          r"(?:\s*[\d.,]+\s*(?:천만|천|백만|백|만))?\s*원?)\s*"
                           r"(?:어치(?:\s*[가-힣]{1,4}(?:를|을)?)?|전액|모두|전부|다)?\s*"
-                          r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*"
-                          r"(?:지원\s*)?받(?:는|을|아도|으면|고)")
+                          r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*(?:더\s*)?"
+                          r"(?:(?:지원|매칭|연계)\s*)?받(?:는|을|아도|으면|고)")
 _Q_BUDGET = re.compile(r"사업비(?:를|는|은|가|을|로)?\s*([\d.,]+\s*(?:억|천만|백만|만|천)"
                        r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)")
 _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
@@ -173,9 +187,39 @@ _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안
 _Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s*"
                          r"(?:게|건|돈|금액은?|액수가?)?\s*|유치(?:액|금액)?(?:이|은|는)?\s*)?([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)|"
                          r"([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)\s*(?:을|를)?\s*투자")
+# a sum in the founder's words: "5천", "7천5백", "2억 5천", "6,300만원"
+AMOUNT = (r"[\d.,]+\s*(?:조|억|천만|백만|천|만)(?:\s*[\d.,]+\s*(?:천만|백만|천|백|만))*"
+          r"(?:\s*원)?")
+# the sum an investor put in: "VC한테 딱 5천만원 받았어요", "적격 투자기관에서 6,300만원 받았는데",
+# "엔젤이 3천 넣었는데", "운영사한테 1억 투자받았어요"
+_INVESTOR = (r"(?:VC|브이씨|벤처\s*캐피[탈털]|창투사|투자\s*(?:기관|사|자|회사|조합)|"
+             r"엔젤(?:\s*투자자)?|액셀러레이터|\bAC|운영사)")
+_Q_FROM_INVESTOR = re.compile(_INVESTOR + r"\s*(?:한테서?|에게서?|에서|으로부터|로부터|이|가|"
+                              r"측에서)?\s*"
+                              r"(?:딱|총|약|한|대략)?\s*(" + AMOUNT + r")\s*(?:을|를|정도)?\s*"
+                              r"(?:투자\s*)?(?:받|유치|넣|투자)", re.I)
+# a sum the founder put in: "벤처기업에 직접 딱 3,000만원 넣었고", "2천5백 직접 투자했고"
+_Q_PUT_IN = re.compile(r"(" + AMOUNT + r")\s*(?:을|를)?\s*(?:직접\s*)?(?:투자(?:했|하|한)|넣)")
+_Q_EN_PUT_IN = re.compile(r"\b(?:put|invested|invest)\s+(?:in\s+)?(\d[\d.,]*)\s*(million|billion)"
+                          r"\s*won\b", re.I)
+# the share the founder claims: "70% 정부가 내줬어요?", "전부 100% 공제", "at 100%"
+_Q_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|프로|퍼센트|퍼(?![가-힣]))")
+# the part of a sum above a line: "5천 넘는 3천만원도 70%로 공제돼요?"
+_Q_ABOVE = re.compile(r"(" + AMOUNT + r")\s*(?:넘는|넘어가는|초과(?:하는|한)?|이상)\s*"
+                      r"(?:부분|금액|분|돈)?")
+# a part of a whole: "총구매 200억 중에 창업기업 제품을 16억 샀대요", "90억 중 44억"
+_Q_SHARE = re.compile(r"(" + AMOUNT + r")\s*(?:중에서?|가운데|중)\s*(?:[가-힣A-Za-z]+\s*){0,4}?"
+                      r"(?:딱|약|한)?\s*(" + AMOUNT + r")")
 _Q_CAPITAL = re.compile(r"자본금(?:은|이|는)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
+
+def founding_told(question: str) -> str:
+    """The words in which the founder tells when they founded ("22년 4월에 재창업"), to leave
+    out when reading the year a question asks about."""
+    found = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    return found.group(0) if found else ""
+
 
 def budget_of(question: str) -> float | None:
     """The project budget the founder states ("사업비를 1억 8천으로 잡았어요"), in won."""
@@ -185,18 +229,20 @@ def budget_of(question: str) -> float | None:
 
 def won(text: str) -> float | None:
     """"4천만원" -> 40000000, "1억 5천" -> 150000000, "5,000만원" -> 50000000."""
-    total, found = 0.0, False
-    for number, unit in re.findall(r"([\d.,]+)\s*(조|억|천만|백만|천|만)?", text):
+    total, found, last = 0.0, False, 0.0
+    for number, unit in re.findall(r"([\d.,]+)\s*(조|억|천만|백만|천|백|만)?", text):
         number = number.replace(",", "").strip(".")
         if not number:
             continue
         value = float(number)
-        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e3, "만": 1e4,
-                 "": 1.0}[unit or ""]
+        scale = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "천": 1e3, "백": 1e2,
+                 "만": 1e4, "": 1.0}[unit or ""]
         if unit == "천" and (total >= 1e8 or not re.search(r"천\s*원", text)):
             scale = 1e7  # "1억 5천" = 1억 5천만; "투자 8천 받았어요" = 8천만원 (not 8천 원)
+        if unit == "백" and last == 1e7:
+            scale = 1e6  # "7천5백" = 7천5백만
         total += value * scale
-        found = True
+        found, last = True, scale
     return total if found else None
 
 
@@ -232,6 +278,7 @@ def founder_from_question(question: str, year: int | None = None,
             extra["birth_md"] = (int(day.group(1)), int(day.group(2) or 0))
         if base.age is None and year is not None:
             extra["age"] = year - int(extra["birth_year"])  # type: ignore[arg-type]
+            extra["counted"] = True
     granted = _Q_GRANTED.search(question)
     if granted and year is not None:  # "24년 3월에 벤처확인 받았어요. 지금도 유효해요?"
         when = int(granted.group(1))
@@ -242,7 +289,7 @@ def founder_from_question(question: str, year: int | None = None,
     if founded:
         when = int(founded.group(1))
         extra["founded"] = (when + 2000 if when < 100 else when, int(founded.group(2)))
-        if founded.re is _Q_FOUNDED and founded.group(3):
+        if founded.group(3):
             extra["founded_day"] = int(founded.group(3))
         extra["registered"] = True
         if base.years is None and year is not None:
@@ -251,6 +298,7 @@ def founder_from_question(question: str, year: int | None = None,
             elapsed = year - start_year + ((month or start_month) - start_month) / 12
             if 0 <= elapsed <= 50:
                 extra["years"] = round(elapsed, 2)
+                extra["counted"] = True
     elif base.years is None and ago is not None:
         extra["years"] = float(ago.group(1)) + (0.5 if ago.group(2) else 0.0)
         extra["registered"] = True
@@ -260,6 +308,7 @@ def founder_from_question(question: str, year: int | None = None,
           and 0 <= year - int(only.group(1)) <= 50):  # years in business, by calendar years
         extra["years"] = float(year - int(only.group(1)))
         extra["founded_year"] = int(only.group(1))
+        extra["counted"] = True
         extra["registered"] = True
     closed = _Q_CLOSED.search(question)
     if closed:
@@ -270,11 +319,27 @@ def founder_from_question(question: str, year: int | None = None,
                 extra["registered"] = base.registered if base.registered is False else None
     if _Q_NO_DEGREE.search(question):
         extra["degree"] = False
-    invested = _Q_INVESTED.search(question)
+    invested = (_Q_FROM_INVESTOR.search(question) or _Q_INVESTED.search(question)
+                or _Q_PUT_IN.search(question))
+    put_in = None if invested else _Q_EN_PUT_IN.search(question)
     if invested:
-        extra["invested"] = won(invested.group(1) or invested.group(2))
+        extra["invested"] = won(next(g for g in invested.groups() if g))
+    elif put_in:  # "I put 60 million won into a venture company"
+        scale = {"million": 1e6, "billion": 1e9}[put_in.group(2).lower()]
+        extra["invested"] = float(put_in.group(1).replace(",", "")) * scale
     elif _Q_NOT_INVESTED.search(question):
         extra["invested"] = 0.0
+    percent = _Q_PERCENT.search(question)
+    if percent:
+        extra["percent"] = float(percent.group(1))
+        above = _Q_ABOVE.search(question)
+        if above:
+            extra["above"] = won(above.group(1))
+    share = _Q_SHARE.search(question)
+    if share:
+        whole, part = won(share.group(1)), won(share.group(2))
+        if whole and part is not None and 0 <= part <= whole:
+            extra["share"] = round(100 * part / whole, 2)
     capital = _Q_CAPITAL.search(question)
     if capital:
         extra["capital"] = won(capital.group(1))
@@ -291,9 +356,13 @@ def founder_from_question(question: str, year: int | None = None,
     if nationality and re.search(r"인데|이고|이에요|입니다|이라|\bi'?m\b|\bi am\b|we are|we're",
                                  question, re.I):
         extra["foreign"] = nationality.group(1) is not None
-    requested = _Q_REQUESTED.search(f" {question}")
+    from_investor = _Q_FROM_INVESTOR.search(f" {question}")
+    requested = next((m for m in _Q_REQUESTED.finditer(f" {question}")
+                      if from_investor is None or m.start(1) >= from_investor.end()
+                      or m.end(1) <= from_investor.start()), None)
     english = None if requested else _Q_EN_REQUESTED.search(question)
-    if requested and not _Q_INVESTED.search(question) and not _Q_SALES.search(question):
+    if requested and (from_investor or not _Q_INVESTED.search(question)) \
+            and not _Q_SALES.search(question):
         extra["requested"] = won(requested.group(1))
         extra["requested_of"] = question[max(0, requested.start() - 16):requested.start()]
     budget = budget_of(question)
@@ -332,6 +401,25 @@ def founder_from_question(question: str, year: int | None = None,
         return base
     fields = {**base.__dict__, **extra}
     return Founder(**fields)  # type: ignore[arg-type]
+
+
+def as_of(founder: Founder, year: int, month: int) -> Founder:
+    """The founder's years in business and age counted up to a past call ("20년 12월에
+    개업했어요. 24년 2월에 청창사 넣었으면 업력 됐었어요?" is 3.2 years, not the 6 years to
+    today), when they were counted from a date the founder told."""
+    if not founder.counted:
+        return founder
+    changed: dict[str, object] = {}
+    if founder.founded is not None and founder.years is not None:
+        start_year, start_month = founder.founded
+        elapsed = year - start_year + (month - start_month) / 12
+        changed["years"] = round(elapsed, 2) if elapsed >= 0 else None
+    elif founder.founded_year is not None and founder.years is not None:
+        changed["years"] = float(year - founder.founded_year) if year >= founder.founded_year \
+            else None
+    if founder.birth_year is not None and founder.age is not None:
+        changed["age"] = year - founder.birth_year
+    return replace(founder, **changed) if changed else founder  # type: ignore[arg-type]
 
 
 def _founder_core(question: str) -> Founder:

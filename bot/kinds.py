@@ -65,6 +65,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                        r"application process", re.I)),
     # a "%" after a number the question states ("기술료 10%는 언제까지?") is given, not asked
     (FactKind.PERCENT, re.compile(r"비율|(?<!준)비중|퍼센트|몇\s*%|(?<![\d.\s])\s*%|몇\s*프로|"
+                                  r"몇\s*퍼(?![가-힣]*(?:스트|포먼스))|"
                                   r"프로(?!그램|젝트|세스)|자부담률|부담률|금리|이자율|몇\s*배|"
                                   r"[가-힣]{1,3}(?<!효)(?:률|율)(?=[은는이가을를도]?\s|[?]|$)|"
                                   r"몇\s*대\s*(?:1|일)|competition rate|acceptance rate|"

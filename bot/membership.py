@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 
 from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat
 from bot.kinds import asked_clause
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.sentence_scoring import idf
+from knowledge.korean import DEFAULT_SYNONYMS
 
 _INCLUDES = re.compile(r"적용된다|적용되며|인정된다|인정되며|인정한다|포함한다|포함된다|포함하며|"
                        r"대상(?:이다|으로\s*한다|이며|에\s*포함)|해당한다|우선\s*배정|가리킨다|말한다|"
@@ -171,6 +174,78 @@ def membership(sentence: str, items: list[str], told: str = "",
         return "yes"  # "무역사절단 지원도 돼요?" and the sentence lists it among what it gives
     # `plainly` off: a rule that only says it applies ("… 신청할 수 있다") is not enough
     return "yes" if plainly and _INCLUDES.search(sentence) else None
+
+
+# --- closed lists ----------------------------------------------------------------------------
+# "딥테크 특화형의 5대 분야는 빅데이터·AI, 바이오헬스, …, 로봇이다": the count, the head, the items
+_COUNTED_AFTER = re.compile(r"(\d+)\s*(?:대|개|가지)\s*([가-힣]{1,6}?)(?:은|는)\s+([^.]+?)"
+                            r"(?:이다|이며|이고|다)(?=[.,\s]|$)")
+# "SK이노베이션, KT, …, HD현대중공업 등 10개 대기업이",
+# "일반, 탄소중립, …, 재기컨설팅의 5개 유형으로"
+_COUNTED_BEFORE = re.compile(r"([^.]+?)\s*(?:등|의)\s*(\d+)\s*(?:개|가지|곳)\s*([가-힣]{1,6}?)"
+                             r"(?:이|가|으로|로|을|를|에|의|은|는)?(?=[\s,.]|$)")
+_TOPIC_END = re.compile(r".*(?:에는|에서는|은|는|로는)\s+")
+# what the founder says their case is not ("AI는 안 쓰는", "신산업 아니고", "제조업 말고")
+_NOT_THEIRS = re.compile(r"([가-힣A-Za-z·]{2,})(?:은|는|도|이|가)?\s*"
+                         r"(?:안\s*쓰|안\s*하|아니|없|빼고|말고)")
+FIELDS_FILE = DEFAULT_SYNONYMS.parent / "fields.tsv"
+
+
+@cache
+def field_words(path: Path = FIELDS_FILE) -> dict[str, tuple[str, ...]]:
+    """knowledge/fields.tsv: a field as the documents name it -> founders' words for what
+    belongs to it (flattened), read once on first use."""
+    fields: dict[str, tuple[str, ...]] = {}
+    if not path.exists():
+        return fields
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        name, words = line.split("\t", 1)
+        fields[flat(name)] = tuple(flat(w) for w in words.split(",") if w.strip())
+    return fields
+
+
+def closed_list(sentence: str) -> tuple[str, list[str]] | None:
+    """(the list's head noun, its items) when a sentence names every item of a list whose
+    count it gives ("5대 분야는 A, B, C, D, E이다"; "A, B, … 등 10개 대기업"), else None."""
+    after = _COUNTED_AFTER.search(sentence)
+    if after:
+        count, head, body = int(after.group(1)), after.group(2), after.group(3)
+    else:
+        before = next((m for m in _COUNTED_BEFORE.finditer(sentence) if "," in m.group(1)),
+                      None)
+        if before is None:
+            return None
+        count, head = int(before.group(2)), before.group(3)
+        body = _TOPIC_END.sub("", before.group(1))
+    items = [i.strip() for i in body.split(",") if i.strip()]
+    if len(items) != count or count < 2 or any(len(i) > 20 for i in items):
+        return None
+    return head, items
+
+
+def closed_list_verdict(sentence: str, told: str, told_nouns: list[str],
+                        question: str) -> str | None:
+    """"yes" when the founder's told case names an item of a closed list, or a word that
+    knowledge/fields.tsv files under one; "no" when it names what they do and neither fits
+    ("양자컴퓨터 하드웨어 만드는 스타트업인데 5대 분야에 들어가요?"); None when the sentence
+    holds no closed list or the question does not ask about it."""
+    found = closed_list(sentence)
+    if found is None:
+        return None
+    head, items = found
+    if flat(head) not in flat(question) and not any(flat(i) in flat(question) for i in items):
+        return None  # the question asks about something else of the programme
+    own = _NOT_THEIRS.sub(" ", told)
+    own_flat = flat(own)
+    glossary = field_words()
+    for item in items:
+        words = (flat(item), *glossary.get(flat(item), ()))
+        if any(w and w in own_flat for w in words):
+            return "yes"
+    nouns = [n for n in told_nouns if flat(n) in own_flat]
+    return "no" if nouns else None
 
 
 # a rule for one case ("문화상품을 제작하는 법인의 경우 … 7%이다")

@@ -20,7 +20,9 @@ from bot.founder import (
     FOUNDED_BEFORE,
     FOUNDED_VERB,
     Founder,
+    as_of,
     founder_from_question,
+    founding_told,
     statuses_in,
 )
 from bot.kinds import FactKind, asked_clause, chat_endings, chat_words, detect_kinds
@@ -121,6 +123,23 @@ ATTRIBUTE_TERMS = frozenset([
 ])
 
 
+_YEAR_MONTH = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월")
+
+
+def _call_month(question: str, year: int, founder: Founder) -> int:
+    """The month of the past call a question asks about ("24년 2월에 넣었으면"): the month named
+    with the asked year, not the founding date; else January, when most calls open."""
+    if founder.submitted and founder.submitted[0] == year:
+        return founder.submitted[1]
+    for match in _YEAR_MONTH.finditer(question):
+        told = int(match.group(1))
+        told += 2000 if told < 100 else 0
+        when = (told, int(match.group(2)))
+        if told == year and when != founder.founded and 1 <= when[1] <= 12:
+            return when[1]
+    return 1
+
+
 @dataclass
 class AnalysedQuery:
     """One question after analysis. `text` is what retrieval searches (typos fixed, a
@@ -154,6 +173,9 @@ class AnalysedQuery:
 # Nouns that ask for the verdict itself when the founder gives their own numbers ("창업기업으로
 # 인정돼요?", "대상에 해당돼요?", "적용되나요?"): not a topic the documents must hold.
 VERDICT_NOUNS = frozenset({"인정", "해당", "적용", "포함", "가능", "허용", "충족", "통과"})
+
+# "작년 총구매 90억 중에 …": the year of the founder's own figure, a constraint at most
+_RELATIVE_YEAR_WORDS = frozenset({"작년", "올해", "지난해", "내년", "재작년", "금년"})
 
 # The founder's own size class ("중견기업인데"): what they are, not what they ask about.
 _SIZE_WORDS = frozenset({"중견기업", "중소기업", "대기업", "중견", "중소", "기업"})
@@ -230,7 +252,9 @@ class QueryAnalyzer:
             tagged = {t: tag for t, tag in tagged.items()
                       if t not in own and t not in ("살", "세", "차", "천", "만", "억")
                       and not (tag in ("SN", "NR") and (founder.invested or founder.sales
-                                                        or founder.values))
+                                                        or founder.values
+                                                        or founder.share is not None))
+                      and t not in _RELATIVE_YEAR_WORDS
                       and not (tag == "NR" and founder.age is not None)  # "서른다섯"
                       and t != (founder.region or "").lower()
                       # where the founder is; 충북 names the corpus's own programmes
@@ -240,10 +264,13 @@ class QueryAnalyzer:
                       and t not in VERDICT_NOUNS
                       and not (founder.size and t in _SIZE_WORDS)
                       and not (founder.registered is not None and t in _STATUS_WORDS)}
-            unfounded = _FOUNDER_YEARS.sub(" ", asked)
+            told = founding_told(asked)
+            unfounded = _FOUNDER_YEARS.sub(" ", asked.replace(told, " ") if told else asked)
             year, relative = asked_year(asked_clause(unfounded), today)
             if year is None:
                 year, relative = asked_year(unfounded, today)
+        if year is not None and year < today.year and founder.counted:
+            founder = as_of(founder, year, _call_month(question, year, founder))
         # where the founder is, told with a question of another kind ("My company is in
         # Okcheon. What's the special industry there?"), asks no verdict
         placed_only = founder.region is not None and replace(founder, region=None).empty
@@ -269,6 +296,23 @@ class QueryAnalyzer:
             tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
                           else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
+        if FactKind.ELIGIBILITY in kinds and len(subject) > 1:
+            # "AI는 안 쓰는 결제 핀테크예요. 딥테크 특화형 분야에 해당돼요?": a word only the
+            # founder's story uses is their case, not the programme asked about (a programme's
+            # own name told there stays: "23년에 딥테크 팁스 추천받기 전 …")
+            clause = asked_clause(question)
+            story = flat(question[: len(question) - len(clause)]) if clause != question else ""
+            asked_flat = flat(clause)
+            kept = [t for t in subject if t in self._names
+                    or not (t in story and t not in asked_flat)]
+            subject = kept or subject
+        measured = {w for words, _ in founder.values for w in words}
+        if subject and set(subject) <= measured:
+            # "포스트밸류는 30억이었어요": what the founder measured of their own company is
+            # their story, not the programme asked about
+            rest = self.subject_terms({t: g for t, g in tagged.items() if t not in measured},
+                                      scene=founder.empty, question=asked)
+            subject = rest or subject
         offered = {t for m in _OFFERED.finditer(question) for t in tagged
                    if t in m.group(1) or t in m.group(2)}
         if offered and any(t in offered for t in subject):

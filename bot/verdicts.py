@@ -18,6 +18,7 @@ from bot.eligibility import Ruling, in_scope, judge
 from bot.membership import (
     also_said,
     case_of,
+    closed_list_verdict,
     founder_items,
     membership,
     mended,
@@ -98,15 +99,29 @@ def listed_verdict(query: AnalysedQuery, about: list[ScoredSentence],
     leaves out or closes a list, not one that only says it applies."""
     items = founder_items(query, doc_freq, n_docs)
     words = told_words(query, doc_freq, n_docs)
-    if not items and not words:
-        return None
     told = told_case(mended(query))
     top = about[0].score
     rules = [s for s in about if s.score >= 0.4 * top and s.own_about >= 0.5]
     rules.sort(key=lambda s: of_year(s, query.year), reverse=True)
-    also = also_said(query)
+    if items or words:
+        also = also_said(query)
+        for sentence in rules:
+            verdict = membership(sentence.text, items, told, words, plainly=plainly, also=also)
+            if verdict is not None:
+                return sentence, verdict
+    if not told:
+        return None
+    # a list the documents close with its count, and what the founder does ("양자컴퓨터
+    # 하드웨어 만드는 스타트업인데 5대 분야에 들어가요?"): in it by name or by knowledge/fields.tsv
+    nouns = [t for t, tag in query.key_terms.items() if tag.startswith("NN") and len(t) >= 2
+             and t not in query.subject_terms and t not in _COMPANY_WORDS]
     for sentence in rules:
-        verdict = membership(sentence.text, items, told, words, plainly=plainly, also=also)
+        verdict = closed_list_verdict(sentence.text, told, nouns, mended(query))
         if verdict is not None:
             return sentence, verdict
     return None
+
+
+# what every founder is: tells nothing of their field
+_COMPANY_WORDS = frozenset({"스타트업", "기업", "회사", "법인", "창업", "사업", "업체", "팀",
+                            "저희", "우리", "창업자", "대표"})
