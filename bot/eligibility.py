@@ -46,7 +46,9 @@ _UNREGISTERED = re.compile(r"사업자\s*등록(?:이나|이나\s*법인\s*설�
 
 # rules that read two of the founder's figures together (a rate and the sum it applies to,
 # a part and its whole, a sum and what it is a multiple of)
-SPECIFIC_RULES = frozenset({"band", "share", "multiple", "ratio"})
+SPECIFIC_RULES = frozenset({"band", "band_fit", "share", "multiple", "ratio"})
+# rulings that say a sentence fits the founder's figures, not whether they qualify
+FIT_ONLY = frozenset({"band_fit"})
 
 
 @dataclass(frozen=True)
@@ -329,8 +331,9 @@ def _rulings(sentence: str, founder: Founder):
     if value is not None and founder.percent is not None:
         yield _band_ruling(sentence, value, founder.percent, founder.above)
     elif value is not None and _band_of(sentence, value) is not None:
-        # no rate claimed ("매출 3억 안 되면 보조율 몇 %?"): the table fits the founder's sum
-        yield Ruling("yes", "band")
+        # no rate claimed ("매출 3억 안 되면 보조율 몇 %?"): the table fits the founder's sum,
+        # which picks the sentence for a figure asked but is no verdict (FIT_ONLY)
+        yield Ruling("yes", "band_fit")
     if founder.share is not None:
         rule = _SHARE_RULE.search(sentence)
         if rule:  # "총구매 200억 중에 16억" against "총구매액의 8% 이상"

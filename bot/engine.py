@@ -41,7 +41,7 @@ from bot.generation import (
 )
 from bot.kinds import FactKind
 from bot.language import detect_language
-from bot.membership import told_case
+from bot.membership import told_case, told_only
 from bot.model_limits import within_answer_deadline
 from bot.models import Answer, AnswerMode, QuestionError, StreamEvent, Support
 from bot.query import AnalysedQuery, QueryAnalyzer
@@ -391,7 +391,9 @@ class AnswerEngine:
                 or not told_case(analysed.question) \
                 or not self.queries.names_subject(analysed.key_terms):
             return None
-        names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
+        story = told_only(analysed.question, analysed.subject_terms)
+        names = {t: tag for t, tag in analysed.key_terms.items()
+                 if t in analysed.subject_terms and t not in story}
         if not names or names == analysed.key_terms:
             return None
         support = self.extractive.assess(dataclasses.replace(analysed, key_terms=names), hits,

@@ -54,7 +54,7 @@ from bot.cues import (
     flat,
     fuzzy_has,
 )
-from bot.eligibility import SPECIFIC_RULES, judge
+from bot.eligibility import FIT_ONLY, SPECIFIC_RULES, judge
 from bot.facts import (
     BOUND_KINDS,
     LABELS,
@@ -65,7 +65,7 @@ from bot.facts import (
     year_label,
 )
 from bot.held_terms import HeldTerms
-from bot.kinds import FactKind
+from bot.kinds import FactKind, asked_clause
 from bot.lacking import lacks_requirement
 from bot.membership import told_only
 from bot.models import Source, Support
@@ -95,6 +95,39 @@ _VERB_FORM = re.compile(r"(?<=..)(?:(?:했|됐|돼|되었|하였)"
                         r"(?:어|나|니|지|음|요|나요|어요|는지|습니까)?"
                         r"|하나요|해요|되나요|하니|되니|하면|되면|하려면|하려는데)$")
 
+
+
+# a question that ends on the figure's noun ("… 회사는 보조율?", "그럼 한도는?")
+_FIGURE_NOUN_END = re.compile(r"(?:율|률|한도|금액|금리|비율|규모)(?:은|는|이|가)?\s*[?？]*\s*$")
+# paths whose quoted sentence must give the unit a figure is asked in (a verdict's rule need not)
+_UNITLESS_PATHS = frozenset({"plain"})
+# "몇 분", "몇 월", "며칠", "몇 쪽", "한 달에 몇 번": units of time, pages and times, which a
+# sentence gives only as a number with that unit ("10분", "3월", "2회")
+_ASKED_UNIT = re.compile(r"몇\s*(월|분|시간|주|쪽|페이지|번|회)(?!\s*째)|(며칠)")
+_UNIT_FORMS = {"월": r"\d{1,2}\s*월|[상하]반기|연초|연말|초순|중순|하순",
+               "분": r"\d+\s*분(?![야기류석])", "시간": r"\d+\s*시간",
+               "주": r"\d+\s*주(?:간|일|\b|$|\s)", "쪽": r"\d+\s*(?:쪽|페이지|매)",
+               "페이지": r"\d+\s*(?:쪽|페이지|매)", "번": r"\d+\s*(?:번|회|차례)",
+               "회": r"\d+\s*(?:번|회|차례)", "며칠": r"\d+\s*일"}
+_UNIT_LABELS = {"월": "시기(월)", "분": "시간(분)", "시간": "시간", "주": "기간(주)",
+                "쪽": "분량", "페이지": "분량", "번": "횟수", "회": "횟수", "며칠": "기간(일)"}
+
+
+def unit_missing(query: AnalysedQuery, chosen: list[ScoredSentence],
+                 about: list[ScoredSentence]) -> str | None:
+    """The label of the unit a Korean question asks a figure in ("몇 분", "몇 월에") when
+    neither the quoted sentences nor any other sentence found about the subject gives a number
+    in it; None otherwise."""
+    if query.language != "ko" or not chosen:
+        return None
+    asked = _ASKED_UNIT.search(asked_clause(query.question))
+    if asked is None:
+        return None
+    unit = asked.group(1) or asked.group(2)
+    form = re.compile(_UNIT_FORMS[unit])
+    if any(form.search(s.text) for s in [*chosen, *about]):
+        return None
+    return _UNIT_LABELS[unit]
 
 class ExtractiveAnswerer:
     def __init__(self, analyzer: KoreanAnalyzer, *, min_coverage: float, min_dense: float,
@@ -169,6 +202,13 @@ class ExtractiveAnswerer:
         if reply.missing or not reply.chosen:
             return reply
         reply = self._unless_lacking(query, hits, reply)
+        if reply.path in _UNITLESS_PATHS and (unit := unit_missing(query, reply.chosen, about)):
+            # "발표 몇 분 줬어요?" and nothing found gives minutes: the sentence quoted answers
+            # something else about the subject
+            missing = self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
+                                    detail=unit, named_by=[hits[reply.chosen[0].hit_index]])
+            missing.no_rule = reply.no_rule
+            return missing
         if reply.path in _UNJUDGED_PATHS:
             return reply  # a rule quoted as the rule ("자료에 있는 기준은 …"): the founder reads it
         return self._judged(query, hits, about, reply, doc_freq, n_docs)
@@ -231,8 +271,10 @@ class ExtractiveAnswerer:
                  scored: list[ScoredSentence], about: list[ScoredSentence],
                  doc_freq: dict[str, int], n_docs: int) -> Reply:
         told = not query.founder.empty and query.wants(FactKind.ELIGIBILITY)
+        # "평균매출 2억 회사는 보조율?": a figure named at the end, with no verb, asks it too
         figure = told and query.kind in STRICT_KINDS \
-            and asks_a_figure(query.question, query.language)
+            and (asks_a_figure(query.question, query.language)
+                 or bool(_FIGURE_NOUN_END.search(query.question)))
         if figure:
             # "매출 3억 안 되면 보조율이 몇 %야?": the figure of the founder's band, with no
             # yes or no; "2억 투자받으면 지분은 몇 %?" and the rule holds no such figure: it is
@@ -415,7 +457,7 @@ class ExtractiveAnswerer:
 
     def _verdict(self, query: AnalysedQuery, hits: list[SearchHit],
                  about: list[ScoredSentence]) -> Reply:
-        ruled = rulings(query, about)
+        ruled = [(s, r) for s, r in rulings(query, about) if r.rule not in FIT_ONLY]
         if ruled:
             sentence, ruling = best_ruling(query, ruled)
             claimed = first_claimed(query, about, only="lists")

@@ -158,7 +158,7 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:\s*[\d.,]+\s*(?:천만|천|백만|백|만))?\s*원?)\s*"
                           r"(?:어치(?:\s*[가-힣]{1,4}(?:를|을)?)?|전액|모두|전부|다)?\s*"
                           r"(?:을|를|이나|씩|까지|이나\s*받|정도)?\s*(?:더\s*)?"
-                          r"(?:(?:지원|매칭|연계)\s*)?받(?:는|을|아도|으면|고)")
+                          r"(?:(?:지원|매칭)\s*)?받(?:는|을|아도|으면|고)")
 _Q_BUDGET = re.compile(r"사업비(?:를|는|은|가|을|로)?\s*([\d.,]+\s*(?:억|천만|백만|만|천)"
                        r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)")
 _Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
@@ -204,6 +204,8 @@ _Q_EN_PUT_IN = re.compile(r"\b(?:put|invested|invest)\s+(?:in\s+)?(\d[\d.,]*)\s*
                           r"\s*won\b", re.I)
 # the share the founder claims: "70% 정부가 내줬어요?", "전부 100% 공제", "at 100%"
 _Q_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|프로|퍼센트|퍼(?![가-힣]))")
+# "정부가 절반 내주는 구간": a half claimed
+_Q_HALF = re.compile(r"절반")
 # the part of a sum above a line: "5천 넘는 3천만원도 70%로 공제돼요?"
 _Q_ABOVE = re.compile(r"(" + AMOUNT + r")\s*(?:넘는|넘어가는|초과(?:하는|한)?|이상)\s*"
                       r"(?:부분|금액|분|돈)?")
@@ -212,6 +214,9 @@ _Q_SHARE = re.compile(r"(" + AMOUNT + r")\s*(?:중에서?|가운데|중)\s*(?:[�
                       r"(?:딱|약|한)?\s*(" + AMOUNT + r")")
 _Q_CAPITAL = re.compile(r"자본금(?:은|이|는)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
 _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천|만)[\d.,\s억천만]*원?)")
+_Q_EN_SALES = re.compile(r"\b(?:sales|revenue|turnover)\s+(?:are|were|is|was|of)?\s*"
+                         r"(?:about|around|roughly|only|just)?\s*(\d[\d.,]*)\s*(million|billion)"
+                         r"\s*won\b", re.I)
 _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
 
 def founding_told(question: str) -> str:
@@ -252,9 +257,16 @@ _UNPAID_TAX = re.compile(r"(?:세금|국세|지방세|부가세|소득세|법인
                          r"미납|연체)")
 
 
+# "체납 같은 건 없어요", "최대주주는 아니에요": a status the founder says they do not have
+DENIED = re.compile(r"\s*(?:은|는|이|가|도|같은\s*(?:건|거|것은?))?\s*(?:전혀\s*|하나도\s*)?"
+                     r"(?:없|아니|아닌|안\s*했|않)")
+
+
 def statuses_in(text: str) -> tuple[str, ...]:
-    """The excluded statuses a text names (an English question's, once translated)."""
-    found = [re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)]
+    """The excluded statuses a text names (an English question's, once translated), not
+    those it denies."""
+    found = [re.sub(r"\s+", "", m.group(0)) for m in _STATUS.finditer(text)
+             if not DENIED.match(text, m.end())]
     if _UNPAID_TAX.search(text):
         found.append("체납")
     return tuple(dict.fromkeys(found))
@@ -330,8 +342,8 @@ def founder_from_question(question: str, year: int | None = None,
     elif _Q_NOT_INVESTED.search(question):
         extra["invested"] = 0.0
     percent = _Q_PERCENT.search(question)
-    if percent:
-        extra["percent"] = float(percent.group(1))
+    if percent or _Q_HALF.search(question):
+        extra["percent"] = float(percent.group(1)) if percent else 50.0
         above = _Q_ABOVE.search(question)
         if above:
             extra["above"] = won(above.group(1))
@@ -344,8 +356,12 @@ def founder_from_question(question: str, year: int | None = None,
     if capital:
         extra["capital"] = won(capital.group(1))
     sales = _Q_SALES.search(question)
+    en_sales = None if sales else _Q_EN_SALES.search(question)
     if sales:
         extra["sales"] = won(sales.group(1))
+    elif en_sales:  # "Our three-year average sales are about 2 billion won"
+        scale = {"million": 1e6, "billion": 1e9}[en_sales.group(2).lower()]
+        extra["sales"] = float(en_sales.group(1).replace(",", "")) * scale
     members = _Q_MEMBERS.search(question)
     if members:
         extra["members"] = int(members.group(1))

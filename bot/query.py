@@ -296,16 +296,6 @@ class QueryAnalyzer:
             tagged = {t: ("NNG" if tag == "NNP" and t in EN_EVERYDAY and t not in question
                           else tag) for t, tag in tagged.items()}
         subject = self.subject_terms(tagged, scene=founder.empty, question=asked)
-        if FactKind.ELIGIBILITY in kinds and len(subject) > 1:
-            # "AI는 안 쓰는 결제 핀테크예요. 딥테크 특화형 분야에 해당돼요?": a word only the
-            # founder's story uses is their case, not the programme asked about (a programme's
-            # own name told there stays: "23년에 딥테크 팁스 추천받기 전 …")
-            clause = asked_clause(question)
-            story = flat(question[: len(question) - len(clause)]) if clause != question else ""
-            asked_flat = flat(clause)
-            kept = [t for t in subject if t in self._names
-                    or not (t in story and t not in asked_flat)]
-            subject = kept or subject
         measured = {w for words, _ in founder.values for w in words}
         if subject and set(subject) <= measured:
             # "포스트밸류는 30억이었어요": what the founder measured of their own company is
@@ -381,17 +371,22 @@ class QueryAnalyzer:
 
     def without_story_names(self, query: AnalysedQuery,
                             doc_freq: Mapping[str, int]) -> AnalysedQuery:
-        """`query` with its subject taken from the asked clause when every subject word is a
-        name the corpus never uses, told only in the founder's story ("웹툰 만드는 문화상품
-        법인인데 … 벤처투자유형 될까요?": the subject is 벤처투자유형, not 웹툰)."""
+        """`query` without the subject words that are names the corpus never uses, told only
+        in the founder's story; when every subject word is one, the subject is taken from the
+        asked clause ("웹툰 만드는 문화상품 법인인데 … 벤처투자유형 될까요?": the subject is
+        벤처투자유형, not 웹툰)."""
         asked = asked_clause(query.question)
         if asked == query.question or not query.subject_terms:
             return query
         plain = flat(asked)
         told = flat(query.question[: len(query.question) - len(asked)])
-        if not all(not doc_freq.get(t) and t in told and t not in plain
-                   for t in query.subject_terms):
+        story = [t for t in query.subject_terms
+                 if not doc_freq.get(t) and t in told and t not in plain]
+        if not story:
             return query
+        rest = [t for t in query.subject_terms if t not in story]
+        if rest:  # "AI는 안 쓰는 결제 핀테크예요. 딥테크 특화형 …": 딥테크, not 핀테크
+            return replace(query, subject_terms=rest)
         topic = [t for t in query.key_terms if t in plain and t not in ATTRIBUTE_TERMS
                  and not _plain_number(t) and doc_freq.get(t)]
         return replace(query, subject_terms=topic) if topic else query

@@ -37,6 +37,7 @@ def test_a_table_of_rates_is_read_band_by_band() -> None:
 @pytest.mark.parametrize(("question", "sentence", "verdict"), [
     ("3년 평균 매출 30억 제조사인데 혁신바우처 비용 70% 정부가 내줘요?", BANDS, "yes"),
     ("3년 평균 매출 60억 제조사인데 혁신바우처 비용 70% 정부가 내줘요?", BANDS, "no"),
+    ("3년 평균 매출 90억 제조업체인데 혁신바우처 정부가 절반 내주는 구간 맞아요?", BANDS, "yes"),
     ("벤처기업에 직접 3,000만원 넣었어요. 전부 100% 공제 맞죠?", PARTS, "yes"),
     ("벤처기업에 직접 4,500만원 넣었어요. 전부 100% 공제 맞죠?", PARTS, "no"),
     ("벤처에 직접 8천 넣었는데 5천 넘는 3천만원도 70%로 공제돼요?", PARTS, "no"),
@@ -134,3 +135,19 @@ def test_the_field_glossary_ships() -> None:
 def test_the_engine_gives_these_verdicts(dated_engine: AnswerEngine, question: str,
                                          lead: str) -> None:
     assert dated_engine.answer(question).answer.startswith(lead)
+
+
+@pytest.mark.parametrize(("question", "statuses"), [
+    ("21년 3월에 법인 세웠고 체납 같은 건 없어요.", ()),
+    ("최대주주는 아니에요", ()),
+    ("지방세 체납 중인데", ("체납",)),
+])
+def test_a_status_the_founder_denies_is_not_theirs(question: str,
+                                                   statuses: tuple[str, ...]) -> None:
+    assert founder_from_question(question, 2026, 12).statuses == statuses
+
+
+def test_a_denied_status_gets_no_no(dated_engine: AnswerEngine) -> None:
+    answer = dated_engine.answer("체납 같은 건 없어요. 신산업 아닌 일반 제조인데 도약패키지 "
+                                 "대상 맞죠?")
+    assert not answer.answer.startswith("아니요.")
