@@ -74,6 +74,8 @@ PARTS: dict[str, Path] = {
     "heldout17": QUESTIONS_DIR / "questions_heldout17.jsonl",
     "heldout18": QUESTIONS_DIR / "questions_heldout18.jsonl",
     "heldout19": QUESTIONS_DIR / "questions_heldout19.jsonl",
+    "heldout20": QUESTIONS_DIR / "questions_heldout20.jsonl",
+    "heldout21": QUESTIONS_DIR / "questions_heldout21.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

@@ -384,16 +384,18 @@ class AnswerEngine:
 
     def _told_support(self, analysed: AnalysedQuery, hits: list[SearchHit],
                       doc_freq: dict[str, int], n_docs: int) -> Support | None:
-        """Support judged on the programme's name alone when an eligibility question tells
-        the founder's case in words the documents never use ("AI는 안 쓰는 결제 핀테크예요.
-        딥테크 특화형 분야에 해당돼요?"): those words are the founder's, like their numbers."""
+        """Support judged without the words of the founder's story when an eligibility
+        question tells their case in words the documents never use ("AI는 안 쓰는 결제
+        핀테크예요. 딥테크 특화형 분야에 해당돼요?"): those words are the founder's, like their
+        numbers."""
         if not analysed.founder.empty or not analysed.wants(FactKind.ELIGIBILITY) \
                 or not told_case(analysed.question) \
                 or not self.queries.names_subject(analysed.key_terms):
             return None
-        story = told_only(analysed.question, analysed.subject_terms)
-        names = {t: tag for t, tag in analysed.key_terms.items()
-                 if t in analysed.subject_terms and t not in story}
+        # only the words of the founder's story go: an asked word the documents lack ("벤처
+        #확인서 영문본도 발급돼요?") still decides
+        story = told_only(analysed.question, list(analysed.key_terms))
+        names = {t: tag for t, tag in analysed.key_terms.items() if t not in story}
         if not names or names == analysed.key_terms:
             return None
         support = self.extractive.assess(dataclasses.replace(analysed, key_terms=names), hits,

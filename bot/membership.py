@@ -238,8 +238,11 @@ def closed_list_verdict(sentence: str, told: str, told_nouns: list[str],
     if found is None:
         return None
     head, items = found
-    if flat(head) not in flat(question) and not any(flat(i) in flat(question) for i in items):
-        return None  # the question asks about something else of the programme
+    asked = flat(asked_clause(question))
+    if flat(head) not in asked or any(flat(i) in asked for i in items):
+        # the question asks about something else of the programme, or about one item of the
+        # list ("26년 초창패 일반형 업력 범위 안이에요?"), not whether the founder's case is one
+        return None
     own = _NOT_THEIRS.sub(" ", told)
     own_flat = flat(own)
     glossary = field_words()

@@ -80,6 +80,14 @@ DOCS_HELDOUT18 = {"angel-investment-tax.md", "battery-strategy-2021.md",
                   "chungbuk-startup-policy.md", "export-marketing-support.md",
                   "national-startup-system.md", "tips.md", "youth-and-restart-programs.md"}
 DOCS_HELDOUT19 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT18
+# heldout20 / heldout21: round 13, an eighth split (at most 4 of 7 documents shared with any
+# earlier half), written independently of each other
+HELDOUT20_MIX = HELDOUT21_MIX = HELDOUT4_MIX
+DOCS_HELDOUT20 = {"angel-investment-tax.md", "battery-industry-infrastructure.md",
+                  "battery-strategy-2021.md", "chungbuk-startup-policy.md",
+                  "chungbuk-support-organizations.md", "export-marketing-support.md",
+                  "venture-certification.md"}
+DOCS_HELDOUT21 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT20
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -90,7 +98,8 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout12", HELDOUT12_MIX, "h12"), ("heldout13", HELDOUT13_MIX, "h13"),
                   ("heldout14", HELDOUT14_MIX, "h14"), ("heldout15", HELDOUT15_MIX, "h15"),
                   ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17"),
-                  ("heldout18", HELDOUT18_MIX, "h18"), ("heldout19", HELDOUT19_MIX, "h19")]
+                  ("heldout18", HELDOUT18_MIX, "h18"), ("heldout19", HELDOUT19_MIX, "h19"),
+                  ("heldout20", HELDOUT20_MIX, "h20"), ("heldout21", HELDOUT21_MIX, "h21")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -280,7 +289,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout16", DOCS_HELDOUT16),
                                                   ("heldout17", DOCS_HELDOUT17),
                                                   ("heldout18", DOCS_HELDOUT18),
-                                                  ("heldout19", DOCS_HELDOUT19)])
+                                                  ("heldout19", DOCS_HELDOUT19),
+                                                  ("heldout20", DOCS_HELDOUT20),
+                                                  ("heldout21", DOCS_HELDOUT21)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -296,6 +307,11 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     assert DOCS_HELDOUT18 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13,
                                   DOCS_HELDOUT14, DOCS_HELDOUT15, DOCS_HELDOUT16, DOCS_HELDOUT17)
+    earlier = [DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9, DOCS_HELDOUT10,
+               DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13, DOCS_HELDOUT14, DOCS_HELDOUT15,
+               DOCS_HELDOUT16, DOCS_HELDOUT17, DOCS_HELDOUT18, DOCS_HELDOUT19]
+    assert len(DOCS_HELDOUT20) == len(DOCS_HELDOUT21) == 7
+    assert max(len(DOCS_HELDOUT20 & half) for half in earlier) <= 4
     assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
     for item in parts[name]:

@@ -12,8 +12,8 @@ from bot.engine import AnswerEngine
 from bot.founder import as_of, founder_from_question, won
 from bot.membership import closed_list, closed_list_verdict, field_words
 
-BANDS = ("3년 평균 매출액이 3억원 이하인 기업은 혁신바우처 비용의 90%를, 3억~10억원인 기업은 80%를, "
-         "10억~50억원인 기업은 70%를, 50억~120억원인 기업은 50%를 정부가 보조한다.")
+BANDS = ("3년 평균 매출액이 3억원 이하인 기업은 혁신바우처 비용의 90%를, 3억~10억원인 기업은 "
+         "80%를, 10억~50억원인 기업은 70%를, 50억~120억원인 기업은 50%를 정부가 보조한다.")
 PARTS = ("2025년 기준 엔젤투자 소득공제율은 투자금 가운데 3,000만원 이하 부분은 100%, 3,000만원 "
          "초과 5,000만원 이하 부분은 70%, 5,000만원 초과 부분은 30%이다.")
 PURCHASE = "공공기관은 2021년부터 창업기업 제품을 총구매액의 8% 이상 사들여야 한다."
@@ -22,8 +22,9 @@ MATCHING = ("2020년 기준 엔젤투자 매칭펀드의 매칭 비율은 엔젤
 VENTURE = ("벤처투자유형은 적격 투자기관으로부터 받은 투자 합계가 5,000만원 이상이면서 자본금 대비 "
            "투자 비율이 10% 이상인 기업이 해당한다(2025년 기준).")
 FIELDS = "딥테크 특화형의 5대 분야는 빅데이터·AI, 바이오헬스, 미래모빌리티, 친환경에너지, 로봇이다."
-PARTNERS = ("2024년 창업도약패키지 대기업 협업형에는 SK이노베이션, KT, KB금융, 교보생명, 삼성중공업, "
-            "포스코, LG전자, SK텔레콤, 현대건설, HD현대중공업 등 10개 대기업이 협업사로 참여했다.")
+PARTNERS = ("2024년 창업도약패키지 대기업 협업형에는 SK이노베이션, KT, KB금융, 교보생명, "
+            "삼성중공업, 포스코, LG전자, SK텔레콤, 현대건설, HD현대중공업 등 10개 대기업이 "
+            "협업사로 참여했다.")
 DEFINITION = "'창업기업'은 사업을 시작한 날부터 7년이 지나지 않은 기업을 말한다."
 
 
@@ -90,6 +91,14 @@ def test_a_definition_decides_by_the_founding_date() -> None:
     assert judge(DEFINITION, over).verdict == "no"  # type: ignore[union-attr]
 
 
+def test_one_item_of_a_closed_list_asked_about_is_no_membership_question() -> None:
+    types = ("2026년부터 정부 창업패키지는 딥테크 특화형, 일반형, 투자연계형의 3가지 유형으로 "
+             "세분화되었다.")
+    assert closed_list_verdict(types, "24년 11월에 개인사업자 냈어요.", ["개인사업자"],
+                               "24년 11월에 개인사업자 냈어요. 26년 초창패 일반형 업력 범위 "
+                               "안이에요?") is None
+
+
 def test_closed_lists_and_their_counts() -> None:
     assert closed_list(FIELDS) == ("분야", ["빅데이터·AI", "바이오헬스", "미래모빌리티",
                                            "친환경에너지", "로봇"])
@@ -114,8 +123,8 @@ def test_a_closed_list_by_name_or_by_field(told: str, nouns: list[str],
 
 
 def test_a_closed_list_is_not_asked_about_by_another_question() -> None:
-    assert closed_list_verdict(FIELDS, "양자컴퓨터 만드는 스타트업인데", ["양자"],
-                               "양자컴퓨터 만드는 스타트업인데 딥테크 특화형 지원금 얼마예요?") is None
+    question = "양자컴퓨터 만드는 스타트업인데 딥테크 특화형 지원금 얼마예요?"
+    assert closed_list_verdict(FIELDS, "양자컴퓨터 만드는 스타트업인데", ["양자"], question) is None
 
 
 def test_the_field_glossary_ships() -> None:
