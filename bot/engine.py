@@ -392,8 +392,8 @@ class AnswerEngine:
                 or not told_case(analysed.question) \
                 or not self.queries.names_subject(analysed.key_terms):
             return None
-        # only the words of the founder's story go: an asked word the documents lack ("벤처
-        #확인서 영문본도 발급돼요?") still decides
+        # only the words of the founder's story go: an asked word the documents lack still
+        # decides ("벤처확인서 영문본도 발급돼요?")
         story = told_only(analysed.question, list(analysed.key_terms))
         names = {t: tag for t, tag in analysed.key_terms.items() if t not in story}
         if not names or names == analysed.key_terms:
