@@ -165,28 +165,25 @@ def rate_bands(sentence: str) -> list[_Band]:
     return bands if len(bands) >= 2 else []
 
 
-def _band_of(sentence: str, value: float) -> _Band | None:
+def _band_of(bands: list[_Band], value: float) -> _Band | None:
     """The band of a table of rates the founder's sum falls in (for a table of parts, the
     band of its top part)."""
-    return next((b for b in rate_bands(sentence) if b.low < value <= b.high), None)
+    return next((b for b in bands if b.low < value <= b.high), None)
 
 
-def _band_ruling(sentence: str, value: float, claimed: float, above: float | None
-                 ) -> Ruling | None:
+def _band_ruling(sentence: str, bands: list[_Band], value: float, claimed: float,
+                 above: float | None) -> Ruling | None:
     """The founder's claimed rate against the band their sum falls in ("매출 30억인데 70%
     내줬어요?" and "10억~50억원인 기업은 70%"). For a table of parts ("… 이하 부분은 100%,
     … 초과 부분은 30%"), every part of the sum asked about must have the claimed rate: the
     whole sum, or the part above the line the founder names ("5천 넘는 3천만원도 70%?")."""
-    bands = rate_bands(sentence)
-    if not bands:
-        return None
     if "부분" in sentence:
         lower = above if above is not None and above < value else 0.0
         parts = [b for b in bands if b.low < value and b.high > lower]
         if not parts:
             return None
         return Ruling("yes" if all(b.rate == claimed for b in parts) else "no", "band")
-    band = _band_of(sentence, value)
+    band = _band_of(bands, value)
     if band is None:
         return None
     return Ruling("yes" if band.rate == claimed else "no", "band")
@@ -293,7 +290,8 @@ def _rulings(sentence: str, founder: Founder):
     if founder.degree is False and _DEGREE_RULE.search(sentence):
         yield Ruling("no", "degree")
     # a table of rates by sales ("매출액이 3억원 이하인 기업은 … 90%를, …") sets no minimum
-    money = [] if rate_bands(sentence) else _MONEY_RULE.findall(sentence)
+    bands = rate_bands(sentence)
+    money = [] if bands else _MONEY_RULE.findall(sentence)
     for what, amount, how in money:
         value = founder.invested if what == "투자" else founder.sales
         limit = won(amount)
@@ -328,9 +326,9 @@ def _rulings(sentence: str, founder: Founder):
             share = 100 * founder.invested / founder.capital
             yield Ruling("yes" if share >= float(ratio.group(1)) else "no", "ratio")
     value = founder.sales if "매출" in sentence else founder.invested
-    if value is not None and founder.percent is not None:
-        yield _band_ruling(sentence, value, founder.percent, founder.above)
-    elif value is not None and _band_of(sentence, value) is not None:
+    if bands and value is not None and founder.percent is not None:
+        yield _band_ruling(sentence, bands, value, founder.percent, founder.above)
+    elif bands and value is not None and _band_of(bands, value) is not None:
         # no rate claimed ("매출 3억 안 되면 보조율 몇 %?"): the table fits the founder's sum,
         # which picks the sentence for a figure asked but is no verdict (FIT_ONLY)
         yield Ruling("yes", "band_fit")

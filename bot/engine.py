@@ -288,14 +288,21 @@ class AnswerEngine:
                       category: str | None) -> tuple[Reply, list[SearchHit]] | None:
         """One more search, its new passages added after the first ones, and the reply over
         both; None when it finds no new passage or the reply finds nothing."""
-        extra = self.retrieve(query, category).hits
-        seen = {h.chunk.id for h in run.hits}
-        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
-        if len(merged) == len(run.hits):
+        merged = self._more_hits(run, query, category)
+        if merged is None:
             return None
         reply = self.extractive.respond(run.analysed, merged, run.doc_freq, run.n_docs,
                                         max_hits=len(merged))
         return None if reply is None else (reply, merged)
+
+    def _more_hits(self, run: _Run, query: str,
+                   category: str | None) -> list[SearchHit] | None:
+        """The run's passages with one more search's new ones after them; None when that
+        search finds no new passage."""
+        extra = self.retrieve(query, category).hits
+        seen = {h.chunk.id for h in run.hits}
+        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
+        return None if len(merged) == len(run.hits) else merged
 
     def _story_search(self, run: _Run, category: str | None
                       ) -> tuple[list[SearchHit], Support] | None:
@@ -308,10 +315,8 @@ class AnswerEngine:
                 or not analysed.wants(FactKind.ELIGIBILITY):
             return None
         words = rule_words(analysed.founder)
-        extra = self.retrieve(" ".join([*analysed.subject_terms[:3], *words]), category).hits
-        seen = {h.chunk.id for h in run.hits}
-        merged = run.hits + [h for h in extra if h.chunk.id not in seen]
-        if len(merged) == len(run.hits):
+        merged = self._more_hits(run, " ".join([*analysed.subject_terms[:3], *words]), category)
+        if merged is None:
             return None
         support = self.extractive.assess(self._support_query(analysed), merged, run.doc_freq,
                                          run.n_docs, chunk_terms=self.kb.keyword_index().terms)

@@ -104,11 +104,12 @@ _UNITLESS_PATHS = frozenset({"plain"})
 # "몇 분", "몇 월", "며칠", "몇 쪽", "한 달에 몇 번": units of time, pages and times, which a
 # sentence gives only as a number with that unit ("10분", "3월", "2회")
 _ASKED_UNIT = re.compile(r"몇\s*(월|분|시간|주|쪽|페이지|번|회)(?!\s*째)|(며칠)")
-_UNIT_FORMS = {"월": r"\d{1,2}\s*월|[상하]반기|연초|연말|초순|중순|하순",
-               "분": r"\d+\s*분(?![야기류석])", "시간": r"\d+\s*시간",
-               "주": r"\d+\s*주(?:간|일|\b|$|\s)", "쪽": r"\d+\s*(?:쪽|페이지|매)",
-               "페이지": r"\d+\s*(?:쪽|페이지|매)", "번": r"\d+\s*(?:번|회|차례)",
-               "회": r"\d+\s*(?:번|회|차례)", "며칠": r"\d+\s*일"}
+_UNIT_FORMS = {unit: re.compile(form) for unit, form in {
+    "월": r"\d{1,2}\s*월|[상하]반기|연초|연말|초순|중순|하순",
+    "분": r"\d+\s*분(?![야기류석])", "시간": r"\d+\s*시간",
+    "주": r"\d+\s*주(?:간|일|\b|$|\s)", "쪽": r"\d+\s*(?:쪽|페이지|매)",
+    "페이지": r"\d+\s*(?:쪽|페이지|매)", "번": r"\d+\s*(?:번|회|차례)",
+    "회": r"\d+\s*(?:번|회|차례)", "며칠": r"\d+\s*일"}.items()}
 _UNIT_LABELS = {"월": "시기(월)", "분": "시간(분)", "시간": "시간", "주": "기간(주)",
                 "쪽": "분량", "페이지": "분량", "번": "횟수", "회": "횟수", "며칠": "기간(일)"}
 
@@ -124,7 +125,7 @@ def unit_missing(query: AnalysedQuery, chosen: list[ScoredSentence],
     if asked is None:
         return None
     unit = asked.group(1) or asked.group(2)
-    form = re.compile(_UNIT_FORMS[unit])
+    form = _UNIT_FORMS[unit]
     if any(form.search(s.text) for s in [*chosen, *about]):
         return None
     return _UNIT_LABELS[unit]

@@ -222,8 +222,13 @@ _Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\
 def founding_told(question: str) -> str:
     """The words in which the founder tells when they founded ("22년 4월에 재창업"), to leave
     out when reading the year a question asks about."""
-    found = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    found = _founding(question)
     return found.group(0) if found else ""
+
+
+def _founding(question: str) -> re.Match[str] | None:
+    """The founding date told ("2020년 1월 말에 개인사업자 냈어요", "법인 등기일이 …")."""
+    return _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
 
 
 def budget_of(question: str) -> float | None:
@@ -296,7 +301,7 @@ def founder_from_question(question: str, year: int | None = None,
         when = int(granted.group(1))
         when += 2000 if when < 100 else 0
         extra["held_years"] = (year - when) + ((month or 6) - int(granted.group(2))) / 12
-    founded = _Q_FOUNDED.search(question) or _Q_FOUNDED_DATE.search(question)
+    founded = _founding(question)
     ago = _Q_YEARS_AGO.search(question)
     if founded:
         when = int(founded.group(1))
