@@ -161,6 +161,8 @@ def _near(plain: str, word: str, figures: Iterable[re.Match[str]]) -> bool:
 # A round or a target named: "1차 모집", "2차 정시"; "2035년까지" (a plan's horizon).
 _ROUND = re.compile(r"(?<![\d.])(\d{1,2})\s*차(?![가-힣]*원)(?!\s*(?:전지|산업|년도|연도))")
 _HORIZON = re.compile(r"((?:19|20)\d{2})\s*년\s*까지")
+# a cohort: "1기는 몇 명", "6기는 60명을 뽑았으며" (not a term of office: "민선8기")
+_COHORT = re.compile(r"(?<![\d.선])(\d{1,2})\s*기(?=[는은가의에도를이와과\s]|$)")
 
 
 # An item named by its place in a list: "두 번째 방향", "셋째", "3번째"
@@ -186,12 +188,13 @@ def _ordinals(text: str) -> set[str]:
 
 
 def _rounds(text: str) -> set[str]:
-    """The rounds ("1차") and the places in a list ("2번째") a text names."""
-    return {f"{r}차" for r in _ROUND.findall(text)} | _ordinals(text)
+    """The rounds ("1차"), cohorts ("1기") and places in a list ("2번째") a text names."""
+    return {f"{r}차" for r in _ROUND.findall(text)} | {f"{c}기" for c in _COHORT.findall(text)} \
+        | _ordinals(text)
 
 
 def asked_marks(question: str) -> tuple[set[str], set[str]]:
-    """The rounds ("1차", and items by their place: "2번째") and the target years
+    """The rounds ("1차", cohorts "1기", and items by their place: "2번째") and the target years
     ("2035년까지") a question names."""
     return _rounds(question), set(_HORIZON.findall(question))
 

@@ -126,7 +126,12 @@ def unit_missing(query: AnalysedQuery, chosen: list[ScoredSentence],
         return None
     unit = asked.group(1) or asked.group(2)
     form = _UNIT_FORMS[unit]
-    if any(form.search(s.text) for s in [*chosen, *about]):
+    # a number in that unit said of the subject itself and of what is asked about it, not of
+    # a neighbour found with it ("혁신원 … 공고는 보통 몇 월쯤?" is not answered by the month
+    # the institute was renamed)
+    asked = {t for t in query.key_terms if t not in query.subject_terms and len(t) >= 2}
+    own = [s for s in about if s.own_about >= 0.75 and (not asked or asked & s.terms)]
+    if any(form.search(s.text) for s in [*chosen, *own]):
         return None
     return _UNIT_LABELS[unit]
 
@@ -310,8 +315,11 @@ class ExtractiveAnswerer:
         unused = [] if strict or query.language != "ko" else \
             self.held_terms.unused_asked(query, scored, doc_freq)
         if unused:  # "K-Startup 모바일 앱도 있어요?" and the documents never say 모바일 or 앱
+            # the label names the subject without the words the documents never use
+            # ("벤처지식산업지원자금 시설자금의 담보·보증서 정보가 없습니다")
+            unknown = [t for t in query.subject_terms if self.held_terms.unused(t, doc_freq)]
             return self._missing(query, hits, about, query.kind or FactKind.DEFINITION,
-                                 detail=unused[0])
+                                 detail="·".join(unused[:2]), drop=unknown)
         claimed = first_claimed(query, about, only="times") if query.year is not None else None
         if claimed is None and FactKind.COUNT in strict \
                 and yes_no_question(query.question, query.language):
@@ -505,9 +513,14 @@ class ExtractiveAnswerer:
 
     def _missing(self, query: AnalysedQuery, hits: list[SearchHit],
                  about: list[ScoredSentence], kind: FactKind, detail: str | None = None,
-                 named_by: list[SearchHit] | None = None) -> Reply:
+                 named_by: list[SearchHit] | None = None, drop: list[str] | None = None
+                 ) -> Reply:
+        """A "detail missing" reply; `drop`: words whose label words leave the subject."""
         detail = detail or LABELS[kind][query.language]
         subject = self.subject_label(query, named_by or hits)
+        if drop:
+            kept = [w for w in subject.split() if not any(d in w for d in drop)]
+            subject = " ".join(kept) or subject
         # not "도전 K-스타트업 최우수상 상금의 최우수상 금액": words the subject already says go
         named = subject.split()
         if detail in named and len(named) > 1:

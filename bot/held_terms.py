@@ -19,8 +19,9 @@ from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 # words of time the question is set in, not details it asks for
 _WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
                          "이번", "다음", "지난"})
-# a noun used as a verb ("연결되는", "이사감", "채용해"): what happens, not a detail asked
-_DONE = r"(?:하|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"  # not 가/와: particles too (햇, 됬: chat)
+# a noun used as a verb ("연결되는", "이사감", "채용해", "납품할 때"): what happens, not a
+# detail asked (not 가/와: particles too; 햇, 됬: chat)
+_DONE = r"(?:하|할|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"
 # nouns that relate or qualify ("나머지", "나중", "예전", "진짜"), never the detail asked; a
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
@@ -49,7 +50,7 @@ class HeldTerms:
         text = re.sub(r"\s+", " ", query.question)
         glued = r"(?:" + "|".join(KIND_WORDS) + r")"
         return [t for t in self._detail_nouns(query, text)
-                if (self._unused(t, doc_freq) or re.search(re.escape(t) + glued, text))
+                if (self.unused(t, doc_freq) or re.search(re.escape(t) + glued, text))
                 and not self.held(t, scored)]
 
     def unused_asked(self, query: AnalysedQuery, scored: list[ScoredSentence],
@@ -60,18 +61,32 @@ class HeldTerms:
         asked = flat(asked_clause(query.question))
         out = []
         for t in self._detail_nouns(query, text):
-            if t in query.subject_terms or t not in asked or t in _RELATIONAL or t in _BOUNDS \
+            if (t in query.subject_terms and not self._after_known(t, query, text, doc_freq)) \
+                    or t not in asked or t in _RELATIONAL or t in _BOUNDS \
                     or re.search(re.escape(t) + r"(?:으로|로)(?:\s|$)", text) \
                     or re.search(re.escape(t) + _WITH, text):
                 # "현금으로 주는 거예요?": a means, which a sentence may name otherwise;
                 # "친구들이랑 …": who the founder is with, their story, not the detail asked
                 continue
-            if not self._unused(t, doc_freq) or any(
-                    re.search(r"(?<![가-힣])" + re.escape(t) + r"[가-힣]", s.text) for s in scored):
+            clipped = r"(?<![가-힣])" + re.escape(t) + r"[가-힣]"
+            if not self.unused(t, doc_freq) or any(re.search(clipped, s.text) for s in scored) \
+                    or (t in query.subject_terms and any(t in s.text for s in scored)):
+                # a subject word written inside a compound the analyser keeps whole ("학교" in
+                # "사관학교") is the subject's own, not an unknown detail
                 continue  # "생방 몇 번?": a clipped chat form of a word a found sentence uses
             if not self.held(t, scored):
                 out.append(t)
         return out
+
+    def _after_known(self, term: str, query: AnalysedQuery, text: str,
+                     doc_freq: dict[str, int]) -> bool:
+        """Whether a subject word the corpus never uses comes after one it does ("벤처지식산업
+        지원자금 … 담보나 보증서"): the subject is named, and the unknown word is what is asked
+        of it. One written first is the subject's own name, which refuses instead."""
+        at = text.find(term)
+        return at > 0 and self.unused(term, doc_freq) and any(
+            0 <= text.find(s) < at for s in query.subject_terms
+            if s != term and not self.unused(s, doc_freq))
 
     @staticmethod
     def _detail_nouns(query: AnalysedQuery, text: str) -> list[str]:
@@ -82,7 +97,7 @@ class HeldTerms:
                 and t not in GENERIC_DETAIL and t not in _WHEN_WORDS and t not in KIND_WORDS
                 and not re.search(re.escape(t) + _DONE, text)]
 
-    def _unused(self, term: str, doc_freq: dict[str, int]) -> bool:
+    def unused(self, term: str, doc_freq: dict[str, int]) -> bool:
         """Whether the corpus never uses the term nor any of its synonyms."""
         return doc_freq.get(term, 0) == 0 and not any(
             doc_freq.get(w, 0) for group in self.analyzer.synonyms(term) for w in group)

@@ -145,6 +145,8 @@ _PERSON_TITLE = re.compile(r"성함|담당자|대표(?:자|이사)?(?:님)?[은�
 # "어디" asks for an address only with these words; otherwise it asks which place/organisation.
 _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*(?:열|했|하나|해요|치러|개최)|"
                       r"어디(?:에)?\s*있|"
+                      # where something is built or set up ("플랫폼은 어디에 구축한대요?")
+                      r"어디(?:에|에다)?\s*(?:구축|설치|짓|지어|세우|세워|건립|들어서|조성)|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
@@ -253,6 +255,10 @@ def detect_kinds(question: str) -> list[FactKind]:
     if FactKind.URL in kinds and FactKind.PLACE in kinds and re.search(r"주소", question) \
             and not re.search(r"도로명|우편|사무실|건물|위치|어디", question):
         kinds.remove(FactKind.PLACE)  # "홈페이지 주소" is a URL
+    if FactKind.URL in kinds and FactKind.DATE in kinds and _WHEN_ASKED.search(question) \
+            and not re.search(r"주소|링크|url|어디|address|link|where", question, re.I):
+        # "K스타트업 포털은 몇 년도에 처음 열린 사이트예요?": when it opened, not its address
+        kinds.remove(FactKind.URL)
     if FactKind.DATE in kinds and _WHO_ASKED.search(question) and not _WHEN_ASKED.search(
             question):
         # "지원 업종이랑 시기는 누가 정해?": who decides; 시기 is what they decide
