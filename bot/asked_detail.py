@@ -179,7 +179,8 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         # "몇 개사 뽑았어?" is answered in 개사, not by "10개 대기업" or "1호 펀드"
         asked = re.sub(r"\s+|회사|기업", "", counter.group(1))  # "몇 개 회사": any N개
         same = _SAME_COUNTER.get(asked, re.escape(asked))
-        unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*(?:개\s*)?" + same, re.I)  # "25개 팀"
+        # "25개 팀", "5,400여 개"
+        unit = re.compile(r"\d[\d,.]*\s*(?:만|천|백)?\s*(?:여\s*)?(?:개\s*)?" + same, re.I)
         pool = [s for s in pool if any(unit.search(c) for c in clauses(s.text))]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and _CALL_DATE_ASKED.search(query.question):
         # "스케일업 팁스 신청은 언제부터?": not the day a plan was announced

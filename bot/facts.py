@@ -25,7 +25,8 @@ _TITLE = (r"(?:센터장|원장|이사장|대표이사|대표|청장|본부장|�
 
 PATTERNS: dict[FactKind, re.Pattern[str]] = {
     FactKind.AMOUNT: re.compile(_MONEY),
-    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:만|천|백)?\s*"
+    # "5,400여 개", "100여 명": about that many
+    FactKind.COUNT: re.compile(r"\d[\d,]*\s*(?:만|천|백)?\s*(?:여\s*)?"
                                r"(?:명|개사|개\s*기업|개|곳|팀|건|교|社|기|호|점)(?!월)|"
                                r"\d+\s*대\s*[가-힣]|"
                                r"\d[\d,]*\s*인\s*(?:이하|이상|까지|이내|으로|의)"),

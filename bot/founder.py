@@ -217,7 +217,10 @@ _Q_SALES = re.compile(r"매출\s*(?:이|은|액)?\s*([\d.,]+\s*(?:억|천만|천
 _Q_EN_SALES = re.compile(r"\b(?:sales|revenue|turnover)\s+(?:are|were|is|was|of)?\s*"
                          r"(?:about|around|roughly|only|just)?\s*(\d[\d.,]*)\s*(million|billion)"
                          r"\s*won\b", re.I)
-_Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)")
+_Q_MEMBERS = re.compile(r"(?:조합원|직원|인원|멤버)\s*(?:이|을|를)?\s*(\d+)\s*(?:명|인)"
+                        # "48명으로 개인투자조합 결성하려는데": the people it is formed with
+                        r"|(\d+)\s*(?:명|인)\s*(?:으로|이서|이|가|정도로|쯤)?\s*"
+                        r"(?:[가-힣A-Za-z]+\s+){0,2}(?:결성|구성|꾸리|꾸려|모여|모아)")
 
 def founding_told(question: str) -> str:
     """The words in which the founder tells when they founded ("22년 4월에 재창업"), to leave
@@ -369,7 +372,7 @@ def founder_from_question(question: str, year: int | None = None,
         extra["sales"] = float(en_sales.group(1).replace(",", "")) * scale
     members = _Q_MEMBERS.search(question)
     if members:
-        extra["members"] = int(members.group(1))
+        extra["members"] = int(members.group(1) or members.group(2))
     region = founder_place(question)
     if region:
         extra["region"] = region

@@ -71,13 +71,14 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                   r"몇\s*대\s*(?:1|일)|competition rate|acceptance rate|"
                                   r"percent|ratio|share of|what share|\brate\b|how many times",
                                   re.I)),
-    (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|age\s*limit|how old|\bage\b", re.I)),
+    (FactKind.AGE, re.compile(r"나이|몇\s*살|연령|몇\s*년\s*생|몇\s*년도\s*생|age\s*limit|how old|"
+                              r"\bage\b|born", re.I)),
     (FactKind.DEADLINE, re.compile(r"마감|언제까지|며칠\s*까지|기한|deadline|due\b|until when|"
                                    r"closing",
                                    re.I)),
     # "며칠 걸려요?" asks how long; "며칠까지였어요?", "며칠에 열려?" ask a day
     (FactKind.DURATION, re.compile(r"얼마\s*동안|얼마나\s*걸|"
-                                   r"며칠(?!\s*(?:까지|에|날|이었|였|이야|이에요|인지))|몇\s*(?:년|개월|달)(?!\s*도)|"
+                                   r"며칠(?!\s*(?:까지|에|날|이었|였|이야|이에요|인지))|몇\s*(?:년|개월|달)(?!\s*(?:도|생))|"
                                    r"몇\s*(?:분|시간|주)\s*(?:동안|정도|이나|씩)|"
                                    r"기간|how long|duration|period|valid for", re.I)),
     (FactKind.COUNT, re.compile(r"몇\s*(?:명|개|곳|팀|개사|건|군데|社|기업|회사|교|점|㎡|평(?!가)|"
