@@ -23,6 +23,8 @@ from bot.cues import (
     KIND_WORDS,
     PARTICLE,
     RULE_WORDS,
+    START_WORDS,
+    STARTS,
     STREET_ASKED,
     flat,
     fuzzy_has,
@@ -61,11 +63,13 @@ _WINNERS = re.compile(r"(?:받은|수상한|우승한|탄|뽑힌)\s*(?:팀|기�
                       r"which (?:team|company|companies|startups?) won", re.I)
 _WON = re.compile(r"수상|우승|선정(?:되|됐)|뽑혔|차지")
 _CHUNGBUK = re.compile("|".join([*CHUNGBUK_PLACES, "도내"]))
+_START_ASKED = re.compile(r"첫\s*날|시작일|개시일")
 # The counter a count question asks in ("몇 개사", "몇 팀", "몇 명").
 _COUNTER = re.compile(r"몇\s*(명|개사|팀|곳|건|개국|개\s*(?:나라|국가)|나라|개교|점|"
                       r"개\s*(?:회사|기업)|"
                       r"[A-Za-z]{1,5}(?![A-Za-z])|㎡|평(?!가))")
-_SAME_COUNTER = {"명": "(?:명|인)", "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
+_SAME_COUNTER = {"명": "(?:명|인)", "개교": "(?:개\\s*교|개\\s*학교|곳)",
+                 "개사": "(?:개사|개\\s*(?:기업|회사)|곳|社)",
                  "곳": "(?:곳|개사|개)", "개": "(?:개|곳|社)",
                  # "몇 개 나라에서": a count of countries
                  "개나라": "(?:개국|개\\s*나라|개\\s*국가|나라)",
@@ -109,7 +113,7 @@ def detail_terms(query: AnalysedQuery) -> list[str]:
             and not any(c.startswith(t) for c in context) and t not in named
             and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
             and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
-            and t not in RULE_WORDS]
+            and t not in RULE_WORDS and t not in START_WORDS]
 
 
 def _name_modifiers(question: str, subject: list[str]) -> set[str]:
@@ -187,6 +191,8 @@ def strict_pool(query: AnalysedQuery, kind: FactKind, about: list[ScoredSentence
         date = PATTERNS[kind]
         pool = [s for s in pool if any(date.search(c) and _CALL_SAID.search(c)
                                        for c in clauses(s.text))]
+    if kind in (FactKind.DATE, FactKind.DEADLINE) and _START_ASKED.search(query.question):
+        pool = [s for s in pool if STARTS.search(s.text)]
     if kind in (FactKind.DATE, FactKind.DEADLINE) and _COMPLETION_ASKED.search(query.question):
         # "언제 다 지어져요?": the day it was finished, not the day a plan was announced
         pool = [s for s in pool if _COMPLETED.search(s.text)]

@@ -20,7 +20,16 @@ KIND_WORDS = frozenset({
 GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "전체", "총", "요즘", "현재",
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
                             "창업", "정부", "우리", "사람", "대강", "얘기", "이야기", "당시",
-                            "무렵", "즈음", "개최"})  # "개최 장소": the sentence says 열었다
+                            "무렵", "즈음", "개최",  # "개최 장소": the sentence says 열었다
+                            "동안", "기본"})  # "몇 년 동안", "기본 자금은 최대 얼마"
+
+# A noun used as a verb ("연결되는", "이사감", "채용해", "납품할 때", "약속햇어"): what happens,
+# not a detail asked (not 가/와: particles too; 햇, 됬: chat)
+USED_AS_VERB = r"(?:하|할|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"
+
+# "접수 첫날이 언제?": the first day of a period, which a sentence gives as "… 부터"
+START_WORDS = frozenset({"첫날", "시작일", "개시일"})
+STARTS = re.compile(r"부터|시작|개시")
 
 # Words that restate that a rule is asked ("나이 제한", "투자 요건"), not which detail.
 RULE_WORDS = frozenset({"제한", "요건", "조건", "자격", "상한", "하한", "최소", "기준"})

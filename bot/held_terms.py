@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 
 from bot.asked_detail import ScoredSentence, asked_word
-from bot.cues import GENERIC_DETAIL, KIND_WORDS, flat, fuzzy_has
+from bot.cues import (
+    GENERIC_DETAIL,
+    KIND_WORDS,
+    START_WORDS,
+    STARTS,
+    USED_AS_VERB,
+    flat,
+    fuzzy_has,
+)
 from bot.kinds import asked_clause
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
@@ -19,9 +27,7 @@ from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 # words of time the question is set in, not details it asks for
 _WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
                          "이번", "다음", "지난"})
-# a noun used as a verb ("연결되는", "이사감", "채용해", "납품할 때"): what happens, not a
-# detail asked (not 가/와: particles too; 햇, 됬: chat)
-_DONE = r"(?:하|할|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"
+_DONE = USED_AS_VERB  # "이사감", "납품할 때": what happens, not a detail
 # nouns that relate or qualify ("나머지", "나중", "예전", "진짜"), never the detail asked; a
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
@@ -111,6 +117,7 @@ class HeldTerms:
         return any(self.analyzer.has_term(s.terms, term) or fuzzy_has(s.terms, term)
                    or fuzzy_has(s.head_terms, term) or (len(term) >= 3 and term in flat(s.text))
                    or (member is not None and member.search(s.text) is not None)
+                   or (term in START_WORDS and STARTS.search(s.text) is not None)
                    for s in sentences)
 
     def unheld_noun(self, query: AnalysedQuery, about: list[ScoredSentence]) -> str | None:
