@@ -113,7 +113,9 @@ def detail_terms(query: AnalysedQuery) -> list[str]:
             and not any(c.startswith(t) for c in context) and t not in named
             and tag == "NNG" and t not in KIND_WORDS and len(t) >= 2
             and t not in GENERIC_DETAIL and t not in ATTRIBUTE_TERMS
-            and t not in RULE_WORDS and t not in START_WORDS]
+            and t not in RULE_WORDS and t not in START_WORDS
+            # "창경센터", "사관학교": the tail of a subject's name, not a detail
+            and not any(len(s) > len(t) and t in s for s in query.subject_terms)]
 
 
 def _name_modifiers(question: str, subject: list[str]) -> set[str]:

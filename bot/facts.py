@@ -191,6 +191,8 @@ _BRACKETED = re.compile(r"([가-힣A-Za-z]+)\s*\(([^()]*)\)")
 def _owned_values(clause: str, detail: list[str]) -> str:
     """The clause without bracketed values that belong to a word other than the detail."""
     def keep(match: re.Match[str]) -> str:
+        if match.start() > 0 and match.string[match.start() - 1].isdigit():
+            return match.group(0)  # "40명(2.02%)": the bracket restates the figure before it
         owner, inside = match.group(1).lower(), match.group(2).lower()
         mine = any(t in owner or owner in t or t in inside for t in detail)
         return match.group(0) if mine else owner
