@@ -73,6 +73,7 @@ from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from bot.restated import heard_only, no_member_named, only_the_quoted_figure
 from bot.sentence_scoring import FIRST_ASKED, SentenceScorer, term_weights
 from bot.sources import needs_call_reminder, sentence_source, source_from_hit
+from bot.timeframe import years_mentioned
 from bot.town_only import only_places
 from bot.verdicts import best_ruling, listed_verdict, of_year, rulings, unjudged_rules
 from knowledge.korean import KoreanAnalyzer
@@ -112,6 +113,30 @@ _UNIT_FORMS = {unit: re.compile(form) for unit, form in {
     "회": r"\d+\s*(?:번|회|차례)", "며칠": r"\d+\s*일"}.items()}
 _UNIT_LABELS = {"월": "시기(월)", "분": "시간(분)", "시간": "시간", "주": "기간(주)",
                 "쪽": "분량", "페이지": "분량", "번": "횟수", "회": "횟수", "며칠": "기간(일)"}
+
+
+# a programme's type ("일반형", "딥테크 특화형", "대기업 협업형")
+_TYPE = re.compile(r"[가-힣]{2,}형(?![가-힣])")
+
+
+def _parent_rules(query: AnalysedQuery, scored: list[ScoredSentence],
+                  about: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The programme's own rule on the founder's case when the question names one of its
+    types ("26년 초창패 일반형 업력 기준 들어가요?") and no sentence about that type states a
+    rule of the asked year: "2026년 초기창업패키지 공고의 업력 기준은 …" holds for every type,
+    and decides before "창업 3년 이내", which names no year. A sentence naming
+    another type ("딥테크 특화형은 …") is that type's rule, not the programme's."""
+    asked_types = set(_TYPE.findall(query.question))
+    if not asked_types or len(query.subject_terms) < 2 or any(
+            judge(s.text, query.founder) is not None
+            and (query.year is None or query.year in years_mentioned(s.text)) for s in about):
+        return []  # (a rule naming no year gives way to the asked year's: "26년 초창패 …")
+    head = query.subject_terms[0]
+    found = [s for s in scored if s not in about and head in s.terms
+             and not set(_TYPE.findall(s.text)) - asked_types
+             and judge(s.text, query.founder) is not None]
+    dated = [s for s in found if query.year in years_mentioned(s.text)]
+    return (dated or found)[:2]
 
 
 def unit_missing(query: AnalysedQuery, chosen: list[ScoredSentence],
@@ -235,7 +260,7 @@ class ExtractiveAnswerer:
             ruling = judge(sentence.text, query.founder)
             if ruling is not None and ruling.rule in SPECIFIC_RULES:
                 found.append(sentence)
-        return found
+        return found or _parent_rules(query, scored, about)
 
     def _judged(self, query: AnalysedQuery, hits: list[SearchHit], about: list[ScoredSentence],
                 reply: Reply, doc_freq: dict[str, int], n_docs: int) -> Reply:
