@@ -147,7 +147,7 @@ _PERSON_TITLE = re.compile(r"성함|담당자|대표(?:자|이사)?(?:님)?[은�
 _ADDRESS = re.compile(r"주소|위치|건물|찾아가|소재지|장소|어디서\s*(?:열|했|하나|해요|치러|개최)|"
                       r"어디(?:에)?\s*있|"
                       # where something is built or set up ("플랫폼은 어디에 구축한대요?")
-                      r"어디(?:에|에다)?\s*(?:구축|설치|짓|지어|세우|세워|건립|들어서|조성)|"
+                      r"어디(?:에|에다)?\s*(?:구축|설치|짓|지어|지은|세우|세워|세운|건립|들어서|조성)|"
                       r"어디로\s*(?:옮|이사|이전)|이사|"
                       r"본원|where is|located|address|office", re.I)
 # "누가/누구" about an organisation's role (운영, 주관, GP), not a person's name.
