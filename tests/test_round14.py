@@ -42,7 +42,8 @@ def test_an_unknown_word_naming_the_subject_itself_still_refuses(
 def test_a_month_asked_is_not_given_by_another_fact_of_the_subject(
         dated_engine: AnswerEngine) -> None:
     # the institute was renamed in 2021년 6월; that month says nothing of when its calls open
-    answer = dated_engine.answer("충북과학기술혁신원 시군 혁신네트워크 공고는 대략 몇 월쯤 올라와요?")
+    answer = dated_engine.answer(
+        "충북과학기술혁신원 시군 혁신네트워크 공고는 대략 몇 월쯤 올라와요?")
     assert answer.mode is AnswerMode.DETAIL_MISSING
 
 
@@ -117,5 +118,6 @@ def test_a_type_rule_worded_otherwise_is_never_the_wrong_verdict(
         dated_engine: AnswerEngine) -> None:
     # the judge may still find this wording unanswered; it must not give the 3-year rule's
     # verdict for a founding date outside the 2026 window
-    answer = dated_engine.answer("2026년 1월 25일에 개업했어요. 26년 초창패 일반형 업력 요건 맞아요?")
+    answer = dated_engine.answer(
+        "2026년 1월 25일에 개업했어요. 26년 초창패 일반형 업력 요건 맞아요?")
     assert not answer.answer.startswith("네.")
