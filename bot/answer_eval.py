@@ -76,6 +76,8 @@ PARTS: dict[str, Path] = {
     "heldout19": QUESTIONS_DIR / "questions_heldout19.jsonl",
     "heldout20": QUESTIONS_DIR / "questions_heldout20.jsonl",
     "heldout21": QUESTIONS_DIR / "questions_heldout21.jsonl",
+    "heldout22": QUESTIONS_DIR / "questions_heldout22.jsonl",
+    "heldout23": QUESTIONS_DIR / "questions_heldout23.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

@@ -88,6 +88,13 @@ DOCS_HELDOUT20 = {"angel-investment-tax.md", "battery-industry-infrastructure.md
                   "chungbuk-support-organizations.md", "export-marketing-support.md",
                   "venture-certification.md"}
 DOCS_HELDOUT21 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT20
+# heldout22 / heldout23: round 14, a ninth split (again at most 4 of 7 documents shared with
+# any earlier half, heldout20/21 included), written independently of each other
+HELDOUT22_MIX = HELDOUT23_MIX = HELDOUT4_MIX
+DOCS_HELDOUT22 = {"angel-investment-tax.md", "battery-industry-infrastructure.md",
+                  "battery-strategy-2021.md", "chungbuk-startup-policy.md",
+                  "investment-funds.md", "ir-and-competitions.md", "startup-packages.md"}
+DOCS_HELDOUT23 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT22
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -99,7 +106,8 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout14", HELDOUT14_MIX, "h14"), ("heldout15", HELDOUT15_MIX, "h15"),
                   ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17"),
                   ("heldout18", HELDOUT18_MIX, "h18"), ("heldout19", HELDOUT19_MIX, "h19"),
-                  ("heldout20", HELDOUT20_MIX, "h20"), ("heldout21", HELDOUT21_MIX, "h21")]
+                  ("heldout20", HELDOUT20_MIX, "h20"), ("heldout21", HELDOUT21_MIX, "h21"),
+                  ("heldout22", HELDOUT22_MIX, "h22"), ("heldout23", HELDOUT23_MIX, "h23")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -291,7 +299,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout18", DOCS_HELDOUT18),
                                                   ("heldout19", DOCS_HELDOUT19),
                                                   ("heldout20", DOCS_HELDOUT20),
-                                                  ("heldout21", DOCS_HELDOUT21)])
+                                                  ("heldout21", DOCS_HELDOUT21),
+                                                  ("heldout22", DOCS_HELDOUT22),
+                                                  ("heldout23", DOCS_HELDOUT23)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -312,6 +322,10 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
                DOCS_HELDOUT16, DOCS_HELDOUT17, DOCS_HELDOUT18, DOCS_HELDOUT19]
     assert len(DOCS_HELDOUT20) == len(DOCS_HELDOUT21) == 7
     assert max(len(DOCS_HELDOUT20 & half) for half in earlier) <= 4
+    earlier += [DOCS_HELDOUT20, DOCS_HELDOUT21]
+    assert len(DOCS_HELDOUT22) == len(DOCS_HELDOUT23) == 7
+    assert max(len(half & earlier_half) for half in (DOCS_HELDOUT22, DOCS_HELDOUT23)
+               for earlier_half in earlier) <= 4
     assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
     for item in parts[name]:
