@@ -14,6 +14,7 @@ from bot.asked_detail import ScoredSentence, asked_word
 from bot.cues import (
     GENERIC_DETAIL,
     KIND_WORDS,
+    PARTICLE,
     START_WORDS,
     STARTS,
     USED_AS_VERB,
@@ -31,7 +32,7 @@ _DONE = USED_AS_VERB  # "이사감", "납품할 때": what happens, not a detail
 # nouns that relate or qualify ("나머지", "나중", "예전", "진짜"), never the detail asked; a
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
-                         "자체", "실제"})
+                         "자체", "실제", "범위", "조항", "조문"})
 # a bound asked of a figure ("기업가치 상한은?"): the documents write it as "… 이하"
 _BOUNDS = frozenset({"상한", "하한", "상한선", "하한선", "상한액", "최대치", "최소치"})
 # who the founder is with ("친구들 10명이랑 …"): part of their story, not the detail asked
@@ -40,6 +41,17 @@ _WITH = r"들?\s*(?:\d+\s*명\s*)?(?:이랑|랑|하고|끼리)"
 _AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
 # a class asked ("어느 부처 사업이야?") and how the documents name its members
 MEMBER_OF = {"부처": re.compile(r"[가-힣]{2,}부(?=[의가는은를에와과이\s(·,]|$)")}
+
+
+def _abbreviates(term: str, text: str) -> bool:
+    """Whether `term` (three syllables or more) shortens a word of `text`: its syllables in
+    order inside one word that starts with its first and ends with its last ("벤촉법" in
+    "벤처투자촉진법에")."""
+    if len(term) < 3:
+        return False
+    pattern = re.compile(".*?".join(re.escape(c) for c in term))
+    return any(word.startswith(term[0]) and pattern.fullmatch(PARTICLE.sub("", word))
+               for word in re.findall(r"[가-힣]+", text))
 
 
 class HeldTerms:
@@ -76,9 +88,11 @@ class HeldTerms:
                 continue
             clipped = r"(?<![가-힣])" + re.escape(t) + r"[가-힣]"
             if not self.unused(t, doc_freq) or any(re.search(clipped, s.text) for s in scored) \
+                    or any(_abbreviates(t, s.text) for s in scored) \
                     or (t in query.subject_terms and any(t in s.text for s in scored)):
                 # a subject word written inside a compound the analyser keeps whole ("학교" in
-                # "사관학교") is the subject's own, not an unknown detail
+                # "사관학교"), or shortened from one ("벤촉법" for "벤처투자촉진법"), is the
+                # subject's own, not an unknown detail
                 continue  # "생방 몇 번?": a clipped chat form of a word a found sentence uses
             if not self.held(t, scored):
                 out.append(t)

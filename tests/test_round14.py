@@ -121,3 +121,16 @@ def test_a_type_rule_worded_otherwise_is_never_the_wrong_verdict(
     answer = dated_engine.answer(
         "2026년 1월 25일에 개업했어요. 26년 초창패 일반형 업력 요건 맞아요?")
     assert not answer.answer.startswith("네.")
+
+
+def test_a_shortened_name_is_no_unknown_detail(dated_engine: AnswerEngine) -> None:
+    # after the reading: "벤촉법" shortens 벤처투자촉진법; it is the subject's, not a detail
+    answer = dated_engine.answer("개인투자조합 근거가 벤촉법 맞아요?")
+    assert answer.mode is AnswerMode.EXTRACTIVE and "벤처투자촉진법" in answer.answer
+
+
+def test_abbreviation_reader() -> None:
+    from bot.held_terms import _abbreviates
+    assert _abbreviates("벤촉법", "벤처투자촉진법에 근거한")
+    assert not _abbreviates("벤촉법", "벤처기업 확인")
+    assert not _abbreviates("담보", "담보와 보증")  # two syllables: never an abbreviation
