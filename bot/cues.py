@@ -28,7 +28,7 @@ GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "�
 USED_AS_VERB = r"(?:하|할|해|했|햇|되|돼|됐|됬|됨|시키|감|갔|왔)"
 
 # "접수 첫날이 언제?": the first day of a period, which a sentence gives as "… 부터"
-START_WORDS = frozenset({"첫날", "시작일", "개시일", "시작"})
+START_WORDS = frozenset({"첫날", "시작일", "개시일"})
 STARTS = re.compile(r"부터|시작|개시")
 
 # Words that restate that a rule is asked ("나이 제한", "투자 요건"), not which detail.

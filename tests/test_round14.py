@@ -93,7 +93,7 @@ def test_the_founders_member_count_told_with_the_fund_formed() -> None:
 
 
 @pytest.mark.parametrize(("question", "fact"), [
-    ("올해 딥테크 특화형 창업패키지 접수 시작일이 언제였어요?", "1월 6일"),
+    ("딥테크 특화형 창업패키지 올해 접수 첫날은 며칠이었어요?", "1월 6일"),
     ("청창사 24년엔 전국에 몇 개교 있었어요?", "18개 교"),
     ("작년 벤처지식산업지원자금 시설자금은 거치 몇 년이에요?", "2년 거치"),
 ])
