@@ -540,7 +540,8 @@ class ExtractiveAnswerer:
                  about: list[ScoredSentence], kind: FactKind, detail: str | None = None,
                  named_by: list[SearchHit] | None = None, drop: list[str] | None = None
                  ) -> Reply:
-        """A "detail missing" reply; `drop`: words whose label words leave the subject."""
+        """A "detail missing" reply; the subject label loses its words holding one of `drop`
+        (words the documents never use, asked as the detail)."""
         detail = detail or LABELS[kind][query.language]
         subject = self.subject_label(query, named_by or hits)
         if drop:

@@ -28,7 +28,6 @@ from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 # words of time the question is set in, not details it asks for
 _WHEN_WORDS = frozenset({"올해", "작년", "재작년", "내년", "금년", "전년", "요즘", "지금", "최근",
                          "이번", "다음", "지난"})
-_DONE = USED_AS_VERB  # "이사감", "납품할 때": what happens, not a detail
 # nouns that relate or qualify ("나머지", "나중", "예전", "진짜"), never the detail asked; a
 # corpus that does not use them says nothing by that about what is asked
 _RELATIONAL = frozenset({"나머지", "나중", "예전", "옛날", "진짜", "정말", "숫자", "단위", "전부",
@@ -115,7 +114,7 @@ class HeldTerms:
         return [t for t, tag in query.key_terms.items()
                 if tag.startswith("NN") and len(t) >= 2 and t not in ATTRIBUTE_TERMS
                 and t not in GENERIC_DETAIL and t not in _WHEN_WORDS and t not in KIND_WORDS
-                and not re.search(re.escape(t) + _DONE, text)]
+                and not re.search(re.escape(t) + USED_AS_VERB, text)]
 
     def unused(self, term: str, doc_freq: dict[str, int]) -> bool:
         """Whether the corpus never uses the term nor any of its synonyms."""
