@@ -206,10 +206,13 @@ def _time_verdict(question: str, sentence: str, year_asked: int | None,
 _WON = (r"\d[\d.,]*\s*(?:조|억|천만|백만|천|만)(?:\s*\d[\d.,]*\s*(?:천만|백만|천|만))?\s*원?|"
         r"\d[\d,]*\s*원")
 _ASKS_UP_TO = re.compile(r"받을\s*수|받을수|받아|받나|받죠|지원받|까지|꽉|채워|다\s*받|전액|"
-                         r"연계받|매칭받|넣을\s*수|쓸\s*수")
+                         r"연계받|매칭받|넣을\s*수|쓸\s*수|돌려받|환급|빌릴\s*수|빌려|"
+                         r"한도\s*(?:안|내|이내|넘)")  # "1,400만원이면 한도 안이었음?"
 # "… 연계 가능했어요?", "… 돼요?": only a cap the sentence states as one decides
 _ASKS_WEAKLY = re.compile(r"가능|돼요|되나요|되죠|될까")
-_CAP = re.compile(r"(?:최대|한도\s*)\s*(" + _WON + r")|(" + _WON + r")\s*(?:\([^)]*\)\s*)?"
+# "최대 500만원", "한도 1억원", "업체당 지원 한도는 연 1,500만원"
+_CAP = re.compile(r"(?:최대|한도(?:는|가)?\s*(?:연|월|기업당|업체당)?)\s*(" + _WON + r")|"
+                  r"(" + _WON + r")\s*(?:\([^)]*\)\s*)?"
                   r"(?:까지|이하|이내|한도|을\s*넘으면\s*안|를\s*넘으면\s*안|을\s*넘지\s*않|"
                   r"를\s*넘지\s*않)")
 _ANY_WON = re.compile(r"(" + _WON + r")")
@@ -305,6 +308,7 @@ _UNITS_EN = {"week": "week", "day": "day", "month": "month", "member": "people",
              "people": "people", "person": "people", "partner": "people"}
 _TOLD_KO = re.compile(r"(?<![\d.,월])(\d{1,4})\s*(주|일|개월|달|명|인)(?![가-힣]*째)"
                       r"(?=\s*(?:짜리|인데|이고|으로|로|이면|면|정도|쯤|지났|넘었|됐|밖에|만\s|"
+                      r"(?:과정|프로그램|코스|교육)(?:에|이|을|인데|\s)|"  # "8주 과정 붙었는데"
                       r"이에요|예요|이야|이라|라서|인|의|[,.?]))")
 _TOLD_EN = re.compile(r"\b(\d{1,4})[- ](weeks?|days?|months?|members?|people|persons?|"
                       r"partners?)\b", re.I)
@@ -314,7 +318,11 @@ _WITHIN = {"이상": lambda v, n: v >= n, "초과": lambda v, n: v > n, "이하"
            "이내": lambda v, n: v <= n, "까지": lambda v, n: v <= n, "미만": lambda v, n: v < n}
 
 
-def _bound_verdict(question: str, sentence: str, language: str) -> str | None:
+_OF_NOUN = re.compile(r"\s*의\s*([가-힣]{2,12})")
+
+
+def _bound_verdict(question: str, sentence: str, language: str,
+                   terms: Iterable[str] = ()) -> str | None:
     """The founder's one length or head count against the sentence's bounds in that unit."""
     if language == "en":
         told = [(int(n), _UNITS_EN[u.lower().rstrip("s")] if u.lower() != "people"
@@ -327,7 +335,10 @@ def _bound_verdict(question: str, sentence: str, language: str) -> str | None:
     bounds = [m for m in _BOUND.finditer(sentence) if _UNITS_KO[m.group(2)] == unit]
     # the bounds on a word the founder names ("조합원 50명" against "조합원은 49인 이하"), else
     # all of them, which must agree ("49인 이하 … 1인 이상의 업무집행조합원")
-    named = _nouns(question)
+    named = _nouns(question) | set(terms)
+    # "1인 이상의 업무집행조합원": a bound on the noun after it, which counts only if named
+    bounds = [m for m in bounds if not (after := _OF_NOUN.match(sentence, m.end()))
+              or any(w in after.group(1) for w in named)] or bounds
     own = [m for m in bounds if any(w in sentence[max(0, m.start() - 12):m.start()]
                                     for w in named)]
     verdicts = {"yes" if _WITHIN[m.group(3)](value, int(m.group(1))) else "no"
@@ -450,7 +461,7 @@ def claim_verdict(question: str, sentence: str, language: str,
         verdict = (verdict
                    or _amount_verdict(question, sentence, year_asked)
                    or _count_verdict(question, sentence, language)
-                   or _bound_verdict(question, sentence, language)
+                   or _bound_verdict(question, sentence, language, terms)
                    or (_obligation_verdict(question, sentence) if negated else None)
                    or _listed_verdict(question, sentence, language, terms))
     if verdict is None or not negated:

@@ -76,6 +76,9 @@ _PRE_FOUNDER = re.compile(r"예비\s*재?창업자(?:이거나|도|를\s*대상|
 # "폐업 후 … 3년", not "폐업 후 … 2015년에 도입된"
 _CLOSED_RULE = re.compile(r"폐업\s*후[^.]{0,40}?(?<!\d)(\d{1,2})\s*년(?!\s*(?:에|도|부터))")
 _DEGREE_RULE = re.compile(r"학사\s*이상")
+# who may apply are re-founders: "대상은 예비 재창업자이거나 재창업한 지 …", "재창업기업을 대상"
+_RESTART_RULE = re.compile(r"(?:대상|신청\s*대상)(?:은|는)\s*(?:예비\s*)?재창업"
+                           r"|재창업(?:기업|자)(?:을|를)\s*대상")
 _MONEY_RULE = re.compile(r"(투자|매출)[^.]{0,40}?([\d.,]+\s*(?:조|억|천만|만)\s*원)\s*(이상|이하|"
                          r"미만|"
                          r"초과)")
@@ -287,8 +290,10 @@ def _rulings(sentence: str, founder: Founder):
         yield Ruling("yes", "registration")
     for ok, _what in compare(sentence, founder.values):
         yield Ruling("yes" if ok else "no", "measure")
-    if founder.degree is False and _DEGREE_RULE.search(sentence):
-        yield Ruling("no", "degree")
+    if founder.restarted is False and _RESTART_RULE.search(sentence):
+        yield Ruling("no", "restart")  # a rule for re-founders, told by a first-time founder
+    if founder.degree is not None and _DEGREE_RULE.search(sentence):
+        yield Ruling("yes" if founder.degree else "no", "degree")
     # a table of rates by sales ("매출액이 3억원 이하인 기업은 … 90%를, …") sets no minimum
     bands = rate_bands(sentence)
     money = [] if bands else _MONEY_RULE.findall(sentence)

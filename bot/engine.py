@@ -255,7 +255,8 @@ class AnswerEngine:
         support = self.extractive.assess(self._support_query(analysed), result.hits, doc_freq,
                                          n_docs, chunk_terms=index.terms)
         if not support.supported:
-            support = self._told_support(analysed, result.hits, doc_freq, n_docs) or support
+            support = self._told_support(analysed, result.hits, doc_freq, n_docs) \
+                or self._asked_support(analysed, result.hits, doc_freq, n_docs) or support
         run = _Run(question=question, language=language, query=analysed.text,
                    analysed=analysed, rewrite=rewrite, hits=result.hits, support=support,
                    doc_freq=doc_freq, n_docs=n_docs, started=started)
@@ -384,8 +385,28 @@ class AnswerEngine:
         documents'."""
         if analysed.founder.empty or not self.queries.names_subject(analysed.key_terms):
             return analysed
+        # names only the founder's story uses ("신보나 중진공 평가는 안 받았어요. 그래도
+        # 연구개발유형 되나요?") are what they lack, not the programme asked about
         names = {t: tag for t, tag in analysed.key_terms.items() if t in analysed.subject_terms}
         return dataclasses.replace(analysed, key_terms=names or analysed.key_terms)
+
+    def _asked_support(self, analysed: AnalysedQuery, hits: list[SearchHit],
+                       doc_freq: dict[str, int], n_docs: int) -> Support | None:
+        """Support judged on what is asked when the only names are in the founder's story,
+        as what they lack ("신보나 중진공 평가는 안 받았어요. 그래도 연구개발유형 되나요?"):
+        the names decided support, but the programme asked about is in the asked clause."""
+        if analysed.founder.empty:
+            return None
+        story = told_only(analysed.question, list(analysed.key_terms)) \
+            | told_only(analysed.text, list(analysed.key_terms))  # "신보" mended to 신용보증기금
+        names = [t for t in analysed.subject_terms if t in analysed.key_terms]
+        asked = {t: tag for t, tag in analysed.key_terms.items() if t not in story}
+        if not names or not set(names) <= story or not asked:
+            return None
+        support = self.extractive.assess(dataclasses.replace(analysed, key_terms=asked), hits,
+                                         doc_freq, n_docs,
+                                         chunk_terms=self.kb.keyword_index().terms)
+        return support if support.supported else None
 
     def _told_support(self, analysed: AnalysedQuery, hits: list[SearchHit],
                       doc_freq: dict[str, int], n_docs: int) -> Support | None:

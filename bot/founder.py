@@ -55,6 +55,8 @@ class Founder:
     # `years` (and `age`) were counted from a date the founder told, up to today: `as_of`
     # counts them again up to a past call's date
     counted: bool = False
+    # False: a first business, never closed one ("처음 창업했고 폐업해 본 적은 없어요")
+    restarted: bool | None = None
 
     @property
     def empty(self) -> bool:
@@ -62,7 +64,7 @@ class Founder:
             self.age, self.years, self.registered, self.birth_year, self.founded, self.region,
             self.closed_years, self.degree, self.invested, self.sales, self.members,
             self.size, self.times, self.foreign, self.requested, self.closed_months,
-            self.held_years, self.capital, self.submitted, self.share)
+            self.held_years, self.capital, self.submitted, self.share, self.restarted)
         ) and not self.values and not self.statuses
 
 
@@ -118,7 +120,10 @@ _Q_UNREGISTERED = re.compile(r"사업자\s*(?:등록)?\s*(?:을|도|은)?\s*(?:�
                              r"|예비\s*재?창업자(?:인데|예요|이에요|입니다|로)|not\s+(?:yet\s+)?registered"
                              r"|no business registration|haven'?t registered|have not registered"
                              r"|without (?:a )?business registration", re.I)
-_Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|법인\s*(?:인데|"
+_Q_REGISTERED = re.compile(r"(?:사업자\s*(?:등록)?[^.?]{0,6}(?:했|있|냈|마쳤)|"
+                           # "법인 등기는 벌써 했고": registered as a company
+                           r"법인\s*(?:설립)?\s*등기(?:는|를|도)?\s*(?:벌써|이미|먼저)?\s*(?:했|마쳤|냈)|"
+                           r"법인\s*(?:인데|"
                            r"이에요|입니다|"
                            r"대표))"
                            r"|registered|incorporated", re.I)
@@ -151,7 +156,12 @@ _NATIVE_COUNT = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
 _Q_TIMES = re.compile(r"(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*(?:째|이나|씩|연속|이상))?\s*"
                       r"(?:을|를|도)?\s*(?:받|신청|지원|참가|참여|나가|이용)"
                       r"|\b(twice|two times|three times)\b", re.I)
-_Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean)"
+# a nationality named by country ("베트남 사람이고", "중국 국적인데"): a short list of the
+# countries founders in Korea most often come from, not a gazetteer
+_COUNTRIES = (r"베트남|중국|미국|일본|인도|몽골|우즈베키스탄|우즈벡|필리핀|태국|인도네시아|러시아|"
+              r"캐나다|프랑스|독일|영국|호주|대만|네팔|파키스탄|방글라데시|카자흐스탄|말레이시아")
+_Q_FOREIGN = re.compile(r"(외국인|외국\s*국적|foreigner|foreign national|not korean|"
+                        r"(?:" + _COUNTRIES + r")\s*(?:사람|국적|출신|인(?=이|인데|입니다)))"
                         r"|(한국\s*국적|내국인|한국\s*사람|korean (?:citizen|national))", re.I)
 # The sum the founder wants: "1,200만원 받는 거 가능해요?" (not an investment or sales figure).
 _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백만|만|천)"
@@ -161,7 +171,8 @@ _Q_REQUESTED = re.compile(r"(?<!투자)(?<!매출)\s([\d.,]+\s*(?:억|천만|백
                           r"(?:(?:지원|매칭)\s*)?받(?:는|을|아도|으면|고)")
 _Q_BUDGET = re.compile(r"사업비(?:를|는|은|가|을|로)?\s*([\d.,]+\s*(?:억|천만|백만|만|천)"
                        r"(?:\s*[\d.,]+\s*(?:천만|천|백만|만))?\s*원?)")
-_Q_EN_REQUESTED = re.compile(r"\b(?:get|receive|be given|apply for)\s+(?:up to\s+|as much as\s+)?"
+_Q_EN_REQUESTED = re.compile(r"\b(?:get|got|receive|received|be given|apply for)\s+"
+                             r"(?:up to\s+|as much as\s+)?"
                              r"(\d[\d.,]*)\s*(million|billion)\s*won\b", re.I)
 # a certificate granted on a month, asked whether it still holds
 _Q_GRANTED = re.compile(r"((?:19|20)?\d{2})\s*년\s*(\d{1,2})\s*월에?\s*(?:[가-힣A-Za-z]+\s*){0,3}?"
@@ -181,7 +192,17 @@ _STATUS = re.compile(r"최대\s*주주|과점\s*주주|체납|채무\s*불이행
 _Q_CLOSED_BEFORE = re.compile(r"(\d+|한|두|세)\s*(주|개월|달|일)\s*전에?\s*[^.?]{0,12}?"
                               r"(?:폐업|접었|닫았)")
 _Q_CLOSED = re.compile(r"폐업(?:하고|한\s*지|후|한\s*뒤|하고서)\s*(\d+)\s*년")
+# a first business: "처음 창업해서", "첫 창업이고", "폐업해 본 적은 없어요"
+_Q_FIRST_BUSINESS = re.compile(r"처음\s*창업|첫\s*창업|"
+                               r"폐업(?:해\s*본|한|했던)\s*적(?:은|이)?\s*(?:없|한\s*번도)"
+                               r"|first (?:business|company|startup)|never (?:closed|shut)", re.I)
+# a degree held: "석사 있어요", "대학 졸업했고", "I have a master's"
+_Q_DEGREE = re.compile(r"(?:학사|석사|박사)(?:\s*학위)?\s*"
+                       r"(?:있|받|땄|졸업|이고|인데|예요|이에요|과정\s*수료)"
+                       r"|대학(?:교)?\s*(?:졸업|나왔)|대졸|\b(?:bachelor|master|phd|doctorate)",
+                       re.I)
 _Q_NO_DEGREE = re.compile(r"고졸|고등학교\s*(?:졸업|만)|대학\s*(?:안|못)\s*(?:나|갔)|"
+                          r"전문학사|전문대|2년제|"  # an associate degree is no 학사
                           r"학위\s*(?:가\s*)?없|"
                           r"no (?:university )?degree|high school", re.I)
 _Q_INVESTED = re.compile(r"투자\s*(?:를|금|액)?\s*(?:(?:받은|유치한)\s*"
@@ -337,8 +358,12 @@ def founder_from_question(question: str, year: int | None = None,
             extra["years"] = None  # years since closing, not in business
             if not _Q_REGISTERED.search(question):
                 extra["registered"] = base.registered if base.registered is False else None
+    if _Q_FIRST_BUSINESS.search(question) and not closed:
+        extra["restarted"] = False
     if _Q_NO_DEGREE.search(question):
         extra["degree"] = False
+    elif _Q_DEGREE.search(question):
+        extra["degree"] = True
     invested = (_Q_FROM_INVESTOR.search(question) or _Q_INVESTED.search(question)
                 or _Q_PUT_IN.search(question))
     put_in = None if invested else _Q_EN_PUT_IN.search(question)

@@ -25,12 +25,16 @@ _WORD = re.compile(r"(?<![\d가-힣])([가-힣]{2,10}?)"
 # Words before the value that only qualify it ("연간", "최근", "평균"), not what is measured.
 _QUALIFIERS = frozenset({"연간", "최근", "평균", "연평균", "합계", "누적", "최대", "최소", "기준",
                          "각각", "전년", "작년", "올해", "현재", "이상", "이하", "대비"})
+# A sum the founder puts in or gets: "4,500 넣으면", "650만원 돌려받는"; a bare number before
+# these is in 만원, as founders write sums ("4,500 넣으면" is 4,500만원)
+_PUT_IN = r"(?:넣|투자하|투자했|출자|돌려받|환급)"
 # The founder's statement of a value: it ends like a statement about oneself.
 _OWN_END = (r"(?=\s*(?:이|가)?\s*(?:인데|이고|이에요|예요|이야|입니다|이면|면\s|이라|라서|쯤|"
             r"정도|씩|됐|되는데|돼요|됐어|됐는데|이\s*됐|였|이었|받았|받고|받은|썼|쓰는|쓰고|했|"
             r"있는데|있어요|넘|늘었|줄었|이\s*넘|나와|나왔|$|[?.,!]))")
 _OWN = re.compile(_VALUE + r"(?:" + _OWN_END + r"|(?=\s*만\s)|(?=\s*(?:이|가|을|를)\s[^?.!]{0,16}?"
-                  r"(?:있는데|있어요|있어서|인데|이고|했는데|했어요|됐는데)))")
+                  r"(?:있는데|있어요|있어서|인데|이고|했는데|했어요|됐는데))|(?=\s*(?:을|를)?\s*"
+                  + _PUT_IN + r"))")
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,11 @@ def measure(text: str) -> Measure | None:
         number = number.replace(",", "").rstrip(".")
         if not number:
             continue
+        # "천" alone is 천만 in money ("1억 5천", "8천 했는데": founders leave 만 off), as in
+        # `bot.founder.won`; "천원" and "8천명" are thousands
+        thousand = 1e7 if unit == "won" and not re.search(r"천\s*원", text) else 1e3
         factor = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "": 1.0,
-                  "천": 1e7 if total >= 1e8 else 1e3}[scale]
+                  "천": thousand}[scale]
         total += float(number) * factor
         found = True
     if not found:
@@ -87,6 +94,9 @@ def _english_values(question: str) -> list[tuple[tuple[str, ...], Measure]]:
         before = question[max(0, match.start() - 30):match.start()]
         if unit == "employees":
             before += " employ"
+        if re.match(r"\s*(?:in|of)\s+(?:annual\s+)?(?:sales|revenue|exports?)\b",
+                    question[match.end():], re.I):
+            before += question[match.end():match.end() + 20]  # "13 billion won in sales"
         words = tuple(w for pattern, w in _EN_MEASURED if pattern.search(before))
         if words:
             out.append((words, Measure(number, kind)))
@@ -99,9 +109,14 @@ def own_values(question: str) -> tuple[tuple[tuple[str, ...], Measure], ...]:
     out = []
     for match in _OWN.finditer(question):
         raw = match.group(1)
-        if re.fullmatch(r"\s*\d+\s*", raw) or re.search(r"\d\s*(?:년|월|일|살|세|개월)", raw):
+        if re.search(r"\d\s*(?:년|월|일|살|세|개월)", raw):
             continue
         value = measure(raw)
+        if re.fullmatch(r"\s*\d{1,3}(?:,\d{3})+\s*|\s*\d{3,4}\s*", raw) \
+                and re.match(r"\s*(?:을|를)?\s*" + _PUT_IN, question[match.end():]):
+            value = Measure(float(raw.replace(",", "")) * 1e4, "won")  # "4,500 넣으면": 만원
+        elif re.fullmatch(r"\s*\d+\s*", raw):
+            continue
         if value is not None and (value.unit != "won" or value.value >= 1e5):
             words = list(reversed(_words(question[max(0, match.start() - 24):match.start()])))
             if words:

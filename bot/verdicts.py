@@ -39,11 +39,25 @@ def of_year(sentence: ScoredSentence, year: int | None) -> bool:
     return year is not None and (sentence.year == year or year in years_mentioned(sentence.text))
 
 
+# "처음에는 만 39세 이하 청년만 신청할 수 있었지만 2020년부터 연령 제한을 없애 …": the rule
+# before a change, then the rule from the year it changed
+_CHANGED = re.compile(r"(.+?(?:었지만|였지만|었으나|였으나|지만))\s*,?\s*((20\d{2})\s*년\s*부터.+)")
+
+
+def in_force(text: str, year: int | None) -> str:
+    """The part of a sentence that tells a rule as it stood in the asked year, when the
+    sentence tells how it changed; the whole sentence otherwise."""
+    changed = _CHANGED.match(text)
+    if year is None or changed is None:
+        return text
+    return changed.group(1) if year < int(changed.group(3)) else changed.group(2)
+
+
 def rulings(query: AnalysedQuery, about: list[ScoredSentence]
             ) -> list[tuple[ScoredSentence, Ruling]]:
     """The sentences whose rules this module reads for the founder's numbers, with the verdict
     each gives."""
-    judged = ((s, judge(s.text, query.founder)) for s in about)
+    judged = ((s, judge(in_force(s.text, query.year), query.founder)) for s in about)
     return [(s, r) for s, r in judged if r is not None]
 
 
