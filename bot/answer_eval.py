@@ -1,6 +1,6 @@
 """Answer evaluation over the hand-written question files (benchmarks/answer_eval/).
 
-Twenty-three parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
+Twenty-nine parts, reported separately (`PARTS`): `old` (the first 92 questions, `questions.jsonl`,
 in their original format), `tuning` (new questions the answerer may be tuned on), `heldout`
 (new questions it must never be tuned on, so an over-fitted heuristic shows), `heldout2` (a
 second, fresh held-out set for the next tuning round, since `heldout` has been scored) and
@@ -15,7 +15,8 @@ frozen), and `heldout8` / `heldout9` (round 7: two more fresh sets over another 
 documents, both read once after tuning is frozen), and `heldout10` / `heldout11` (round 8: the
 same again over a third split), `heldout12` / `heldout13` (round 9: a fourth split) and
 `heldout14` / `heldout15` (round 10: a fifth split), `heldout16` / `heldout17` (round 11: a
-sixth split) and `heldout18` / `heldout19` (round 12: a seventh). Only
+sixth split), `heldout18` / `heldout19` (round 12: a seventh), and on to `heldout24` /
+`heldout25` (round 15: a tenth). Only
 `DEFAULT_PARTS` run when no part is named: every other part runs only on `--part <name>`, so a
 tuning run never shows their scores by accident, and `tuning2` /
 `tuning3` only when named, so the default run's numbers stay comparable with earlier rounds.
@@ -78,6 +79,8 @@ PARTS: dict[str, Path] = {
     "heldout21": QUESTIONS_DIR / "questions_heldout21.jsonl",
     "heldout22": QUESTIONS_DIR / "questions_heldout22.jsonl",
     "heldout23": QUESTIONS_DIR / "questions_heldout23.jsonl",
+    "heldout24": QUESTIONS_DIR / "questions_heldout24.jsonl",
+    "heldout25": QUESTIONS_DIR / "questions_heldout25.jsonl",
 }
 # every part but DEFAULT_PARTS runs only when named
 DEFAULT_PARTS: tuple[str, ...] = ("old", "tuning", "heldout")

@@ -36,7 +36,7 @@ def eval_command(
         "--questions", help="Answer-eval question file instead of the shipped parts.")] = None,
     part: Annotated[list[str] | None, typer.Option(
         "--part", help="Answer-eval part(s): old, tuning, tuning2, tuning3, heldout and "
-        "heldout2 to heldout23 (default: old, tuning, heldout; the others only "
+        "heldout2 to heldout25 (default: old, tuning, heldout; the others only "
         "when named; see benchmarks/answer_eval/README.md).")] = None,
     today: Annotated[str | None, typer.Option(
         "--today", help="Pin today's date for the answer eval (default: 2026-12-01).")] = None,

@@ -95,6 +95,14 @@ DOCS_HELDOUT22 = {"angel-investment-tax.md", "battery-industry-infrastructure.md
                   "battery-strategy-2021.md", "chungbuk-startup-policy.md",
                   "investment-funds.md", "ir-and-competitions.md", "startup-packages.md"}
 DOCS_HELDOUT23 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT22
+# heldout24 / heldout25: round 15, a tenth split (at most 4 of 7 documents shared with any
+# earlier half), written independently of each other
+HELDOUT24_MIX = HELDOUT25_MIX = HELDOUT4_MIX
+DOCS_HELDOUT24 = {"angel-investment-tax.md", "battery-industry-infrastructure.md",
+                  "battery-strategy-2021.md", "export-marketing-support.md",
+                  "sales-channels-and-procurement.md", "startup-packages.md",
+                  "youth-and-restart-programs.md"}
+DOCS_HELDOUT25 = {p.name for p in DOCUMENTS.glob("*.md")} - DOCS_HELDOUT24
 # heldout3 is kept off the tuning branch, so it is checked only where its file exists.
 OPTIONAL_PARTS = {"heldout3"}
 # every wholly held-out set ships: a missing file fails the tests below, it is not skipped
@@ -107,7 +115,8 @@ WHOLLY_HELDOUT = [("heldout4", HELDOUT4_MIX, "h4"), ("heldout5", HELDOUT5_MIX, "
                   ("heldout16", HELDOUT16_MIX, "h16"), ("heldout17", HELDOUT17_MIX, "h17"),
                   ("heldout18", HELDOUT18_MIX, "h18"), ("heldout19", HELDOUT19_MIX, "h19"),
                   ("heldout20", HELDOUT20_MIX, "h20"), ("heldout21", HELDOUT21_MIX, "h21"),
-                  ("heldout22", HELDOUT22_MIX, "h22"), ("heldout23", HELDOUT23_MIX, "h23")]
+                  ("heldout22", HELDOUT22_MIX, "h22"), ("heldout23", HELDOUT23_MIX, "h23"),
+                  ("heldout24", HELDOUT24_MIX, "h24"), ("heldout25", HELDOUT25_MIX, "h25")]
 ROUND4 = [(name, tag) for name, tag in (("tuning3", "t3"), ("heldout3", "h3"))
           if name not in OPTIONAL_PARTS or PARTS[name].is_file()]
 KIND_PREFIX = {"near_miss": "nm", "eligibility": "el", "year": "yr", "typo": "ty", "english": "en",
@@ -301,7 +310,9 @@ def test_wholly_heldout_parts_share_no_question(parts: dict[str, list[EvalItem]]
                                                   ("heldout20", DOCS_HELDOUT20),
                                                   ("heldout21", DOCS_HELDOUT21),
                                                   ("heldout22", DOCS_HELDOUT22),
-                                                  ("heldout23", DOCS_HELDOUT23)])
+                                                  ("heldout23", DOCS_HELDOUT23),
+                                                  ("heldout24", DOCS_HELDOUT24),
+                                                  ("heldout25", DOCS_HELDOUT25)])
 def test_round6_sets_keep_to_their_half_of_the_documents(
         parts: dict[str, list[EvalItem]], name: str, documents: set[str]) -> None:
     """Each round-6 and round-7 set asks only about its own half of the documents (refusals name
@@ -325,6 +336,10 @@ def test_round6_sets_keep_to_their_half_of_the_documents(
     earlier += [DOCS_HELDOUT20, DOCS_HELDOUT21]
     assert len(DOCS_HELDOUT22) == len(DOCS_HELDOUT23) == 7
     assert max(len(half & earlier_half) for half in (DOCS_HELDOUT22, DOCS_HELDOUT23)
+               for earlier_half in earlier) <= 4
+    earlier += [DOCS_HELDOUT22, DOCS_HELDOUT23]
+    assert len(DOCS_HELDOUT24) == len(DOCS_HELDOUT25) == 7
+    assert max(len(half & earlier_half) for half in (DOCS_HELDOUT24, DOCS_HELDOUT25)
                for earlier_half in earlier) <= 4
     assert DOCS_HELDOUT14 not in (DOCS_HELDOUT6, DOCS_HELDOUT7, DOCS_HELDOUT8, DOCS_HELDOUT9,
                                   DOCS_HELDOUT10, DOCS_HELDOUT11, DOCS_HELDOUT12, DOCS_HELDOUT13)
