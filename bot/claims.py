@@ -103,7 +103,9 @@ _END = re.compile(r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일\s*까지")
 _CLOSING = re.compile(r"마감(?:일)?(?:은|는|이)?\s*(?:(20\d{2})년\s*)?(\d{1,2})월\s*(\d{1,2})일")
 # a window: "2023년 1월 23일부터 2026년 1월 22일 사이에 창업한"
 _DAY = r"(20\d{2})년\s*(\d{1,2})월\s*(\d{1,2})일"
-_WINDOW = re.compile(_DAY + r"\s*부터\s*" + _DAY + r"\s*(?:까지|사이)")
+# (the end's year may be left off: "2026년 1월 6일부터 1월 27일까지" ends in 2026)
+_WINDOW = re.compile(_DAY + r"\s*부터\s*(?:(20\d{2})년\s*)?(\d{1,2})월\s*(\d{1,2})일"
+                     r"\s*(?:까지|사이)")
 
 
 # the founder's time is the day they applied
@@ -140,6 +142,8 @@ def _founder_time(question: str, year_asked: int | None = None) -> _When | None:
         year = m.group(3) or m.group(5) or m.group(6)
         found.append(_When(int(year) if year else (year_asked or 0), month,
                            int(m.group(2) or 0)))
+    if len(found) > 1:  # "24년 2차 … 25년 3월 31일에 결제했어요": the one day told
+        found = [when for when in found if when.day]
     return found[0] if len(found) == 1 else None
 
 
@@ -178,9 +182,9 @@ def _time_verdict(question: str, sentence: str, year_asked: int | None,
                 for y, m, d in _CLOSING.findall(sentence)]
     windows = _WINDOW.findall(sentence)
     if len(windows) == 1 and not starts:
-        numbers = [int(n) for n in windows[0]]
+        numbers = [int(n) if n else 0 for n in windows[0]]
         starts = [_When(*numbers[:3])]
-        ends = [_When(*numbers[3:])]
+        ends = [_When(numbers[3] or numbers[0], *numbers[4:])]
     if len(starts) > 1 or len(ends) > 1 or not (starts or ends):
         return None
     if ends and sentence_year is not None and sentence_year not in _years_said(question,

@@ -21,7 +21,10 @@ GENERIC_DETAIL = frozenset({"정확", "대략", "보통", "최대", "최소", "�
                             "기준", "공식", "대표", "직접", "처음", "신규", "지금", "기업", "회사",
                             "창업", "정부", "우리", "사람", "대강", "얘기", "이야기", "당시",
                             "무렵", "즈음", "개최",  # "개최 장소": the sentence says 열었다
-                            "동안", "기본"})  # "몇 년 동안", "기본 자금은 최대 얼마"
+                            "동안", "기본",  # "몇 년 동안", "기본 자금은 최대 얼마"
+                            # "뭐뭐 있어요?", "어떤 데들이었어요?", "업종 상관없이": question
+                            # words and set phrases Kiwi reads as nouns
+                            "뭐뭐", "상관", "들이", "데들"})
 
 # A noun used as a verb ("연결되는", "이사감", "채용해", "납품할 때", "약속햇어"): what happens,
 # not a detail asked (not 가/와: particles too; 햇, 됬: chat)

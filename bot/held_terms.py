@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.asked_detail import ScoredSentence, asked_word
+from bot.claims import yes_no_question
 from bot.cues import (
     GENERIC_DETAIL,
     KIND_WORDS,
@@ -22,6 +23,7 @@ from bot.cues import (
     fuzzy_has,
 )
 from bot.kinds import asked_clause
+from bot.membership import told_only
 from bot.query import ATTRIBUTE_TERMS, AnalysedQuery
 from knowledge.korean import GENERIC_TERMS, KoreanAnalyzer
 
@@ -110,11 +112,15 @@ class HeldTerms:
     @staticmethod
     def _detail_nouns(query: AnalysedQuery, text: str) -> list[str]:
         """The question's nouns that could name a detail: not the kind asked, the time it is
-        set in, or an action ("이사감")."""
+        set in, an action ("이사감"), or, in a yes/no question, the founder's own story told
+        before it ("12월 31일 당일에 송금했어요. 기간 안에 들어가요?": 송금 is what they did,
+        the rule's window is what is asked)."""
+        story = told_only(query.question, list(query.key_terms)) \
+            if query.language == "ko" and yes_no_question(query.question, "ko") else set()
         return [t for t, tag in query.key_terms.items()
                 if tag.startswith("NN") and len(t) >= 2 and t not in ATTRIBUTE_TERMS
                 and t not in GENERIC_DETAIL and t not in _WHEN_WORDS and t not in KIND_WORDS
-                and not re.search(re.escape(t) + USED_AS_VERB, text)]
+                and t not in story and not re.search(re.escape(t) + USED_AS_VERB, text)]
 
     def unused(self, term: str, doc_freq: dict[str, int]) -> bool:
         """Whether the corpus never uses the term nor any of its synonyms."""
