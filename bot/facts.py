@@ -39,7 +39,9 @@ PATTERNS: dict[FactKind, re.Pattern[str]] = {
     # is a span of years, and "최대 15억원까지" a ceiling
     FactKind.DEADLINE: re.compile(rf"(?:{_DAY})|마감|(?:\d{{1,2}}\s*(?:월|일)|연말|상반기|하반기|"
                                   rf"월말)\s*(?:말|초|중)?\s*까지"),
-    FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시"),
+    FactKind.DATE: re.compile(rf"(?:{_DAY})|\d{{4}}\s*년|\d{{1,2}}\s*월|연중|수시|매년|상시|"
+                              # a recurring day: "매월 첫째 주 목요일", "매주 화요일"
+                              r"(?:매월|매달|매주|격주)\s*(?:[첫둘셋넷마지막]\S*\s*주\s*)?[월화수목금토일]요일"),
     FactKind.DURATION: re.compile(r"\d+\s*(?:개월|년간|년\s*동안|주간|일간|주\s*동안|년\s*연속|"
                                   r"주\s*이상)|최장|\d+\s*년\s*(?:거치|분할\s*상환|상환)|"
                                   r"원칙적으로\s*\d+\s*년|\d+\s*년\s*(?:이내|간|까지\s*지원)|"

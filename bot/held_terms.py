@@ -44,6 +44,13 @@ _AGENT = re.compile(r"..(?:사|자|처|단|팀)$")
 MEMBER_OF = {"부처": re.compile(r"[가-힣]{2,}부(?=[의가는은를에와과이\s(·,]|$)")}
 
 
+def _glued_particle(term: str, text: str) -> bool:
+    """Whether Kiwi read a word's last syllable and a particle as a noun ("사업화랑" as 사업 +
+    화랑): the "noun" ends in 랑/과/와 and is only ever written glued to the word before."""
+    return term[-1] in "랑과와" and re.search(r"[가-힣]" + re.escape(term), text) is not None \
+        and re.search(r"(?<![가-힣])" + re.escape(term), text) is None
+
+
 def _abbreviates(term: str, text: str) -> bool:
     """Whether `term` (three syllables or more) shortens a word of `text`: its syllables in
     order inside one word that starts with its first and ends with its last ("벤촉법" in
@@ -120,7 +127,8 @@ class HeldTerms:
         return [t for t, tag in query.key_terms.items()
                 if tag.startswith("NN") and len(t) >= 2 and t not in ATTRIBUTE_TERMS
                 and t not in GENERIC_DETAIL and t not in _WHEN_WORDS and t not in KIND_WORDS
-                and t not in story and not re.search(re.escape(t) + USED_AS_VERB, text)]
+                and t not in story and t not in _RELATIONAL and not _glued_particle(t, text)
+                and not re.search(re.escape(t) + USED_AS_VERB, text)]
 
     def unused(self, term: str, doc_freq: dict[str, int]) -> bool:
         """Whether the corpus never uses the term nor any of its synonyms."""

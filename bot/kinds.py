@@ -94,6 +94,7 @@ _KIND_CUES: list[tuple[FactKind, re.Pattern[str]]] = [
                                  r"(?<!in )\bcharge(?!\s+of)|\brent\b",
                                  re.I)),
     (FactKind.DATE, re.compile(r"언제|날짜|시기|몇\s*월|몇\s*년도|어느\s*해|일정|개소|개원|출범|"
+                               r"(?:생긴|만든|만들어진|세운|된)\s*(?:지|게)\s*얼마|"  # since when
                                r"며칠\s*(?:에|날|이었|였|이야|이에요|인지)|"
                                r"when|what date|what year|since when|schedule", re.I)),
     (FactKind.PLACE, re.compile(r"어디|위치|주소|장소|소재|where|address|located|location", re.I)),
@@ -156,6 +157,7 @@ _WHO_ORG = re.compile(r"운영|운용|주관|관리|맡|만들|만드|gp|참여|
                       r"맺|협약|함께|같이|누구\s*(?:랑|와|하고)", re.I)
 # Whether a charge is waived, not what it costs.
 _WAIVED = re.compile(r"면제|무료|공짜|감면|waive|free of charge|for free", re.I)
+_SINCE = re.compile(r"(?:생긴|만든|만들어진|세운|된)\s*(?:지|게)\s*얼마")
 # "얼마" about a measure that is not money.
 _MEASURE = re.compile(r"면적|넓이|크기|길이|거리|기간|걸려|걸리|동안|몇\s*배|배까지")
 
@@ -218,6 +220,8 @@ def detect_kinds(question: str) -> list[FactKind]:
     if FactKind.PERSON in kinds and not _PERSON_TITLE.search(question) \
             and _WHO_ORG.search(question):
         kinds.remove(FactKind.PERSON)  # "누가 운영해?" asks for an organisation
+    if FactKind.AMOUNT in kinds and _SINCE.search(question):
+        kinds.remove(FactKind.AMOUNT)  # "생긴 지 얼마나 됐어?" asks since when, not a sum
     if FactKind.AMOUNT in kinds and _MEASURE.search(question) and not re.search(
             r"금액|지원금|예산|자금|돈|원\b|상금", question):
         kinds.remove(FactKind.AMOUNT)
