@@ -80,3 +80,38 @@ def test_a_changed_rule_is_read_as_it_stood_in_the_asked_year() -> None:
 def test_the_size_of_a_fund_is_its_scale(engine: AnswerEngine, question: str) -> None:
     answer = engine.answer(question)
     assert answer.mode is AnswerMode.EXTRACTIVE and "55억원" in answer.answer, answer.answer
+
+
+# --- after the round-15 reading (heldout24/25, then spent), reported apart ------------------
+
+@pytest.mark.parametrize(("question", "lead", "fact"), [
+    # a window whose end leaves its year off ("2026년 1월 6일부터 1월 27일까지")
+    ("26년 딥테크 특화형 창패 1월 20일에 냈는데 기간 안이었죠?", "네.", "1월 27일까지"),
+    ("26년 딥테크 특화형 창패 1월 29일에 냈는데 기간 안이었죠?", "아니요.", "1월 27일까지"),
+])
+def test_a_told_day_against_the_window_the_sentence_states(engine: AnswerEngine, question: str,
+                                                           lead: str, fact: str) -> None:
+    assert_verdict(engine, question, lead, fact)
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("정부 창업패키지는 단계별로 뭐뭐 있어요?", "초기창업패키지"),  # 뭐뭐 is no detail noun
+    ("그랜드챌린지 학력 조건 있어요?", "학사 이상"),  # 학력 is held by 학사 (synonyms.tsv)
+])
+def test_question_words_and_everyday_nouns_are_no_missing_detail(engine: AnswerEngine,
+                                                                 question: str, fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE and fact in answer.answer, answer.answer
+
+
+def test_since_when_and_recurring_days_are_dates() -> None:
+    from bot.facts import holds
+    from bot.held_terms import _glued_particle
+    from bot.kinds import detect_kinds
+    from bot.query import FactKind
+
+    assert detect_kinds("생긴 지 얼마나 됐어?") == [FactKind.DATE]
+    assert holds(FactKind.DATE, "포럼은 매월 첫째 주 목요일에 열린다.")
+    assert not holds(FactKind.DATE, "포럼은 창업자들이 모이는 자리다.")
+    assert _glued_particle("화랑", "사업화랑 기술개발은 각각 얼마?")  # 사업화 + 랑
+    assert not _glued_particle("화랑", "화랑 미술관은 어디?")
